@@ -1,0 +1,29 @@
+package io.conclave.raft;
+
+/** Big-endian integer packing for the core's few encoded payloads (the core may not use java.nio). */
+final class Bytes {
+
+    private Bytes() {
+    }
+
+    static int putInt(byte[] b, int p, int v) {
+        b[p] = (byte) (v >>> 24);
+        b[p + 1] = (byte) (v >>> 16);
+        b[p + 2] = (byte) (v >>> 8);
+        b[p + 3] = (byte) v;
+        return p + 4;
+    }
+
+    static int putLong(byte[] b, int p, long v) {
+        putInt(b, p, (int) (v >>> 32));
+        return putInt(b, p + 4, (int) v);
+    }
+
+    static int getInt(byte[] b, int p) {
+        return (b[p] & 0xff) << 24 | (b[p + 1] & 0xff) << 16 | (b[p + 2] & 0xff) << 8 | (b[p + 3] & 0xff);
+    }
+
+    static long getLong(byte[] b, int p) {
+        return ((long) getInt(b, p) << 32) | (getInt(b, p + 4) & 0xffffffffL);
+    }
+}
