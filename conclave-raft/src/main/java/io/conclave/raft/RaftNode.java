@@ -768,7 +768,7 @@ public final class RaftNode {
     private void stepLeader(Message m) {
         switch (m.type()) {
             case PROPOSE:
-                proposeEntries(((ProposalForward) m).entries());
+                proposeForwarded(((ProposalForward) m).entries());
                 return;
             case READ_INDEX:
                 ReadIndexRequest rr = (ReadIndexRequest) m;
@@ -806,6 +806,29 @@ public final class RaftNode {
                 break;
             default:
                 break;
+        }
+    }
+
+    /** Proposals forwarded by a follower: membership changes get the same checks as local ones. */
+    private void proposeForwarded(List<Entry> ents) {
+        List<Entry> normal = new ArrayList<>(ents.size());
+        for (Entry e : ents) {
+            if (e.type() == EntryType.CONF_CHANGE) {
+                if (!normal.isEmpty()) {
+                    proposeEntries(normal);
+                    normal = new ArrayList<>();
+                }
+                try {
+                    proposeConfChange(ConfChange.decode(e.data()));
+                } catch (IllegalArgumentException malformed) {
+                    // dropped: a malformed change is never appended
+                }
+            } else {
+                normal.add(e);
+            }
+        }
+        if (!normal.isEmpty()) {
+            proposeEntries(normal);
         }
     }
 
@@ -864,6 +887,13 @@ public final class RaftNode {
         }
         boolean wasPaused = pr.isPaused();
         if (!pr.maybeUpdate(r.index())) {
+            if (pr.state() == ProgressState.PROBE && r.index() == pr.match() && r.index() > 0) {
+                // The probe landed where we already knew the follower matches: stream from there.
+                pr.becomeReplicate();
+                while (maybeSendAppend(r.from(), false)) {
+                    // fill the window
+                }
+            }
             return;
         }
         switch (pr.state()) {
