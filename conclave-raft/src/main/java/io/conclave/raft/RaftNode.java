@@ -446,6 +446,9 @@ public final class RaftNode {
         long idx = log.lastIndex() + 1;
         log.append(List.of(Entry.normal(term, idx, null)));
         appendsPending = true;
+        if (removedLeader()) {
+            handOver(); // elected from outside the configuration: only to pass the log on
+        }
     }
 
     private void reset(long newTerm) {
@@ -477,9 +480,17 @@ public final class RaftNode {
         outgoingSnapshots.clear();
     }
 
+    /**
+     * Whether this node may campaign. Learners never do. A node removed from the group still may,
+     * among the voters of its configuration (it never counts itself): the remaining voters may not
+     * yet know the removal committed and may need a leader with our longer log to learn it. Such a
+     * leader only hands over ({@link #handOver()}); pre-vote and check-quorum keep it from disturbing
+     * a healthy leader, and the host destroys removed replicas once the change is known everywhere.
+     */
     private boolean promotable() {
         Progress self = tracker.get(id);
-        return self != null && !self.isLearner() && !log.hasPendingSnapshot();
+        return (self == null || !self.isLearner()) && !tracker.config().voters().incoming().isEmpty()
+                && !log.hasPendingSnapshot();
     }
 
     // ------------------------------------------------------------------ time
@@ -497,7 +508,9 @@ public final class RaftNode {
         electionElapsed++;
         if (electionElapsed >= config.electionTimeoutTicks()) {
             electionElapsed = 0;
-            if (config.checkQuorum()) {
+            if (removedLeader()) {
+                handOver(); // retry the hand-over; no check-quorum: stepping down could strand the group
+            } else if (config.checkQuorum()) {
                 if (!tracker.quorumActive(id)) {
                     becomeFollower(term, 0); // check-quorum: we may be on the minority side
                     return;
@@ -507,8 +520,10 @@ public final class RaftNode {
                         e.getValue().setRecentActive(false);
                     }
                 }
+                leadTransferee = 0; // a transfer that did not finish within an election timeout is abandoned
+            } else {
+                leadTransferee = 0;
             }
-            leadTransferee = 0; // a transfer that did not finish within an election timeout is abandoned
         }
         if (heartbeatElapsed >= config.heartbeatIntervalTicks()) {
             heartbeatElapsed = 0;
@@ -557,7 +572,7 @@ public final class RaftNode {
             becomeCandidate();
             voteTerm = term;
         }
-        if (tracker.recordVote(id, true) == VoteResult.WON) {
+        if ((tracker.isVoter(id) ? tracker.recordVote(id, true) : tracker.tally()) == VoteResult.WON) {
             if (pre) {
                 startElection(false, transfer);
             } else {
@@ -744,11 +759,8 @@ public final class RaftNode {
             return;
         }
         incomingSnapshot = null;
-        if (!meta.confState().allMembers().contains(id)) {
-            // A snapshot whose membership does not include us: refuse rather than install it.
-            send(new SnapshotChunkResponse(id, c.from(), term, meta.index(), 0, false, true));
-            return;
-        }
+        // The snapshot's membership may not include us (we were added after its index): install it
+        // all the same; the leader's log after it carries the change that added us.
         restore(in.toSnapshot());
         // Sent after the host has persisted the Ready carrying the snapshot.
         send(new SnapshotChunkResponse(id, c.from(), term, meta.index(), in.received, true, false));
@@ -846,8 +858,8 @@ public final class RaftNode {
             }
             return ProposeResult.rejected(ProposeResult.Status.NOT_LEADER, lead);
         }
-        if (tracker.get(id) == null) {
-            return ProposeResult.rejected(ProposeResult.Status.NOT_LEADER, 0); // removed from the group
+        if (removedLeader() || tracker.get(id) == null) {
+            return ProposeResult.rejected(ProposeResult.Status.TRANSFERRING, leadTransferee);
         }
         if (leadTransferee != 0) {
             return ProposeResult.rejected(ProposeResult.Status.TRANSFERRING, leadTransferee);
@@ -1151,7 +1163,7 @@ public final class RaftNode {
         }
         if (self == null || self.isLearner()) {
             if (config.stepDownOnRemoval()) {
-                becomeFollower(term, 0); // removed or demoted: hand over by letting the others elect
+                handOver();
             }
             return cs;
         }
@@ -1168,6 +1180,35 @@ public final class RaftNode {
             leadTransferee = 0;
         }
         return cs;
+    }
+
+    /**
+     * A leader removed from the voters (or demoted) steps down by handing leadership to the most
+     * up-to-date voter. It does not simply stop: the remaining voters may not yet know that the
+     * change committed, and one of them could then need our vote while its log is shorter than ours,
+     * which we must refuse — the group would never elect again. Until the new leader's higher term
+     * reaches us we keep replicating (not counting ourselves) and refuse proposals.
+     */
+    private void handOver() {
+        long best = 0;
+        long bestMatch = -1;
+        for (Long voter : tracker.config().voters().ids()) {
+            Progress p = tracker.get(voter);
+            if (voter != id && p != null && p.match() > bestMatch) {
+                best = voter;
+                bestMatch = p.match();
+            }
+        }
+        if (best == 0) {
+            becomeFollower(term, 0);
+            return;
+        }
+        leadTransferee = 0;
+        transferLeadership(best);
+    }
+
+    private boolean removedLeader() {
+        return role == StateRole.LEADER && config.stepDownOnRemoval() && !tracker.isVoter(id);
     }
 
     private void maybeAutoLeaveJoint() {
