@@ -91,8 +91,8 @@ public final class RaftNode {
     /** Reads registered for the next heartbeat round, broadcast at the next ready(). */
     private boolean readRoundNeeded;
 
-    private final ArrayList<Message> msgs = new ArrayList<>();
-    private final ArrayList<ReadState> readStates = new ArrayList<>();
+    private ArrayList<Message> msgs = new ArrayList<>();
+    private ArrayList<ReadState> readStates = new ArrayList<>();
     private SoftState prevSoft;
     private HardState prevHard;
     private boolean readyOutstanding;
@@ -324,8 +324,8 @@ public final class RaftNode {
         }
         return !msgs.isEmpty() || !readStates.isEmpty() || appendsPending || readRoundNeeded
                 || !log.unstableEntries().isEmpty() || log.hasPendingSnapshot() || log.hasNextCommittedEntries()
-                || !new SoftState(lead, role).equals(prevSoft)
-                || !new HardState(term, vote, log.committed()).equals(prevHard);
+                || lead != prevSoft.leader() || role != prevSoft.role()
+                || term != prevHard.term() || vote != prevHard.vote() || log.committed() != prevHard.commit();
     }
 
     /** What the host must do next; call {@link #advance(Ready)} once done. */
@@ -334,20 +334,29 @@ public final class RaftNode {
             throw new IllegalStateException("ready() called again before advance()");
         }
         flushPending();
-        SoftState ss = new SoftState(lead, role);
-        HardState hs = new HardState(term, vote, log.committed());
-        HardState hardOut = hs.equals(prevHard) ? null : hs;
-        List<Entry> ents = List.copyOf(log.unstableEntries());
+        SoftState softOut = lead != prevSoft.leader() || role != prevSoft.role() ? new SoftState(lead, role) : null;
+        HardState hardOut = term != prevHard.term() || vote != prevHard.vote() || log.committed() != prevHard.commit()
+                ? new HardState(term, vote, log.committed()) : null;
+        List<Entry> unstable = log.unstableEntries();
+        List<Entry> ents = unstable.isEmpty() ? List.of() : new ArrayList<>(unstable);
         Snapshot snap = log.pendingSnapshot();
         List<Entry> committed = log.nextCommittedEntries(config.maxCommittedBytesPerReady());
         boolean mustSync = !ents.isEmpty() || snap != null
                 || (hardOut != null && (hardOut.term() != prevHard.term() || hardOut.vote() != prevHard.vote()));
-        Ready rd = new Ready(ss.equals(prevSoft) ? null : ss, hardOut, readStates, ents, snap, committed, msgs,
-                mustSync);
-        readStates.clear();
-        msgs.clear();
-        prevSoft = ss;
-        prevHard = hs;
+        Ready rd = new Ready(softOut, hardOut, readStates.isEmpty() ? List.of() : readStates, ents, snap, committed,
+                msgs.isEmpty() ? List.of() : msgs, mustSync);
+        if (!readStates.isEmpty()) {
+            readStates = new ArrayList<>();
+        }
+        if (!msgs.isEmpty()) {
+            msgs = new ArrayList<>();
+        }
+        if (softOut != null) {
+            prevSoft = softOut;
+        }
+        if (hardOut != null) {
+            prevHard = hardOut;
+        }
         if (!committed.isEmpty()) {
             log.applyingTo(committed.get(committed.size() - 1).index());
             if (role == StateRole.LEADER) {
