@@ -90,6 +90,8 @@ public final class RaftNode {
     private boolean appendsPending;
     /** Reads registered for the next heartbeat round, broadcast at the next ready(). */
     private boolean readRoundNeeded;
+    /** Idle group: no heartbeats, no election or check-quorum timers, no lease (see {@link #quiesce()}). */
+    private boolean quiesced;
 
     private ArrayList<Message> msgs = new ArrayList<>();
     private ArrayList<ReadState> readStates = new ArrayList<>();
@@ -158,6 +160,9 @@ public final class RaftNode {
     /** Advances logical time by one tick: election timeouts, heartbeats, check-quorum, lease expiry. */
     public void tick() {
         tickCount++;
+        if (quiesced) {
+            return;
+        }
         if (role == StateRole.LEADER) {
             tickLeader();
         } else {
@@ -167,7 +172,74 @@ public final class RaftNode {
 
     /** Starts an election now (a pre-vote first when enabled), if this node may lead. */
     public void campaign() {
+        quiesced = false;
         hup(false);
+    }
+
+    /**
+     * Puts an idle group to rest, on the leader: when every member has the whole log and it is all
+     * committed, the leader tells its followers with a last heartbeat and all of them stop their
+     * timers, so an idle group costs no messages and no work per tick. Any new work (a proposal, a
+     * read, a membership change, a transfer, a message other than a heartbeat answer) wakes it.
+     * While quiesced nobody watches the leader from inside the group: the host must, with
+     * node-level liveness, and call {@link #forgetLeader()} or {@link #campaign()} on the
+     * followers of a leader whose node failed. Returns whether the group is now quiesced.
+     */
+    public boolean quiesce() {
+        if (role != StateRole.LEADER) {
+            return false;
+        }
+        if (quiesced) {
+            return true;
+        }
+        long last = log.lastIndex();
+        if (leadTransferee != 0 || appendsPending || readRoundNeeded || reads.pendingCount() > 0
+                || !outgoingSnapshots.isEmpty() || log.committed() != last || log.lastStableIndex() != last
+                || tracker.config().isJoint()) {
+            return false;
+        }
+        for (var e : tracker.progress().entrySet()) {
+            if (e.getKey() != id && e.getValue().match() != last) {
+                return false;
+            }
+        }
+        quiesced = true;
+        reads.reset(); // no lease survives quiescence: a new round after waking must confirm it
+        for (Long peer : tracker.progress().keySet()) {
+            if (peer != id) {
+                send(new Heartbeat(id, peer, term, last, 0, true));
+            }
+        }
+        return true;
+    }
+
+    public boolean isQuiesced() {
+        return quiesced;
+    }
+
+    /**
+     * On a follower whose leader's node was reported failed: resume the election timer and, unless
+     * lease reads are on, forget the leader at once, so this node grants (pre-)votes to others
+     * right away. With lease reads on the leader is only forgotten when the election timeout runs
+     * out: a node suspected wrongly may still hold a lease that this follower's promise backs, so
+     * failover then takes one election timeout — the price of lease reads.
+     */
+    public void forgetLeader() {
+        if (role != StateRole.FOLLOWER) {
+            return;
+        }
+        quiesced = false;
+        if (!config.leaseReads()) {
+            lead = 0;
+        }
+    }
+
+    private void wake() {
+        if (quiesced) {
+            quiesced = false;
+            electionElapsed = 0;
+            heartbeatElapsed = 0;
+        }
     }
 
     /** Feeds a message from a peer. Stale or irrelevant messages are dropped. */
@@ -186,6 +258,9 @@ public final class RaftNode {
         if (m instanceof RequestVote v) {
             handleVoteRequest(v);
             return;
+        }
+        if (role == StateRole.LEADER && m.type() != io.conclave.raft.message.MessageType.HEARTBEAT_RESPONSE) {
+            wake();
         }
         switch (role) {
             case LEADER:
@@ -292,6 +367,7 @@ public final class RaftNode {
             }
             leadTransferee = 0;
         }
+        wake();
         electionElapsed = 0; // the transfer must finish within an election timeout
         leadTransferee = transferee;
         if (pr.match() == log.lastIndex()) {
@@ -471,6 +547,7 @@ public final class RaftNode {
             timeoutNowSent = false;
         }
         lead = 0;
+        quiesced = false;
         electionElapsed = 0;
         heartbeatElapsed = 0;
         randomizedElectionTimeout = config.electionTimeoutTicks() + random.nextInt(config.electionTimeoutTicks());
@@ -722,6 +799,7 @@ public final class RaftNode {
     private void heardFromLeader(long from) {
         electionElapsed = 0;
         lead = from;
+        quiesced = false;
     }
 
     private void handleAppend(AppendEntries a) {
@@ -744,6 +822,9 @@ public final class RaftNode {
         // The leader caps the commit index at what it knows we match, so this never commits a
         // divergent entry; the min with our last index guards against a lost tail.
         log.commitTo(Math.min(h.commit(), log.lastIndex()));
+        if (h.quiesce() && log.committed() == log.lastIndex() && log.committed() == h.commit()) {
+            quiesced = true; // caught up with an idle leader: stop the election timer
+        }
         send(new HeartbeatResponse(id, h.from(), term, h.round()));
     }
 
@@ -854,6 +935,7 @@ public final class RaftNode {
     }
 
     private ProposeResult proposeEntries(List<Entry> ents) {
+        wake();
         if (ents.isEmpty()) {
             return ProposeResult.rejected(ProposeResult.Status.INVALID, lead);
         }
@@ -1004,6 +1086,7 @@ public final class RaftNode {
 
     /** Registers a read on the leader; false when too many are waiting. */
     private boolean leaderRead(byte[] context, long from, ReadMode mode) {
+        wake();
         if (!reads.hasRoom()) {
             return false;
         }
@@ -1025,7 +1108,7 @@ public final class RaftNode {
     }
 
     private boolean leaseValid() {
-        return config.leaseReads() && role == StateRole.LEADER && leadTransferee == 0 && !timeoutNowSent
+        return config.leaseReads() && role == StateRole.LEADER && leadTransferee == 0 && !timeoutNowSent && !quiesced
                 && reads.leaseStartTick() != Long.MIN_VALUE
                 && tickCount - reads.leaseStartTick() < config.leaseTicks();
     }
