@@ -46,6 +46,10 @@ import java.util.TreeMap;
  * <p>Roles and their transitions are listed on {@link StateRole}. Every role change goes through one
  * {@code becomeX()} method that sets all role state at once.
  *
+ * <p>A replica starts from its storage's membership: the snapshot's, or for a new group the genesis
+ * voters (see {@code MemoryStorage.withVoters}). A replica that joins an existing group is created
+ * with that group's genesis membership and learns every later change from the log (or a snapshot).
+ *
  * <p>Invariants checked in code (they throw {@link IllegalStateException}): terms never go back;
  * the commit index never goes back and never passes the log; committed entries are never truncated
  * (state machine safety); a leader never hears another leader of its own term (election safety);
@@ -111,6 +115,12 @@ public final class RaftNode {
         this.random = random;
         this.bugs = plantedBugs.isEmpty() ? Set.of() : EnumSet.copyOf(plantedBugs);
         RaftStorage.InitialState initial = storage.initialState();
+        if (initial.confState().voters().isEmpty() && initial.confState().votersOutgoing().isEmpty()) {
+            // Membership is computed by applying the log's changes on top of the snapshot's; from an
+            // empty start a joining node would compute a wrong one (and could elect itself alone).
+            throw new IllegalArgumentException("node " + config.id() + ": storage holds no membership; a replica"
+                    + " must start with its group's genesis membership (or a snapshot), never an empty one");
+        }
         HardState hs = initial.hardState();
         this.log = new RaftLog(storage, hs.commit(), config.appliedIndex());
         installMembership(TrackerConfig.of(initial.confState()));
