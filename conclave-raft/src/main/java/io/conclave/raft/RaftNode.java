@@ -81,8 +81,13 @@ public final class RaftNode {
     private int randomizedElectionTimeout;
     /** Ticks since this node started: the core's only clock. */
     private long tickCount;
-    /** With lease reads on, a restarted node refuses votes for one election timeout (it may have acked a lease). */
-    private final long voteQuietUntilTick;
+    /**
+     * Ticks since this node last heard from a leader (0 while it leads). Within an election timeout
+     * of that contact it refuses votes (check-quorum's leader stickiness and the promise that leader
+     * leases rest on). Kept apart from {@code lead}, which a higher term clears: the promise holds
+     * whatever message carried the new term.
+     */
+    private long ticksSinceLeaderContact;
 
     private long leadTransferee;
     /** In this term a TimeoutNow was sent: other nodes may be electing, so no lease reads until the term ends. */
@@ -126,7 +131,9 @@ public final class RaftNode {
         installMembership(TrackerConfig.of(initial.confState()));
         this.term = hs.term();
         this.vote = hs.vote();
-        this.voteQuietUntilTick = config.leaseReads() ? config.electionTimeoutTicks() : 0;
+        // With lease reads on, a restarted node keeps the promise for one election timeout: it may
+        // have acknowledged a lease before the crash and forgotten it.
+        this.ticksSinceLeaderContact = config.leaseReads() ? 0 : config.electionTimeoutTicks();
         becomeFollower(term, 0);
         this.prevHard = hs;
         this.prevSoft = new SoftState(0, StateRole.FOLLOWER);
@@ -170,6 +177,7 @@ public final class RaftNode {
     /** Advances logical time by one tick: election timeouts, heartbeats, check-quorum, lease expiry. */
     public void tick() {
         tickCount++;
+        ticksSinceLeaderContact = role == StateRole.LEADER ? 0 : ticksSinceLeaderContact + 1;
         if (quiesced) {
             return;
         }
@@ -241,6 +249,7 @@ public final class RaftNode {
         quiesced = false;
         if (!config.leaseReads()) {
             lead = 0;
+            ticksSinceLeaderContact = config.electionTimeoutTicks();
         }
     }
 
@@ -529,6 +538,7 @@ public final class RaftNode {
         reset(term);
         lead = id;
         role = StateRole.LEADER;
+        ticksSinceLeaderContact = 0;
         Progress self = tracker.get(id);
         if (self != null) {
             self.becomeReplicate();
@@ -687,9 +697,7 @@ public final class RaftNode {
 
     private boolean onHigherTerm(Message m) {
         if (m instanceof RequestVote v) {
-            boolean inLease = config.checkQuorum()
-                    && ((lead != 0 && electionElapsed < config.electionTimeoutTicks()) || tickCount < voteQuietUntilTick);
-            if (!v.leaderTransfer() && inLease) {
+            if (!v.leaderTransfer() && inLeaderLease()) {
                 return false; // we hear from a leader: a disrupting candidate gets no answer
             }
             if (v.preVote()) {
@@ -715,8 +723,14 @@ public final class RaftNode {
         }
     }
 
+    /** Whether this node heard from a leader within an election timeout, and so refuses votes. */
+    private boolean inLeaderLease() {
+        return config.checkQuorum() && ticksSinceLeaderContact < config.electionTimeoutTicks();
+    }
+
     private void handleVoteRequest(RequestVote v) {
-        boolean canVote = vote == v.from() || (vote == 0 && lead == 0) || (v.preVote() && v.term() > term);
+        boolean canVote = (vote == v.from() || (vote == 0 && lead == 0) || (v.preVote() && v.term() > term))
+                && (vote == v.from() || v.leaderTransfer() || !inLeaderLease());
         if (bugs.contains(PlantedBug.VOTE_IGNORES_TERM)) {
             canVote = true;
         }
@@ -808,6 +822,7 @@ public final class RaftNode {
 
     private void heardFromLeader(long from) {
         electionElapsed = 0;
+        ticksSinceLeaderContact = 0;
         lead = from;
         quiesced = false;
     }
