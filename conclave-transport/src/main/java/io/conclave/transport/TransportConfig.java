@@ -52,7 +52,7 @@ public record TransportConfig(String bindHost, int port, LaneLimits priority, La
                 new LaneLimits(16_384, 64L << 20),
                 new LaneLimits(16, 64L << 20),
                 1_024, 1 << 20, 16 << 20, 1 << 20,
-                50, 5_000, 0.5, 2_000, 10_000, 2, 5_000, 0x5eed);
+                50, 5_000, 0.5, 5_000, 10_000, 2, 5_000, 0x5eed);
     }
 
     /** Checks every bound; returns this so that a caller can chain it. */
