@@ -266,16 +266,17 @@ public final class GrpcTransport implements Transport {
     private void closeLanes(Map<Lane, PeerLane> lanes) {
         for (PeerLane lane : lanes.values()) {
             lane.close();
-            lane.channel().shutdown();
+            lane.channel().shutdownNow();
         }
         for (PeerLane lane : lanes.values()) {
             try {
                 if (!lane.channel().awaitTermination(config.shutdownMs(), TimeUnit.MILLISECONDS)) {
-                    lane.channel().shutdownNow();
+                    LOG.log(Level.WARNING, "channel of node {0} did not terminate in {1} ms", localNode,
+                            config.shutdownMs());
                 }
             } catch (InterruptedException e) {
-                lane.channel().shutdownNow();
                 Thread.currentThread().interrupt();
+                return;
             }
         }
     }

@@ -150,7 +150,7 @@ final class PeerLane {
         connect();
     }
 
-    /** Stops the lane: half-closes the stream, drops what is queued; the channel is shut down by the owner. */
+    /** Stops the lane: cancels the stream, drops what is queued; the channel is shut down by the owner. */
     void close() {
         ClientCallStreamObserver<RaftWire.RaftBatch> s;
         synchronized (this) {
@@ -166,11 +166,7 @@ final class PeerLane {
             stream = null;
         }
         if (s != null) {
-            try {
-                s.onCompleted();
-            } catch (RuntimeException alreadyClosed) {
-                LOG.log(Level.DEBUG, "closing {0} lane to node {1}: {2}", lane, peer, alreadyClosed.toString());
-            }
+            s.cancel("transport closed", null);
         }
         OutboundQueue.Cleared c = queue.clear();
         counters.dropped(c.messages(), c.bytes());

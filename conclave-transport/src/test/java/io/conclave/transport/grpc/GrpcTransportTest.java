@@ -144,10 +144,15 @@ class GrpcTransportTest {
         Await.until("first heartbeat", () -> cluster.handler(2).count(1, MessageType.HEARTBEAT) == 1);
 
         cluster.stop(2);
-        Await.until("node 2 reported unreachable", () -> cluster.node(1).stats().unreachablePeers().contains(2L));
+        Await.until("priority sends to node 2 are refused",
+                () -> !cluster.node(1).sendPriority(2, 1, heartbeat(1, 2, 1)));
+        Await.until("bulk sends to node 2 are refused", () -> !cluster.node(1).send(2, 1, append(1, 2, 1, 8)));
         long dropsBefore = cluster.node(1).stats().peer(2).messagesDropped();
+        assertThat(dropsBefore).isPositive();
+        // Unreachable stays unreachable through the retries, until a handshake succeeds.
         assertThat(cluster.node(1).sendPriority(2, 1, heartbeat(1, 2, 1))).isFalse();
-        assertThat(cluster.node(1).stats().peer(2).messagesDropped()).isGreaterThan(dropsBefore);
+        assertThat(cluster.node(1).stats().peer(2).messagesDropped()).isEqualTo(dropsBefore + 1);
+        Await.until("node 2 reported unreachable", () -> cluster.node(1).stats().unreachablePeers().contains(2L));
         assertThat(cluster.node(1).stats().unreachablePeers()).containsExactly(2L);
 
         cluster.restart(2);
