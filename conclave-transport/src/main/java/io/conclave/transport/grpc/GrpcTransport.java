@@ -81,9 +81,14 @@ public final class GrpcTransport implements Transport {
                 .build();
     }
 
+    /** Starts node {@code localNode}'s transport without fault rules (production wiring). */
+    public static GrpcTransport start(long localNode, long localIncarnation, TransportConfig config) {
+        return start(localNode, localIncarnation, config, new FaultInjector(config.seed()));
+    }
+
     /**
      * Starts the server of node {@code localNode} (incarnation {@code localIncarnation}) and returns
-     * the transport, with no peers yet.
+     * the transport, with no peers yet; {@code faults} holds the test's fault rules.
      *
      * @throws UncheckedIOException if the port cannot be bound
      */
