@@ -127,7 +127,7 @@ class MessageCodecProperties {
                 Combinators.combine(id, id, n, n, n, b, b)
                         .as((f, t, term, li, lt, pv, lt2) -> new RequestVote(f, t, term, li, lt, pv, lt2)),
                 Combinators.combine(id, id, n, b, b).as(VoteResponse::new),
-                Combinators.combine(id, id, n, n, n).as(Heartbeat::new),
+                Combinators.combine(id, id, n, n, n, b).as(Heartbeat::new),
                 Combinators.combine(id, id, n, n).as(HeartbeatResponse::new),
                 Combinators.combine(id, id, n, metadata(), n, n, bytes(), b)
                         .as((f, t, term, md, off, tot, d, last) -> new SnapshotChunk(f, t, term, md, off, tot, d, last)),
