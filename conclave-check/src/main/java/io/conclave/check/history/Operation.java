@@ -189,9 +189,16 @@ public record Operation(int client, OpType op, String key, Object value, Object 
         public Builder level(Level v) { this.level = v; return this; }
 
         /** Sets the call and return times. */
-        public Builder at(long callNs, Long returnNs) {
+        public Builder at(long callNs, long returnNs) {
             this.callNs = callNs;
             this.returnNs = returnNs;
+            return this;
+        }
+
+        /** Sets the call time and no return time (for outcome unknown). */
+        public Builder calledAt(long callNs) {
+            this.callNs = callNs;
+            this.returnNs = null;
             return this;
         }
 
