@@ -87,7 +87,7 @@ public final class LinearizabilityChecker {
             ops = dropUnobservedUnknownWrites(ops);
             return search(key, "register", new RegisterModel(), ops);
         }
-        return search(key, "log", new LogModel(), ops);
+        return search(key, "log", new LogModel(ops), ops);
     }
 
     private <S> KeyResult search(String key, String modelName, Model<S> model, List<Operation> ops) {

@@ -1,12 +1,15 @@
 package io.conclave.check.linear;
 
 import io.conclave.check.history.HistoryWriter;
+import io.conclave.check.history.OpType;
 import io.conclave.check.history.Operation;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A partition's log: an append adds its value at the end, and an acknowledged append must land at
@@ -17,10 +20,48 @@ import java.util.Objects;
  * entry shorter, so an append is O(1), equal logs are the same object (identity equality keeps the
  * search's memo cheap), and skew-binary jump pointers give O(log n) access to any offset. One
  * instance per search: the intern table is not thread-safe and grows with the states explored.
+ *
+ * <p>Unknown appends carry no offset, so without help the search would try each one at every
+ * position. The model prunes positions no valid linearization can use, from facts of the whole
+ * history: a position is <em>pinned</em> when an acknowledged append has that offset or a read showed
+ * it. An unknown append whose value some read showed can only sit where reads showed it (positions
+ * never change once written). An unknown append nobody saw cannot sit at a pinned position (that
+ * position holds some other, observed value), nor beyond the last pinned one (there it would be
+ * invisible to every read and offset, so leaving it out gives an equally valid linearization).
  */
 public final class LogModel implements Model<LogModel.Log> {
     private final Log empty = new Log(null, null);
     private final Map<InternKey, Log> interned = new HashMap<>();
+    private final Set<Long> pinned = new HashSet<>();
+    private final Map<Object, Set<Long>> seenAt = new HashMap<>();
+    private long pinnedMax = -1;
+
+    /** A model for the search over {@code ops}, the operations of one partition. */
+    public LogModel(List<Operation> ops) {
+        for (Operation op : ops) {
+            if (op.op() == OpType.APPEND && op.isOk()) {
+                pin(op.offset());
+            } else if (op.op() == OpType.READ && op.isOk()) {
+                for (int i = 0; i < op.values().size(); i++) {
+                    pin(op.from() + i);
+                    seenAt.computeIfAbsent(op.values().get(i), v -> new HashSet<>()).add(op.from() + i);
+                }
+            }
+        }
+    }
+
+    private void pin(long offset) {
+        pinned.add(offset);
+        pinnedMax = Math.max(pinnedMax, offset);
+    }
+
+    private boolean unknownAppendMayLandAt(Object value, long position) {
+        Set<Long> seen = seenAt.get(value);
+        if (seen != null) {
+            return seen.contains(position);
+        }
+        return position <= pinnedMax && !pinned.contains(position);
+    }
 
     @Override
     public Log initial() {
@@ -31,7 +72,7 @@ public final class LogModel implements Model<LogModel.Log> {
     public Log step(Log state, Operation op) {
         switch (op.op()) {
             case APPEND:
-                if (op.isOk() && op.offset() != state.length) {
+                if (op.isOk() ? op.offset() != state.length : !unknownAppendMayLandAt(op.value(), state.length)) {
                     return null;
                 }
                 return interned.computeIfAbsent(new InternKey(state, op.value()), k -> new Log(k.parent, k.value));
