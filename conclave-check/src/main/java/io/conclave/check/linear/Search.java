@@ -33,6 +33,7 @@ final class Search<S> {
     private Operation bestStuck;
     private List<Operation> bestCandidates = List.of();
     private String bestState = "";
+    private boolean bestStuckContradicts;
 
     Search(Model<S> model, List<Operation> ops, long statesMax) {
         this.model = model;
@@ -100,9 +101,12 @@ final class Search<S> {
         stack.descendingIterator().forEachRemaining(f -> prefix.add(ops.get(f.entry.id)));
         bestPrefix = prefix;
         bestStuck = blocking.isCall ? null : ops.get(blocking.id);
+        bestStuckContradicts = bestStuck != null && model.step(state, bestStuck) == null;
         List<Operation> candidates = new ArrayList<>();
         for (Entry e = head.next; e != null && e != blocking; e = e.next) {
-            candidates.add(ops.get(e.id));
+            if (e.id != blocking.id) {
+                candidates.add(ops.get(e.id));
+            }
         }
         bestCandidates = candidates;
         bestState = model.describe(state);
@@ -114,6 +118,11 @@ final class Search<S> {
 
     Operation stuck() {
         return bestStuck;
+    }
+
+    /** True when the stuck operation's own result contradicts the state after the longest prefix. */
+    boolean stuckContradictsState() {
+        return bestStuckContradicts;
     }
 
     List<Operation> candidates() {
