@@ -20,7 +20,8 @@ import java.util.concurrent.Future;
  * Checks each key of a history for linearizability, keys in parallel (linearizability is local: a
  * history is linearizable iff each key's sub-history is). Keys of register operations use
  * {@link RegisterModel}, partitions use {@link LogModel}. Only {@code linearizable} and {@code strong}
- * operations are checked; {@code eventual} ones are skipped, {@code fail} ones dropped (they did not
+ * operations are judged: {@code eventual} reads are skipped and {@code eventual} writes only join as
+ * possible effects (see {@link #relevant}); {@code fail} operations are dropped (they did not
  * happen), and unknown {@code get}/{@code read}s dropped (they constrain nothing). Results come back
  * in key order whatever the thread timing.
  */
@@ -100,17 +101,31 @@ public final class LinearizabilityChecker {
                 valid ? List.of() : s.candidates(), valid ? "" : s.stateAfterPrefix());
     }
 
-    /** Linearizable/strong operations that happened or may have happened, in call order. */
+    /**
+     * Linearizable/strong operations that happened or may have happened, in call order. Eventual
+     * writes are not judged, but a strong read may see them and a log's offsets count them, so they
+     * join the search as writes of unknown outcome: at most once, any time after their call, or never.
+     */
     static List<Operation> relevant(List<Operation> keyOps) {
         List<Operation> out = new ArrayList<>();
         for (Operation op : keyOps) {
-            boolean noEffect = op.outcome() == Outcome.UNKNOWN && (op.op() == OpType.GET || op.op() == OpType.READ);
-            if (op.level().isLinearizable() && op.outcome() != Outcome.FAIL && !noEffect) {
+            boolean read = op.op() == OpType.GET || op.op() == OpType.READ;
+            if (op.outcome() == Outcome.FAIL || read && op.outcome() == Outcome.UNKNOWN) {
+                continue;
+            }
+            if (op.level().isLinearizable()) {
                 out.add(op);
+            } else if (!read) {
+                out.add(asUnknown(op));
             }
         }
         out.sort(Comparator.comparingLong(Operation::callNs));
         return out;
+    }
+
+    private static Operation asUnknown(Operation write) {
+        return new Operation(write.client(), write.op(), write.key(), write.value(), write.expected(), null, null,
+                null, null, false, null, write.callNs(), write.returnNs(), write.level(), Outcome.UNKNOWN);
     }
 
     /**

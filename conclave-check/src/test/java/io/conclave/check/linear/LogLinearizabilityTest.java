@@ -1,6 +1,7 @@
 package io.conclave.check.linear;
 
 import static io.conclave.check.Ops.append;
+import static io.conclave.check.Ops.appendEventual;
 import static io.conclave.check.Ops.appendFail;
 import static io.conclave.check.Ops.appendUnknown;
 import static io.conclave.check.Ops.history;
@@ -61,6 +62,21 @@ class LogLinearizabilityTest {
 
         assertThat(check(filled).verdict()).isEqualTo(Verdict.VALID);
         assertThat(check(never).verdict()).isEqualTo(Verdict.VALID);
+    }
+
+    @Test
+    void eventualAppendsCountForOffsetsButNeedNotSurvive() {
+        History filled = history(
+                appendEventual(1, P, "e", 0, 0, 10),
+                append(2, P, "a", 1, 20, 30),
+                read(3, P, 0, 40, 50, "e", "a"));
+        History lost = history(
+                appendEventual(1, P, "e", 0, 0, 10),
+                append(2, P, "a", 0, 20, 30),
+                read(3, P, 0, 40, 50, "a"));
+
+        assertThat(check(filled).verdict()).isEqualTo(Verdict.VALID);
+        assertThat(check(lost).verdict()).isEqualTo(Verdict.VALID);
     }
 
     @Test

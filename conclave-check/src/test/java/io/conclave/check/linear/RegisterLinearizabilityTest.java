@@ -209,6 +209,25 @@ class RegisterLinearizabilityTest {
     }
 
     @Test
+    void aStrongReadMaySeeAnEventualWriteButAnEventualWriteIsNotRequiredToTakeEffect() {
+        History seen = history(
+                Operation.builder(1, OpType.PUT, "x").value("e").level(Level.EVENTUAL).at(0, 10).ok(),
+                Operation.builder(2, OpType.GET, "x").value("e").level(Level.STRONG).at(20, 30).ok());
+        History lost = history(
+                Operation.builder(1, OpType.PUT, "x").value("e").level(Level.EVENTUAL).at(0, 10).ok(),
+                get(2, "x", null, 20, 30));
+        History twice = history(
+                Operation.builder(1, OpType.PUT, "x").value("e").level(Level.EVENTUAL).at(0, 10).ok(),
+                get(2, "x", "e", 20, 30),
+                put(3, "x", "a", 40, 50),
+                get(2, "x", "e", 60, 70));
+
+        assertThat(check(seen).verdict()).isEqualTo(Verdict.VALID);
+        assertThat(check(lost).verdict()).isEqualTo(Verdict.VALID);
+        assertThat(check(twice).verdict()).isEqualTo(Verdict.INVALID);
+    }
+
+    @Test
     void operationsAtTheSameInstantCountAsConcurrent() {
         History h = history(
                 put(1, "x", "a", 0, 10),
