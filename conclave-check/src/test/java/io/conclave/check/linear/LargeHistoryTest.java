@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.conclave.check.SimulatedHistories;
 import io.conclave.check.Verdict;
 import io.conclave.check.history.History;
+import io.conclave.check.log.LogScanner;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ class LargeHistoryTest {
 
         assertThat(results.get(0).verdict()).as(results.get(0).explanation()).isNotEqualTo(Verdict.UNKNOWN)
                 .isEqualTo(Verdict.VALID);
+        assertThat(LogScanner.scan(h).anomalies()).isEmpty();
     }
 
     @Test

@@ -169,6 +169,20 @@ class RegisterLinearizabilityTest {
     }
 
     @Test
+    void twoClientsThatBothTakeAnAbsentLockWithCasAreCaught() {
+        // The split-brain lock: both cas(absent -> mine) report a swap, overlapping in time.
+        History h = history(
+                cas(1, "lock", null, "c1", true, 0, 10),
+                cas(2, "lock", null, "c2", true, 5, 15),
+                get(3, "lock", "c2", 20, 30));
+
+        KeyResult r = check(h);
+
+        assertThat(r.verdict()).isEqualTo(Verdict.INVALID);
+        assertThat(r.explanation()).contains("its result contradicts that state");
+    }
+
+    @Test
     void aCasThatDidNotSwapAlthoughTheValueMatchedIsCaught() {
         History h = history(
                 put(1, "x", "a", 0, 10),
