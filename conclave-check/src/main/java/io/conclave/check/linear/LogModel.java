@@ -32,27 +32,67 @@ import java.util.Set;
 public final class LogModel implements Model<LogModel.Log> {
     private final Log empty = new Log(null, null);
     private final Map<InternKey, Log> interned = new HashMap<>();
-    private final Set<Long> pinned = new HashSet<>();
+    private final Set<Long> ackedOffsets = new HashSet<>();
     private final Map<Object, Set<Long>> seenAt = new HashMap<>();
+    private long[] readStarts = new long[0];
+    private long[] readEnds = new long[0];
     private long pinnedMax = -1;
 
     /** A model for the search over {@code ops}, the operations of one partition. */
     public LogModel(List<Operation> ops) {
+        Set<Object> unknownValues = new HashSet<>();
+        List<long[]> ranges = new ArrayList<>();
         for (Operation op : ops) {
             if (op.op() == OpType.APPEND && op.isOk()) {
-                pin(op.offset());
-            } else if (op.op() == OpType.READ && op.isOk()) {
+                ackedOffsets.add(op.offset());
+                pinnedMax = Math.max(pinnedMax, op.offset());
+            } else if (op.op() == OpType.APPEND) {
+                unknownValues.add(op.value());
+            } else if (op.op() == OpType.READ && op.isOk() && !op.values().isEmpty()) {
+                ranges.add(new long[] {op.from(), op.from() + op.values().size()});
+                pinnedMax = Math.max(pinnedMax, op.from() + op.values().size() - 1);
+            }
+        }
+        for (Operation op : ops) {
+            if (op.op() == OpType.READ && op.isOk()) {
                 for (int i = 0; i < op.values().size(); i++) {
-                    pin(op.from() + i);
-                    seenAt.computeIfAbsent(op.values().get(i), v -> new HashSet<>()).add(op.from() + i);
+                    Object v = op.values().get(i);
+                    if (unknownValues.contains(v)) {
+                        seenAt.computeIfAbsent(v, x -> new HashSet<>()).add(op.from() + i);
+                    }
                 }
             }
         }
+        mergeReadRanges(ranges);
     }
 
-    private void pin(long offset) {
-        pinned.add(offset);
-        pinnedMax = Math.max(pinnedMax, offset);
+    /** Keeps the union of the offsets reads showed as sorted, disjoint [start, end) intervals. */
+    private void mergeReadRanges(List<long[]> ranges) {
+        ranges.sort((a, b) -> Long.compare(a[0], b[0]));
+        List<long[]> merged = new ArrayList<>();
+        for (long[] r : ranges) {
+            long[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && r[0] <= last[1]) {
+                last[1] = Math.max(last[1], r[1]);
+            } else {
+                merged.add(new long[] {r[0], r[1]});
+            }
+        }
+        readStarts = new long[merged.size()];
+        readEnds = new long[merged.size()];
+        for (int i = 0; i < merged.size(); i++) {
+            readStarts[i] = merged.get(i)[0];
+            readEnds[i] = merged.get(i)[1];
+        }
+    }
+
+    private boolean pinned(long position) {
+        if (ackedOffsets.contains(position)) {
+            return true;
+        }
+        int i = java.util.Arrays.binarySearch(readStarts, position);
+        int idx = i >= 0 ? i : -i - 2;
+        return idx >= 0 && position < readEnds[idx];
     }
 
     private boolean unknownAppendMayLandAt(Object value, long position) {
@@ -60,7 +100,7 @@ public final class LogModel implements Model<LogModel.Log> {
         if (seen != null) {
             return seen.contains(position);
         }
-        return position <= pinnedMax && !pinned.contains(position);
+        return position <= pinnedMax && !pinned(position);
     }
 
     @Override
