@@ -142,6 +142,9 @@ public record Operation(int client, OpType op, String key, Object value, Object 
     }
 
     static Object scalar(Object v, String field) {
+        if (v instanceof Double && !Double.isFinite((Double) v) || v instanceof Float && !Float.isFinite((Float) v)) {
+            throw new IllegalArgumentException(field + " must be a finite number, not " + v);
+        }
         if (v == null || v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean) {
             return v;
         }

@@ -68,6 +68,15 @@ class HistoryRecorderTest {
     }
 
     @Test
+    void aMalformedRequestIsRejectedWhenInvoked() {
+        assertThatThrownBy(() -> recorder.invoke(1, Request.put("x", null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("put needs a non-null value");
+        assertThatThrownBy(() -> recorder.invoke(1, Request.read("p", 5, 4L, false)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("to 4 is before from 5");
+        recorder.invoke(1, Request.get("x")).okGet(null);
+    }
+
+    @Test
     void operationsStillInFlightAppearAsUnknown() {
         recorder.invoke(1, Request.put("x", "v1"));
         recorder.invoke(2, Request.get("x")).okGet("v1");

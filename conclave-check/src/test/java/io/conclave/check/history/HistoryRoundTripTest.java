@@ -83,6 +83,16 @@ class HistoryRoundTripTest {
     }
 
     @Test
+    void valuesMustBeFiniteScalars() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> Operation.builder(1, OpType.PUT, "k").value(Double.NaN).at(0, 1).ok())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finite");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> Operation.builder(1, OpType.PUT, "k").value(List.of(1)).at(0, 1).ok())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("string, number, boolean or null");
+    }
+
+    @Test
     void groupingByKeyKeepsEachKeysOrderAndSortsKeys() {
         History h = Ops.history(
                 Ops.put(1, "b", "b1", 0, 1),
