@@ -256,6 +256,6 @@ class LogScannerTest {
         assertThat(r.verdict()).isEqualTo(Verdict.INVALID);
         assertThat(r.count("aborted-read")).isEqualTo(1);
         assertThat(r.explanation()).contains("aborted-read").contains("\"outcome\":\"fail\"");
-        assertThat(r.details().get("anomalies")).asList().hasSize(1);
+        assertThat((java.util.List<?>) r.details().get("anomalies")).hasSize(1);
     }
 }
