@@ -86,7 +86,7 @@ public final class LinearizabilityChecker {
         boolean register = keyOps.stream().anyMatch(o -> o.op().kind() == OpType.Kind.REGISTER);
         if (register) {
             ops = dropUnobservedUnknownWrites(ops);
-            return search(key, "register", new RegisterModel(), ops);
+            return search(key, "register", new RegisterModel(ops), ops);
         }
         return search(key, "log", new LogModel(ops), ops);
     }

@@ -28,6 +28,8 @@ import java.util.Set;
  * never change once written). An unknown append nobody saw cannot sit at a pinned position (that
  * position holds some other, observed value), nor beyond the last pinned one (there it would be
  * invisible to every read and offset, so leaving it out gives an equally valid linearization).
+ * Values no read showed behave alike, so the log stores one sentinel for all of them, and unknown
+ * appends of such values are interchangeable.
  */
 public final class LogModel implements Model<LogModel.Log> {
     private final Log empty = new Log(null, null);
@@ -36,7 +38,15 @@ public final class LogModel implements Model<LogModel.Log> {
     private final Map<Object, Set<Long>> seenAt = new HashMap<>();
     private long[] readStarts = new long[0];
     private long[] readEnds = new long[0];
+    private final Set<Object> readValues = new HashSet<>();
     private long pinnedMax = -1;
+    private static final Object UNSEEN = new Object() {
+        @Override
+        public String toString() {
+            return "unseen";
+        }
+    };
+    private static final int UNSEEN_UNKNOWN_APPEND = 0;
 
     /** A model for the search over {@code ops}, the operations of one partition. */
     public LogModel(List<Operation> ops) {
@@ -57,6 +67,7 @@ public final class LogModel implements Model<LogModel.Log> {
             if (op.op() == OpType.READ && op.isOk()) {
                 for (int i = 0; i < op.values().size(); i++) {
                     Object v = op.values().get(i);
+                    readValues.add(v);
                     if (unknownValues.contains(v)) {
                         seenAt.computeIfAbsent(v, x -> new HashSet<>()).add(op.from() + i);
                     }
@@ -115,7 +126,8 @@ public final class LogModel implements Model<LogModel.Log> {
                 if (op.isOk() ? op.offset() != state.length : !unknownAppendMayLandAt(op.value(), state.length)) {
                     return null;
                 }
-                return interned.computeIfAbsent(new InternKey(state, op.value()), k -> new Log(k.parent, k.value));
+                Object stored = readValues.contains(op.value()) ? op.value() : UNSEEN;
+                return interned.computeIfAbsent(new InternKey(state, stored), k -> new Log(k.parent, k.value));
             case READ:
                 return readMatches(state, op) ? state : null;
             default:
@@ -142,11 +154,17 @@ public final class LogModel implements Model<LogModel.Log> {
     }
 
     @Override
+    public int interchangeableClass(Operation op) {
+        boolean unknownAppend = op.op() == OpType.APPEND && !op.isOk();
+        return unknownAppend && !readValues.contains(op.value()) ? UNSEEN_UNKNOWN_APPEND : -1;
+    }
+
+    @Override
     public String describe(Log state) {
         List<String> tail = new ArrayList<>();
         Log node = state;
         for (int i = 0; i < 5 && node.length > 0; i++) {
-            tail.add(0, HistoryWriter.scalarJson(node.value));
+            tail.add(0, node.value == UNSEEN ? "(unseen)" : HistoryWriter.scalarJson(node.value));
             node = node.parent;
         }
         String shown = String.join(",", tail);

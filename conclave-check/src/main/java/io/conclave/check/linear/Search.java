@@ -25,6 +25,7 @@ final class Search<S> {
     private final long statesMax;
     private final Entry head = new Entry(-1, true, Long.MIN_VALUE);
     private final LinearizedSet linearized;
+    private final int[] classes;
     private final Set<CacheKey> cache = new HashSet<>();
     private final ArrayList<Frame<S>> stack = new ArrayList<>();
     private int bestDepth = -1;
@@ -42,6 +43,10 @@ final class Search<S> {
         this.ops = ops;
         this.statesMax = statesMax;
         this.linearized = new LinearizedSet(ops.size());
+        this.classes = new int[ops.size()];
+        for (int i = 0; i < classes.length; i++) {
+            classes[i] = model.interchangeableClass(ops.get(i));
+        }
         buildEntries();
     }
 
@@ -54,7 +59,9 @@ final class Search<S> {
             if (entry == null) {
                 throw new IllegalStateException("search ran off the entry list with " + okRemaining + " ok operations left");
             }
-            if (entry.isCall) {
+            if (entry.isCall && laterInterchangeableCandidate(entry)) {
+                entry = entry.next;
+            } else if (entry.isCall) {
                 S next = model.step(state, ops.get(entry.id));
                 if (next != null && remember(entry.id, next)) {
                     if (cache.size() > statesMax) {
@@ -84,6 +91,20 @@ final class Search<S> {
             }
         }
         return new Outcome(Verdict.VALID, cache.size());
+    }
+
+    /** True when a later call before the next return is interchangeable with this one: try that one instead. */
+    private boolean laterInterchangeableCandidate(Entry call) {
+        int cls = classes[call.id];
+        if (cls < 0) {
+            return false;
+        }
+        for (Entry e = call.next; e != null && e.isCall; e = e.next) {
+            if (classes[e.id] == cls) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean remember(int id, S next) {
