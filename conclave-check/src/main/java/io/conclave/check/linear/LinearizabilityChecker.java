@@ -84,6 +84,14 @@ public final class LinearizabilityChecker {
     public KeyResult checkKey(String key, List<Operation> keyOps) {
         List<Operation> ops = relevant(keyOps);
         boolean register = keyOps.stream().anyMatch(o -> o.op().kind() == OpType.Kind.REGISTER);
+        Operation phantom = readOfUnwrittenValue(ops);
+        if (phantom != null) {
+            String explanation = "key \"" + key + "\" (" + (register ? "register" : "log") + "): not linearizable.\n"
+                    + "This operation observed a value that no operation which may have happened wrote "
+                    + "(never written, or only by a failed write):\n  " + phantom.toJsonLine() + "\n";
+            return new KeyResult(key, register ? "register" : "log", Verdict.INVALID, ops.size(), 0, explanation,
+                    List.of(), phantom, List.of(), "");
+        }
         if (register) {
             ops = dropUnobservedUnknownWrites(ops);
             return search(key, "register", new RegisterModel(ops), ops);
@@ -126,6 +134,33 @@ public final class LinearizabilityChecker {
     private static Operation asUnknown(Operation write) {
         return new Operation(write.client(), write.op(), write.key(), write.value(), write.expected(), null, null,
                 null, null, false, null, write.callNs(), write.returnNs(), write.level(), Outcome.UNKNOWN);
+    }
+
+    /**
+     * A quick refutation before the search: an ok get, cas or read that observed a value no write among
+     * {@code ops} wrote (they exclude failed writes) can never be linearized. Returns the first such
+     * operation, or null. Without this, histories with many unknown writes can exhaust the budget
+     * proving what this finds in one pass.
+     */
+    static Operation readOfUnwrittenValue(List<Operation> ops) {
+        Set<Object> written = new HashSet<>();
+        for (Operation op : ops) {
+            if (op.op() == OpType.PUT || op.op() == OpType.CAS || op.op() == OpType.APPEND) {
+                written.add(op.value());
+            }
+        }
+        for (Operation op : ops) {
+            if (!op.isOk()) {
+                continue;
+            }
+            boolean phantom = op.op() == OpType.GET && op.value() != null && !written.contains(op.value())
+                    || op.op() == OpType.CAS && op.swapped() && op.expected() != null && !written.contains(op.expected())
+                    || op.op() == OpType.READ && !written.containsAll(op.values());
+            if (phantom) {
+                return op;
+            }
+        }
+        return null;
     }
 
     /**

@@ -156,7 +156,26 @@ class RegisterLinearizabilityTest {
                 put(1, "x", "a", 0, 10),
                 get(2, "x", "zzz", 20, 30));
 
-        assertThat(check(h).verdict()).isEqualTo(Verdict.INVALID);
+        KeyResult r = check(h);
+
+        assertThat(r.verdict()).isEqualTo(Verdict.INVALID);
+        assertThat(r.explanation()).contains("observed a value that no operation which may have happened wrote");
+        assertThat(r.stuckAfterPrefix()).isEqualTo(h.operations().get(1));
+    }
+
+    @Test
+    void aReadOfANeverWrittenValueIsCaughtAmongManyUnknownWritesWithoutSearching() {
+        List<Operation> ops = new java.util.ArrayList<>();
+        ops.add(cas(0, "x", "nobody", "c0", false, 0, 1000));
+        for (int i = 1; i <= 40; i++) {
+            ops.add(putUnknown(i, "x", "u" + i, i));
+        }
+        ops.add(get(99, "x", "zzz", 500, 600));
+
+        KeyResult r = check(History.of(ops));
+
+        assertThat(r.verdict()).isEqualTo(Verdict.INVALID);
+        assertThat(r.statesExplored()).isZero();
     }
 
     @Test
@@ -273,7 +292,8 @@ class RegisterLinearizabilityTest {
                 put(2, "x", "b", 0, 100),
                 put(3, "x", "c", 0, 100),
                 get(4, "x", "c", 0, 100),
-                get(5, "x", "q", 200, 300));
+                get(5, "x", "a", 200, 300),
+                get(5, "x", "c", 400, 500));
         LinearizabilityChecker tiny = new LinearizabilityChecker(LinearizabilityConfig.defaults().withStatesMaxPerKey(3));
 
         KeyResult r = tiny.check(h).get(0);
