@@ -47,7 +47,7 @@ sealed interface Action {
         }
     }
 
-    /** Delivers every message now in flight, oldest first, handling Readies after each. */
+    /** A round of working network: every message, oldest first, with the replies it causes (bounded). */
     record DeliverAll() implements Action {
         @Override
         public String toString() {
@@ -111,7 +111,7 @@ sealed interface Action {
         }
     }
 
-    /** A client proposes a fresh unique payload at a node (only a leader takes it). */
+    /** A client proposes a fresh unique payload: at the leader for even {@code node}, else at that node. */
     record Propose(int node) implements Action {
         @Override
         public String toString() {

@@ -28,6 +28,8 @@ class RaftSafetyProperties {
         Outcome o = ScheduleRunner.run(size, seed, schedule, Set.of());
         Statistics.label("nodes").collect(size);
         Statistics.label("payloads applied").collect(bucket(o.appliedPayloads()));
+        Statistics.label("conf changes applied (all nodes)").collect(bucket(o.confChangesApplied()));
+        Statistics.label("snapshots installed from a leader").collect(bucket(o.snapshotsInstalled()));
         Statistics.label("ticks to leader after faults").collect(bucket(o.ticksToLeader()));
     }
 

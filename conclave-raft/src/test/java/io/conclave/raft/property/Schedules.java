@@ -31,11 +31,11 @@ final class Schedules {
         Arbitrary<Integer> pick = Arbitraries.integers().between(0, 63);
         return Arbitraries.frequencyOf(
                 Tuple.of(14, node.map(Action.Tick::new)),
-                Tuple.of(10, Arbitraries.just(new Action.TickAll())),
+                Tuple.of(16, Arbitraries.just(new Action.TickAll())),
                 Tuple.of(10, node.map(Action.HandleReady::new)),
                 Tuple.of(8, Arbitraries.just(new Action.HandleReadyAll())),
                 Tuple.of(20, pick.map(Action.Deliver::new)),
-                Tuple.of(8, Arbitraries.just(new Action.DeliverAll())),
+                Tuple.of(14, Arbitraries.just(new Action.DeliverAll())),
                 Tuple.of(3, pick.map(Action.Drop::new)),
                 Tuple.of(2, pick.map(Action.Duplicate::new)),
                 Tuple.of(2, node.map(Action.Crash::new)),
@@ -43,7 +43,7 @@ final class Schedules {
                 Tuple.of(1, Arbitraries.integers().between(1, 126).map(Action.Partition::new)),
                 Tuple.of(1, Combinators.combine(node, node).as(Action.CutLink::new)),
                 Tuple.of(2, Arbitraries.just(new Action.Heal())),
-                Tuple.of(8, node.map(Action.Propose::new)),
+                Tuple.of(16, node.map(Action.Propose::new)),
                 Tuple.of(3, Combinators.combine(Arbitraries.of(Action.ChangeKind.class), node, node)
                         .as(Action.ChangeMembership::new)),
                 Tuple.of(1, Arbitraries.just(new Action.LeaveJoint())),

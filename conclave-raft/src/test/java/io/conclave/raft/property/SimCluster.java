@@ -74,8 +74,20 @@ final class SimCluster {
     private final SafetyChecker checker = new SafetyChecker();
     private long payloadSeq;
     private long appliedPayloads;
+    private long confChangesApplied;
+    private long snapshotsInstalled;
 
+    /** A cluster bootstrapped with {@link MemoryStorage#withVoters}: the membership in the index-0 snapshot. */
     SimCluster(int size, long seed, LongFunction<RaftConfig> configFor, Set<PlantedBug> bugs) {
+        this(size, seed, configFor, bugs, false);
+    }
+
+    /**
+     * A cluster of {@code size} nodes. With {@code bootstrapInLog} the initial membership is written
+     * as committed ADD_VOTER entries at indexes 1..size (as etcd's bootstrap does), so that nodes
+     * added later learn it by replication; otherwise it lives only in each node's index-0 snapshot.
+     */
+    SimCluster(int size, long seed, LongFunction<RaftConfig> configFor, Set<PlantedBug> bugs, boolean bootstrapInLog) {
         this.seed = seed;
         this.configFor = configFor;
         this.bugs = bugs;
@@ -84,15 +96,27 @@ final class SimCluster {
             ids[i] = i + 1;
         }
         for (long id : ids) {
-            Member m = new Member(id, MemoryStorage.withVoters(ids), ConfState.ofVoters(ids));
+            Member m = bootstrapInLog ? new Member(id, bootstrapLog(ids), ConfState.EMPTY)
+                    : new Member(id, MemoryStorage.withVoters(ids), ConfState.ofVoters(ids));
             members.put(id, m);
             m.node = newNode(m);
         }
     }
 
+    private static MemoryStorage bootstrapLog(long[] ids) {
+        MemoryStorage s = new MemoryStorage();
+        List<Entry> ents = new ArrayList<>();
+        for (int i = 0; i < ids.length; i++) {
+            ents.add(new Entry(1, i + 1, EntryType.CONF_CHANGE, ConfChange.addVoter(ids[i]).encode()));
+        }
+        s.append(ents);
+        s.setHardState(new HardState(1, 0, ids.length));
+        return s;
+    }
+
     /** The configuration the property runs with: small limits so that flow control and chunking happen. */
     static RaftConfig testConfig(long id) {
-        return RaftConfig.builder(id).electionTimeoutTicks(10).heartbeatIntervalTicks(1).maxInflightMessages(4)
+        return RaftConfig.builder(id).electionTimeoutTicks(ScheduleRunner.ELECTION_TIMEOUT_TICKS).heartbeatIntervalTicks(1).maxInflightMessages(4)
                 .maxMessageBytes(160).snapshotChunkBytes(8).maxSnapshotChunksInFlight(2).build();
     }
 
@@ -125,6 +149,15 @@ final class SimCluster {
 
     long appliedPayloads() {
         return appliedPayloads;
+    }
+
+    long confChangesApplied() {
+        return confChangesApplied;
+    }
+
+    /** Snapshots that leaders sent and followers installed. */
+    long snapshotsInstalled() {
+        return snapshotsInstalled;
     }
 
     /** The entry applied at {@code index} by any node, or null. */
@@ -177,6 +210,7 @@ final class SimCluster {
             m.confState = rd.snapshot().metadata().confState();
             restoreStateMachine(m, rd.snapshot().data());
             checker.onSnapshotInstalled(m.id, m.appliedIndex, m.chain);
+            snapshotsInstalled++;
         }
         m.storage.append(rd.entries());
         if (rd.hardState() != null) {
@@ -202,6 +236,7 @@ final class SimCluster {
         checker.onApply(m.id, e, m.chain);
         if (e.type() == EntryType.CONF_CHANGE) {
             m.confState = m.node.applyConfChange(ConfChange.decode(e.data()));
+            confChangesApplied++;
         } else if (e.data().length > 0) {
             appliedPayloads++;
         }
@@ -275,6 +310,31 @@ final class SimCluster {
         to.node.step(msg);
     }
 
+    /**
+     * Delivers, oldest first, the in-flight messages that match {@code which}, handling Readies and
+     * checking after each, until none match or {@code done} holds (bounded). For directed scenarios.
+     */
+    void deliverWhile(java.util.function.Predicate<Message> which, java.util.function.BooleanSupplier done) {
+        for (int n = 0; n < STABILIZE_ROUNDS_MAX && !done.getAsBoolean(); n++) {
+            handleAllReadies();
+            int i = 0;
+            while (i < inFlight.size() && !which.test(inFlight.get(i))) {
+                i++;
+            }
+            if (i == inFlight.size()) {
+                return;
+            }
+            deliver(i);
+            handleAllReadies();
+            check();
+        }
+    }
+
+    /** Loses every message in flight. */
+    void dropAll() {
+        inFlight.clear();
+    }
+
     void drop(int pick) {
         if (!inFlight.isEmpty()) {
             inFlight.remove(Math.floorMod(pick, inFlight.size()));
@@ -323,10 +383,16 @@ final class SimCluster {
         }
     }
 
-    /** Delivers the messages in flight now, oldest first, handling Readies and checking after each. */
-    void deliverAllInFlight() {
-        int n = inFlight.size();
-        for (int i = 0; i < n && !inFlight.isEmpty(); i++) {
+    /** Bound on the deliveries of one {@link #deliverRound()}. */
+    static final int ROUND_DELIVERIES_MAX = 200;
+
+    /**
+     * A round of a working network: handles Readies and delivers messages oldest first, including
+     * the ones this produces, checking after each, until quiet or {@link #ROUND_DELIVERIES_MAX}.
+     */
+    void deliverRound() {
+        handleAllReadies();
+        for (int i = 0; i < ROUND_DELIVERIES_MAX && !inFlight.isEmpty(); i++) {
             deliver(0);
             handleAllReadies();
             check();
