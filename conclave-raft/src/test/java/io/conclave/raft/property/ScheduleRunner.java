@@ -48,13 +48,11 @@ final class ScheduleRunner {
     /**
      * How the hosts behave.
      *
-     * @param bootstrapInLog whether the initial membership is written as log entries (see
-     *     {@link SimCluster}) rather than only in the index-0 snapshot
      * @param periodicHostSnapshots whether every host snapshots every {@link #HOST_SNAPSHOT_INTERVAL_TICKS}
      *     once the faults stop, as a real host does on a schedule
      */
-    record Hosts(boolean bootstrapInLog, boolean periodicHostSnapshots) {
-        static final Hosts DEFAULT = new Hosts(true, true);
+    record Hosts(boolean periodicHostSnapshots) {
+        static final Hosts DEFAULT = new Hosts(true);
     }
 
     private final SimCluster cluster;
@@ -63,7 +61,7 @@ final class ScheduleRunner {
 
     private ScheduleRunner(int size, long seed, LongFunction<RaftConfig> configFor, Set<PlantedBug> bugs, Hosts hosts) {
         this.size = size;
-        this.cluster = new SimCluster(size, seed, configFor, bugs, hosts.bootstrapInLog());
+        this.cluster = new SimCluster(size, seed, configFor, bugs);
         this.periodicHostSnapshots = hosts.periodicHostSnapshots();
     }
 

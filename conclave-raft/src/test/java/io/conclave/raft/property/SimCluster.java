@@ -71,47 +71,31 @@ final class SimCluster {
     private final LongFunction<RaftConfig> configFor;
     private final Set<PlantedBug> bugs;
     private final long seed;
+    /** The voters the group was created with: every replica, joining ones too, starts from them. */
+    private final long[] genesis;
     private final SafetyChecker checker = new SafetyChecker();
     private long payloadSeq;
     private long appliedPayloads;
     private long confChangesApplied;
     private long snapshotsInstalled;
 
-    /** A cluster bootstrapped with {@link MemoryStorage#withVoters}: the membership in the index-0 snapshot. */
-    SimCluster(int size, long seed, LongFunction<RaftConfig> configFor, Set<PlantedBug> bugs) {
-        this(size, seed, configFor, bugs, false);
-    }
-
     /**
-     * A cluster of {@code size} nodes. With {@code bootstrapInLog} the initial membership is written
-     * as committed ADD_VOTER entries at indexes 1..size (as etcd's bootstrap does), so that nodes
-     * added later learn it by replication; otherwise it lives only in each node's index-0 snapshot.
+     * A cluster of {@code size} nodes bootstrapped with {@link MemoryStorage#withVoters}: the genesis
+     * membership lives in each node's index-0 snapshot; nodes added later start from it too.
      */
-    SimCluster(int size, long seed, LongFunction<RaftConfig> configFor, Set<PlantedBug> bugs, boolean bootstrapInLog) {
+    SimCluster(int size, long seed, LongFunction<RaftConfig> configFor, Set<PlantedBug> bugs) {
         this.seed = seed;
         this.configFor = configFor;
         this.bugs = bugs;
-        long[] ids = new long[size];
+        genesis = new long[size];
         for (int i = 0; i < size; i++) {
-            ids[i] = i + 1;
+            genesis[i] = i + 1;
         }
-        for (long id : ids) {
-            Member m = bootstrapInLog ? new Member(id, bootstrapLog(ids), ConfState.EMPTY)
-                    : new Member(id, MemoryStorage.withVoters(ids), ConfState.ofVoters(ids));
+        for (long id : genesis) {
+            Member m = new Member(id, MemoryStorage.withVoters(genesis), ConfState.ofVoters(genesis));
             members.put(id, m);
             m.node = newNode(m);
         }
-    }
-
-    private static MemoryStorage bootstrapLog(long[] ids) {
-        MemoryStorage s = new MemoryStorage();
-        List<Entry> ents = new ArrayList<>();
-        for (int i = 0; i < ids.length; i++) {
-            ents.add(new Entry(1, i + 1, EntryType.CONF_CHANGE, ConfChange.addVoter(ids[i]).encode()));
-        }
-        s.append(ents);
-        s.setHardState(new HardState(1, 0, ids.length));
-        return s;
     }
 
     /** The configuration the property runs with: small limits so that flow control and chunking happen. */
@@ -188,12 +172,15 @@ final class SimCluster {
 
     // ---------------------------------------------------------------- host
 
-    /** Adds a node that is not yet a member: empty storage, it learns everything from the leader. */
+    /**
+     * Adds a node that is not yet a member. Its storage holds only the group's genesis membership
+     * (the host knows it from the metadata); it learns the rest from the leader.
+     */
     Member addNode(long id) {
         if (members.containsKey(id)) {
             throw new IllegalArgumentException("node " + id + " exists");
         }
-        Member m = new Member(id, new MemoryStorage(), ConfState.EMPTY);
+        Member m = new Member(id, MemoryStorage.withVoters(genesis), ConfState.ofVoters(genesis));
         members.put(id, m);
         m.node = newNode(m);
         return m;
