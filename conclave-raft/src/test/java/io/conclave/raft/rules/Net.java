@@ -26,6 +26,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * A step-by-step network of {@link RaftNode}s for rule tests. Unlike the harness {@code Cluster}, a
@@ -82,6 +83,7 @@ public final class Net {
     private final TreeMap<Long, Host> hosts = new TreeMap<>();
     private final ArrayDeque<Message> queue = new ArrayDeque<>();
     private final List<Predicate<Message>> dropRules = new ArrayList<>();
+    private final List<UnaryOperator<Message>> rewrites = new ArrayList<>();
     private final Set<Long> cutLinks = new HashSet<>();
     private final Function<Long, RaftConfig> configs;
     private final SplittableRandom random;
@@ -275,6 +277,11 @@ public final class Net {
         dropRules.clear();
     }
 
+    /** From now on, every delivered message passes through {@code f} (for example to strip entries). */
+    public void rewrite(UnaryOperator<Message> f) {
+        rewrites.add(f);
+    }
+
     public void cut(long from, long to) {
         cutLinks.add(from * 1_000_003L + to);
     }
@@ -294,10 +301,11 @@ public final class Net {
         partition(Set.of(id));
     }
 
-    /** Restores every link and forgets every drop rule. */
+    /** Restores every link and forgets every drop and rewrite rule. */
     public void heal() {
         cutLinks.clear();
         dropRules.clear();
+        rewrites.clear();
     }
 
     private boolean lost(Message m) {
@@ -321,6 +329,9 @@ public final class Net {
             return false;
         }
         if (!lost(m)) {
+            for (UnaryOperator<Message> f : rewrites) {
+                m = f.apply(m);
+            }
             delivered.add(m);
             hosts.get(m.to()).node.step(m);
         }
