@@ -206,7 +206,9 @@ class ReplicationTest {
                 proposals++;
             }
             net.run(1);
-            assertLogMatching(net, five);
+            if (tick % 5 == 0) {
+                assertLogMatching(net, five);
+            }
         }
         net.heal();
         net.run(40);
