@@ -140,6 +140,68 @@ class JointConsensusTest {
         assertThat(net.node(1).commitIndex()).isLessThan(idx);
     }
 
+    /** Joint configuration {1,4,5} / {1,2,3}, entered with JOINT_EXPLICIT and applied everywhere. */
+    private static Net replacingTwoVotersJointly() {
+        Net net = threeVotersAndTwoSpares();
+        net.node(1).proposeConfChange(change(ConfChangeTransition.JOINT_EXPLICIT, add(4), add(5), remove(2),
+                remove(3)));
+        net.stabilize();
+        net.run(2);
+        for (long id : new long[] {1, 2, 3, 4, 5}) {
+            assertThat(net.host(id).confState.isJoint()).as("node %d is joint", id).isTrue();
+        }
+        return net;
+    }
+
+    @Test
+    void whileJointACandidateNeedsVotesFromAMajorityOfBothHalves() {
+        Net net = replacingTwoVotersJointly();
+        net.crash(1);
+        net.partition(Set.of(4L, 5L));
+        net.run(3 * RaftConfig.defaults(1).electionTimeoutTicks()); // nobody hears a leader any more
+        assertThat(net.leader()).isZero(); // 2 and 3 are a majority of {1,2,3} only; 4 and 5 of {1,4,5} only
+        net.heal();
+        net.crash(1);
+        net.node(2).campaign();
+        net.stabilize();
+        assertThat(net.node(2).isLeader()).isTrue(); // with votes from both halves
+    }
+
+    @Test
+    void whileJointAReadNeedsAcknowledgementsFromBothHalves() {
+        Net net = replacingTwoVotersJointly();
+        net.partition(Set.of(2L, 3L));
+        net.node(1).readIndex(bytes("r"));
+        net.stabilize();
+        net.run(2);
+        assertThat(net.host(1).readStates).isEmpty();
+        net.heal();
+        net.run(2);
+        assertThat(net.host(1).readStates).hasSize(1);
+    }
+
+    @Test
+    void newLeaderLeavesAnAutomaticJointConfigurationThatItsPredecessorDidNotLeave() {
+        Net net = threeVotersAndTwoSpares();
+        net.dropIf(m -> m instanceof AppendEntries a && a.from() == 1 && a.entries().stream()
+                .anyMatch(e -> e.type() == io.conclave.raft.EntryType.CONF_CHANGE
+                        && ConfChange.decode(e.data()).isLeaveJoint()));
+        net.node(1).proposeConfChange(ConfChange.of(add(4), add(5)));
+        net.stabilize();
+        net.run(3);
+        assertThat(net.host(2).confState.isJoint()).isTrue();
+        assertThat(net.host(2).confState.autoLeave()).isTrue();
+        net.crash(1);
+        net.clearDropRules();
+        long l = net.awaitLeader();
+        net.run(5);
+        assertThat(l).isNotEqualTo(1);
+        for (long id : new long[] {2, 3, 4, 5}) {
+            assertThat(net.host(id).confState.isJoint()).as("node %d left the joint configuration", id).isFalse();
+            assertThat(net.host(id).confState.voters()).containsExactly(1L, 2L, 3L, 4L, 5L);
+        }
+    }
+
     @Test
     void secondChangeWhileOneIsPendingIsRejected() {
         Net net = threeVotersAndTwoSpares();
