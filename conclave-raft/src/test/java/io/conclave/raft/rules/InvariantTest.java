@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * Safety invariants checked in code: the core throws {@link IllegalStateException} for a persisted
  * commit index beyond the log, for an attempt to truncate committed entries, for a commit beyond the
  * log, for a leader that hears another leader of its own term, and for ready() called twice without
- * advance(); programmer errors (a message for another node, a bad config) throw
- * {@link IllegalArgumentException}.
+ * advance(); programmer errors (a message for another node, a bad config, storage without any
+ * membership) throw {@link IllegalArgumentException}.
  */
 class InvariantTest {
 
@@ -34,6 +34,12 @@ class InvariantTest {
         MemoryStorage s = Net.storage(THREE, new HardState(1, 0, 5), 1, 1);
         assertThatThrownBy(() -> new RaftNode(RaftConfig.defaults(1), s, RandomSource.seeded(1)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("commit 5");
+    }
+
+    @Test
+    void nodeStartedOnStorageWithoutAMembershipIsRefused() {
+        assertThatThrownBy(() -> new RaftNode(RaftConfig.defaults(4), new MemoryStorage(), RandomSource.seeded(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("membership");
     }
 
     @Test

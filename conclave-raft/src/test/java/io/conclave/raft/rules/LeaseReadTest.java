@@ -12,7 +12,6 @@ import io.conclave.raft.message.AppendEntries;
 import io.conclave.raft.message.Heartbeat;
 import io.conclave.raft.message.HeartbeatResponse;
 import io.conclave.raft.message.TimeoutNow;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -254,9 +253,6 @@ class LeaseReadTest {
         assertThat(staleLeaseReadAfterATermBump(true)).isFalse();
     }
 
-    @Disabled("raft bug: with pre-vote off, a higher term reaching a follower through a non-vote message (the reply"
-            + " to a stale append) clears its leader, so it votes for a new leader within the old leader's lease and"
-            + " the old leader serves a stale lease read")
     @Test
     void followerThatAcknowledgedTheLeaseDoesNotHelpElectANewLeaderBeforeItEnds() {
         assertThat(staleLeaseReadAfterATermBump(false)).as("leader 1 served a lease read after node 3 committed b")

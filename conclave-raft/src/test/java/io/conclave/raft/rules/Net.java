@@ -145,11 +145,6 @@ public final class Net {
         return h;
     }
 
-    /** A node with empty storage that learns its membership from the leader. */
-    public Host addEmpty(long id) {
-        return add(id, new MemoryStorage());
-    }
-
     public Host host(long id) {
         return hosts.get(id);
     }
