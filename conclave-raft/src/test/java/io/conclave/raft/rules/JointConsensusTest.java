@@ -348,6 +348,30 @@ class JointConsensusTest {
     }
 
     @Test
+    void leaderThatDemotesItselfToALearnerHandsOverAndKeepsReceivingTheLog() {
+        Net net = threeVotersAndTwoSpares();
+        net.node(1).proposeConfChange(change(ConfChangeTransition.JOINT_IMPLICIT,
+                new ConfChangeSingle(ConfChangeType.ADD_LEARNER, 1)));
+        net.stabilize();
+        net.run(3);
+        long l = net.leader();
+        assertThat(l).isIn(2L, 3L);
+        assertThat(net.node(1).role()).isEqualTo(StateRole.FOLLOWER);
+        assertThat(net.host(l).confState.voters()).containsExactly(2L, 3L);
+        assertThat(net.host(l).confState.learners()).containsExactly(1L);
+        net.node(l).propose(bytes("to the learner"));
+        net.run(2);
+        assertThat(net.host(1).appliedData()).containsExactly("to the learner");
+        for (int i = 0; i < 50; i++) {
+            net.tickAll();
+            net.stabilize();
+        }
+        assertThat(net.leader()).isEqualTo(l);
+        assertThat(net.sentOf(io.conclave.raft.message.RequestVote.class, 1, 0).stream()
+                .filter(v -> v.term() > net.node(l).term())).isEmpty();
+    }
+
+    @Test
     void nodeAddedWithTheGenesisMembershipLearnsTheWholeMembershipAndCannotLeadAlone() {
         Net net = threeVotersAndTwoSpares();
         net.node(1).proposeConfChange(ConfChange.addLearner(4));

@@ -162,4 +162,33 @@ class SnapshotTest {
         assertThat(net.host(4).snapshotData).isEqualTo(STATE);
         assertThat(net.host(4).confState.learners()).containsExactly(4L);
     }
+
+    @Test
+    void jointMembershipTravelsWithASnapshotAndTheReceiverLeavesItWithTheOthers() {
+        Net net = Net.of(SnapshotTest::smallChunks, THREE);
+        net.elect(1);
+        net.add(4, MemoryStorage.withVoters(THREE));
+        net.isolate(3);
+        net.node(1).proposeConfChange(new ConfChange(io.conclave.raft.ConfChangeTransition.JOINT_EXPLICIT,
+                List.of(new io.conclave.raft.ConfChangeSingle(io.conclave.raft.ConfChangeType.ADD_VOTER, 4)),
+                new byte[0]));
+        net.stabilize();
+        Net.Host leader = net.host(1);
+        assertThat(leader.confState.isJoint()).isTrue();
+        long applied = leader.applied.get(leader.applied.size() - 1).index();
+        leader.storage.createSnapshot(applied, leader.confState, STATE);
+        leader.storage.compact(applied);
+        net.heal();
+        net.run(5);
+        assertThat(net.host(3).snapshotData).isEqualTo(STATE);
+        assertThat(net.host(3).confState).isEqualTo(leader.confState);
+        assertThat(net.node(3).confState().isJoint()).isTrue();
+        net.node(1).proposeConfChange(ConfChange.leaveJoint());
+        net.stabilize();
+        net.run(2);
+        for (long id : new long[] {1, 2, 3, 4}) {
+            assertThat(net.node(id).confState().isJoint()).as("node %d", id).isFalse();
+            assertThat(net.node(id).confState().voters()).containsExactly(1L, 2L, 3L, 4L);
+        }
+    }
 }
