@@ -258,4 +258,13 @@ class LeaseReadTest {
         assertThat(staleLeaseReadAfterATermBump(false)).as("leader 1 served a lease read after node 3 committed b")
                 .isFalse();
     }
+
+    @Test
+    void noLeaseReadIsAnsweredBelowAWriteCommittedBeforeItWasIssued_randomized() {
+        for (long seed = 1; seed <= 3; seed++) {
+            ReadSafety.Outcome o = ReadSafety.run(seed, ReadMode.LEASE);
+            assertThat(o.violation()).as("seed %d", seed).isNull();
+            assertThat(o.answered()).as("seed %d", seed).isGreaterThan(100);
+        }
+    }
 }

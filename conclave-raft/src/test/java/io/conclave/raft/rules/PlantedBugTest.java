@@ -94,4 +94,14 @@ class PlantedBugTest {
         Net net = staleLeaderReads(Set.of());
         assertThat(net.host(1).readStates).isEmpty();
     }
+
+    @Test
+    void theRandomizedReadCheckerCatchesReadsAnsweredWithoutAQuorum() {
+        String violation = null;
+        for (long seed = 1; seed <= 10 && violation == null; seed++) {
+            violation = ReadSafety.run(seed, io.conclave.raft.ReadMode.READ_INDEX,
+                    Set.of(PlantedBug.READ_INDEX_WITHOUT_QUORUM)).violation();
+        }
+        assertThat(violation).isNotNull().contains("was committed before it was issued");
+    }
 }

@@ -161,4 +161,13 @@ class ReadIndexTest {
         net.process(1);
         assertThat(net.host(1).readStates).containsExactly(new ReadState(net.node(1).commitIndex(), bytes("r")));
     }
+
+    @Test
+    void noReadIsAnsweredBelowAWriteCommittedBeforeItWasIssued_randomized() {
+        for (long seed = 1; seed <= 3; seed++) {
+            ReadSafety.Outcome o = ReadSafety.run(seed, io.conclave.raft.ReadMode.READ_INDEX);
+            assertThat(o.violation()).as("seed %d", seed).isNull();
+            assertThat(o.answered()).as("seed %d", seed).isGreaterThan(100);
+        }
+    }
 }
