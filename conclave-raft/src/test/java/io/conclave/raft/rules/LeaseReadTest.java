@@ -267,4 +267,25 @@ class LeaseReadTest {
             assertThat(o.answered()).as("seed %d", seed).isGreaterThan(100);
         }
     }
+
+    @Test
+    void noLeaseReadIsAnsweredBelowAnEarlierCommittedWriteWhileClocksDriftWithinTheBound_randomized() {
+        // maxClockDrift 0.05 allows rates apart by up to (1 + 0.05) / (1 - 0.05) = 1.105.
+        double[][] rateSets = {{0.95, 1.0, 1.05, 1.0, 1.0}, {1.05, 0.95, 0.95, 1.05, 1.0}, {0.95, 1.05, 1.05, 1.05, 1.05}};
+        for (int s = 0; s < rateSets.length; s++) {
+            ReadSafety.Outcome o = ReadSafety.run(s + 1, ReadMode.LEASE, java.util.Set.of(), rateSets[s]);
+            assertThat(o.violation()).as("rates %s", java.util.Arrays.toString(rateSets[s])).isNull();
+            assertThat(o.answered()).isGreaterThan(100);
+        }
+    }
+
+    @Test
+    void theRandomizedCheckerCatchesStaleLeaseReadsWhenClocksDriftBeyondTheBound_control() {
+        String violation = null;
+        for (long seed = 1; seed <= 10 && violation == null; seed++) {
+            violation = ReadSafety.run(seed, ReadMode.LEASE, java.util.Set.of(),
+                    new double[] {1.4, 0.6, 0.6, 0.6, 0.6}).violation();
+        }
+        assertThat(violation).isNotNull();
+    }
 }

@@ -34,7 +34,16 @@ final class ReadSafety {
     }
 
     static Outcome run(long seed, ReadMode mode, Set<PlantedBug> bugs) {
+        return run(seed, mode, bugs, new double[] {1, 1, 1, 1, 1});
+    }
+
+    /**
+     * As {@link #run(long, ReadMode)}, with node {@code i + 1}'s clock ticking {@code rates[i]} times
+     * per step (fractions carried over): clock drift between nodes.
+     */
+    static Outcome run(long seed, ReadMode mode, Set<PlantedBug> bugs, double[] rates) {
         long[] five = {1, 2, 3, 4, 5};
+        double[] owed = new double[5];
         Net net = new Net(id -> RaftConfig.builder(id).leaseReads(mode == ReadMode.LEASE).build(), seed, bugs);
         net.voters(five);
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -66,7 +75,14 @@ final class ReadSafety {
             String ctx = "r" + tick;
             floor.put(ctx, maxCommit);
             net.node(1 + rnd.nextInt(5)).readIndex(ctx.getBytes(StandardCharsets.UTF_8), mode);
-            net.run(1);
+            for (int i = 0; i < 5; i++) {
+                owed[i] += rates[i];
+                while (owed[i] >= 1) {
+                    owed[i] -= 1;
+                    net.tick(five[i]);
+                }
+            }
+            net.stabilize();
             for (long id : five) {
                 var states = net.host(id).readStates;
                 for (int i = consumed.getOrDefault(id, 0); i < states.size(); i++) {
