@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * Election safety, state machine safety and the log's own invariants under everything at once:
  * message loss, partitions, crashes and restarts (also of a leader that sent appends before it
  * persisted them), leadership transfers, membership changes (simple
- * and joint, learners, removals of the leader) and log compaction with snapshot transfer. The Net
+ * and joint, learners, removals of the leader) and log compaction with snapshot transfer; reads
+ * (ReadIndex and lease) are never answered below a write committed before they were issued. The Net
  * checks one leader per term and one entry per applied index on every Ready; the core throws on any
  * broken invariant. At the end, after healing, the group must make progress again. Four seeds by
  * default; {@code -Dconclave.chaos.seeds=N} runs a longer soak.
@@ -53,7 +54,10 @@ class SafetyUnderChaosTest {
     }
 
     private static Coverage chaos(long seed) {
-        Net net = new Net(id -> RaftConfig.builder(id).snapshotChunkBytes(16).build(), seed, Set.of());
+        Net net = new Net(id -> RaftConfig.builder(id).snapshotChunkBytes(16).leaseReads(true).build(), seed,
+                Set.of());
+        java.util.Map<String, Long> readFloor = new java.util.HashMap<>();
+        java.util.Map<Long, Integer> readsSeen = new java.util.HashMap<>();
         for (long id : ALL) {
             net.add(id, MemoryStorage.withVoters(GENESIS));
         }
@@ -90,7 +94,15 @@ class SafetyUnderChaosTest {
             } else if (dice >= 93) {
                 compact(net, 1 + rnd.nextInt(5));
             }
+            long maxCommit = 0;
+            for (long id : ALL) {
+                maxCommit = Math.max(maxCommit, net.node(id).commitIndex());
+            }
+            readFloor.put("r" + tick, maxCommit);
+            net.node(1 + rnd.nextInt(5)).readIndex(bytes("r" + tick),
+                    rnd.nextBoolean() ? io.conclave.raft.ReadMode.LEASE : io.conclave.raft.ReadMode.READ_INDEX);
             net.run(1);
+            checkReads(net, readFloor, readsSeen);
         }
         net.heal();
         net.run(60);
@@ -106,6 +118,19 @@ class SafetyUnderChaosTest {
                 .filter(e -> e.type() == io.conclave.raft.EntryType.CONF_CHANGE).count();
         return new Coverage(net.sentOf(io.conclave.raft.message.SnapshotChunk.class, 0, 0).size(), confChanges,
                 leaders);
+    }
+
+    /** Every read answered so far is at or above the commit index anywhere when it was issued. */
+    private static void checkReads(Net net, java.util.Map<String, Long> floor, java.util.Map<Long, Integer> seen) {
+        for (long id : ALL) {
+            var states = net.host(id).readStates;
+            for (int i = seen.getOrDefault(id, 0); i < states.size(); i++) {
+                String ctx = new String(states.get(i).context(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(states.get(i).index()).as("read %s answered on node %d", ctx, id)
+                        .isGreaterThanOrEqualTo(floor.get(ctx));
+            }
+            seen.put(id, states.size());
+        }
     }
 
     private static void compact(Net net, long id) {
