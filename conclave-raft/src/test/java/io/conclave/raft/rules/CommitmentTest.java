@@ -4,6 +4,7 @@ import static io.conclave.raft.rules.Net.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conclave.raft.Entry;
+import io.conclave.raft.RaftConfig;
 import io.conclave.raft.Ready;
 import io.conclave.raft.message.AppendEntries;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * counting replicas of an entry of its own term (Figure 8); earlier entries commit indirectly with
  * it. The leader counts its own log only once the host has persisted it (advance), so before that an
  * entry commits only with a majority of followers, and a single node commits only after advance.
+ * Committed entries reach the host in Readies of at most maxCommittedBytesPerReady.
  */
 class CommitmentTest {
 
@@ -163,5 +165,24 @@ class CommitmentTest {
         }
         assertThat(net.sentOf(AppendEntries.class, 1, 2).get(net.sentOf(AppendEntries.class, 1, 2).size() - 1)
                 .commit()).isEqualTo(net.node(1).commitIndex());
+    }
+
+    @Test
+    void committedEntriesAreHandedOutInReadiesOfAtMostMaxCommittedBytesPerReady() {
+        Net net = Net.of(id -> RaftConfig.builder(id).maxCommittedBytesPerReady(100).build(), THREE);
+        net.elect(1);
+        int mark = net.readies.size();
+        for (int i = 0; i < 9; i++) {
+            net.node(1).propose(bytes("payload-" + i + "!")); // 34 bytes each
+        }
+        net.stabilize();
+        long applied = 0;
+        for (var e : net.readies.subList(mark, net.readies.size())) {
+            List<Entry> committed = e.getValue().committedEntries();
+            assertThat(committed.stream().mapToLong(Entry::sizeBytes).sum()).isLessThanOrEqualTo(100);
+            applied += e.getKey() == 1 ? committed.size() : 0;
+        }
+        assertThat(applied).isEqualTo(9);
+        assertThat(net.host(1).appliedData()).hasSize(9);
     }
 }

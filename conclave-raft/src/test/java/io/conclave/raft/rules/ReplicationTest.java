@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
  * §5.3 log replication and the Log Matching property: the leader's no-op at term start, the
  * consistency check on (prevLogIndex, prevLogTerm), truncation of a conflicting suffix, fast back-off
  * with conflict term/index hints (O(terms) round trips, not O(entries)), probe mode (one append at a
- * time), pipelining in replicate mode bounded by maxInflightMessages, and batching of proposals made
- * between two ready() calls into one append per follower.
+ * time), pipelining in replicate mode bounded by maxInflightMessages and maxInflightBytes, appends
+ * split at maxMessageBytes, and batching of proposals made between two ready() calls into one
+ * append per follower.
  */
 class ReplicationTest {
 
@@ -171,6 +172,37 @@ class ReplicationTest {
             inFlightAtOnce = Math.max(inFlightAtOnce, a.entries().size());
         }
         assertThat(inFlightAtOnce).isEqualTo(3); // the rest went in one append once the window opened
+    }
+
+    @Test
+    void replicateModeAlsoBoundsTheBytesInFlight() {
+        // Each one-entry append of a 10-byte payload counts 34 bytes: the window is full at 3 (102 >= 100).
+        Net net = Net.of(id -> RaftConfig.builder(id).maxInflightBytes(100).build(), THREE);
+        net.elect(1);
+        List<Message> held = new ArrayList<>();
+        net.dropIf(m -> m instanceof AppendEntries && m.to() == 2 && held.add(m));
+        for (int i = 0; i < 6; i++) {
+            net.node(1).propose(bytes("payload-" + i + "!"));
+            net.stabilize();
+        }
+        assertThat(held.stream().filter(m -> !((AppendEntries) m).entries().isEmpty())).hasSize(3);
+    }
+
+    @Test
+    void appendsAreSplitAtMaxMessageBytes() {
+        Net net = Net.of(id -> RaftConfig.builder(id).maxMessageBytes(100).build(), THREE);
+        net.elect(1);
+        int mark = net.sent.size();
+        for (int i = 0; i < 9; i++) {
+            net.node(1).propose(bytes("payload-" + i + "!")); // 34 bytes each: two fit in 100, three do not
+        }
+        net.stabilize();
+        List<AppendEntries> appends = net.sent.subList(mark, net.sent.size()).stream()
+                .filter(m -> m instanceof AppendEntries && m.to() == 2).map(m -> (AppendEntries) m)
+                .filter(a -> !a.entries().isEmpty()).toList();
+        assertThat(appends).allMatch(a -> a.entries().size() <= 2);
+        assertThat(appends.stream().mapToInt(a -> a.entries().size()).sum()).isEqualTo(9);
+        assertThat(net.host(2).appliedData()).hasSize(9);
     }
 
     @Test
