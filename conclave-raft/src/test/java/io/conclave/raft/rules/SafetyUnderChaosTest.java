@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Election safety, state machine safety and the log's own invariants under everything at once:
  * message loss, partitions, crashes and restarts (also of a leader that sent appends before it
- * persisted them), leadership transfers, membership changes (simple
+ * persisted them), idle groups put to rest (quiesce) and woken by the host's failure detector
+ * (forgetLeader), leadership transfers, membership changes (simple
  * and joint, learners, removals of the leader) and log compaction with snapshot transfer; reads
  * (ReadIndex and lease) are never answered below a write committed before they were issued. The Net
  * checks one leader per term and one entry per applied index on every Ready; the core throws on any
@@ -50,7 +51,7 @@ class SafetyUnderChaosTest {
     }
 
     /** What a run exercised: snapshot chunks sent, membership changes applied, leaders elected. */
-    record Coverage(long snapshotChunks, long confChangesApplied, long leaders) {
+    record Coverage(long snapshotChunks, long confChangesApplied, long leaders, long quiesced) {
     }
 
     private static Coverage chaos(long seed) {
@@ -58,6 +59,7 @@ class SafetyUnderChaosTest {
                 Set.of());
         java.util.Map<String, Long> readFloor = new java.util.HashMap<>();
         java.util.Map<Long, Integer> readsSeen = new java.util.HashMap<>();
+        int quiesced = 0;
         for (long id : ALL) {
             net.add(id, MemoryStorage.withVoters(GENESIS));
         }
@@ -72,12 +74,24 @@ class SafetyUnderChaosTest {
                 Set<Long> side = new HashSet<>(List.of(1 + (long) rnd.nextInt(5)));
                 net.partition(side);
             }
-            if (leader != 0) {
+            if (leader != 0 && dice >= 8 && dice < 20) {
+                net.stabilize();
+                if (net.node(leader).quiesce()) { // an idle group rests; the host watches node liveness
+                    quiesced++;
+                }
+            } else if (leader != 0) {
                 net.node(leader).propose(bytes("w" + tick));
                 if (dice < 6) {
                     net.node(leader).proposeConfChange(randomChange(rnd));
                 } else if (dice < 8) {
                     net.node(leader).transferLeadership(1 + rnd.nextInt(5));
+                }
+            }
+            if (tick % 25 == 0) {
+                for (long id : ALL) {
+                    if (id != net.leader()) {
+                        net.node(id).forgetLeader(); // the host's node-level failure detector, now and then
+                    }
                 }
             }
             if (dice >= 87 && dice < 90 && leader != 0 && net.node(leader).hasReady()) {
@@ -105,6 +119,9 @@ class SafetyUnderChaosTest {
             checkReads(net, readFloor, readsSeen);
         }
         net.heal();
+        for (long id : ALL) {
+            net.node(id).forgetLeader();
+        }
         net.run(60);
         long leader = net.awaitLeader();
         long before = net.node(leader).commitIndex();
@@ -117,7 +134,7 @@ class SafetyUnderChaosTest {
         long confChanges = net.host(leader).applied.stream()
                 .filter(e -> e.type() == io.conclave.raft.EntryType.CONF_CHANGE).count();
         return new Coverage(net.sentOf(io.conclave.raft.message.SnapshotChunk.class, 0, 0).size(), confChanges,
-                leaders);
+                leaders, quiesced);
     }
 
     /** Every read answered so far is at or above the commit index anywhere when it was issued. */
@@ -151,6 +168,7 @@ class SafetyUnderChaosTest {
         long chunks = 0;
         long changes = 0;
         long leaders = 0;
+        long quiesces = 0;
         long seeds = Long.getLong("conclave.chaos.seeds", 4); // a longer soak: -Dconclave.chaos.seeds=200
         for (long seed = 1; seed <= seeds; seed++) {
             Coverage c = chaos(seed);
@@ -158,9 +176,11 @@ class SafetyUnderChaosTest {
             chunks += c.snapshotChunks();
             changes += c.confChangesApplied();
             leaders += c.leaders();
+            quiesces += c.quiesced();
         }
         assertThat(chunks).as("snapshots were shipped").isPositive();
         assertThat(changes).as("membership changed").isPositive();
         assertThat(leaders).as("leadership changed hands").isGreaterThan(8);
+        assertThat(quiesces).as("groups went idle").isPositive();
     }
 }
