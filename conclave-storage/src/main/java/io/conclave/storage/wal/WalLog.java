@@ -89,6 +89,8 @@ public final class WalLog implements AutoCloseable {
             activeBytes = active.size();
         } else {
             startFile(fileBytes.isEmpty() ? 1 : fileBytes.lastKey() + 1);
+            disk.syncDir(dir);
+            dirDirty = false;
         }
         goodBytes = activeBytes;
     }
