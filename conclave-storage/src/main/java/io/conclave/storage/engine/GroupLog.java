@@ -59,13 +59,15 @@ public final class GroupLog implements LogStorage {
     private Snapshot matSnapshot = Snapshot.EMPTY;
     private boolean matLogLost;
 
-    // ---- WAL accounting, agent thread only ----
-    /** The oldest WAL file holding a write materialized but not yet synced in the segments; MAX when none. */
-    long oldestUnsyncedWalSeq = Long.MAX_VALUE;
+    private boolean segmentsDirty;
+
+    // ---- WAL accounting (guarded by this; volatile for the housekeeper's unlocked scans) ----
+    /** The oldest WAL file holding a durable write not yet materialized and synced; MAX when none. */
+    private volatile long oldestNeededWalSeq = Long.MAX_VALUE;
     /** The WAL file holding the latest durable hard state record; MAX when none. */
-    long hardStateWalSeq = Long.MAX_VALUE;
-    IOException materializeFailure;
-    boolean hardStateRewriteInFlight;
+    private volatile long hardStateWalSeq = Long.MAX_VALUE;
+    private volatile boolean hardStateRewriteInFlight;
+    private IOException materializeFailure;
 
     GroupLog(long groupId, StorageEngine engine, GroupSegments segments, GroupSnapshots snapshots) {
         this.groupId = groupId;
@@ -279,15 +281,35 @@ public final class GroupLog implements LogStorage {
         return op.epoch == epoch;
     }
 
-    /** The op is durable in WAL file {@code walSeq}; materializes every durable op at the head. */
+    /**
+     * The op is durable in WAL file {@code walSeq} (writer thread). It stays in memory until the
+     * housekeeper materializes it ({@link #materializeAndSync}).
+     */
     synchronized void onDurable(PendingOp op, long walSeq) {
         op.durable = true;
         op.walSeq = walSeq;
-        materialize();
+        if (op.request.hardState() != null) {
+            hardStateWalSeq = walSeq;
+            hardStateRewriteInFlight = false;
+        }
+        notePending(walSeq);
     }
 
-    /** Retries a materialization that failed earlier. */
-    synchronized void materialize() {
+    private void notePending(long walSeq) {
+        if (oldestNeededWalSeq == Long.MAX_VALUE) {
+            oldestNeededWalSeq = walSeq;
+            engine.notePending(this);
+        }
+    }
+
+    /**
+     * Housekeeper: writes every durable op into the segments and syncs them. Afterwards the group
+     * needs no WAL file for its entries any more (unless new writes became durable meanwhile, or this
+     * failed: then it stays pending and is retried next round).
+     *
+     * @return false when materializing or syncing failed
+     */
+    synchronized boolean materializeAndSync() {
         materializeFailure = null;
         while (!ops.isEmpty() && ops.peekFirst().durable) {
             PendingOp op = ops.peekFirst();
@@ -295,23 +317,63 @@ public final class GroupLog implements LogStorage {
                 applyToSegments(op.request, op.snapshot, false);
             } catch (IOException e) {
                 materializeFailure = e;
-                engine.noteMaterializeBacklog(this);
                 break;
             }
             ops.removeFirst();
-            noteWal(op.request, op.walSeq);
         }
         long keepFrom = view.lastIndex + 1;
         for (PendingOp op : ops) {
             keepFrom = Math.min(keepFrom, op.start);
         }
         view.trimTailBelow(keepFrom);
+        if (materializeFailure != null) {
+            return false;
+        }
+        if (segmentsDirty) {
+            try {
+                segments.sync();
+            } catch (IOException e) {
+                materializeFailure = e;
+                return false;
+            }
+            segmentsDirty = false;
+        }
+        oldestNeededWalSeq = Long.MAX_VALUE;
+        engine.removePending(this);
+        return true;
     }
 
-    /** The oldest WAL file with a durable op not yet materialized; MAX when none. */
-    synchronized long oldestUnmaterializedWalSeq() {
-        PendingOp head = ops.peekFirst();
-        return head != null && head.durable ? head.walSeq : Long.MAX_VALUE;
+    /** The oldest WAL file this group still needs for its log; MAX when none. */
+    long oldestNeededWalSeq() {
+        return oldestNeededWalSeq;
+    }
+
+    /** The WAL file holding the group's latest durable hard state; MAX when none. */
+    long hardStateWalSeq() {
+        return hardStateWalSeq;
+    }
+
+    boolean hardStateRewriteInFlight() {
+        return hardStateRewriteInFlight;
+    }
+
+    /** Closes the segment files (they reopen on next use); the housekeeper's bound on open files. */
+    synchronized void releaseSegments() {
+        if (!matLogLost) {
+            try {
+                // A reopened segment log does not know what this one wrote or created without a sync
+                // (file data, directory entries), so it would never sync them: sync before closing.
+                segments.sync();
+                segmentsDirty = false;
+            } catch (IOException e) {
+                return; // stays open; the next sync round retries and reports it
+            }
+        }
+        try {
+            segments.release();
+        } catch (IOException e) {
+            // closing only fails on a broken disk; the next use reopens and reports it
+        }
     }
 
     /** A batch holding {@code op} failed: fail it and everything after it, and fall back to what is durable. */
@@ -344,17 +406,12 @@ public final class GroupLog implements LogStorage {
         }
     }
 
-    synchronized void syncSegments() throws IOException {
-        segments.sync();
-        oldestUnsyncedWalSeq = Long.MAX_VALUE;
-    }
-
     /**
      * Rewrites the latest hard state into the active WAL file so that older files can go. Called by
-     * the agent when this group's latest hard state record sits in a file about to be reclaimed.
+     * the housekeeper when this group's latest hard state record sits in a file about to be reclaimed.
      */
     synchronized boolean rewriteHardState() {
-        if (blocked || hardState.isEmpty()) {
+        if (hardState.isEmpty() || hardStateRewriteInFlight) {
             return false;
         }
         PendingOp op = new PendingOp(this, epoch, Long.MAX_VALUE, null, PendingOp.NO_CALLBACK);
@@ -367,22 +424,12 @@ public final class GroupLog implements LogStorage {
         return true;
     }
 
-    private void noteWal(WriteRequest r, long walSeq) {
-        if (r.hardState() != null) {
-            hardStateWalSeq = walSeq;
-            hardStateRewriteInFlight = false;
-        }
-        if (r.snapshotMark() != null || !r.entries().isEmpty() || r.compactIndex() > 0) {
-            if (oldestUnsyncedWalSeq == Long.MAX_VALUE) {
-                oldestUnsyncedWalSeq = walSeq;
-                engine.noteDirty(this);
-            }
-        }
-    }
-
     // ============================ materializing ============================
 
     private void applyToSegments(WriteRequest r, Snapshot snap, boolean replay) throws IOException {
+        if (r.snapshotMark() != null || !r.entries().isEmpty() || r.compactIndex() > 0) {
+            segmentsDirty = true;
+        }
         SnapshotMetadata m = r.snapshotMark();
         if (m != null) {
             segments.reset(m.index(), m.term());
@@ -455,7 +502,10 @@ public final class GroupLog implements LogStorage {
                     PendingOp.NO_CALLBACK);
         };
         applyToSegments(r, null, true);
-        noteWal(r, rec.fileSeq());
+        if (r.hardState() != null) {
+            hardStateWalSeq = rec.fileSeq();
+        }
+        notePending(rec.fileSeq());
     }
 
     /** Marks the log lost (corruption found in the WAL after it): it serves nothing until a snapshot. */
@@ -470,8 +520,8 @@ public final class GroupLog implements LogStorage {
             segments.reset(snapshot.index(), snapshot.term());
             matFirst = snapshot.index() + 1;
             matDummyTerm = snapshot.term();
-            oldestUnsyncedWalSeq = Math.min(oldestUnsyncedWalSeq, engine.activeWalSeq());
-            engine.noteDirty(this);
+            segmentsDirty = true;
+            notePending(engine.activeWalSeq());
         }
         logLost = matLogLost;
         if (matLogLost) {
