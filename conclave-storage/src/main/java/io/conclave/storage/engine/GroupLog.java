@@ -47,7 +47,7 @@ public final class GroupLog implements LogStorage {
     private boolean logLost;
     private boolean blocked;
     private IOException lastWriteFailure;
-    private long epoch;
+    private volatile long epoch;
     private long compactIndexToWrite;
     /** Accepted writes not yet materialized, in WAL order; durable ones first. */
     private final ArrayDeque<PendingOp> ops = new ArrayDeque<>();
@@ -277,22 +277,24 @@ public final class GroupLog implements LogStorage {
     // =========================== agent side ===========================
 
     /** Whether a request taken off the WAL queue should still be written (an earlier one of its group failed). */
-    synchronized boolean admit(PendingOp op) {
+    boolean admit(PendingOp op) {
         return op.epoch == epoch;
     }
 
     /**
-     * The op is durable in WAL file {@code walSeq} (writer thread). It stays in memory until the
-     * housekeeper materializes it ({@link #materializeAndSync}).
+     * Housekeeper: takes note that {@code op} became durable (the writer marked it, without taking
+     * this monitor so that a WAL batch never waits for a segment fsync).
      */
-    synchronized void onDurable(PendingOp op, long walSeq) {
-        op.durable = true;
-        op.walSeq = walSeq;
-        if (op.request.hardState() != null) {
-            hardStateWalSeq = walSeq;
+    synchronized void noteDurable(PendingOp op) {
+        if (op.request.hardState() != null && op.walSeq >= hardStateWalSeqOrZero()) {
+            hardStateWalSeq = op.walSeq;
             hardStateRewriteInFlight = false;
         }
-        notePending(walSeq);
+        notePending(op.walSeq);
+    }
+
+    private long hardStateWalSeqOrZero() {
+        return hardStateWalSeq == Long.MAX_VALUE ? 0 : hardStateWalSeq;
     }
 
     private void notePending(long walSeq) {

@@ -53,6 +53,10 @@ public final class StorageEngine implements Agent, AutoCloseable {
     private final Set<Long> laggardSet = new TreeSet<>();
     private final Housekeeper housekeeper = new Housekeeper();
 
+    /** Ops the writer made durable, for the housekeeper to account (the writer takes no group monitor). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<PendingOp> durableOps =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     /** Groups with durable writes not yet materialized and synced, oldest first; guarded by itself. */
     private final LinkedHashSet<GroupLog> pending = new LinkedHashSet<>();
 
@@ -185,6 +189,7 @@ public final class StorageEngine implements Agent, AutoCloseable {
         }
         g.recoverStart();
         g.recoverFinish();
+        openSegments.closeEldest();
         return g;
     }
 
@@ -285,9 +290,12 @@ public final class StorageEngine implements Agent, AutoCloseable {
 
         @Override
         public int doWork() {
-            int work = syncStep();
+            // Ops made durable after this point are in files >= activeBefore: never reclaimed below.
+            long activeBefore = wal.activeSeq();
+            int work = noteDurableOps();
+            work += syncStep();
             if (roundNext >= round.size()) {
-                work += reclaim();
+                work += reclaim(activeBefore);
             }
             work += openSegments.closeEldest();
             return work;
@@ -295,7 +303,16 @@ public final class StorageEngine implements Agent, AutoCloseable {
 
         @Override
         public boolean hasWork() {
-            return roundNext < round.size() || (due() && pendingCount() > 0);
+            return !durableOps.isEmpty() || roundNext < round.size() || (due() && pendingCount() > 0);
+        }
+
+        private int noteDurableOps() {
+            int n = 0;
+            for (PendingOp op = durableOps.poll(); op != null && n < 1_000_000; op = durableOps.poll()) {
+                op.group.noteDurable(op);
+                n++;
+            }
+            return n;
         }
 
         private boolean due() {
@@ -335,8 +352,8 @@ public final class StorageEngine implements Agent, AutoCloseable {
         }
 
         /** Deletes the WAL files no group needs, after rewriting hard states that still live in them. */
-        private int reclaim() {
-            long candidate = oldestNeededWalSeq();
+        private int reclaim(long activeBefore) {
+            long candidate = Math.min(activeBefore, oldestNeededWalSeq());
             updateLaggards(candidate);
             if (wal.fileCount() <= 1 || candidate <= wal.firstSeq()) {
                 return 0;
@@ -492,6 +509,7 @@ public final class StorageEngine implements Agent, AutoCloseable {
         for (int i = 0; i < 1_000_000 && writer.hasWork(); i++) {
             writer.doWork();
         }
+        housekeeper.noteDurableOps();
         List<GroupLog> left;
         synchronized (pending) {
             left = new ArrayList<>(pending);
@@ -528,7 +546,9 @@ public final class StorageEngine implements Agent, AutoCloseable {
         public void onDurable(List<WriteRequest> batch, long fileSeq) {
             for (WriteRequest r : batch) {
                 PendingOp op = (PendingOp) r.callback();
-                op.group.onDurable(op, fileSeq);
+                op.walSeq = fileSeq;
+                op.durable = true;
+                durableOps.add(op);
             }
             for (WriteRequest r : batch) {
                 r.callback().onDurable();
