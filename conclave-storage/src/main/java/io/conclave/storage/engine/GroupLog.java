@@ -60,6 +60,9 @@ public final class GroupLog implements LogStorage {
     private boolean matLogLost;
 
     private boolean segmentsDirty;
+    private boolean startedEmpty;
+    /** Whether the group's directories are known durable (a new group's are synced lazily). */
+    private boolean dirsDurable;
 
     // ---- WAL accounting (guarded by this; volatile for the housekeeper's unlocked scans) ----
     /** The oldest WAL file holding a durable write not yet materialized and synced; MAX when none. */
@@ -69,7 +72,9 @@ public final class GroupLog implements LogStorage {
     private volatile boolean hardStateRewriteInFlight;
     private IOException materializeFailure;
 
-    GroupLog(long groupId, StorageEngine engine, GroupSegments segments, GroupSnapshots snapshots) {
+    GroupLog(long groupId, StorageEngine engine, GroupSegments segments, GroupSnapshots snapshots,
+             boolean dirsDurable) {
+        this.dirsDurable = dirsDurable;
         this.groupId = groupId;
         this.engine = engine;
         this.segments = segments;
@@ -334,6 +339,10 @@ public final class GroupLog implements LogStorage {
         if (segmentsDirty) {
             try {
                 segments.sync();
+                if (!dirsDurable) {
+                    engine.syncGroupDirs(groupId);
+                    dirsDurable = true;
+                }
             } catch (IOException e) {
                 materializeFailure = e;
                 return false;
@@ -479,6 +488,17 @@ public final class GroupLog implements LogStorage {
 
     // ============================ recovery ============================
 
+    /** A group created just now: empty log, nothing to read from disk. */
+    synchronized void startEmpty() throws IOException {
+        snapshot = snapshots.load();
+        matSnapshot = snapshot;
+        confState = snapshot.metadata().confState();
+        matFirst = 1;
+        matDummyTerm = 0;
+        view.resetTo(0, 0);
+        startedEmpty = true;
+    }
+
     /** First step of recovery: what the segments and the snapshot store hold. */
     synchronized void recoverStart() throws IOException {
         snapshot = snapshots.load();
@@ -517,6 +537,9 @@ public final class GroupLog implements LogStorage {
 
     /** Last step of recovery: reconcile with the snapshot store and build the view. */
     synchronized void recoverFinish() throws IOException {
+        if (startedEmpty) {
+            return; // a new group: the view is already the empty log, and no file was opened
+        }
         if (!matLogLost && snapshot.index() > segments.lastIndex()) {
             // The snapshot was saved but its WAL mark did not survive: install it now.
             segments.reset(snapshot.index(), snapshot.term());

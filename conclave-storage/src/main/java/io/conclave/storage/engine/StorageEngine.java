@@ -111,7 +111,7 @@ public final class StorageEngine implements Agent, AutoCloseable {
             } catch (NumberFormatException ex) {
                 continue;
             }
-            openGroupFiles(id).recoverStart();
+            openGroupFiles(id, false).recoverStart();
             openSegments.closeEldest();
         }
         WalReader.Report report = new WalReader.Report();
@@ -135,7 +135,7 @@ public final class StorageEngine implements Agent, AutoCloseable {
         try {
             GroupLog g = groups.get(rec.groupId());
             if (g == null) {
-                g = openGroupFiles(rec.groupId());
+                g = openGroupFiles(rec.groupId(), false);
                 g.recoverStart();
             }
             g.replay(rec);
@@ -148,17 +148,21 @@ public final class StorageEngine implements Agent, AutoCloseable {
         }
     }
 
-    private GroupLog openGroupFiles(long id) throws IOException {
+    /**
+     * Opens a group's files. A group created now ({@code lazyDirs}) does not fsync its new
+     * directories here: its first segment sync does, before any WAL file it needs can go.
+     */
+    private GroupLog openGroupFiles(long id, boolean lazyDirs) throws IOException {
         String dir = DiskPaths.join(groupsDir(), Long.toString(id));
         boolean fresh = !disk.exists(dir);
         disk.mkdirs(dir);
-        if (fresh) {
+        if (fresh && !lazyDirs) {
             disk.syncDir(groupsDir());
         }
         SegmentLogSegments segments = new SegmentLogSegments(disk, DiskPaths.join(dir, "log"), config.segment(),
                 openSegments);
         GroupSnapshots snapshots = StoreSnapshots.open(disk, DiskPaths.join(dir, "snap"));
-        GroupLog g = new GroupLog(id, this, segments, snapshots);
+        GroupLog g = new GroupLog(id, this, segments, snapshots, !(fresh && lazyDirs));
         segments.setOwner(g);
         groups.put(id, g);
         return g;
@@ -181,13 +185,20 @@ public final class StorageEngine implements Agent, AutoCloseable {
         if (groups.containsKey(groupId)) {
             throw new IllegalStateException("group " + groupId + " already exists");
         }
-        GroupLog g = openGroupFiles(groupId);
-        if (initial != null && !initial.allMembers().isEmpty()) {
-            Snapshot boot = new Snapshot(new SnapshotMetadata(0, 0, initial), null);
-            StoreSnapshots.open(disk, DiskPaths.join(DiskPaths.join(groupsDir(), Long.toString(groupId)), "snap"))
-                    .save(boot);
+        String dir = DiskPaths.join(groupsDir(), Long.toString(groupId));
+        boolean fresh = !disk.exists(dir);
+        boolean boot = initial != null && !initial.allMembers().isEmpty();
+        GroupLog g = openGroupFiles(groupId, !boot);
+        if (boot) {
+            StoreSnapshots.open(disk, DiskPaths.join(dir, "snap"))
+                    .save(new Snapshot(new SnapshotMetadata(0, 0, initial), null));
+            disk.syncDir(dir);
         }
-        g.recoverStart();
+        if (fresh) {
+            g.startEmpty();
+        } else {
+            g.recoverStart();
+        }
         g.recoverFinish();
         openSegments.closeEldest();
         return g;
@@ -261,6 +272,13 @@ public final class StorageEngine implements Agent, AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Makes a new group's directories durable (its first segment sync calls this). */
+    void syncGroupDirs(long groupId) throws IOException {
+        String dir = DiskPaths.join(groupsDir(), Long.toString(groupId));
+        disk.syncDir(groupsDir());
+        disk.syncDir(dir);
     }
 
     /** Called holding the group's monitor. */
