@@ -164,7 +164,11 @@ public final class StorageBench {
                 System.err.printf(Locale.ROOT, "  %s %d %s: setup %.1f s%n", shapeName, n, m, setupS);
             }
         } finally {
-            deleteTree(dir);
+            try {
+                deleteTree(dir);
+            } catch (IOException e) {
+                System.err.println("could not delete " + dir + ": " + e);
+            }
         }
     }
 

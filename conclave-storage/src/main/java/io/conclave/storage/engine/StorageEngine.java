@@ -534,6 +534,7 @@ public final class StorageEngine implements Agent, AutoCloseable {
         }
         for (GroupLog g : left) {
             g.materializeAndSync();
+            openSegments.closeEldest();
         }
         for (GroupLog g : groups.values()) {
             g.close();
