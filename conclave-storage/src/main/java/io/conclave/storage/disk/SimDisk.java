@@ -51,6 +51,7 @@ public final class SimDisk implements Disk {
     private long dirSyncCount;
     private long bytesWritten;
     private boolean crashed;
+    private long mutationsUntilPowerOff = Long.MAX_VALUE;
 
     public SimDisk(long seed) {
         this(new SplittableRandom(seed));
@@ -152,6 +153,35 @@ public final class SimDisk implements Disk {
         return requireFile(path).hasUnsynced();
     }
 
+    /**
+     * Cuts the power after {@code mutations} more changes (writes, truncations, syncs, creations, renames,
+     * deletions, directory syncs): the next one and every call after it throw an {@link IOException}, so a
+     * test can stop the storage code in the middle of an operation and then {@link #crash()}.
+     */
+    public synchronized void powerOffAfter(long mutations) {
+        if (mutations < 0) {
+            throw new IllegalArgumentException("mutations < 0: " + mutations);
+        }
+        mutationsUntilPowerOff = mutations;
+    }
+
+    /** Whether {@link #powerOffAfter} has cut the power. */
+    public synchronized boolean poweredOff() {
+        return mutationsUntilPowerOff < 0;
+    }
+
+    private void mutation() throws IOException {
+        checkAlive();
+        if (mutationsUntilPowerOff == Long.MAX_VALUE) {
+            return;
+        }
+        if (mutationsUntilPowerOff <= 0) {
+            mutationsUntilPowerOff = -1;
+            throw new IOException("simulated power loss");
+        }
+        mutationsUntilPowerOff--;
+    }
+
     // ---- crash ---------------------------------------------------------------------------------
 
     /**
@@ -215,6 +245,7 @@ public final class SimDisk implements Disk {
                 throw new FileNotFoundException("no such file: " + path);
             }
             requireDir(DiskPaths.parent(path));
+            mutation();
             if (dirs.contains(path)) {
                 throw new IOException("is a directory: " + path);
             }
@@ -261,7 +292,7 @@ public final class SimDisk implements Disk {
 
     @Override
     public synchronized boolean delete(String path) throws IOException {
-        checkAlive();
+        mutation();
         DiskPaths.check(path);
         if (files.containsKey(path)) {
             unlink(path);
@@ -279,7 +310,7 @@ public final class SimDisk implements Disk {
 
     @Override
     public synchronized void rename(String from, String to) throws IOException {
-        checkAlive();
+        mutation();
         SimFile f = files.get(DiskPaths.check(from));
         if (f == null) {
             throw new FileNotFoundException("no such file: " + from);
@@ -320,7 +351,7 @@ public final class SimDisk implements Disk {
 
     @Override
     public synchronized void syncDir(String dir) throws IOException {
-        checkAlive();
+        mutation();
         requireDir(DiskPaths.check(dir));
         List<DirOp> ops = pendingDirOps.remove(dir);
         if (ops != null) {
@@ -383,6 +414,9 @@ public final class SimDisk implements Disk {
         if (crashed) {
             throw new IOException("simulated disk has crashed; use the disk returned by crash()");
         }
+        if (mutationsUntilPowerOff < 0) {
+            throw new IOException("simulated power loss");
+        }
     }
 
     private final class Handle implements FileHandle {
@@ -403,7 +437,11 @@ public final class SimDisk implements Disk {
         }
 
         private void check(boolean write) throws IOException {
-            checkAlive();
+            if (write) {
+                mutation();
+            } else {
+                checkAlive();
+            }
             if (closed) {
                 throw new IOException("handle on " + path + " is closed");
             }
@@ -471,6 +509,7 @@ public final class SimDisk implements Disk {
         public void sync() throws IOException {
             synchronized (SimDisk.this) {
                 check(false);
+                mutation();
                 file.sync();
                 fileSyncCount++;
             }
