@@ -52,7 +52,10 @@ final class Segment {
         return "0".repeat(20 - s.length()) + s;
     }
 
-    /** Creates a segment file under its final name holding only its header (not synced). */
+    /**
+     * Creates a segment file under its final name holding only its header, fsynced (so that no later
+     * directory sync can make the name durable without the header); the name itself is not yet durable.
+     */
     static Segment create(Disk disk, String dir, SegmentHeader header) throws IOException {
         String path = DiskPaths.join(dir, fileBase(header.baseIndex()) + ".log");
         FileHandle log = disk.open(path, OpenMode.CREATE);
@@ -60,6 +63,7 @@ final class Segment {
             log.truncate(0);
             byte[] h = header.encode();
             log.append(h, 0, h.length);
+            log.sync();
         } catch (IOException e) {
             log.close();
             disk.delete(path);
@@ -67,7 +71,6 @@ final class Segment {
         }
         Segment s = new Segment(header, dir, log);
         s.sizeBytes = SegmentHeader.BYTES;
-        s.dirty = true;
         return s;
     }
 

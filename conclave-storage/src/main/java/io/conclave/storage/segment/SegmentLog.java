@@ -25,7 +25,8 @@ import java.util.List;
  * {@link #compactPrefix}, {@link #applyRetention} and {@link #truncateSuffix} order their directory
  * changes with directory fsyncs so that any crash leaves a log that recovery accepts. Compaction is
  * logical until whole segments can be deleted: after a reopen {@link #firstIndex()} is the first
- * remaining segment's base and the caller compacts again to its snapshot.
+ * remaining segment's base and the caller compacts again to its snapshot. After {@link #open} the first
+ * {@link #sync()} also fsyncs what a previous run may have left unsynced (the last segment, the directory).
  *
  * <p>Corruption: {@link #open} cuts a torn tail of the last segment; damage anywhere else, or found later
  * by a read (every read checks the CRC again), makes the log unavailable: reads and writes throw
@@ -67,6 +68,11 @@ public final class SegmentLog implements Closeable {
         if (!segments.isEmpty()) {
             firstIndex = segments.get(0).baseIndex();
             lastIndex = last().lastIndex;
+            // The previous run may have closed (or died) without syncing: its last segment's bytes and the
+            // names of its newest segments may still be only in the page cache. Sealed segments were
+            // fsynced when they were sealed.
+            last().dirty = true;
+            dirDirty = true;
         }
     }
 

@@ -1,0 +1,239 @@
+package io.conclave.storage.segment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conclave.raft.Entry;
+import io.conclave.raft.EntryType;
+import io.conclave.raft.HardState;
+import io.conclave.storage.disk.SimDisk;
+import io.conclave.storage.state.HardStateFile;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Random histories of appends, conflicting appends, suffix truncations, snapshot resets, prefix
+ * compactions, retention, syncs, clean reopens and hard state saves on a {@link SegmentLog} over a
+ * {@link SimDisk}; then power loss (between operations, or in the middle of one); then recovery. Checks
+ * that every synced entry the caller did not later drop is there with its exact bytes, that nothing that
+ * was never appended is served, that a crash alone never makes the log corrupt, and that the hard state is
+ * the last saved one or the one being saved.
+ */
+class CrashRecoveryProperties {
+
+    static final SegmentConfig CONFIG = new SegmentConfig(600, 64, 1 << 16, 48,
+            new RetentionPolicy(1500, Long.MAX_VALUE));
+
+    sealed interface Op {
+    }
+
+    record Append(int count, int size) implements Op {
+    }
+
+    record Conflict(int back, int count, int size) implements Op {
+    }
+
+    record Truncate(int back) implements Op {
+    }
+
+    record Compact(int percent) implements Op {
+    }
+
+    record Retain(int percent) implements Op {
+    }
+
+    record Reset(int jump) implements Op {
+    }
+
+    record Sync() implements Op {
+    }
+
+    record SaveHardState() implements Op {
+    }
+
+    record Reopen() implements Op {
+    }
+
+    @Provide
+    Arbitrary<List<Op>> histories() {
+        Arbitrary<Integer> size = Arbitraries.integers().between(0, 120);
+        Arbitrary<Op> append = Combinators.combine(Arbitraries.integers().between(1, 12), size).as(Append::new);
+        Arbitrary<Op> conflict = Combinators.combine(Arbitraries.integers().between(0, 15),
+                Arbitraries.integers().between(1, 6), size).as(Conflict::new);
+        Arbitrary<Op> truncate = Arbitraries.integers().between(0, 20).map(Truncate::new);
+        Arbitrary<Op> compact = Arbitraries.integers().between(0, 100).map(Compact::new);
+        Arbitrary<Op> retain = Arbitraries.integers().between(0, 100).map(Retain::new);
+        Arbitrary<Op> reset = Arbitraries.integers().between(-10, 30).map(Reset::new);
+        Arbitrary<Op> op = Arbitraries.frequencyOf(Tuple.of(30, append), Tuple.of(8, conflict), Tuple.of(4, truncate),
+                Tuple.of(4, compact), Tuple.of(3, retain), Tuple.of(2, reset), Tuple.of(20, Arbitraries.just(new Sync())),
+                Tuple.of(5, Arbitraries.just(new SaveHardState())), Tuple.of(2, Arbitraries.just(new Reopen())));
+        return op.list().ofMinSize(1).ofMaxSize(40);
+    }
+
+    /** What the test knows the log must and may hold. */
+    static final class Model {
+        final Map<Long, List<Entry>> appended = new HashMap<>();
+        final TreeMap<Long, Entry> current = new TreeMap<>();
+        TreeMap<Long, Entry> mustHave = new TreeMap<>();
+        long firstIndex = 1;
+        long lastIndexFloor;
+        long resetBase = 1;
+        long term = 1;
+        long nowMs = 1_000;
+        HardState savedHardState = HardState.EMPTY;
+        HardState savingHardState;
+
+        long lastIndex() {
+            return current.isEmpty() ? firstIndex - 1 : current.lastKey();
+        }
+
+        void drop(long from) {
+            current.tailMap(from, true).clear();
+            mustHave.tailMap(from, true).clear();
+            lastIndexFloor = Math.min(lastIndexFloor, from - 1);
+        }
+
+        void compact(long through) {
+            current.headMap(through, true).clear();
+            mustHave.headMap(through, true).clear();
+        }
+
+        List<Entry> entries(long from, int count, int size) {
+            List<Entry> out = new ArrayList<>();
+            for (long i = from; i < from + count; i++) {
+                Entry e = new Entry(term, i, i % 5 == 0 ? EntryType.CONF_CHANGE : EntryType.NORMAL,
+                        Entries.payload(term, i, 0, size));
+                appended.computeIfAbsent(i, k -> new ArrayList<>()).add(e);
+                out.add(e);
+            }
+            return out;
+        }
+    }
+
+    @Property(tries = 300)
+    void syncedEntriesSurviveACrashAndNothingElseIsServed(@ForAll("histories") List<Op> history,
+            @ForAll long seed, @ForAll @IntRange(min = 0, max = 400) int mutationsBeforePowerLoss,
+            @ForAll boolean crashMidOperation) throws IOException {
+        SimDisk disk = new SimDisk(seed);
+        if (crashMidOperation) {
+            disk.powerOffAfter(mutationsBeforePowerLoss);
+        }
+        Model m = new Model();
+        try {
+            SegmentLog log = SegmentLog.open(disk, "g/log", CONFIG);
+            HardStateFile hs = new HardStateFile(disk, "g/state");
+            for (Op op : history) {
+                log = apply(op, log, hs, disk, m);
+            }
+        } catch (IOException e) {
+            assertThat(e).hasMessageContaining("power loss");
+        }
+        verify(disk.crash(), m);
+    }
+
+    private static SegmentLog apply(Op op, SegmentLog log, HardStateFile hs, SimDisk disk, Model m) throws IOException {
+        m.nowMs += 10;
+        if (op instanceof Append a) {
+            List<Entry> es = m.entries(m.lastIndex() + 1, a.count(), a.size());
+            log.append(es, m.nowMs);
+            es.forEach(e -> m.current.put(e.index(), e));
+        } else if (op instanceof Conflict c) {
+            long from = Math.max(m.firstIndex, m.lastIndex() + 1 - c.back());
+            m.term++;
+            List<Entry> es = m.entries(from, c.count(), c.size());
+            m.drop(from);
+            log.append(es, m.nowMs, m.firstIndex - 1);
+            es.forEach(e -> m.current.put(e.index(), e));
+        } else if (op instanceof Truncate t) {
+            long from = Math.max(m.firstIndex, m.lastIndex() + 1 - t.back());
+            m.drop(from);
+            log.truncateSuffix(from);
+        } else if (op instanceof Compact c) {
+            long through = m.firstIndex - 1 + (m.lastIndex() - m.firstIndex + 1) * c.percent() / 100;
+            m.compact(through);
+            log.compactPrefix(through);
+            m.firstIndex = Math.max(m.firstIndex, through + 1);
+        } else if (op instanceof Retain r) {
+            long snapshot = m.firstIndex - 1 + (m.lastIndex() - m.firstIndex + 1) * r.percent() / 100;
+            m.mustHave.headMap(snapshot, true).clear();
+            log.applyRetention(m.nowMs, snapshot);
+            m.firstIndex = log.firstIndex();
+            m.current.headMap(m.firstIndex, false).clear();
+        } else if (op instanceof Reset r) {
+            long snapshot = Math.max(0, m.lastIndex() + r.jump());
+            m.drop(0);
+            m.term++;
+            log.reset(snapshot, m.term);
+            m.firstIndex = snapshot + 1;
+            m.resetBase = snapshot + 1;
+            m.lastIndexFloor = snapshot;
+        } else if (op instanceof Sync) {
+            log.sync();
+            m.mustHave = new TreeMap<>(m.current);
+            m.lastIndexFloor = m.lastIndex();
+        } else if (op instanceof SaveHardState) {
+            HardState next = new HardState(m.term, m.term % 3, m.firstIndex - 1);
+            m.savingHardState = next;
+            hs.save(next);
+            m.savedHardState = next;
+            m.savingHardState = null;
+        } else if (op instanceof Reopen) {
+            log.close();
+            log = SegmentLog.open(disk, "g/log", CONFIG);
+            assertThat(log.recovery().needsSnapshot() || log.recovery().truncatedTail()).as(log.recovery().describe()).isFalse();
+            assertThat(log.lastIndex()).isEqualTo(m.lastIndex());
+            log.compactPrefix(m.firstIndex - 1);
+        }
+        assertThat(log.lastIndex()).isEqualTo(m.lastIndex());
+        assertThat(log.firstIndex()).isEqualTo(m.firstIndex);
+        return log;
+    }
+
+    private static void verify(SimDisk disk, Model m) throws IOException {
+        try (SegmentLog log = SegmentLog.open(disk, "g/log", CONFIG)) {
+            RecoveryReport report = log.recovery();
+            assertThat(report.needsSnapshot()).as("a crash alone corrupted the log: %s", report.describe()).isFalse();
+            long first = log.firstIndex();
+            long last = log.lastIndex();
+            assertThat(last).as("last index after recovery").isGreaterThanOrEqualTo(m.lastIndexFloor);
+            assertThat(first).as("first index after a completed reset").isGreaterThanOrEqualTo(m.resetBase);
+            for (Entry e : m.mustHave.values()) {
+                assertThat(e.index()).as("synced entry %s within [%s, %s]", e, first, last).isBetween(first, last);
+                assertThat(log.read(e.index(), e.index() + 1, 0)).containsExactly(e);
+            }
+            List<Entry> all = log.read(first, last + 1, Long.MAX_VALUE);
+            assertThat(all).hasSize((int) (last - first + 1));
+            long prevTerm = log.term(first - 1);
+            for (Entry e : all) {
+                assertThat(m.appended.getOrDefault(e.index(), List.of())).as("served entry %s was appended", e)
+                        .contains(e);
+                assertThat(e.term()).isGreaterThanOrEqualTo(prevTerm);
+                assertThat(log.term(e.index())).isEqualTo(e.term());
+                prevTerm = e.term();
+            }
+            Entry next = new Entry(prevTerm + 1, last + 1, EntryType.NORMAL, new byte[] {1, 2, 3});
+            log.append(List.of(next), m.nowMs);
+            log.sync();
+        }
+        try (SegmentLog log = SegmentLog.open(disk, "g/log", CONFIG)) {
+            assertThat(log.recovery().clean()).as(log.recovery().describe()).isTrue();
+        }
+        HardState hs = new HardStateFile(disk, "g/state").load();
+        if (m.savingHardState == null) {
+            assertThat(hs).isEqualTo(m.savedHardState);
+        } else {
+            assertThat(hs).isIn(m.savedHardState, m.savingHardState);
+        }
+    }
+}
