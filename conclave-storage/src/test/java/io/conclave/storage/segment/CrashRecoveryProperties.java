@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.conclave.raft.Entry;
 import io.conclave.raft.EntryType;
 import io.conclave.raft.HardState;
+import io.conclave.storage.disk.Disk;
 import io.conclave.storage.disk.SimDisk;
 import io.conclave.storage.state.HardStateFile;
+import io.conclave.storage.state.StateFileException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -21,6 +24,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * Random histories of appends, conflicting appends, suffix truncations, snapshot resets, prefix
@@ -125,16 +129,43 @@ class CrashRecoveryProperties {
     void syncedEntriesSurviveACrashAndNothingElseIsServed(@ForAll("histories") List<Op> history,
             @ForAll long seed, @ForAll @IntRange(min = 0, max = 400) int mutationsBeforePowerLoss,
             @ForAll boolean crashMidOperation) throws IOException {
+        runThenCrashThenVerify(history, seed, crashMidOperation ? mutationsBeforePowerLoss : -1, d -> d);
+    }
+
+    @Test
+    void theCheckCatchesALogOnADiskThatDropsFsyncs() throws IOException {
+        List<Op> history = List.of(new Append(12, 30), new Sync(), new Append(30, 40), new Sync(), new SaveHardState());
+        assertThat(failures(history, d -> new DroppingDisk(d, true, false))).isPositive();
+        assertThat(failures(history, d -> new DroppingDisk(d, false, true))).isPositive();
+        assertThat(failures(history, d -> d)).isZero();
+    }
+
+    private static int failures(List<Op> history, UnaryOperator<Disk> wrap) throws IOException {
+        int failed = 0;
+        for (long seed = 0; seed < 30; seed++) {
+            try {
+                runThenCrashThenVerify(history, seed, -1, wrap);
+            } catch (AssertionError | StateFileException e) {
+                failed++;
+            }
+        }
+        return failed;
+    }
+
+    /** Runs the history on {@code wrap(disk)}, cuts the power, and checks what recovery finds on the disk. */
+    static void runThenCrashThenVerify(List<Op> history, long seed, int mutationsBeforePowerLoss,
+                                       UnaryOperator<Disk> wrap) throws IOException {
         SimDisk disk = new SimDisk(seed);
-        if (crashMidOperation) {
+        if (mutationsBeforePowerLoss >= 0) {
             disk.powerOffAfter(mutationsBeforePowerLoss);
         }
+        Disk view = wrap.apply(disk);
         Model m = new Model();
         try {
-            SegmentLog log = SegmentLog.open(disk, "g/log", CONFIG);
-            HardStateFile hs = new HardStateFile(disk, "g/state");
+            SegmentLog log = SegmentLog.open(view, "g/log", CONFIG);
+            HardStateFile hs = new HardStateFile(view, "g/state");
             for (Op op : history) {
-                log = apply(op, log, hs, disk, m);
+                log = apply(op, log, hs, view, m);
             }
         } catch (IOException e) {
             assertThat(e).hasMessageContaining("power loss");
@@ -142,7 +173,7 @@ class CrashRecoveryProperties {
         verify(disk.crash(), m);
     }
 
-    private static SegmentLog apply(Op op, SegmentLog log, HardStateFile hs, SimDisk disk, Model m) throws IOException {
+    private static SegmentLog apply(Op op, SegmentLog log, HardStateFile hs, Disk disk, Model m) throws IOException {
         m.nowMs += 10;
         if (op instanceof Append a) {
             List<Entry> es = m.entries(m.lastIndex() + 1, a.count(), a.size());
