@@ -52,6 +52,7 @@ public final class SimDisk implements Disk {
     private long bytesWritten;
     private boolean crashed;
     private long mutationsUntilPowerOff = Long.MAX_VALUE;
+    private int pendingOpsMax = 1024;
 
     public SimDisk(long seed) {
         this(new SplittableRandom(seed));
@@ -91,6 +92,17 @@ public final class SimDisk implements Disk {
     /** How long each fsync (file or directory) should take in simulated time. */
     public synchronized long fsyncLatencyNs() {
         return fsyncLatencyNs;
+    }
+
+    /**
+     * How many unsynced writes and truncations a file keeps before the older half is written back (made
+     * durable) as background writeback would; bounds memory. Default 1024.
+     */
+    public synchronized void setPendingOpsMax(int pendingOpsMax) {
+        if (pendingOpsMax < 1) {
+            throw new IllegalArgumentException("pendingOpsMax < 1: " + pendingOpsMax);
+        }
+        this.pendingOpsMax = pendingOpsMax;
     }
 
     /** Reads through any handle on {@code path} throw an {@link IOException} until {@link #healReads}. */
@@ -214,6 +226,7 @@ public final class SimDisk implements Disk {
             after.durableFiles.put(e.getKey(), f);
         }
         after.capacityBytes = capacityBytes;
+        after.pendingOpsMax = pendingOpsMax;
         after.fsyncLatencyNs = fsyncLatencyNs;
         after.failingReads.addAll(failingReads);
         after.fileSyncCount = fileSyncCount;
@@ -480,7 +493,7 @@ public final class SimDisk implements Disk {
                 if (growth > 0 && usedBytes + growth > capacityBytes) {
                     throw new DiskFullException(path, len, usableBytes());
                 }
-                file.write(pos, src, off, len);
+                file.write(pos, src, off, len, pendingOpsMax);
                 usedBytes += growth;
                 bytesWritten += len;
             }
@@ -500,7 +513,7 @@ public final class SimDisk implements Disk {
             synchronized (SimDisk.this) {
                 check(true);
                 long before = file.size();
-                file.truncate(size);
+                file.truncate(size, pendingOpsMax);
                 usedBytes -= before - file.size();
             }
         }

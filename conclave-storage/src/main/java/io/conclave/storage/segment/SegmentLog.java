@@ -360,7 +360,12 @@ public final class SegmentLog implements Closeable {
     private void roll() throws IOException {
         Segment s = last();
         s.seal();
-        startSegment(new SegmentHeader(SegmentHeader.Kind.ROLL, s.lastIndex + 1, s.lastTerm));
+        try {
+            startSegment(new SegmentHeader(SegmentHeader.Kind.ROLL, s.lastIndex + 1, s.lastTerm));
+        } catch (IOException e) {
+            s.openCaches(disk);
+            throw e;
+        }
     }
 
     private void startSegment(SegmentHeader header) throws IOException {

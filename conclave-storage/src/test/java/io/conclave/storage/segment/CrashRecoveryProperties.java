@@ -22,6 +22,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
@@ -129,7 +130,11 @@ class CrashRecoveryProperties {
     void syncedEntriesSurviveACrashAndNothingElseIsServed(@ForAll("histories") List<Op> history,
             @ForAll long seed, @ForAll @IntRange(min = 0, max = 400) int mutationsBeforePowerLoss,
             @ForAll boolean crashMidOperation) throws IOException {
-        runThenCrashThenVerify(history, seed, crashMidOperation ? mutationsBeforePowerLoss : -1, d -> d);
+        RecoveryReport r = runThenCrashThenVerify(history, seed, crashMidOperation ? mutationsBeforePowerLoss : -1,
+                d -> d);
+        Statistics.label("power").collect(crashMidOperation ? "cut inside the history (if reached)" : "cut at the end");
+        Statistics.label("recovery").collect(r.truncatedTail() ? "torn tail cut" : "no torn tail",
+                r.filesRemoved().isEmpty() ? "nothing removed" : "files removed");
     }
 
     @Test
@@ -153,8 +158,8 @@ class CrashRecoveryProperties {
     }
 
     /** Runs the history on {@code wrap(disk)}, cuts the power, and checks what recovery finds on the disk. */
-    static void runThenCrashThenVerify(List<Op> history, long seed, int mutationsBeforePowerLoss,
-                                       UnaryOperator<Disk> wrap) throws IOException {
+    static RecoveryReport runThenCrashThenVerify(List<Op> history, long seed, int mutationsBeforePowerLoss,
+                                                 UnaryOperator<Disk> wrap) throws IOException {
         SimDisk disk = new SimDisk(seed);
         if (mutationsBeforePowerLoss >= 0) {
             disk.powerOffAfter(mutationsBeforePowerLoss);
@@ -170,7 +175,7 @@ class CrashRecoveryProperties {
         } catch (IOException e) {
             assertThat(e).hasMessageContaining("power loss");
         }
-        verify(disk.crash(), m);
+        return verify(disk.crash(), m);
     }
 
     private static SegmentLog apply(Op op, SegmentLog log, HardStateFile hs, Disk disk, Model m) throws IOException {
@@ -231,9 +236,10 @@ class CrashRecoveryProperties {
         return log;
     }
 
-    private static void verify(SimDisk disk, Model m) throws IOException {
+    private static RecoveryReport verify(SimDisk disk, Model m) throws IOException {
+        RecoveryReport report;
         try (SegmentLog log = SegmentLog.open(disk, "g/log", CONFIG)) {
-            RecoveryReport report = log.recovery();
+            report = log.recovery();
             assertThat(report.needsSnapshot()).as("a crash alone corrupted the log: %s", report.describe()).isFalse();
             long first = log.firstIndex();
             long last = log.lastIndex();
@@ -266,5 +272,6 @@ class CrashRecoveryProperties {
         } else {
             assertThat(hs).isIn(m.savedHardState, m.savingHardState);
         }
+        return report;
     }
 }
