@@ -34,6 +34,8 @@ final class Segment {
     private long lastTimePairPos = SegmentHeader.BYTES;
     /** Whether the .log has writes or truncations not yet synced. */
     boolean dirty;
+    /** Whether a cache file failed to be written; see {@link #markCachesStale()}. */
+    boolean cachesStale;
 
     private Segment(SegmentHeader header, String dir, FileHandle log) {
         this.header = header;
@@ -113,44 +115,73 @@ final class Segment {
     }
 
     /** Opens the cache files for writing (this is now the log's last segment). */
-    void openCaches(Disk disk) throws IOException {
-        if (idx == null) {
+    void openCaches(Disk disk) {
+        if (idx != null || cachesStale) {
+            return;
+        }
+        try {
             idx = disk.open(idxPath, OpenMode.CREATE);
             tim = disk.open(timPath, OpenMode.CREATE);
+        } catch (IOException e) {
+            markCachesStale();
         }
     }
 
     /** Appends the index pairs not yet in the cache files. */
-    void flushCaches() throws IOException {
+    void flushCaches() {
         if (idx == null) {
             return;
         }
-        if (offsetsWritten < offsets.count()) {
-            byte[] b = offsets.encode(offsetsWritten);
-            idx.write((long) offsetsWritten * PairIndex.PAIR_BYTES, b, 0, b.length);
-            offsetsWritten = offsets.count();
-        }
-        if (timesWritten < times.count()) {
-            byte[] b = times.encode(timesWritten);
-            tim.write((long) timesWritten * PairIndex.PAIR_BYTES, b, 0, b.length);
-            timesWritten = times.count();
+        try {
+            if (offsetsWritten < offsets.count()) {
+                byte[] b = offsets.encode(offsetsWritten);
+                idx.write((long) offsetsWritten * PairIndex.PAIR_BYTES, b, 0, b.length);
+                offsetsWritten = offsets.count();
+            }
+            if (timesWritten < times.count()) {
+                byte[] b = times.encode(timesWritten);
+                tim.write((long) timesWritten * PairIndex.PAIR_BYTES, b, 0, b.length);
+                timesWritten = times.count();
+            }
+        } catch (IOException e) {
+            markCachesStale();
         }
     }
 
     /**
      * Makes the cache files equal to the in-memory indexes (rebuilt by a scan).
      *
-     * @return true when a file was missing or differed and was rewritten
+     * @return true when a file was missing or differed and was rewritten (or could not be)
      */
-    boolean reconcileCaches(Disk disk, boolean keepOpen) throws IOException {
-        boolean rewrote = reconcile(disk, idxPath, offsets.encode(0));
-        rewrote |= reconcile(disk, timPath, times.encode(0));
+    boolean reconcileCaches(Disk disk, boolean keepOpen) {
+        boolean rewrote;
+        try {
+            rewrote = reconcile(disk, idxPath, offsets.encode(0));
+            rewrote |= reconcile(disk, timPath, times.encode(0));
+        } catch (IOException e) {
+            markCachesStale();
+            return true;
+        }
         offsetsWritten = offsets.count();
         timesWritten = times.count();
         if (keepOpen) {
             openCaches(disk);
         }
         return rewrote;
+    }
+
+    /**
+     * A cache file could not be written (a full disk, say): the caches are left alone from now on and
+     * rebuilt by the next open. The in-memory indexes, which reads use, stay right.
+     */
+    private void markCachesStale() {
+        cachesStale = true;
+        try {
+            closeCaches();
+        } catch (IOException ignored) {
+            idx = null;
+            tim = null;
+        }
     }
 
     private static boolean reconcile(Disk disk, String path, byte[] want) throws IOException {
@@ -187,8 +218,12 @@ final class Segment {
         offsetsWritten = Math.min(offsetsWritten, offsets.count());
         timesWritten = Math.min(timesWritten, times.count());
         if (idx != null) {
-            idx.truncate((long) offsetsWritten * PairIndex.PAIR_BYTES);
-            tim.truncate((long) timesWritten * PairIndex.PAIR_BYTES);
+            try {
+                idx.truncate((long) offsetsWritten * PairIndex.PAIR_BYTES);
+                tim.truncate((long) timesWritten * PairIndex.PAIR_BYTES);
+            } catch (IOException e) {
+                markCachesStale();
+            }
         }
     }
 

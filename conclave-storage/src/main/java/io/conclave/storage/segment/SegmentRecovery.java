@@ -92,14 +92,15 @@ final class SegmentRecovery {
     }
 
     /**
-     * Reads every header, drops the segments a reset superseded (whatever their state), then keeps the
-     * valid rest; a bad header is a torn creation when it is the last file and holds no record, else damage.
+     * Reads every header, drops the segments of epochs below the highest (left by a reset that crashed
+     * before deleting them), then keeps the valid rest; a bad header is a torn creation when it is the last
+     * file and holds no record, else damage.
      */
     private void openHeaders(List<String> logs) throws IOException {
         List<Opened> opened = new ArrayList<>();
         byte[] b = new byte[SegmentHeader.BYTES];
         String[] why = new String[1];
-        int lastReset = -1;
+        long epoch = 0;
         for (String name : logs) {
             String path = DiskPaths.join(dir, name);
             FileHandle h = disk.open(path, OpenMode.READ_WRITE);
@@ -109,20 +110,24 @@ final class SegmentRecovery {
                 problem = "header base index " + header.baseIndex() + " does not match the file name";
                 header = null;
             }
-            if (header != null && header.kind() == SegmentHeader.Kind.RESET) {
-                lastReset = opened.size();
+            if (header != null) {
+                epoch = Math.max(epoch, header.epoch());
             }
             opened.add(new Opened(path, h, header, problem));
         }
-        for (int i = 0; i < lastReset; i++) {
-            opened.get(i).handle.close();
-            deleteSegmentFiles(opened.get(i).path);
-            removed.add(opened.get(i).path + " (superseded by reset " + opened.get(lastReset).path + ")");
+        List<Opened> kept = new ArrayList<>();
+        for (Opened o : opened) {
+            if (o.header != null && o.header.epoch() < epoch) {
+                o.handle.close();
+                deleteSegmentFiles(o.path);
+                removed.add(o.path + " (superseded by a reset to epoch " + epoch + ")");
+            } else {
+                kept.add(o);
+            }
         }
-        if (lastReset > 0) {
+        if (kept.size() < opened.size()) {
             disk.syncDir(dir);
         }
-        List<Opened> kept = opened.subList(Math.max(lastReset, 0), opened.size());
         for (int i = 0; i < kept.size(); i++) {
             Opened o = kept.get(i);
             if (o.header != null) {

@@ -20,7 +20,7 @@ class ContinuityTest {
     void writeSegment(long base, long prevTerm, List<Entry> entries) throws IOException {
         disk.mkdirs("log");
         try (FileHandle h = disk.open("log/" + Segment.fileBase(base) + ".log", OpenMode.CREATE)) {
-            byte[] header = new SegmentHeader(SegmentHeader.Kind.ROLL, base, prevTerm).encode();
+            byte[] header = new SegmentHeader(SegmentHeader.Kind.ROLL, 0, base, prevTerm).encode();
             h.append(header, 0, header.length);
             for (Entry e : entries) {
                 byte[] b = new byte[RecordFormat.frameBytes(e)];

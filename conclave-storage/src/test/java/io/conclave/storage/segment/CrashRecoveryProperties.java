@@ -6,6 +6,7 @@ import io.conclave.raft.Entry;
 import io.conclave.raft.EntryType;
 import io.conclave.raft.HardState;
 import io.conclave.storage.disk.Disk;
+import io.conclave.storage.disk.DiskFullException;
 import io.conclave.storage.disk.SimDisk;
 import io.conclave.storage.state.HardStateFile;
 import io.conclave.storage.state.StateFileException;
@@ -70,6 +71,13 @@ class CrashRecoveryProperties {
     record Reopen() implements Op {
     }
 
+    /** The disk fills up: capacity becomes what is used plus {@code slackBytes}. */
+    record Fill(int slackBytes) implements Op {
+    }
+
+    record Free() implements Op {
+    }
+
     @Provide
     Arbitrary<List<Op>> histories() {
         Arbitrary<Integer> size = Arbitraries.integers().between(0, 120);
@@ -80,9 +88,11 @@ class CrashRecoveryProperties {
         Arbitrary<Op> compact = Arbitraries.integers().between(0, 100).map(Compact::new);
         Arbitrary<Op> retain = Arbitraries.integers().between(0, 100).map(Retain::new);
         Arbitrary<Op> reset = Arbitraries.integers().between(-10, 30).map(Reset::new);
+        Arbitrary<Op> fill = Arbitraries.integers().between(0, 3000).map(Fill::new);
         Arbitrary<Op> op = Arbitraries.frequencyOf(Tuple.of(30, append), Tuple.of(8, conflict), Tuple.of(4, truncate),
                 Tuple.of(4, compact), Tuple.of(3, retain), Tuple.of(2, reset), Tuple.of(20, Arbitraries.just(new Sync())),
-                Tuple.of(5, Arbitraries.just(new SaveHardState())), Tuple.of(2, Arbitraries.just(new Reopen())));
+                Tuple.of(5, Arbitraries.just(new SaveHardState())), Tuple.of(2, Arbitraries.just(new Reopen())),
+                Tuple.of(2, fill), Tuple.of(2, Arbitraries.just(new Free())));
         return op.list().ofMinSize(1).ofMaxSize(40);
     }
 
@@ -170,7 +180,7 @@ class CrashRecoveryProperties {
             SegmentLog log = SegmentLog.open(view, "g/log", CONFIG);
             HardStateFile hs = new HardStateFile(view, "g/state");
             for (Op op : history) {
-                log = apply(op, log, hs, view, m);
+                log = apply(op, log, hs, view, disk, m);
             }
         } catch (IOException e) {
             assertThat(e).hasMessageContaining("power loss");
@@ -178,19 +188,21 @@ class CrashRecoveryProperties {
         return verify(disk.crash(), m);
     }
 
-    private static SegmentLog apply(Op op, SegmentLog log, HardStateFile hs, Disk disk, Model m) throws IOException {
+    private static SegmentLog apply(Op op, SegmentLog log, HardStateFile hs, Disk disk, SimDisk sim, Model m)
+            throws IOException {
         m.nowMs += 10;
         if (op instanceof Append a) {
-            List<Entry> es = m.entries(m.lastIndex() + 1, a.count(), a.size());
-            log.append(es, m.nowMs);
-            es.forEach(e -> m.current.put(e.index(), e));
+            appendOrFill(log, m.entries(m.lastIndex() + 1, a.count(), a.size()), 0, m);
         } else if (op instanceof Conflict c) {
             long from = Math.max(m.firstIndex, m.lastIndex() + 1 - c.back());
             m.term++;
             List<Entry> es = m.entries(from, c.count(), c.size());
             m.drop(from);
-            log.append(es, m.nowMs, m.firstIndex - 1);
-            es.forEach(e -> m.current.put(e.index(), e));
+            appendOrFill(log, es, m.firstIndex - 1, m);
+        } else if (op instanceof Fill f) {
+            sim.setCapacityBytes(sim.usedBytes() + f.slackBytes());
+        } else if (op instanceof Free) {
+            sim.setCapacityBytes(Long.MAX_VALUE);
         } else if (op instanceof Truncate t) {
             long from = Math.max(m.firstIndex, m.lastIndex() + 1 - t.back());
             m.drop(from);
@@ -210,7 +222,14 @@ class CrashRecoveryProperties {
             long snapshot = Math.max(0, m.lastIndex() + r.jump());
             m.drop(0);
             m.term++;
-            log.reset(snapshot, m.term);
+            m.resetBase = Math.min(m.resetBase, snapshot + 1);
+            try {
+                log.reset(snapshot, m.term);
+            } catch (DiskFullException e) {
+                assertThat(log.failure()).isNotNull();
+                sim.setCapacityBytes(Long.MAX_VALUE);
+                log.reset(snapshot, m.term);
+            }
             m.firstIndex = snapshot + 1;
             m.resetBase = snapshot + 1;
             m.lastIndexFloor = snapshot;
@@ -221,8 +240,12 @@ class CrashRecoveryProperties {
         } else if (op instanceof SaveHardState) {
             HardState next = new HardState(m.term, m.term % 3, m.firstIndex - 1);
             m.savingHardState = next;
-            hs.save(next);
-            m.savedHardState = next;
+            try {
+                hs.save(next);
+                m.savedHardState = next;
+            } catch (DiskFullException e) {
+                assertThat(e).hasMessageContaining("hardstate.tmp");
+            }
             m.savingHardState = null;
         } else if (op instanceof Reopen) {
             log.close();
@@ -236,7 +259,22 @@ class CrashRecoveryProperties {
         return log;
     }
 
+    /** Appends; on a full disk the log must hold a prefix of the entries and stay usable. */
+    private static void appendOrFill(SegmentLog log, List<Entry> es, long protectedIndex, Model m) throws IOException {
+        try {
+            log.append(es, m.nowMs, protectedIndex);
+            es.forEach(e -> m.current.put(e.index(), e));
+        } catch (DiskFullException e) {
+            for (Entry x : es) {
+                if (x.index() <= log.lastIndex()) {
+                    m.current.put(x.index(), x);
+                }
+            }
+        }
+    }
+
     private static RecoveryReport verify(SimDisk disk, Model m) throws IOException {
+        disk.setCapacityBytes(Long.MAX_VALUE);
         RecoveryReport report;
         try (SegmentLog log = SegmentLog.open(disk, "g/log", CONFIG)) {
             report = log.recovery();
