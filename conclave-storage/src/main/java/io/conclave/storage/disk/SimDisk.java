@@ -23,7 +23,8 @@ import java.util.TreeSet;
  * <p>Faults, each settable at any time: {@link #setCapacityBytes capacity} (writes past it throw
  * {@link DiskFullException}), {@link #setFsyncLatencyNs fsync latency} (the disk has no clock; the
  * simulator reads {@link #fsyncLatencyNs()} and charges it), {@link #failReads read errors} on a path,
- * {@link #flipBit bit flips} and {@link #cutFile truncations} of durable content. Counters of fsyncs and
+ * {@link #failSyncs fsync errors} (which drop the unsynced writes), {@link #flipBit bit flips} and
+ * {@link #cutFile truncations} of durable content. Counters of fsyncs and
  * bytes written are kept across crashes. Directories themselves are durable as soon as they are made; a
  * rename within one directory is one atomic entry change, across directories it is two.
  *
@@ -44,6 +45,7 @@ public final class SimDisk implements Disk {
     private final TreeMap<String, List<DirOp>> pendingDirOps = new TreeMap<>();
     private final TreeSet<String> dirs = new TreeSet<>();
     private final Set<String> failingReads = new HashSet<>();
+    private final Set<String> failingSyncs = new HashSet<>();
     private long capacityBytes = Long.MAX_VALUE;
     private long usedBytes;
     private long fsyncLatencyNs;
@@ -112,6 +114,19 @@ public final class SimDisk implements Disk {
 
     public synchronized void healReads(String path) {
         failingReads.remove(path);
+    }
+
+    /**
+     * Syncs through any handle on {@code path} fail with an {@link IOException} until {@link #healSyncs}, and
+     * each failure drops the file's unsynced writes, as Linux does when writeback fails (the pages are
+     * marked clean): reads then see the durable bytes.
+     */
+    public synchronized void failSyncs(String path) {
+        failingSyncs.add(DiskPaths.check(path));
+    }
+
+    public synchronized void healSyncs(String path) {
+        failingSyncs.remove(path);
     }
 
     /**
@@ -229,6 +244,7 @@ public final class SimDisk implements Disk {
         after.pendingOpsMax = pendingOpsMax;
         after.fsyncLatencyNs = fsyncLatencyNs;
         after.failingReads.addAll(failingReads);
+        after.failingSyncs.addAll(failingSyncs);
         after.fileSyncCount = fileSyncCount;
         after.dirSyncCount = dirSyncCount;
         after.bytesWritten = bytesWritten;
@@ -523,6 +539,12 @@ public final class SimDisk implements Disk {
             synchronized (SimDisk.this) {
                 check(false);
                 mutation();
+                if (failingSyncs.contains(path)) {
+                    long before = file.size();
+                    file.dropUnsynced();
+                    usedBytes += file.size() - before;
+                    throw new IOException("simulated fsync error (EIO) on " + path + "; unsynced writes dropped");
+                }
                 file.sync();
                 fileSyncCount++;
             }

@@ -84,6 +84,13 @@ final class SimFile {
         pending.clear();
     }
 
+    /** A failed writeback: the unsynced operations are lost and the file reads as its durable bytes. */
+    void dropUnsynced() {
+        pending.clear();
+        current = Arrays.copyOf(durable, Math.max(durableSize, 16));
+        currentSize = durableSize;
+    }
+
     /** The bytes as power loss leaves them: durable ones plus a seeded prefix of pending ops, the last maybe torn. */
     SimFile afterCrash(SplittableRandom random) {
         SimFile f = new SimFile();
