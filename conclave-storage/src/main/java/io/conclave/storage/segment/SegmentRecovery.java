@@ -48,7 +48,7 @@ final class SegmentRecovery {
 
     /** Runs recovery; on corruption the segments are closed and {@link #segments} is left empty. */
     void run() throws IOException {
-        disk.mkdirs(dir);
+        disk.mkdirsDurable(dir);
         List<String> logs = removeLeftovers();
         openHeaders(logs);
         if (corruption == null) {
@@ -66,7 +66,7 @@ final class SegmentRecovery {
         for (int i = 0; i < segments.size(); i++) {
             Segment s = segments.get(i);
             if (s.reconcileCaches(disk, i == segments.size() - 1)) {
-                rebuilt.add(s.idxPath + "|" + s.timPath);
+                rebuilt.add(s.logPath);
             }
         }
     }

@@ -72,10 +72,7 @@ public final class HardStateFile {
 
     /** Replaces the saved hard state; durable when this returns. */
     public void save(HardState hs) throws IOException {
-        if (!disk.exists(dir)) {
-            disk.mkdirs(dir);
-            disk.syncDir(DiskPaths.parent(dir));
-        }
+        disk.mkdirsDurable(dir);
         byte[] b = new byte[BYTES];
         Codec.putInt(b, 0, MAGIC);
         b[4] = VERSION;

@@ -55,10 +55,7 @@ public final class SnapshotStore {
 
     /** Publishes {@code snapshot}; durable when this returns. */
     public void save(Snapshot snapshot) throws IOException {
-        if (!disk.exists(dir)) {
-            disk.mkdirs(dir);
-            disk.syncDir(DiskPaths.parent(dir));
-        }
+        disk.mkdirsDurable(dir);
         byte[] b = encode(snapshot);
         String tmp = DiskPaths.join(dir, TMP);
         try (FileHandle h = disk.open(tmp, OpenMode.CREATE)) {

@@ -173,4 +173,14 @@ class SimDiskTest extends DiskContract {
             }
         }
     }
+
+    @Test
+    void mkdirsDurableSyncsTheParentOfEachNewDirectory() throws IOException {
+        SimDisk d = new SimDisk(8);
+        d.mkdirs("a");
+        d.mkdirsDurable("a/b/c");
+        assertThat(d.dirSyncCount()).isEqualTo(2);
+        d.mkdirsDurable("a/b/c");
+        assertThat(d.dirSyncCount()).isEqualTo(2);
+    }
 }

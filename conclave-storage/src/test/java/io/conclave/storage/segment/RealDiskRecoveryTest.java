@@ -177,7 +177,7 @@ class RealDiskRecoveryTest {
         cut(dir.resolve(s1 + ".tim"), 5);
         Files.write(dir.resolve(s2 + ".idx"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17});
         try (SegmentLog log = SegmentLog.open(disk(), "log", CONFIG)) {
-            assertThat(log.recovery().cacheFilesRebuilt()).hasSize(3);
+            assertThat(log.recovery().cachesRebuilt()).hasSize(3);
             assertThat(log.read(1, ENTRIES + 1, Long.MAX_VALUE)).isEqualTo(written());
             for (int i = 0; i < ENTRIES; i += 10) {
                 assertThat(log.indexForTimestamp(5_000 + i)).isEqualTo(i + 1);
