@@ -155,6 +155,41 @@ class CrashRecoveryProperties {
         assertThat(failures(history, d -> d)).isZero();
     }
 
+    @Test
+    void theSameSeedLeavesTheSameBytesAfterACrash() throws IOException {
+        List<Op> history = List.of(new Append(12, 30), new Sync(), new Append(30, 40), new Conflict(5, 3, 7),
+                new Reset(4), new Append(9, 11), new SaveHardState(), new Append(3, 3));
+        assertThat(crashedImage(history, 99)).isEqualTo(crashedImage(history, 99)).isNotEmpty();
+    }
+
+    /** Every file of the disk after running {@code history} and crashing, as path -> bytes (hex). */
+    private static Map<String, String> crashedImage(List<Op> history, long seed) throws IOException {
+        SimDisk disk = new SimDisk(seed);
+        disk.powerOffAfter(60);
+        Model m = new Model();
+        try {
+            SegmentLog log = SegmentLog.open(disk, "g/log", CONFIG);
+            HardStateFile hs = new HardStateFile(disk, "g/state");
+            for (Op op : history) {
+                log = apply(op, log, hs, disk, disk, m);
+            }
+        } catch (IOException e) {
+            assertThat(e).hasMessageContaining("power loss");
+        }
+        SimDisk after = disk.crash();
+        Map<String, String> image = new TreeMap<>();
+        for (String dir : List.of("g/log", "g/state")) {
+            for (String name : after.list(dir)) {
+                try (var h = after.open(dir + "/" + name, io.conclave.storage.disk.OpenMode.READ)) {
+                    byte[] b = new byte[(int) h.size()];
+                    h.readFully(0, b, 0, b.length);
+                    image.put(dir + "/" + name, java.util.HexFormat.of().formatHex(b));
+                }
+            }
+        }
+        return image;
+    }
+
     private static int failures(List<Op> history, UnaryOperator<Disk> wrap) throws IOException {
         int failed = 0;
         for (long seed = 0; seed < 30; seed++) {
