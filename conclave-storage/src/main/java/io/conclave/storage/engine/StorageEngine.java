@@ -31,12 +31,14 @@ import java.util.function.LongSupplier;
  * <p>Layout under {@code root}: {@code wal/} (the WAL files), {@code groups/<groupId>/log/} (segments)
  * and {@code groups/<groupId>/snap/} (the snapshot store).
  *
- * <p>The engine is an {@link Agent}: each {@link #doWork()} writes one group-commit batch, then does
- * housekeeping: retries failed materializations, syncs dirty segments (lazily, every
- * {@code segmentSyncIntervalMs} of the injected clock, or at once when the WAL grows past
- * {@code walFilesSoftMax} files), rewrites hard states that pin old WAL files, reclaims WAL files no
- * group needs, and reports laggards. {@link #startRunner()} gives it a thread; the simulator calls
- * {@code doWork()} itself.
+ * <p>Two agents: the WAL agent ({@link #walAgent()}) writes group-commit batches and completes the
+ * callbacks, taking no group's monitor; the housekeeper ({@link #housekeeperAgent()}) accounts
+ * durable writes and, every {@code segmentSyncIntervalMs} of the injected clock (or at once when the
+ * WAL grows past {@code walFilesSoftMax} files), materializes them into each group's segments and
+ * syncs those, retrying failures next round; then it rewrites hard states that pin old WAL files,
+ * reclaims WAL files no group needs, reports laggards and closes the least recently used segment
+ * logs. {@link #startRunner()} gives each agent a thread; the simulator calls {@link #doWork()},
+ * one step of both, itself.
  */
 public final class StorageEngine implements Agent, AutoCloseable {
 

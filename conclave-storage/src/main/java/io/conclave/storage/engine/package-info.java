@@ -6,9 +6,11 @@
  * group's segment files, which are synced lazily, after which the WAL files are reclaimed.
  *
  * <p>Threads: a group's event loop calls its {@code GroupLog} (reads, {@code persist}, snapshots);
- * the engine's agent thread (or the simulator calling {@code doWork()}) writes the WAL, materializes,
- * syncs segments and reclaims WAL files. A {@code GroupLog} guards its state with its own monitor,
- * held briefly by both. Never touches the Raft core's state, the network or the wall clock (time
- * comes from the injected {@code LongSupplier}).
+ * the engine's WAL thread writes batches and completes callbacks (it takes no group monitor); the
+ * housekeeper thread materializes, syncs segments and reclaims WAL files (the simulator calls
+ * {@code doWork()} instead of running threads). A {@code GroupLog} guards its state with its own
+ * monitor, held briefly; its segment log has its own, so a segment fsync never blocks the group's
+ * writes. Never touches the Raft core's state, the network or the wall clock (time comes from the
+ * injected {@code LongSupplier}).
  */
 package io.conclave.storage.engine;
