@@ -1,0 +1,590 @@
+package io.conclave.storage.engine;
+
+import io.conclave.raft.ConfState;
+import io.conclave.raft.Snapshot;
+import io.conclave.raft.SnapshotMetadata;
+import io.conclave.storage.disk.Disk;
+import io.conclave.storage.disk.DiskPaths;
+import io.conclave.storage.wal.Agent;
+import io.conclave.storage.wal.AgentRunner;
+import io.conclave.storage.wal.BatchHandler;
+import io.conclave.storage.wal.GroupCommitWriter;
+import io.conclave.storage.wal.WalLog;
+import io.conclave.storage.wal.WalReader;
+import io.conclave.storage.wal.WalRecord;
+import io.conclave.storage.wal.WriteRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The storage of one data directory: one shared WAL and the logs of many groups.
+ *
+ * <p>Layout under {@code root}: {@code wal/} (the WAL files), {@code groups/<groupId>/log/} (segments)
+ * and {@code groups/<groupId>/snap/} (the snapshot store).
+ *
+ * <p>Two agents: the WAL agent ({@link #walAgent()}) writes group-commit batches and completes the
+ * callbacks, taking no group's monitor; the housekeeper ({@link #housekeeperAgent()}) accounts
+ * durable writes and, every {@code segmentSyncIntervalMs} of the injected clock (or at once when the
+ * WAL grows past {@code walFilesSoftMax} files), materializes them into each group's segments and
+ * syncs those, retrying failures next round; then it rewrites hard states that pin old WAL files,
+ * reclaims WAL files no group needs, reports laggards and closes the least recently used segment
+ * logs. {@link #startRunner()} gives each agent a thread; the simulator calls {@link #doWork()},
+ * one step of both, itself.
+ */
+public final class StorageEngine implements Agent, AutoCloseable {
+
+    private final Disk disk;
+    private final String root;
+    private final EngineConfig config;
+    private final LongSupplier clockMs;
+    private final ConcurrentHashMap<Long, GroupLog> groups = new ConcurrentHashMap<>();
+    private WalLog wal;
+    private GroupCommitWriter writer;
+    private WalReader.Report recoveryReport;
+
+    private final OpenSegments openSegments;
+    private final Set<Long> laggardSet = new TreeSet<>();
+    private final Housekeeper housekeeper = new Housekeeper();
+
+    /** Ops the writer made durable, for the housekeeper to account (the writer takes no group monitor). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<PendingOp> durableOps =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** Groups with durable writes not yet materialized and synced, oldest first; guarded by itself. */
+    private final LinkedHashSet<GroupLog> pending = new LinkedHashSet<>();
+
+    // ---- read by any thread ----
+    private volatile List<Long> laggards = List.of();
+    private volatile long laggardReports;
+    private volatile long segmentSyncs;
+    private volatile long segmentSyncFailures;
+    private volatile long walFilesReclaimed;
+    private volatile long hardStateRewrites;
+    private volatile long replayGaps;
+    private volatile SnapshotRequestListener snapshotRequests = id -> { };
+    private volatile Runnable waker = () -> { };
+    private volatile boolean closed;
+    private AgentRunner walRunner;
+    private AgentRunner housekeeperRunner;
+
+    private StorageEngine(Disk disk, String root, EngineConfig config, LongSupplier clockMs) {
+        this.disk = disk;
+        this.root = DiskPaths.check(root);
+        this.config = config.validate();
+        this.clockMs = clockMs;
+        this.openSegments = new OpenSegments(config.segmentLogsOpenMax());
+    }
+
+    /**
+     * Opens (or creates) the engine in {@code root} of {@code disk}: opens every group's segments,
+     * replays the WAL from its oldest file into them, cutting a torn WAL tail, and marks groups whose
+     * logs are corrupt as needing a snapshot. The node stays up whatever it finds.
+     */
+    public static StorageEngine open(Disk disk, String root, EngineConfig config, LongSupplier clockMs)
+            throws IOException {
+        StorageEngine e = new StorageEngine(disk, root, config, clockMs);
+        e.recover();
+        return e;
+    }
+
+    private String groupsDir() {
+        return root.isEmpty() ? "groups" : root + "/groups";
+    }
+
+    private String walDir() {
+        return root.isEmpty() ? "wal" : root + "/wal";
+    }
+
+    private void recover() throws IOException {
+        disk.mkdirs(groupsDir());
+        for (String name : disk.list(groupsDir())) {
+            long id;
+            try {
+                id = Long.parseLong(name);
+            } catch (NumberFormatException ex) {
+                continue;
+            }
+            openGroupFiles(id, false).recoverStart();
+            openSegments.closeEldest();
+        }
+        WalReader.Report report = new WalReader.Report();
+        wal = WalLog.open(disk, walDir(), config.wal(), this::replay, report);
+        recoveryReport = report;
+        for (long id : report.groupsAfterCorruption) {
+            GroupLog g = groups.get(id);
+            if (g != null) {
+                g.markLogLost();
+            }
+        }
+        for (GroupLog g : groups.values()) {
+            g.recoverFinish();
+            openSegments.closeEldest();
+        }
+        writer = new GroupCommitWriter(wal, config.wal(), new Handler());
+        housekeeper.lastRoundMs = clockMs.getAsLong();
+    }
+
+    private void replay(WalRecord rec) {
+        try {
+            GroupLog g = groups.get(rec.groupId());
+            if (g == null) {
+                g = openGroupFiles(rec.groupId(), false);
+                g.recoverStart();
+            }
+            g.replay(rec);
+            if (openSegments.openCount() > config.segmentLogsOpenMax()) {
+                openSegments.closeEldest();
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException("replaying WAL record of group " + rec.groupId() + " in file "
+                    + rec.fileSeq() + " at " + rec.offset(), ex);
+        }
+    }
+
+    /**
+     * Opens a group's files. A group created now ({@code lazyDirs}) does not fsync its new
+     * directories here: its first segment sync does, before any WAL file it needs can go.
+     */
+    private GroupLog openGroupFiles(long id, boolean lazyDirs) throws IOException {
+        String dir = DiskPaths.join(groupsDir(), Long.toString(id));
+        boolean fresh = !disk.exists(dir);
+        disk.mkdirs(dir);
+        if (fresh && !lazyDirs) {
+            disk.syncDir(groupsDir());
+        }
+        SegmentLogSegments segments = new SegmentLogSegments(disk, DiskPaths.join(dir, "log"), config.segment(),
+                openSegments);
+        GroupSnapshots snapshots = StoreSnapshots.open(disk, DiskPaths.join(dir, "snap"));
+        GroupLog g = new GroupLog(id, this, segments, snapshots, !(fresh && lazyDirs));
+        segments.setOwner(g);
+        groups.put(id, g);
+        return g;
+    }
+
+    // ================================ groups ================================
+
+    /** The group's log, or null when the engine hosts no such group. */
+    public GroupLog group(long groupId) {
+        return groups.get(groupId);
+    }
+
+    /**
+     * Creates a group's log; with a non-empty {@code initial} configuration it starts like
+     * {@code MemoryStorage.withVoters}: a snapshot at index 0 holding the membership.
+     *
+     * @throws IllegalStateException when the group exists
+     */
+    public synchronized GroupLog createGroup(long groupId, ConfState initial) throws IOException {
+        if (groups.containsKey(groupId)) {
+            throw new IllegalStateException("group " + groupId + " already exists");
+        }
+        String dir = DiskPaths.join(groupsDir(), Long.toString(groupId));
+        boolean fresh = !disk.exists(dir);
+        boolean boot = initial != null && !initial.allMembers().isEmpty();
+        GroupLog g = openGroupFiles(groupId, !boot);
+        if (boot) {
+            StoreSnapshots.open(disk, DiskPaths.join(dir, "snap"))
+                    .save(new Snapshot(new SnapshotMetadata(0, 0, initial), null));
+            disk.syncDir(dir);
+        }
+        if (fresh) {
+            g.startEmpty();
+        } else {
+            g.recoverStart();
+        }
+        g.recoverFinish();
+        openSegments.closeEldest();
+        return g;
+    }
+
+    public Set<Long> groupIds() {
+        return new TreeSet<>(groups.keySet());
+    }
+
+    // ============================== agents ==============================
+
+    /** One step of both agents: a group-commit batch, then housekeeping (for the simulator and tests). */
+    @Override
+    public int doWork() {
+        return writer.doWork() + housekeeper.doWork();
+    }
+
+    @Override
+    public boolean hasWork() {
+        return writer.hasWork() || housekeeper.hasWork();
+    }
+
+    /** The group-commit writer: the hot path, alone on its thread in production. */
+    public Agent walAgent() {
+        return writer;
+    }
+
+    /** Materialization, segment syncs, WAL reclamation, laggards, open-file bound: its own thread. */
+    public Agent housekeeperAgent() {
+        return housekeeper;
+    }
+
+    /** Gives the WAL writer and the housekeeper a thread each; {@link #close()} stops them. */
+    public synchronized void startRunner() {
+        if (walRunner != null) {
+            throw new IllegalStateException("runners already started");
+        }
+        String name = root.isEmpty() ? "root" : root;
+        walRunner = new AgentRunner(writer, "storage-wal-" + name, TimeUnit.MILLISECONDS.toNanos(100));
+        long parkNs = TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(config.segmentSyncIntervalMs(), 100)));
+        housekeeperRunner = new AgentRunner(housekeeper, "storage-housekeeper-" + name, parkNs);
+        AgentRunner r = walRunner;
+        waker = r::wake;
+        walRunner.start();
+        housekeeperRunner.start();
+    }
+
+    boolean offer(WriteRequest request) {
+        return writer.offer(request);
+    }
+
+    void wake() {
+        waker.run();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    long nowMs() {
+        return clockMs.getAsLong();
+    }
+
+    long activeWalSeq() {
+        return wal.activeSeq();
+    }
+
+    boolean hasSpaceFor(long bytes) {
+        try {
+            return disk.usableBytes() >= bytes + config.resumeFreeBytesMin();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Makes a new group's directories durable (its first segment sync calls this). */
+    void syncGroupDirs(long groupId) throws IOException {
+        String dir = DiskPaths.join(groupsDir(), Long.toString(groupId));
+        disk.syncDir(groupsDir());
+        disk.syncDir(dir);
+    }
+
+    /** Called holding the group's monitor. */
+    void notePending(GroupLog g) {
+        synchronized (pending) {
+            pending.add(g);
+        }
+    }
+
+    /** Called holding the group's monitor. */
+    void removePending(GroupLog g) {
+        synchronized (pending) {
+            pending.remove(g);
+        }
+    }
+
+    void noteReplayGap() {
+        replayGaps++;
+    }
+
+    /** Housekeeping: its own agent, so that syncing thousands of segment files never delays a WAL batch. */
+    private final class Housekeeper implements Agent {
+
+        long lastRoundMs;
+        private List<GroupLog> round = List.of();
+        private int roundNext;
+
+        @Override
+        public int doWork() {
+            // Ops made durable after this point are in files >= activeBefore: never reclaimed below.
+            long activeBefore = wal.activeSeq();
+            int work = noteDurableOps();
+            work += syncStep();
+            if (roundNext >= round.size()) {
+                work += reclaim(activeBefore);
+            }
+            work += openSegments.closeEldest();
+            return work;
+        }
+
+        @Override
+        public boolean hasWork() {
+            return !durableOps.isEmpty() || roundNext < round.size() || (due() && pendingCount() > 0);
+        }
+
+        private int noteDurableOps() {
+            int n = 0;
+            for (PendingOp op = durableOps.poll(); op != null && n < 1_000_000; op = durableOps.poll()) {
+                op.group.noteDurable(op);
+                n++;
+            }
+            return n;
+        }
+
+        private boolean due() {
+            return clockMs.getAsLong() - lastRoundMs >= config.segmentSyncIntervalMs()
+                    || wal.fileCount() > config.walFilesSoftMax();
+        }
+
+        /** Materializes and syncs the next few groups of the current round, starting a round when due. */
+        private int syncStep() {
+            if (roundNext >= round.size()) {
+                if (!due() || pendingCount() == 0) {
+                    return 0;
+                }
+                synchronized (pending) {
+                    round = new ArrayList<>(pending);
+                }
+                roundNext = 0;
+                lastRoundMs = clockMs.getAsLong();
+            }
+            int synced = 0;
+            int failed = 0;
+            int end = Math.min(round.size(), roundNext + config.segmentSyncsPerStepMax());
+            for (; roundNext < end; roundNext++) {
+                if (round.get(roundNext).materializeAndSync()) {
+                    synced++;
+                } else {
+                    failed++;
+                }
+            }
+            segmentSyncs += synced;
+            segmentSyncFailures += failed;
+            if (roundNext >= round.size()) {
+                round = List.of();
+                roundNext = 0;
+            }
+            return synced + failed;
+        }
+
+        /** Deletes the WAL files no group needs, after rewriting hard states that still live in them. */
+        private int reclaim(long activeBefore) {
+            long candidate = Math.min(activeBefore, oldestNeededWalSeq());
+            updateLaggards(candidate);
+            if (wal.fileCount() <= 1 || candidate <= wal.firstSeq()) {
+                return 0;
+            }
+            boolean pinned = false;
+            for (GroupLog g : groups.values()) {
+                if (g.hardStateWalSeq() < candidate) {
+                    pinned = true;
+                    if (!g.hardStateRewriteInFlight() && g.rewriteHardState()) {
+                        hardStateRewrites++;
+                        wake();
+                    }
+                }
+            }
+            if (pinned) {
+                return 0;
+            }
+            try {
+                int n = wal.reclaimBefore(candidate);
+                walFilesReclaimed += n;
+                return n;
+            } catch (IOException e) {
+                return 0;
+            }
+        }
+    }
+
+    private int pendingCount() {
+        synchronized (pending) {
+            return pending.size();
+        }
+    }
+
+    /** The oldest WAL file some group still needs; the active file when none. */
+    private long oldestNeededWalSeq() {
+        long active = wal.activeSeq();
+        synchronized (pending) {
+            return pending.isEmpty() ? active : Math.min(active, pending.iterator().next().oldestNeededWalSeq());
+        }
+    }
+
+    private void updateLaggards(long oldestNeeded) {
+        long threshold = wal.activeSeq() - config.laggardFilesBehind();
+        List<Long> now = new ArrayList<>();
+        if (oldestNeeded <= threshold) {
+            synchronized (pending) {
+                for (GroupLog g : pending) {
+                    if (g.oldestNeededWalSeq() > threshold) {
+                        break;
+                    }
+                    now.add(g.groupId());
+                }
+            }
+        }
+        List<Long> fresh = new ArrayList<>();
+        synchronized (laggardSet) {
+            for (long id : now) {
+                if (laggardSet.add(id)) {
+                    fresh.add(id);
+                }
+            }
+            laggardSet.retainAll(now);
+            laggards = List.copyOf(laggardSet);
+        }
+        laggardReports += fresh.size();
+        for (long id : fresh) {
+            snapshotRequests.onSnapshotRequested(id);
+        }
+    }
+
+    // ============================ observation ============================
+
+    /** Groups currently holding WAL reclamation back by more than {@code laggardFilesBehind} files. */
+    public List<Long> laggards() {
+        return laggards;
+    }
+
+    /** How many times a group became a laggard (and was asked to snapshot). */
+    public long laggardReports() {
+        return laggardReports;
+    }
+
+    public void setSnapshotRequestListener(SnapshotRequestListener listener) {
+        this.snapshotRequests = listener == null ? id -> { } : listener;
+    }
+
+    public WalReader.Report recoveryReport() {
+        return recoveryReport;
+    }
+
+    /** fsyncs of WAL files so far. */
+    public long walFsyncs() {
+        return wal.fsyncs();
+    }
+
+    public int walFileCount() {
+        return wal.fileCount();
+    }
+
+    public long walBatches() {
+        return writer.batchesWritten();
+    }
+
+    public long walFilesReclaimed() {
+        return walFilesReclaimed;
+    }
+
+    public long segmentSyncs() {
+        return segmentSyncs;
+    }
+
+    public long segmentSyncFailures() {
+        return segmentSyncFailures;
+    }
+
+    public long hardStateRewrites() {
+        return hardStateRewrites;
+    }
+
+    public long replayGapsSkipped() {
+        return replayGaps;
+    }
+
+    public int pendingGroups() {
+        return pendingCount();
+    }
+
+    public int queuedWrites() {
+        return writer.queuedRequests();
+    }
+
+    // ============================== close ==============================
+
+    /**
+     * Stops the runner (if any), writes what is queued, syncs every dirty segment and closes the
+     * files. Writes offered after this answer CLOSED.
+     */
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        AgentRunner w;
+        AgentRunner h;
+        synchronized (this) {
+            w = walRunner;
+            h = housekeeperRunner;
+            walRunner = null;
+            housekeeperRunner = null;
+        }
+        if (w != null) {
+            w.close();
+            h.close();
+        }
+        for (int i = 0; i < 1_000_000 && writer.hasWork(); i++) {
+            writer.doWork();
+        }
+        housekeeper.noteDurableOps();
+        List<GroupLog> left;
+        synchronized (pending) {
+            left = new ArrayList<>(pending);
+        }
+        for (GroupLog g : left) {
+            g.materializeAndSync();
+            openSegments.closeEldest();
+        }
+        for (GroupLog g : groups.values()) {
+            g.close();
+        }
+        wal.close();
+    }
+
+    /** Open segment logs (for tests and metrics). */
+    public int openSegmentLogs() {
+        return openSegments.openCount();
+    }
+
+    /** Records durability in each group, then completes the callbacks. */
+    private final class Handler implements BatchHandler {
+
+        @Override
+        public boolean admit(WriteRequest request) {
+            PendingOp op = (PendingOp) request.callback();
+            if (op.group.admit(op)) {
+                return true;
+            }
+            op.onFailed(new IOException("write of group " + op.group.groupId()
+                    + " not persisted: an earlier write of the group failed (" + op.group.lastWriteFailure() + ")"));
+            return false;
+        }
+
+        @Override
+        public void onDurable(List<WriteRequest> batch, long fileSeq) {
+            for (WriteRequest r : batch) {
+                PendingOp op = (PendingOp) r.callback();
+                op.walSeq = fileSeq;
+                op.durable = true;
+                durableOps.add(op);
+            }
+            for (WriteRequest r : batch) {
+                r.callback().onDurable();
+            }
+        }
+
+        @Override
+        public void onFailed(List<WriteRequest> batch, IOException cause) {
+            for (WriteRequest r : batch) {
+                PendingOp op = (PendingOp) r.callback();
+                op.group.onFailed(op, cause);
+            }
+            for (WriteRequest r : batch) {
+                r.callback().onFailed(cause);
+            }
+        }
+    }
+}
