@@ -43,7 +43,6 @@ public final class GroupLog implements LogStorage {
     // ---- the view (what reads see) ----
     private HardState hardState = HardState.EMPTY;
     private Snapshot snapshot = Snapshot.EMPTY;
-    private ConfState confState = ConfState.EMPTY;
     private boolean logLost;
     private boolean blocked;
     private IOException lastWriteFailure;
@@ -91,7 +90,9 @@ public final class GroupLog implements LogStorage {
 
     @Override
     public synchronized InitialState initialState() {
-        return new InitialState(hardState, confState);
+        // As MemoryStorage: the membership at the latest snapshot; a restarted replica re-applies the
+        // log's later changes on top of it.
+        return new InitialState(hardState, snapshot.metadata().confState());
     }
 
     @Override
@@ -226,7 +227,6 @@ public final class GroupLog implements LogStorage {
         if (op.snapshot != null) {
             view.resetTo(op.snapshot.index(), op.snapshot.term());
             snapshot = op.snapshot;
-            confState = op.snapshot.metadata().confState();
             logLost = false;
         }
         view.append(r.entries());
@@ -440,7 +440,6 @@ public final class GroupLog implements LogStorage {
         logLost = matLogLost;
         if (matSnapshot.index() > 0) {
             snapshot = matSnapshot;
-            confState = matSnapshot.metadata().confState();
         }
         for (PendingOp durable : ops) {
             applyToView(durable);
@@ -522,7 +521,6 @@ public final class GroupLog implements LogStorage {
     synchronized void startEmpty() throws IOException {
         snapshot = snapshots.load();
         matSnapshot = snapshot;
-        confState = snapshot.metadata().confState();
         matFirst = 1;
         matDummyTerm = 0;
         view.resetTo(0, 0);
@@ -533,7 +531,6 @@ public final class GroupLog implements LogStorage {
     synchronized void recoverStart() throws IOException {
         snapshot = snapshots.load();
         matSnapshot = snapshot;
-        confState = snapshot.metadata().confState();
         matLogLost = segments.corrupt();
         if (!matLogLost) {
             matFirst = segments.firstIndex();

@@ -133,9 +133,15 @@ final class SegmentRecovery {
             if (o.header != null) {
                 segments.add(Segment.opened(o.header, dir, o.handle));
             } else if (i == kept.size() - 1 && !holdsIntactRecord(o.handle)) {
+                long size = o.handle.size();
                 o.handle.close();
                 deleteSegmentFiles(o.path);
                 removed.add(o.path + " (" + o.why + ", no records: torn at creation)");
+                if (size > 0) {
+                    // Torn creation and rot of a synced last segment look alike: report a torn tail, so
+                    // that the replica knows it may have lost entries it had acknowledged.
+                    torn = new RecoveryReport.TornTail(o.path, 0, size, o.why + ", no intact record: segment dropped");
+                }
             } else {
                 corruption = new CorruptLogException(o.path, 0, o.why);
                 for (int j = i; j < kept.size(); j++) {
