@@ -1,7 +1,7 @@
 package io.conclave.sim.cluster;
 
-import io.conclave.sim.workload.OpRecord;
-import java.util.List;
+import io.conclave.check.history.History;
+import io.conclave.check.history.Outcome;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,15 +18,15 @@ import java.util.TreeMap;
  * @param faults faults injected, by kind
  * @param checks verdicts of the history checkers, by name (filled by the caller that runs them)
  */
-public record SimResult(long seed, String failure, List<OpRecord> history, long traceHash, long simNs, long wallNs,
+public record SimResult(long seed, String failure, History history, long traceHash, long simNs, long wallNs,
                         long events, TreeMap<String, Long> faults, Map<String, String> checks) {
 
     public boolean passed() {
         return failure == null;
     }
 
-    public long count(String outcome) {
-        return history.stream().filter(o -> o.outcome().equals(outcome)).count();
+    public long count(Outcome outcome) {
+        return history.operations().stream().filter(o -> o.outcome() == outcome).count();
     }
 
     public String traceHashHex() {

@@ -56,7 +56,7 @@ public final class Simulation {
             e.printStackTrace(new PrintWriter(sw));
             failure = "crash at t=" + scheduler.nowNs() + "ns: " + sw;
         }
-        return new SimResult(config.seed(), failure, List.copyOf(workload.history()), t.hash(), scheduler.nowNs(),
+        return new SimResult(config.seed(), failure, workload.history(), t.hash(), scheduler.nowNs(),
                 System.nanoTime() - wallStart, scheduler.eventsRun(), cluster.faults(), new TreeMap<>());
     }
 

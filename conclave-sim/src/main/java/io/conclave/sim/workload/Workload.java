@@ -1,5 +1,9 @@
 package io.conclave.sim.workload;
 
+import io.conclave.check.history.History;
+import io.conclave.check.history.HistoryRecorder;
+import io.conclave.check.history.HistoryRecorder.Invocation;
+import io.conclave.check.history.OpType;
 import io.conclave.sim.core.Scheduler;
 import io.conclave.sim.core.SimRandom;
 import io.conclave.sim.core.Trace;
@@ -9,7 +13,6 @@ import io.conclave.sim.node.ClientRequest.Op;
 import io.conclave.sim.node.ClientResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.TreeMap;
 
 /**
@@ -24,10 +27,9 @@ public final class Workload {
     private final Trace trace;
     private final WorkloadConfig config;
     private final ClientGateway gateway;
-    private final List<OpRecord> history = new ArrayList<>();
+    private final HistoryRecorder recorder;
     private final List<Client> clients = new ArrayList<>();
     private final TreeMap<String, Integer> logLengthSeen = new TreeMap<>();
-    private long nextClientId = 1;
     private long nextOpId = 1;
     private int invoked;
     private boolean stopped;
@@ -39,7 +41,7 @@ public final class Workload {
         final int group;
         final String key;
         final boolean isLog;
-        long id;
+        int id;
         long counter;
         int leaderHint;
         String lastSeen;
@@ -50,7 +52,7 @@ public final class Workload {
             this.group = group;
             this.key = key;
             this.isLog = isLog;
-            this.id = nextClientId++;
+            this.id = recorder.newClient();
         }
     }
 
@@ -60,6 +62,7 @@ public final class Workload {
         this.trace = trace;
         this.config = config.validate();
         this.gateway = gateway;
+        this.recorder = new HistoryRecorder(scheduler::nowNs);
     }
 
     /** Creates the clients of every key of {@code groups} groups and starts them. */
@@ -84,8 +87,9 @@ public final class Workload {
         stopped = true;
     }
 
-    public List<OpRecord> history() {
-        return history;
+    /** Every operation so far, in the shared history format (those still in flight as unknown). */
+    public History history() {
+        return recorder.history();
     }
 
     public int invoked() {
@@ -164,10 +168,9 @@ public final class Workload {
 
     private void issue(Client c, ClientRequest q, boolean continueAfter) {
         c.busy = true;
-        long callNs = scheduler.nowNs();
-        long clientId = c.id;
+        Invocation inv = recorder.invoke(c.id, request(q));
         int node = pickNode(c);
-        trace.record(callNs, "client.invoke", clientId, q.opId(), q.op().ordinal(), node);
+        trace.record(scheduler.nowNs(), "client.invoke", c.id, q.opId(), q.op().ordinal(), node);
         boolean[] done = {false};
         if (node != 0) {
             gateway.send(node, q, resp -> {
@@ -175,7 +178,7 @@ public final class Workload {
                     return;
                 }
                 done[0] = true;
-                complete(c, q, clientId, callNs, resp, continueAfter);
+                complete(c, q, inv, resp, continueAfter);
             });
         }
         scheduler.after(config.timeoutNs(), () -> {
@@ -183,27 +186,52 @@ public final class Workload {
                 return;
             }
             done[0] = true;
-            timeout(c, q, clientId, callNs, continueAfter);
+            timeout(c, q, inv, continueAfter);
         });
     }
 
-    private void complete(Client c, ClientRequest q, long clientId, long callNs, ClientResponse r,
-                          boolean continueAfter) {
-        long now = scheduler.nowNs();
-        trace.record(now, "client.complete", clientId, q.opId(), r.ok() ? 1 : 0, r.leaderHint());
+    private static HistoryRecorder.Request request(ClientRequest q) {
+        io.conclave.check.history.Level level = switch (q.level()) {
+            case LINEARIZABLE -> io.conclave.check.history.Level.LINEARIZABLE;
+            case STRONG -> io.conclave.check.history.Level.STRONG;
+            case EVENTUAL -> io.conclave.check.history.Level.EVENTUAL;
+        };
+        return switch (q.op()) {
+            case PUT -> new HistoryRecorder.Request(OpType.PUT, q.key(), q.value(), null, null, null, false, level);
+            case GET -> new HistoryRecorder.Request(OpType.GET, q.key(), null, null, null, null, false, level);
+            case CAS -> new HistoryRecorder.Request(OpType.CAS, q.key(), q.value(), q.expected(), null, null, false,
+                    level);
+            case APPEND -> new HistoryRecorder.Request(OpType.APPEND, q.key(), q.value(), null, null, null, false,
+                    level);
+            case READ -> new HistoryRecorder.Request(OpType.READ, q.key(), null, null, q.from(),
+                    q.to() < 0 ? null : q.to(), false, level);
+        };
+    }
+
+    private void complete(Client c, ClientRequest q, Invocation inv, ClientResponse r, boolean continueAfter) {
+        trace.record(scheduler.nowNs(), "client.complete", inv.client(), q.opId(), r.ok() ? 1 : 0, r.leaderHint());
         c.leaderHint = r.leaderHint();
         if (r.ok()) {
             learn(c, q, r);
+            switch (q.op()) {
+                case PUT -> inv.okPut();
+                case GET -> inv.okGet(r.value());
+                case CAS -> inv.okCas(r.swapped());
+                case APPEND -> inv.okAppend(r.offset());
+                case READ -> inv.okRead(r.values());
+                default -> throw new IllegalStateException("unhandled op " + q.op());
+            }
+        } else {
+            inv.fail();
         }
-        history.add(record(clientId, q, r, callNs, now, r.ok() ? "ok" : "fail"));
         c.busy = false;
         afterOp(c, q, r.ok(), continueAfter);
     }
 
-    private void timeout(Client c, ClientRequest q, long clientId, long callNs, boolean continueAfter) {
-        trace.record(scheduler.nowNs(), "client.timeout", clientId, q.opId(), 0, 0);
-        history.add(record(clientId, q, null, callNs, null, "unknown"));
-        c.id = nextClientId++;
+    private void timeout(Client c, ClientRequest q, Invocation inv, boolean continueAfter) {
+        trace.record(scheduler.nowNs(), "client.timeout", inv.client(), q.opId(), 0, 0);
+        inv.unknown();
+        c.id = recorder.newClient();
         c.leaderHint = 0;
         c.busy = false;
         afterOp(c, q, false, continueAfter);
@@ -225,31 +253,6 @@ public final class Workload {
             case APPEND -> logLengthSeen.merge(c.key, (int) r.offset() + 1, Math::max);
             case READ -> logLengthSeen.merge(c.key, (int) q.from() + r.values().size(), Math::max);
             default -> throw new IllegalStateException("unhandled op " + q.op());
-        }
-    }
-
-    private OpRecord record(long clientId, ClientRequest q, ClientResponse r, long callNs, Long returnNs,
-                            String outcome) {
-        boolean ok = "ok".equals(outcome);
-        String level = q.level().name().toLowerCase(Locale.ROOT);
-        switch (q.op()) {
-            case PUT:
-                return new OpRecord(clientId, "put", q.key(), q.value(), true, null, null, null, null, null, null,
-                        callNs, returnNs, level, outcome);
-            case CAS:
-                return new OpRecord(clientId, "cas", q.key(), q.value(), true, q.expected(),
-                        ok ? r.swapped() : null, null, null, null, null, callNs, returnNs, level, outcome);
-            case GET:
-                return new OpRecord(clientId, "get", q.key(), ok ? r.value() : null, ok, null, null, null, null,
-                        null, null, callNs, returnNs, level, outcome);
-            case APPEND:
-                return new OpRecord(clientId, "append", q.key(), q.value(), true, null, null,
-                        ok ? r.offset() : null, null, null, null, callNs, returnNs, level, outcome);
-            case READ:
-                return new OpRecord(clientId, "read", q.key(), null, false, null, null, null, q.from(),
-                        q.to() < 0 ? null : q.to(), ok ? r.values() : null, callNs, returnNs, level, outcome);
-            default:
-                throw new IllegalStateException("unhandled op " + q.op());
         }
     }
 
