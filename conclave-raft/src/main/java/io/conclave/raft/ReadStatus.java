@@ -7,5 +7,7 @@ public enum ReadStatus {
     /** A follower sent it to the leader; the ReadState follows when the leader answers. */
     FORWARDED,
     /** No leader is known; retry later. */
-    NO_LEADER
+    NO_LEADER,
+    /** Too many reads are waiting for confirmation; back off and retry. */
+    BACK_PRESSURE
 }

@@ -19,7 +19,6 @@ public final class MemoryStorage implements RaftStorage {
 
     private HardState hardState = HardState.EMPTY;
     private Snapshot snapshot = Snapshot.EMPTY;
-    private ConfState confState = ConfState.EMPTY;
     private final ArrayList<Entry> ents = new ArrayList<>();
 
     public MemoryStorage() {
@@ -29,14 +28,14 @@ public final class MemoryStorage implements RaftStorage {
     /** A storage for a new group whose first configuration is {@code voters}, as at bootstrap. */
     public static MemoryStorage withVoters(long... voters) {
         MemoryStorage s = new MemoryStorage();
-        s.confState = ConfState.ofVoters(voters);
-        s.snapshot = new Snapshot(new SnapshotMetadata(0, 0, s.confState), null);
+        s.snapshot = new Snapshot(new SnapshotMetadata(0, 0, ConfState.ofVoters(voters)), null);
         return s;
     }
 
     @Override
     public InitialState initialState() {
-        return new InitialState(hardState, confState);
+        // The membership in force at the snapshot; the host re-applies conf changes committed after it.
+        return new InitialState(hardState, snapshot.metadata().confState());
     }
 
     public HardState hardState() {
@@ -102,7 +101,6 @@ public final class MemoryStorage implements RaftStorage {
             throw new IllegalStateException("snapshot " + snap.index() + " is older than " + snapshot.index());
         }
         snapshot = snap;
-        confState = snap.metadata().confState();
         ents.clear();
         ents.add(new Entry(snap.term(), snap.index(), io.conclave.raft.EntryType.NORMAL, null));
     }
