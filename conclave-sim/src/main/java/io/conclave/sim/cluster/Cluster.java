@@ -65,7 +65,18 @@ public final class Cluster implements NodeContext, ClientGateway, FaultTarget {
             rackOf[i] = (i - 1) % config.racks();
         }
         this.network = new Network(scheduler, SimRandom.of(config.seed(), "net"), trace, config.net(), rackOf);
-        this.invariants = new Invariants(this::isDurable);
+        this.invariants = new Invariants(new io.conclave.sim.invariant.DurabilityView() {
+            @Override
+            public boolean isDurable(int group, long replicaId, long index, long term) {
+                return Cluster.this.isDurable(group, replicaId, index, term);
+            }
+
+            @Override
+            public String describe(int group, long replicaId, long index) {
+                SimStorage s = storages.get(storageKey(group, replicaId));
+                return s == null ? "no storage" : s.describeDurable(index);
+            }
+        });
         this.nodes = new SimNode[config.nodes() + 1];
         SimRandom clocks = SimRandom.of(config.seed(), "clock");
         for (int i = 1; i <= config.nodes(); i++) {
@@ -122,14 +133,10 @@ public final class Cluster implements NodeContext, ClientGateway, FaultTarget {
         storages.put(storageKey(group, replicaId), storage);
     }
 
-    void forgetStorage(int group, long replicaId) {
-        storages.remove(storageKey(group, replicaId));
-    }
-
     /** Creates an empty replica (a new member) of {@code group} on {@code node}. */
     long addEmptyReplica(int node, int group) {
         long id = nextReplicaId(node, group);
-        MemorySimStorage s = MemorySimStorage.empty(dropFsync());
+        MemorySimStorage s = MemorySimStorage.bootstrap(control.genesis(group), dropFsync());
         storages.put(storageKey(group, id), s);
         nodes[node].addReplica(group, id, s);
         return id;
@@ -301,6 +308,34 @@ public final class Cluster implements NodeContext, ClientGateway, FaultTarget {
             }
         }
         return 0;
+    }
+
+    /** Every replica of a group, one line each: node state, role, term, commit, applied, membership. */
+    public String describe(int group) {
+        StringBuilder b = new StringBuilder("group " + group + ": " + control.wantedText(group) + "\n");
+        for (int i = 1; i <= config.nodes(); i++) {
+            SimNode n = nodes[i];
+            if (!n.hosts(group)) {
+                continue;
+            }
+            RaftNode raft = n.raft(group);
+            b.append("  node ").append(i).append(' ').append(n.state()).append(" replica ").append(n.replicaId(group));
+            if (raft != null) {
+                io.conclave.raft.RaftStatus st = raft.status();
+                b.append(' ').append(st.role()).append(" term ").append(st.term()).append(" lead ").append(st.leader())
+                        .append(" commit ").append(st.commit()).append(" applied ").append(n.applied(group))
+                        .append(" last ").append(st.lastIndex()).append(" voters ").append(st.confState().voters())
+                        .append(" learners ").append(st.confState().learners());
+                if (st.confState().isJoint()) {
+                    b.append(" outgoing ").append(st.confState().votersOutgoing());
+                }
+                if (!st.progress().isEmpty()) {
+                    b.append(" progress ").append(st.progress());
+                }
+            }
+            b.append('\n');
+        }
+        return b.toString();
     }
 
     /** Groups with no leader right now. */

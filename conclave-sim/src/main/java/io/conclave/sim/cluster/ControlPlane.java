@@ -37,6 +37,7 @@ public final class ControlPlane {
     private long changesProposed;
 
     private static final class Wanted {
+        long[] genesis;
         final TreeSet<Long> voters = new TreeSet<>();
         final TreeSet<Long> learners = new TreeSet<>();
     }
@@ -49,6 +50,7 @@ public final class ControlPlane {
 
     void register(int group, long[] voters) {
         Wanted w = new Wanted();
+        w.genesis = voters.clone();
         for (long v : voters) {
             w.voters.add(v);
         }
@@ -61,6 +63,12 @@ public final class ControlPlane {
 
     public long changesProposed() {
         return changesProposed;
+    }
+
+    /** What the control plane wants for a group, for failure reports. */
+    public String wantedText(int g) {
+        Wanted w = wanted.get(g);
+        return "wanted voters " + w.voters + " learners " + w.learners;
     }
 
     public List<Integer> dirtyGroups() {
@@ -115,7 +123,6 @@ public final class ControlPlane {
             long rid = cluster.node(i).replicaId(g);
             if (rid != 0 && !cs.allMembers().contains(rid)) {
                 cluster.node(i).removeReplica(g);
-                cluster.forgetStorage(g, rid);
             }
         }
         dirty.remove(g);
@@ -135,6 +142,15 @@ public final class ControlPlane {
                         cc.changes().get(0).type().ordinal(), 0);
             }
         });
+    }
+
+    /**
+     * The group's first voters. A new replica starts from the group's genesis (the bootstrap snapshot
+     * at index 0 with these voters) and replays the log from index 1, so it learns every membership
+     * change since; when the leader has compacted, it sends a snapshot carrying the membership instead.
+     */
+    long[] genesis(int g) {
+        return wanted.get(g).genesis.clone();
     }
 
     boolean moveReplica(int g) {
@@ -198,22 +214,29 @@ public final class ControlPlane {
 
     /**
      * Wipes a node's disk: it restarts with empty storage, and every group it hosts replaces the old
-     * replica id by a new one. Refused while any group is still reconfiguring, so at most one replica
-     * of a group is ever missing its data.
+     * replica id by a new one. Refused while any group is still reconfiguring or runs with fewer than
+     * three wanted voters, so at most one replica of a group is ever missing its data and a majority
+     * with the data always remains.
      */
     boolean wipe(int id) {
         if (!dirty.isEmpty()) {
             return false;
         }
         SimNode node = cluster.node(id);
+        for (int g : node.groups()) {
+            Wanted w = wanted.get(g);
+            if (!w.learners.isEmpty() || w.voters.size() < 3) {
+                return false; // losing this replica's data could leave no majority with the data
+            }
+        }
         node.crash();
         wipingNodes.add(id);
         for (int g : node.groups()) {
             long oldId = node.replicaId(g);
             long newId = cluster.nextReplicaId(id, g);
-            MemorySimStorage s = MemorySimStorage.empty(cluster.config().bugs().contains(HostBug.DROP_FSYNC));
+            MemorySimStorage s = MemorySimStorage.bootstrap(genesis(g),
+                    cluster.config().bugs().contains(HostBug.DROP_FSYNC));
             node.replaceReplica(g, newId, s);
-            cluster.forgetStorage(g, oldId);
             cluster.registerStorage(g, newId, s);
             Wanted w = wanted.get(g);
             boolean wasLearner = w.learners.remove(oldId);

@@ -80,8 +80,10 @@ public final class Simulation {
             return null;
         }
         List<Integer> leaderless = cluster.leaderlessGroups();
+        List<Integer> reconfiguring = cluster.reconfiguring();
+        int example = !leaderless.isEmpty() ? leaderless.get(0) : reconfiguring.get(0);
         return "liveness: " + config.healNs() / 1_000_000 + " ms after healing, groups without a leader: "
-                + head(leaderless) + ", still reconfiguring: " + head(cluster.reconfiguring());
+                + head(leaderless) + ", still reconfiguring: " + head(reconfiguring) + "\n" + cluster.describe(example);
     }
 
     private static String finalReads(Scheduler scheduler, Workload workload, SimConfig config) {

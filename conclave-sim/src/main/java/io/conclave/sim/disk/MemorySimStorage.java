@@ -144,6 +144,15 @@ public final class MemorySimStorage implements SimStorage {
     }
 
     @Override
+    public String describeDurable(long index) {
+        String at = index >= durable.firstIndex() && index <= durable.lastIndex()
+                ? "term " + durable.term(index) + " at " + index : "nothing at " + index;
+        return "durable snapshot " + durable.snapshot().index() + ", log [" + durable.firstIndex() + ", "
+                + durable.lastIndex() + "], " + at + ", hard state " + durable.hardState() + "; live log last "
+                + live.lastIndex() + ", " + pending.size() + " writes unsynced";
+    }
+
+    @Override
     public Snapshot durableSnapshot() {
         return durable.snapshot();
     }

@@ -36,6 +36,9 @@ public interface SimStorage {
     /** Whether entry (index, term) survives a crash now (in the durable log, or under the durable snapshot). */
     boolean isDurable(long index, long term);
 
+    /** What the durable state holds around {@code index}, for reports. */
+    String describeDurable(long index);
+
     /** The durable snapshot (empty when none). */
     Snapshot durableSnapshot();
 }

@@ -108,27 +108,46 @@ public final class Invariants {
 
     /**
      * A STRONG or LINEARIZABLE write at (index, term) is about to be acknowledged: a majority of the
-     * voters (of both halves when joint) must have it durable.
+     * voters (of both halves when joint) must have it durable. A configuration takes effect when
+     * applied, so an entry may have been committed under the configuration before the last applied
+     * change ({@code previous}); one of the two must hold. (At most one change is ever unapplied:
+     * the next is proposed only once the last is applied.)
      */
-    public void onAck(int group, long index, long term, ConfState conf) {
+    public void onAck(int group, long index, long term, ConfState current, ConfState previous) {
         checks++;
-        requireDurableMajority(group, index, term, conf.voters(), "incoming");
-        if (conf.isJoint()) {
-            requireDurableMajority(group, index, term, conf.votersOutgoing(), "outgoing");
+        String failure = durableMajority(group, index, term, current);
+        if (failure != null && previous != null && durableMajority(group, index, term, previous) == null) {
+            return;
+        }
+        if (failure != null) {
+            throw new InvariantViolation("ack-after-durable-majority", "group " + group + " acknowledged entry "
+                    + index + "/" + term + " " + failure);
         }
     }
 
-    private void requireDurableMajority(int group, long index, long term, Set<Long> voters, String half) {
+    private String durableMajority(int group, long index, long term, ConfState conf) {
+        String f = requireDurableMajority(group, index, term, conf.voters(), "incoming");
+        if (f == null && conf.isJoint()) {
+            f = requireDurableMajority(group, index, term, conf.votersOutgoing(), "outgoing");
+        }
+        return f;
+    }
+
+    private String requireDurableMajority(int group, long index, long term, Set<Long> voters, String half) {
         int durable = 0;
         for (long v : voters) {
             if (durability.isDurable(group, v, index, term)) {
                 durable++;
             }
         }
-        if (durable <= voters.size() / 2) {
-            throw new InvariantViolation("ack-after-durable-majority",
-                    "group " + group + " acknowledged entry " + index + "/" + term + " durable on only " + durable
-                            + " of the " + half + " voters " + voters);
+        if (durable > voters.size() / 2) {
+            return null;
         }
+        StringBuilder detail = new StringBuilder("durable on only " + durable + " of the " + half + " voters "
+                + voters);
+        for (long v : voters) {
+            detail.append("; ").append(v).append(": ").append(durability.describe(group, v, index));
+        }
+        return detail.toString();
     }
 }

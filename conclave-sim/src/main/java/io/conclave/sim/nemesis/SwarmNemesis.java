@@ -20,6 +20,9 @@ import java.util.TreeSet;
  */
 public final class SwarmNemesis {
 
+    /** The largest backward clock jump. */
+    static final long BACKWARD_BUMP_NS_MAX = 500_000_000L;
+
     private final Scheduler scheduler;
     private final SimRandom random;
     private final Trace trace;
@@ -279,9 +282,11 @@ public final class SwarmNemesis {
             node.clock().setDrift(now, drift);
             target.countFault("clock-drift");
         } else if (what == 1) {
+            // A forward jump may be large (a suspended VM resuming); a backward one stays small, since the
+            // tick timer runs on a monotonic clock and a long backward jump would only freeze the node.
             long delta = random.chance(0.5) ? random.between(1_000_000L, 1_000_000_000L)
                     : random.between(1_000_000_000L, 120_000_000_000L);
-            node.clock().bump(now, random.chance(0.5) ? delta : -delta);
+            node.clock().bump(now, random.chance(0.7) ? delta : -Math.min(delta, BACKWARD_BUMP_NS_MAX));
             target.countFault("clock-bump");
         } else {
             int flips = 2 + random.nextInt(10);

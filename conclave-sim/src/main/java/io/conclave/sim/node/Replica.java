@@ -23,6 +23,14 @@ final class Replica {
     long applied;
     /** The Ready being persisted (waiting for its fsync), or null. */
     Ready inFlight;
+    /**
+     * A membership change was applied: snapshot at once, so the latest snapshot always carries the
+     * current membership (the core refuses a snapshot whose membership does not include it, so a new
+     * member could never install one taken before it was added).
+     */
+    boolean snapshotDue;
+    /** The membership before the last applied change (entries may have committed under it), or null. */
+    io.conclave.raft.ConfState previousConf;
     /** Set once this replica led in the current process life (for the deposed-leader planted bug). */
     boolean ledThisLife;
     /** Writes proposed here, by log index. */
@@ -55,5 +63,6 @@ final class Replica {
         awaitingReadState.clear();
         awaitingApply.clear();
         ledThisLife = false;
+        previousConf = null;
     }
 }

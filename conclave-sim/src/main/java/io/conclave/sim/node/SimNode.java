@@ -408,7 +408,7 @@ public final class SimNode {
         boolean ackNow = kind == Command.Kind.PUT && ctx.bugs().contains(HostBug.ACK_AT_APPEND);
         r.pendingWrites.put(res.firstIndex(), new Replica.PendingWrite(res.term(), call, ackNow));
         if (ackNow) {
-            ctx.invariants().onAck(r.group, res.firstIndex(), res.term(), r.raft.confState());
+            ctx.invariants().onAck(r.group, res.firstIndex(), res.term(), r.raft.confState(), r.previousConf);
             reply(call, new ClientResponse(q.opId(), true, null, true, -1, List.of(), id));
         }
     }
@@ -544,14 +544,17 @@ public final class SimNode {
         answerAppliedReads(r);
         r.raft.advance(rd);
         r.inFlight = null;
-        maybeSnapshot(r, false);
+        maybeSnapshot(r, r.snapshotDue);
+        r.snapshotDue = false;
     }
 
     private void apply(Replica r, Entry e) {
         ctx.invariants().onApply(r.group, r.replicaId, e);
         r.applied = e.index();
         if (e.type() == EntryType.CONF_CHANGE) {
+            r.previousConf = r.raft.confState();
             r.raft.applyConfChange(ConfChange.decode(e.data()));
+            r.snapshotDue = true;
             ctx.trace().record(scheduler.nowNs(), "raft.confchange", r.group, r.replicaId, e.index(), 0);
             failPendingThrough(r, e.index());
             return;
@@ -566,7 +569,7 @@ public final class SimNode {
         if (pw != null && pw.term() == e.term() && pw.call().request().opId() == c.opId()) {
             r.pendingWrites.remove(e.index());
             if (!pw.alreadyAcked()) {
-                ctx.invariants().onAck(r.group, e.index(), e.term(), r.raft.confState());
+                ctx.invariants().onAck(r.group, e.index(), e.term(), r.raft.confState(), r.previousConf);
                 ClientRequest q = pw.call().request();
                 reply(pw.call(), new ClientResponse(q.opId(), true, null, result.swapped(), result.offset(), List.of(),
                         id));

@@ -7,7 +7,7 @@ package io.conclave.sim.workload;
  * @param keysPerGroup keys (registers or partitions) per group
  * @param clientsPerKey concurrent clients per key, at most 8 so histories stay checkable
  * @param opsTotal operations invoked in the whole run (final reads excluded)
- * @param thinkNsMean mean pause between a client's operations
+ * @param thinkNsMean mean pause between a client's operations; 0 spreads the budget over the fault phase
  * @param timeoutNs a client gives up after this long and records {@code unknown}
  * @param clientLatencyNs one-way latency between a client and a node
  */
@@ -25,7 +25,7 @@ public record WorkloadConfig(Kind kind, int keysPerGroup, int clientsPerKey, int
     }
 
     public static WorkloadConfig defaults() {
-        return new WorkloadConfig(Kind.MIXED, 2, 3, 300, 20_000_000, 1_000_000_000, 200_000);
+        return new WorkloadConfig(Kind.MIXED, 4, 2, 300, 0, 3_000_000_000L, 200_000);
     }
 
     public WorkloadConfig validate() {
