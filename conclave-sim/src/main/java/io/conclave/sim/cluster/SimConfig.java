@@ -23,10 +23,12 @@ import java.util.EnumSet;
  * @param bugs planted bugs (empty in real runs)
  * @param buggify whether buggify points may fire: null lets the seed decide
  * @param eventsMax a bound on scheduler events (a livelock guard)
+ * @param check whether to run the history checkers at the end
  */
 public record SimConfig(long seed, int nodes, int racks, int groups, int replicasPerGroup, long faultNs, long healNs,
                         long finalReadNs, WorkloadConfig workload, HostConfig host, NetConfig net, DiskConfig disk,
-                        EnumSet<FaultKind> nemeses, EnumSet<HostBug> bugs, Boolean buggify, long eventsMax) {
+                        EnumSet<FaultKind> nemeses, EnumSet<HostBug> bugs, Boolean buggify, long eventsMax,
+                        boolean check) {
 
     public SimConfig {
         nemeses = nemeses.isEmpty() ? EnumSet.noneOf(FaultKind.class) : EnumSet.copyOf(nemeses);
@@ -37,7 +39,7 @@ public record SimConfig(long seed, int nodes, int racks, int groups, int replica
     public static SimConfig defaults(long seed) {
         return new SimConfig(seed, 3, 3, 1, 3, 10_000_000_000L, 30_000_000_000L, 20_000_000_000L,
                 WorkloadConfig.defaults(), HostConfig.defaults(), NetConfig.defaults(), DiskConfig.defaults(),
-                EnumSet.allOf(FaultKind.class), EnumSet.noneOf(HostBug.class), null, 200_000_000L);
+                EnumSet.allOf(FaultKind.class), EnumSet.noneOf(HostBug.class), null, 200_000_000L, true);
     }
 
     public SimConfig validate() {
@@ -56,42 +58,52 @@ public record SimConfig(long seed, int nodes, int racks, int groups, int replica
 
     public SimConfig withSeed(long s) {
         return new SimConfig(s, nodes, racks, groups, replicasPerGroup, faultNs, healNs, finalReadNs, workload, host,
-                net, disk, nemeses, bugs, buggify, eventsMax);
+                net, disk, nemeses, bugs, buggify, eventsMax, check);
     }
 
     public SimConfig withCluster(int n, int g, int replicas) {
         return new SimConfig(seed, n, Math.min(racks, n), g, replicas, faultNs, healNs, finalReadNs, workload, host,
-                net, disk, nemeses, bugs, buggify, eventsMax);
+                net, disk, nemeses, bugs, buggify, eventsMax, check);
     }
 
     public SimConfig withWorkload(WorkloadConfig w) {
         return new SimConfig(seed, nodes, racks, groups, replicasPerGroup, faultNs, healNs, finalReadNs, w, host,
-                net, disk, nemeses, bugs, buggify, eventsMax);
+                net, disk, nemeses, bugs, buggify, eventsMax, check);
     }
 
     public SimConfig withHost(HostConfig h) {
         return new SimConfig(seed, nodes, racks, groups, replicasPerGroup, faultNs, healNs, finalReadNs, workload, h,
-                net, disk, nemeses, bugs, buggify, eventsMax);
+                net, disk, nemeses, bugs, buggify, eventsMax, check);
     }
 
     public SimConfig withNemeses(EnumSet<FaultKind> k) {
         return new SimConfig(seed, nodes, racks, groups, replicasPerGroup, faultNs, healNs, finalReadNs, workload, host,
-                net, disk, k, bugs, buggify, eventsMax);
+                net, disk, k, bugs, buggify, eventsMax, check);
     }
 
     public SimConfig withBugs(EnumSet<HostBug> b) {
         return new SimConfig(seed, nodes, racks, groups, replicasPerGroup, faultNs, healNs, finalReadNs, workload, host,
-                net, disk, nemeses, b, buggify, eventsMax);
+                net, disk, nemeses, b, buggify, eventsMax, check);
     }
 
     public SimConfig withFaultNs(long ns) {
         return new SimConfig(seed, nodes, racks, groups, replicasPerGroup, ns, healNs, finalReadNs, workload, host,
-                net, disk, nemeses, bugs, buggify, eventsMax);
+                net, disk, nemeses, bugs, buggify, eventsMax, check);
     }
 
     public SimConfig withBuggify(Boolean b) {
         return new SimConfig(seed, nodes, racks, groups, replicasPerGroup, faultNs, healNs, finalReadNs, workload, host,
-                net, disk, nemeses, bugs, b, eventsMax);
+                net, disk, nemeses, bugs, b, eventsMax, check);
+    }
+
+    public SimConfig withCheck(boolean on) {
+        return new SimConfig(seed, nodes, racks, groups, replicasPerGroup, faultNs, healNs, finalReadNs, workload, host,
+                net, disk, nemeses, bugs, buggify, eventsMax, on);
+    }
+
+    public SimConfig withNet(NetConfig n) {
+        return new SimConfig(seed, nodes, racks, groups, replicasPerGroup, faultNs, healNs, finalReadNs, workload, host,
+                n, disk, nemeses, bugs, buggify, eventsMax, check);
     }
 
     private static void require(boolean ok, String msg) {

@@ -38,6 +38,9 @@ public interface FaultTarget {
     /** The groups whose replica set the control plane is still changing. */
     List<Integer> reconfiguring();
 
+    /** The node whose replica leads {@code group} now, or 0. */
+    int leaderNode(int group);
+
     /** Counts one injected fault of a kind (for the run summary). */
     void countFault(String kind);
 }

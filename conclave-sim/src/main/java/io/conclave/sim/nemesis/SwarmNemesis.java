@@ -42,11 +42,16 @@ public final class SwarmNemesis {
         this.trace = trace;
         this.target = target;
         this.baseNet = target.network().config();
+        // Few allowed kinds (a targeted run): all on. Many: each on with probability 0.6, at least one.
         for (FaultKind k : FaultKind.values()) {
-            boolean on = allowed.contains(k) && random.chance(0.6);
+            boolean on = allowed.contains(k) && (allowed.size() <= 2 || random.chance(0.6));
             if (on) {
                 meanIntervalNs.put(k, random.between(300_000_000L, 3_000_000_000L));
             }
+        }
+        if (meanIntervalNs.isEmpty() && !allowed.isEmpty()) {
+            FaultKind k = random.pick(List.copyOf(allowed));
+            meanIntervalNs.put(k, random.between(300_000_000L, 3_000_000_000L));
         }
     }
 
@@ -119,10 +124,14 @@ public final class SwarmNemesis {
 
     private Partition drawPartition() {
         int n = target.nodeCount();
-        int shape = random.nextInt(6);
+        int shape = random.nextInt(7);
         switch (shape) {
             case 0:
                 return Partition.isolate(n, randomNode());
+            case 6: {
+                int leader = target.leaderNode(random.nextInt(target.groupCount()));
+                return Partition.isolate(n, leader == 0 ? randomNode() : leader);
+            }
             case 1: {
                 List<Integer> all = shuffled(n);
                 return Partition.split(n, new TreeSet<>(all.subList(0, n / 2)));
@@ -252,14 +261,31 @@ public final class SwarmNemesis {
     }
 
     private void pause() {
-        int id = randomNode();
+        int leader = target.leaderNode(random.nextInt(target.groupCount()));
+        boolean onLeader = leader != 0 && random.chance(0.5);
+        int id = onLeader ? leader : randomNode();
         SimNode node = target.node(id);
         if (node.state() != SimNode.State.UP) {
             return;
         }
         node.pause();
-        target.countFault("pause");
-        scheduler.after(faultDurationNs(), node::resume);
+        long pauseNs = faultDurationNs();
+        scheduler.after(pauseNs, node::resume);
+        if (onLeader && target.nodeCount() > 1 && random.chance(0.5)) {
+            // A leader frozen and cut off: it resumes still believing it leads, while the others have
+            // elected a new leader. It stays cut off a little after resuming.
+            target.network().apply(Partition.isolate(target.nodeCount(), id));
+            partitionsOpen++;
+            target.countFault("pause-isolated-leader");
+            scheduler.after(pauseNs + random.between(50_000_000L, 500_000_000L), () -> {
+                if (--partitionsOpen == 0 && !stopped) {
+                    target.network().healCuts();
+                    trace.record(scheduler.nowNs(), "fault.heal-partition", 0, 0);
+                }
+            });
+        } else {
+            target.countFault("pause");
+        }
     }
 
     private void wipe() {

@@ -420,6 +420,7 @@ public final class SimNode {
                 || (isLeader && ctx.bugs().contains(HostBug.READ_WITHOUT_READ_INDEX)
                     && q.level() == ClientRequest.Level.LINEARIZABLE)
                 || (!isLeader && r.ledThisLife && ctx.bugs().contains(HostBug.DEPOSED_LEADER_READS))) {
+            ctx.trace().record(scheduler.nowNs(), "host.read-local", r.group, r.replicaId, r.raft.term(), q.opId());
             answerRead(r, call);
             return;
         }
@@ -514,6 +515,9 @@ public final class SimNode {
             r.ledThisLife = true;
             ctx.invariants().onLeader(r.group, r.replicaId, r.raft.term());
             ctx.trace().record(scheduler.nowNs(), "raft.leader", r.group, r.replicaId, r.raft.term(), 0);
+        } else if (r.ledThisLife) {
+            ctx.trace().record(scheduler.nowNs(), "raft.role", r.group, r.replicaId, r.raft.term(),
+                    soft.role().ordinal());
         }
     }
 
