@@ -39,6 +39,11 @@ public record HostConfig(long tickNs, int electionTicks, int heartbeatTicks, boo
                 tickCatchUpMax, readyLoopMax).validate();
     }
 
+    public HostConfig withTickNs(long ns) {
+        return new HostConfig(ns, electionTicks, heartbeatTicks, leaseReads, maxClockDrift, snapshotEveryEntries,
+                tickCatchUpMax, readyLoopMax).validate();
+    }
+
     public HostConfig withSnapshotEveryEntries(int n) {
         return new HostConfig(tickNs, electionTicks, heartbeatTicks, leaseReads, maxClockDrift, n,
                 tickCatchUpMax, readyLoopMax).validate();
