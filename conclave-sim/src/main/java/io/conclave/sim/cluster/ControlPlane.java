@@ -119,6 +119,10 @@ public final class ControlPlane {
                 return;
             }
         }
+        RaftStatus st = raft.status();
+        if (st.applied() < st.lastIndex()) {
+            return; // a stale membership proposal may still be in the log: not settled until applied
+        }
         for (int i = 1; i <= cluster.nodeCount(); i++) {
             long rid = cluster.node(i).replicaId(g);
             if (rid != 0 && !cs.allMembers().contains(rid)) {

@@ -234,12 +234,12 @@ public final class SimNode {
         }
         state = State.UP;
         ctx.trace().record(scheduler.nowNs(), "node.resume", id, deferred.size());
+        catchUpTicks();
         int bound = deferred.size();
         for (int i = 0; i < bound && state == State.UP; i++) {
             deferred.poll().run();
             flush();
         }
-        nextTickLocalNs = clock.localNs(scheduler.nowNs()) + config.tickNs();
         scheduleTick();
     }
 
@@ -268,6 +268,32 @@ public final class SimNode {
         long gen = ++tickGen;
         long at = clock.virtualNsAt(nextTickLocalNs, scheduler.nowNs());
         scheduler.at(at, () -> onTickTimer(gen));
+    }
+
+    /**
+     * On waking from a pause the host looks at its clock before anything else and fires the ticks it
+     * missed, up to an election timeout's worth: leases and check-quorum see the lost time, so a
+     * leader does not serve lease reads on a lease that expired while it was frozen.
+     */
+    private void catchUpTicks() {
+        long local = clock.localNs(scheduler.nowNs());
+        if (local < nextTickLocalNs) {
+            return;
+        }
+        long due = (local - nextTickLocalNs) / config.tickNs() + 1;
+        int n = (int) Math.min(due, config.electionTicks() + 1L);
+        nextTickLocalNs += due * config.tickNs();
+        ticks += n;
+        ctx.trace().record(scheduler.nowNs(), "node.tick", id, n);
+        for (int i = 0; i < n; i++) {
+            for (Replica r : replicas.values()) {
+                r.raft.tick();
+            }
+        }
+        for (Replica r : replicas.values()) {
+            processReady(r);
+        }
+        flush();
     }
 
     private void onTickTimer(long gen) {
@@ -532,7 +558,7 @@ public final class SimNode {
             r.machine.restore(rd.snapshot().data());
             r.applied = rd.snapshot().index();
             ctx.invariants().onSnapshot(r.group, r.replicaId, r.applied);
-            failPendingThrough(r, r.applied);
+            forgetPendingThrough(r, r.applied);
         }
         for (Entry e : rd.committedEntries()) {
             if (e.index() > r.applied) {
@@ -595,6 +621,14 @@ public final class SimNode {
                 reply(pe.getValue().call(), ClientResponse.fail(pe.getValue().call().request().opId(), leaderHint(r)));
             }
         }
+    }
+
+    /**
+     * A snapshot jumped over these proposals: whether each took effect is unknown here (the entries
+     * are not visible), so they get no answer and their clients time out with {@code unknown}.
+     */
+    private static void forgetPendingThrough(Replica r, long index) {
+        r.pendingWrites.headMap(index, true).clear();
     }
 
     private void answerAppliedReads(Replica r) {
