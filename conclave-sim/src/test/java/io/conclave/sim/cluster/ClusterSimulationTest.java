@@ -15,7 +15,7 @@ class ClusterSimulationTest {
 
     @Test
     void threeNodeClustersPassEveryCheckUnderMixedFaults() {
-        int seeds = SeedRuns.count("sim.seeds3", 120);
+        int seeds = SeedRuns.count("sim.seeds3", 160);
         List<String> failures = new ArrayList<>();
         failures.addAll(SeedRuns.failures(1000, seeds / 2, "--nodes", "3"));
         failures.addAll(SeedRuns.failures(2000, seeds - seeds / 2, "--nodes", "3", "--lease"));
@@ -24,7 +24,7 @@ class ClusterSimulationTest {
 
     @Test
     void fiveNodeClustersPassEveryCheckUnderMixedFaults() {
-        int seeds = SeedRuns.count("sim.seeds5", 80);
+        int seeds = SeedRuns.count("sim.seeds5", 120);
         List<String> failures = new ArrayList<>();
         failures.addAll(SeedRuns.failures(3000, seeds / 2, "--nodes", "5"));
         failures.addAll(SeedRuns.failures(4000, seeds - seeds / 2, "--nodes", "5", "--groups", "3", "--replicas",

@@ -49,8 +49,8 @@ class PlantedBugTest {
     }
 
     @Test
-    void aLinearizableReadWithoutReadIndexIsCaughtWithinFortySeeds() {
-        String caught = firstCatch(40, "--plant", "read-without-read-index", "--nemesis", "pause", "--ops", "1000");
+    void aLinearizableReadWithoutReadIndexIsCaughtWithinSixtySeeds() {
+        String caught = firstCatch(60, "--plant", "read-without-read-index", "--nemesis", "pause", "--ops", "1000");
         assertThat(caught).isNotNull().contains("checker linearizability invalid");
     }
 }
