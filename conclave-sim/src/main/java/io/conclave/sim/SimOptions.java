@@ -137,12 +137,15 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         return base.validate();
     }
 
-    /** The command that replays seed {@code s} with these options. */
+    /**
+     * The command that replays seed {@code s} with these options, on the jar that
+     * {@code mvn -q -pl conclave-sim -am package -DskipTests} builds.
+     */
     public String replayCommand(long s) {
-        StringBuilder b = new StringBuilder("mvn -q -pl conclave-sim exec:java -Dexec.args=\"--seed " + s);
+        StringBuilder b = new StringBuilder("java -jar conclave-sim/target/simulator.jar --seed " + s);
         for (String a : replayArgs) {
             b.append(' ').append(a);
         }
-        return b.append('"').toString();
+        return b.toString();
     }
 }

@@ -55,8 +55,8 @@ class SimMainTest {
         int rc = run("--seed", "1", "--plant", "drop-fsync", "--nemesis", "crash");
         assertThat(rc).isEqualTo(1);
         assertThat(out()).contains("FAILED seed 1")
-                .contains("replay: mvn -q -pl conclave-sim exec:java -Dexec.args=\"--seed 1 --plant drop-fsync"
-                        + " --nemesis crash\"");
+                .contains("replay: java -jar conclave-sim/target/simulator.jar --seed 1 --plant drop-fsync"
+                        + " --nemesis crash");
     }
 
     @Test
