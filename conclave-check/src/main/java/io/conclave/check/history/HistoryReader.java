@@ -112,11 +112,17 @@ public final class HistoryReader {
     /** Presence rules that the record cannot see (a field present with value null versus absent). */
     private static void requireOpFields(Fields f, OpType op, Outcome outcome) {
         boolean ok = outcome == Outcome.OK;
-        if (op != OpType.READ && op != OpType.GET || op == OpType.GET && ok) {
+        boolean valueBelongs = op != OpType.READ && op != OpType.GET || op == OpType.GET && ok;
+        if (valueBelongs) {
             f.require("value");
+        } else if (f.has("value")) {
+            throw new IllegalArgumentException("value does not belong on " + op.wireName() + " with outcome "
+                    + outcome.wireName());
         }
         if (op == OpType.CAS) {
             f.require("expected");
+        } else if (f.has("expected")) {
+            throw new IllegalArgumentException("expected belongs on cas only");
         }
         if (outcome != Outcome.UNKNOWN) {
             f.require("return_ns");

@@ -47,8 +47,10 @@ public final class HistoryRecorder {
             throw new IllegalStateException("client " + client + " already has an operation in flight: "
                     + inFlight.get(client).request);
         }
+        long callNs = clockNs.getAsLong();
+        Invocation inv = new Invocation(client, request, callNs);
+        inv.build(null, Outcome.UNKNOWN, null, null, null, null); // a malformed request fails here, not at completion
         nextClient = Math.max(nextClient, client + 1);
-        Invocation inv = new Invocation(client, request, clockNs.getAsLong());
         inFlight.put(client, inv);
         return inv;
     }

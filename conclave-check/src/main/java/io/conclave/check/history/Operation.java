@@ -142,6 +142,9 @@ public record Operation(int client, OpType op, String key, Object value, Object 
     }
 
     static Object scalar(Object v, String field) {
+        if (v instanceof Double && !Double.isFinite((Double) v) || v instanceof Float && !Float.isFinite((Float) v)) {
+            throw new IllegalArgumentException(field + " must be a finite number, not " + v);
+        }
         if (v == null || v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean) {
             return v;
         }
@@ -189,9 +192,16 @@ public record Operation(int client, OpType op, String key, Object value, Object 
         public Builder level(Level v) { this.level = v; return this; }
 
         /** Sets the call and return times. */
-        public Builder at(long callNs, Long returnNs) {
+        public Builder at(long callNs, long returnNs) {
             this.callNs = callNs;
             this.returnNs = returnNs;
+            return this;
+        }
+
+        /** Sets the call time and no return time (for outcome unknown). */
+        public Builder calledAt(long callNs) {
+            this.callNs = callNs;
+            this.returnNs = null;
             return this;
         }
 

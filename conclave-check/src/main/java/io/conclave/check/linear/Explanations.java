@@ -27,12 +27,14 @@ final class Explanations {
         b.append("key \"").append(key).append("\" (").append(model).append("): not linearizable.\n");
         appendPrefix(b, s, ops);
         if (s.stuck() != null) {
-            b.append("This operation had to take effect before it returned, but could not be placed next:\n  ")
-                    .append(s.stuck().toJsonLine()).append('\n');
+            b.append("This operation had to take effect before it returned, but could not be placed next")
+                    .append(s.stuckContradictsState() ? " (its result contradicts that state)"
+                            : " (every placement led to a dead end)")
+                    .append(":\n  ").append(s.stuck().toJsonLine()).append('\n');
         }
         List<Operation> candidates = s.candidates();
         if (!candidates.isEmpty()) {
-            b.append("Operations that could go next, each tried and rejected (or leading only to dead ends):\n");
+            b.append("Other operations that could go next, each rejected or leading only to dead ends:\n");
             appendLines(b, candidates, CANDIDATES_SHOWN_MAX, false);
         }
         return b.toString();

@@ -20,7 +20,8 @@ import java.util.concurrent.Future;
  * Checks each key of a history for linearizability, keys in parallel (linearizability is local: a
  * history is linearizable iff each key's sub-history is). Keys of register operations use
  * {@link RegisterModel}, partitions use {@link LogModel}. Only {@code linearizable} and {@code strong}
- * operations are checked; {@code eventual} ones are skipped, {@code fail} ones dropped (they did not
+ * operations are judged: {@code eventual} reads are skipped and {@code eventual} writes only join as
+ * possible effects (see {@link #relevant}); {@code fail} operations are dropped (they did not
  * happen), and unknown {@code get}/{@code read}s dropped (they constrain nothing). Results come back
  * in key order whatever the thread timing.
  */
@@ -83,11 +84,19 @@ public final class LinearizabilityChecker {
     public KeyResult checkKey(String key, List<Operation> keyOps) {
         List<Operation> ops = relevant(keyOps);
         boolean register = keyOps.stream().anyMatch(o -> o.op().kind() == OpType.Kind.REGISTER);
+        Operation phantom = readOfUnwrittenValue(ops);
+        if (phantom != null) {
+            String explanation = "key \"" + key + "\" (" + (register ? "register" : "log") + "): not linearizable.\n"
+                    + "This operation observed a value that no operation which may have happened wrote "
+                    + "(never written, or only by a failed write):\n  " + phantom.toJsonLine() + "\n";
+            return new KeyResult(key, register ? "register" : "log", Verdict.INVALID, ops.size(), 0, explanation,
+                    List.of(), phantom, List.of(), "");
+        }
         if (register) {
             ops = dropUnobservedUnknownWrites(ops);
-            return search(key, "register", new RegisterModel(), ops);
+            return search(key, "register", new RegisterModel(ops), ops);
         }
-        return search(key, "log", new LogModel(), ops);
+        return search(key, "log", new LogModel(ops), ops);
     }
 
     private <S> KeyResult search(String key, String modelName, Model<S> model, List<Operation> ops) {
@@ -100,17 +109,58 @@ public final class LinearizabilityChecker {
                 valid ? List.of() : s.candidates(), valid ? "" : s.stateAfterPrefix());
     }
 
-    /** Linearizable/strong operations that happened or may have happened, in call order. */
+    /**
+     * Linearizable/strong operations that happened or may have happened, in call order. Eventual
+     * writes are not judged, but a strong read may see them and a log's offsets count them, so they
+     * join the search as writes of unknown outcome: at most once, any time after their call, or never.
+     */
     static List<Operation> relevant(List<Operation> keyOps) {
         List<Operation> out = new ArrayList<>();
         for (Operation op : keyOps) {
-            boolean noEffect = op.outcome() == Outcome.UNKNOWN && (op.op() == OpType.GET || op.op() == OpType.READ);
-            if (op.level().isLinearizable() && op.outcome() != Outcome.FAIL && !noEffect) {
+            boolean read = op.op() == OpType.GET || op.op() == OpType.READ;
+            if (op.outcome() == Outcome.FAIL || read && op.outcome() == Outcome.UNKNOWN) {
+                continue;
+            }
+            if (op.level().isLinearizable()) {
                 out.add(op);
+            } else if (!read) {
+                out.add(asUnknown(op));
             }
         }
         out.sort(Comparator.comparingLong(Operation::callNs));
         return out;
+    }
+
+    private static Operation asUnknown(Operation write) {
+        return new Operation(write.client(), write.op(), write.key(), write.value(), write.expected(), null, null,
+                null, null, false, null, write.callNs(), write.returnNs(), write.level(), Outcome.UNKNOWN);
+    }
+
+    /**
+     * A quick refutation before the search: an ok get, cas or read that observed a value no write among
+     * {@code ops} wrote (they exclude failed writes) can never be linearized. Returns the first such
+     * operation, or null. Without this, histories with many unknown writes can exhaust the budget
+     * proving what this finds in one pass.
+     */
+    static Operation readOfUnwrittenValue(List<Operation> ops) {
+        Set<Object> written = new HashSet<>();
+        for (Operation op : ops) {
+            if (op.op() == OpType.PUT || op.op() == OpType.CAS || op.op() == OpType.APPEND) {
+                written.add(op.value());
+            }
+        }
+        for (Operation op : ops) {
+            if (!op.isOk()) {
+                continue;
+            }
+            boolean phantom = op.op() == OpType.GET && op.value() != null && !written.contains(op.value())
+                    || op.op() == OpType.CAS && op.swapped() && op.expected() != null && !written.contains(op.expected())
+                    || op.op() == OpType.READ && !written.containsAll(op.values());
+            if (phantom) {
+                return op;
+            }
+        }
+        return null;
     }
 
     /**

@@ -21,4 +21,14 @@ public interface Model<S> {
 
     /** A short human description of a state, for explanations. */
     String describe(S state);
+
+    /**
+     * Operations of one non-negative class are interchangeable: each has the same effect as the others
+     * in every state and records no result, so they differ only in when they may take effect. The
+     * search then tries only the latest-called of them among its candidates, since leaving an
+     * earlier-called one for later keeps strictly more options open. {@code -1}: no class.
+     */
+    default int interchangeableClass(Operation op) {
+        return -1;
+    }
 }

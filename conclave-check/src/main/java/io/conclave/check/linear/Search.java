@@ -2,7 +2,6 @@ package io.conclave.check.linear;
 
 import io.conclave.check.Verdict;
 import io.conclave.check.history.Operation;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -26,19 +25,28 @@ final class Search<S> {
     private final long statesMax;
     private final Entry head = new Entry(-1, true, Long.MIN_VALUE);
     private final LinearizedSet linearized;
+    private final int[] classes;
     private final Set<CacheKey> cache = new HashSet<>();
-    private final ArrayDeque<Frame<S>> stack = new ArrayDeque<>();
+    private final ArrayList<Frame<S>> stack = new ArrayList<>();
     private int bestDepth = -1;
-    private List<Operation> bestPrefix = List.of();
+    /** Operation ids of the deepest linearization; valid up to {@code bestDepth}. */
+    private int[] bestPrefix = new int[0];
+    /** Lowest stack depth since {@link #bestPrefix} was taken: entries below it are unchanged. */
+    private int unchangedDepth;
     private Operation bestStuck;
     private List<Operation> bestCandidates = List.of();
     private String bestState = "";
+    private boolean bestStuckContradicts;
 
     Search(Model<S> model, List<Operation> ops, long statesMax) {
         this.model = model;
         this.ops = ops;
         this.statesMax = statesMax;
         this.linearized = new LinearizedSet(ops.size());
+        this.classes = new int[ops.size()];
+        for (int i = 0; i < classes.length; i++) {
+            classes[i] = model.interchangeableClass(ops.get(i));
+        }
         buildEntries();
     }
 
@@ -51,14 +59,16 @@ final class Search<S> {
             if (entry == null) {
                 throw new IllegalStateException("search ran off the entry list with " + okRemaining + " ok operations left");
             }
-            if (entry.isCall) {
+            if (entry.isCall && laterInterchangeableCandidate(entry)) {
+                entry = entry.next;
+            } else if (entry.isCall) {
                 S next = model.step(state, ops.get(entry.id));
                 if (next != null && remember(entry.id, next)) {
                     if (cache.size() > statesMax) {
                         recordDeepest(state, entry);
                         return new Outcome(Verdict.UNKNOWN, cache.size());
                     }
-                    stack.push(new Frame<>(entry, state));
+                    stack.add(new Frame<>(entry, state));
                     state = next;
                     lift(entry);
                     okRemaining -= ops.get(entry.id).isOk() ? 1 : 0;
@@ -71,7 +81,8 @@ final class Search<S> {
                 if (stack.isEmpty()) {
                     return new Outcome(Verdict.INVALID, cache.size());
                 }
-                Frame<S> frame = stack.pop();
+                Frame<S> frame = stack.remove(stack.size() - 1);
+                unchangedDepth = Math.min(unchangedDepth, stack.size());
                 state = frame.state;
                 linearized.clear(frame.entry.id);
                 unlift(frame.entry);
@@ -80,6 +91,20 @@ final class Search<S> {
             }
         }
         return new Outcome(Verdict.VALID, cache.size());
+    }
+
+    /** True when a later call before the next return is interchangeable with this one: try that one instead. */
+    private boolean laterInterchangeableCandidate(Entry call) {
+        int cls = classes[call.id];
+        if (cls < 0) {
+            return false;
+        }
+        for (Entry e = call.next; e != null && e.isCall; e = e.next) {
+            if (classes[e.id] == cls) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean remember(int id, S next) {
@@ -91,29 +116,49 @@ final class Search<S> {
         return false;
     }
 
+    /**
+     * Remembers the deepest point reached, for the explanation. Only the part of the stack that changed
+     * since the last time is copied, so a search that goes deeper step by step costs O(n) here, not O(n^2).
+     */
     private void recordDeepest(S state, Entry blocking) {
         if (stack.size() <= bestDepth) {
             return;
         }
         bestDepth = stack.size();
-        List<Operation> prefix = new ArrayList<>(stack.size());
-        stack.descendingIterator().forEachRemaining(f -> prefix.add(ops.get(f.entry.id)));
-        bestPrefix = prefix;
+        if (bestPrefix.length < bestDepth) {
+            bestPrefix = java.util.Arrays.copyOf(bestPrefix, Math.max(bestDepth, 2 * bestPrefix.length));
+        }
+        for (int i = unchangedDepth; i < bestDepth; i++) {
+            bestPrefix[i] = stack.get(i).entry.id;
+        }
+        unchangedDepth = bestDepth;
         bestStuck = blocking.isCall ? null : ops.get(blocking.id);
+        bestStuckContradicts = bestStuck != null && model.step(state, bestStuck) == null;
         List<Operation> candidates = new ArrayList<>();
         for (Entry e = head.next; e != null && e != blocking; e = e.next) {
-            candidates.add(ops.get(e.id));
+            if (e.id != blocking.id) {
+                candidates.add(ops.get(e.id));
+            }
         }
         bestCandidates = candidates;
         bestState = model.describe(state);
     }
 
     List<Operation> longestPrefix() {
-        return bestPrefix;
+        List<Operation> prefix = new ArrayList<>(Math.max(0, bestDepth));
+        for (int i = 0; i < bestDepth; i++) {
+            prefix.add(ops.get(bestPrefix[i]));
+        }
+        return prefix;
     }
 
     Operation stuck() {
         return bestStuck;
+    }
+
+    /** True when the stuck operation's own result contradicts the state after the longest prefix. */
+    boolean stuckContradictsState() {
+        return bestStuckContradicts;
     }
 
     List<Operation> candidates() {

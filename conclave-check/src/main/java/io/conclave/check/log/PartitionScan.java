@@ -28,7 +28,6 @@ final class PartitionScan {
     private final Map<Object, Map<Long, Operation>> offsetsOfValue = new LinkedHashMap<>();
     private final Map<Object, Operation> readValues = new HashMap<>();
     private final List<LogAnomaly> anomalies = new ArrayList<>();
-    private long maxObservedOffset = -1;
     private long unverified;
 
     PartitionScan(String key, List<Operation> ops, List<Operation> finalReads) {
@@ -81,7 +80,6 @@ final class PartitionScan {
                 long offset = r.from() + i;
                 Object v = r.values().get(i);
                 record(offset, v, r);
-                maxObservedOffset = Math.max(maxObservedOffset, offset);
                 if (readValues.putIfAbsent(v, r) == null) {
                     checkOrigin(offset, v, r);
                 }
@@ -127,23 +125,24 @@ final class PartitionScan {
             if (readValues.containsKey(ack.value())) {
                 continue;
             }
-            Operation mustShow = findFinalReadRequiredToShow(ack);
-            if (ack.offset() <= maxObservedOffset || mustShow != null) {
-                String why = mustShow != null ? "the final read had to show it"
-                        : "reads showed offsets up to " + maxObservedOffset;
+            Operation witness = readThatHadToShow(ack);
+            if (witness != null) {
                 add(LogAnomaly.Type.LOST_WRITE, ack.offset(), ack.value(), "append of " + show(ack.value())
-                        + " was acknowledged at offset " + ack.offset() + " but no read ever showed it; " + why,
-                        mustShow == null ? List.of(ack) : List.of(ack, mustShow));
+                        + " was acknowledged at offset " + ack.offset() + " but no read ever showed it, although a read of "
+                        + range(witness) + " had to", List.of(ack, witness));
             } else {
                 unverified++;
             }
         }
     }
 
-    private Operation findFinalReadRequiredToShow(Operation ack) {
-        for (Operation f : finalReads) {
-            if (requiredToShow(f, ack)) {
-                return f;
+    /** A read that showed the ack's offset, or began after the ack and had to show it; null if none. */
+    private Operation readThatHadToShow(Operation ack) {
+        long o = ack.offset();
+        for (Operation r : reads) {
+            boolean showed = r.from() <= o && o < end(r);
+            if (showed || requiredToShow(r, ack)) {
+                return r;
             }
         }
         return null;
