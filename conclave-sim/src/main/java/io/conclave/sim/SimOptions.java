@@ -1,0 +1,151 @@
+package io.conclave.sim;
+
+import io.conclave.sim.cluster.SimConfig;
+import io.conclave.sim.nemesis.FaultKind;
+import io.conclave.sim.node.HostBug;
+import io.conclave.sim.workload.WorkloadConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Parsed command-line options of {@link SimMain}. {@link #parse} throws
+ * {@link IllegalArgumentException} with a message naming the bad option.
+ */
+public record SimOptions(long seed, int seeds, int nodes, int groups, int replicas, int ops, String nemesis,
+                         Path history, double durationSeconds, HostBug plant, boolean json, boolean leaseReads,
+                         Boolean buggify, boolean trace, List<String> replayArgs) {
+
+    public static final String USAGE = "usage: SimMain --seed S [--seeds N] [--nodes N] [--groups G] [--replicas R]"
+            + " [--ops K] [--nemesis LIST] [--history FILE] [--duration SIMSECONDS] [--plant BUG] [--lease]"
+            + " [--buggify on|off] [--trace] [--json]\n"
+            + "  LIST: all, none, or a comma-separated list of " + String.join(",",
+                    java.util.Arrays.stream(FaultKind.values()).map(FaultKind::label).toList()) + "\n"
+            + "  BUG: " + String.join(",", java.util.Arrays.stream(HostBug.values())
+                    .map(b -> b.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+
+    public static SimOptions parse(String[] args) {
+        long seed = 1;
+        int seeds = 1;
+        int nodes = 3;
+        int groups = 1;
+        int replicas = -1;
+        int ops = -1;
+        String nemesis = "all";
+        Path history = null;
+        double duration = 10;
+        HostBug plant = null;
+        boolean json = false;
+        boolean lease = false;
+        Boolean buggify = null;
+        boolean trace = false;
+        List<String> replay = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
+                case "--seeds" -> seeds = positive(Integer.parseInt(value(args, ++i, a)), a);
+                case "--nodes" -> nodes = positive(Integer.parseInt(value(args, ++i, a)), a);
+                case "--groups" -> groups = positive(Integer.parseInt(value(args, ++i, a)), a);
+                case "--replicas" -> replicas = positive(Integer.parseInt(value(args, ++i, a)), a);
+                case "--ops" -> ops = Integer.parseInt(value(args, ++i, a));
+                case "--nemesis" -> nemesis = value(args, ++i, a);
+                case "--history" -> history = Path.of(value(args, ++i, a));
+                case "--duration" -> duration = Double.parseDouble(value(args, ++i, a));
+                case "--plant" -> plant = parseBug(value(args, ++i, a));
+                case "--json" -> json = true;
+                case "--lease" -> lease = true;
+                case "--buggify" -> buggify = parseOnOff(value(args, ++i, a));
+                case "--trace" -> trace = true;
+                default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
+            }
+            if (!a.equals("--seed") && !a.equals("--seeds") && !a.equals("--history") && !a.equals("--json")
+                    && !a.equals("--trace")) {
+                replay.add(a);
+                if (!a.equals("--lease")) {
+                    replay.add(args[i]);
+                }
+            }
+        }
+        FaultKind.parseList(nemesis);
+        if (duration < 0) {
+            throw new IllegalArgumentException("--duration must be >= 0 simulated seconds");
+        }
+        return new SimOptions(seed, seeds, nodes, groups, replicas, ops, nemesis, history, duration, plant, json,
+                lease, buggify, trace, List.copyOf(replay));
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
+        }
+        return args[i];
+    }
+
+    private static int positive(int v, String option) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(option + " must be > 0, was " + v);
+        }
+        return v;
+    }
+
+    private static Boolean parseOnOff(String v) {
+        return switch (v) {
+            case "on" -> Boolean.TRUE;
+            case "off" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("--buggify takes on or off, not '" + v + "'");
+        };
+    }
+
+    static HostBug parseBug(String v) {
+        String n = v.toUpperCase(Locale.ROOT).replace('-', '_');
+        for (HostBug b : HostBug.values()) {
+            if (b.name().equals(n)) {
+                return b;
+            }
+        }
+        throw new IllegalArgumentException("unknown planted bug '" + v + "'\n" + USAGE);
+    }
+
+    /** The configuration of one seed's run. */
+    public SimConfig config(long runSeed) {
+        int r = replicas > 0 ? replicas : (nodes <= 5 ? nodes : 3);
+        if (r > nodes) {
+            throw new IllegalArgumentException("--replicas " + r + " exceeds --nodes " + nodes);
+        }
+        SimConfig base = SimConfig.defaults(runSeed).withCluster(nodes, groups, r);
+        WorkloadConfig w = base.workload();
+        if (groups > 50) {
+            w = w.withKeys(1, 1);
+        }
+        int opsTotal = ops >= 0 ? ops : (groups > 50 ? 2 * groups : 300);
+        base = base.withWorkload(w.withOps(opsTotal))
+                .withFaultNs((long) (durationSeconds * 1e9))
+                .withNemeses(FaultKind.parseList(nemesis))
+                .withBugs(plant == null ? EnumSet.noneOf(HostBug.class) : EnumSet.of(plant))
+                .withBuggify(buggify);
+        if (leaseReads) {
+            base = base.withHost(base.host().withLeaseReads(true));
+        }
+        if (groups > 50) {
+            // Thousands of idle groups tick on every node: a coarser tick keeps the run cheap
+            // (election timeout 500 ms, heartbeats every 100 ms).
+            base = base.withHost(base.host().withTickNs(50_000_000L).withHeartbeatTicks(2, 10));
+        }
+        return base.validate();
+    }
+
+    /**
+     * The command that replays seed {@code s} with these options, on the jar that
+     * {@code mvn -q -pl conclave-sim -am package -DskipTests} builds.
+     */
+    public String replayCommand(long s) {
+        StringBuilder b = new StringBuilder("java -jar conclave-sim/target/simulator.jar --seed " + s);
+        for (String a : replayArgs) {
+            b.append(' ').append(a);
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,70 @@
+package io.conclave.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.conclave.check.history.HistoryReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimMainTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return SimMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aPassingSeedExitsZeroAndWritesACheckableHistory(@TempDir Path dir) throws Exception {
+        Path h = dir.resolve("run.jsonl");
+        int rc = run("--seed", "3", "--history", h.toString(), "--json");
+        assertThat(rc).isZero();
+        JsonNode json = new ObjectMapper().readTree(out());
+        assertThat(json.get("passed").asBoolean()).isTrue();
+        assertThat(json.get("runs").get(0).get("traceHash").asText()).hasSize(16);
+        assertThat(json.get("checkerVerdicts").get("linearizability").get("valid").asInt()).isEqualTo(1);
+        assertThat(HistoryReader.read(h).size()).isEqualTo(json.get("operations").asInt());
+        assertThat(Files.readString(h)).startsWith("# conclave-sim seed 3");
+    }
+
+    @Test
+    void severalSeedsWriteNumberedHistories(@TempDir Path dir) {
+        int rc = run("--seed", "5", "--seeds", "2", "--history", dir.resolve("h.jsonl").toString(), "--ops", "50");
+        assertThat(rc).isZero();
+        assertThat(dir.resolve("h-5.jsonl")).exists();
+        assertThat(dir.resolve("h-6.jsonl")).exists();
+        assertThat(out()).contains("all 2 seeds passed");
+    }
+
+    @Test
+    void aFailingSeedExitsNonZeroAndPrintsItsReplayCommand() {
+        int rc = run("--seed", "1", "--plant", "drop-fsync", "--nemesis", "crash");
+        assertThat(rc).isEqualTo(1);
+        assertThat(out()).contains("FAILED seed 1")
+                .contains("replay: java -jar conclave-sim/target/simulator.jar --seed 1 --plant drop-fsync"
+                        + " --nemesis crash");
+    }
+
+    @Test
+    void badOptionsExitTwoWithTheUsage() {
+        assertThat(run("--nodes")).isEqualTo(2);
+        assertThat(run("--plant", "nope")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: SimMain");
+        assertThatThrownBy(() -> SimOptions.parse(new String[] {"--nemesis", "meteor"}))
+                .hasMessageContaining("unknown nemesis 'meteor'");
+    }
+}
