@@ -1,0 +1,503 @@
+package io.conclave.storage.engine;
+
+import io.conclave.raft.ConfState;
+import io.conclave.raft.Entry;
+import io.conclave.raft.HardState;
+import io.conclave.raft.Snapshot;
+import io.conclave.raft.SnapshotMetadata;
+import io.conclave.raft.storage.MemoryStorage;
+import io.conclave.storage.disk.DiskFullException;
+import io.conclave.storage.wal.WalCodec;
+import io.conclave.storage.wal.WalRecord;
+import io.conclave.storage.wal.WriteCallback;
+import io.conclave.storage.wal.WriteRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One group's log on a {@link StorageEngine}: reads from an in-memory tail of written-but-not-yet-
+ * materialized entries plus the group's segments; writes go through the engine's shared WAL and
+ * are materialized into the segments once durable. Reads and the in-memory effect of writes match
+ * {@link MemoryStorage}.
+ *
+ * <p>A failed write (full disk) fails its callback and every later write of the group still in
+ * flight, returns the view to what is durable, and blocks the group's writes until free space is
+ * found. The host must then rebuild the group's Raft node from this storage, since the core
+ * believes the failed entries were handed to storage.
+ *
+ * <p>Threads: the group's owner calls the public methods; the engine's agent calls the
+ * package-private ones. Both hold this object's monitor, briefly.
+ */
+public final class GroupLog implements LogStorage {
+
+    private final long groupId;
+    private final StorageEngine engine;
+    private final GroupSegments segments;
+    private final GroupSnapshots snapshots;
+    private final GroupView view;
+
+    // ---- the view (what reads see) ----
+    private HardState hardState = HardState.EMPTY;
+    private Snapshot snapshot = Snapshot.EMPTY;
+    private ConfState confState = ConfState.EMPTY;
+    private boolean logLost;
+    private boolean blocked;
+    private IOException lastWriteFailure;
+    private long epoch;
+    private long compactIndexToWrite;
+    /** Accepted writes not yet materialized, in WAL order; durable ones first. */
+    private final ArrayDeque<PendingOp> ops = new ArrayDeque<>();
+
+    // ---- the materialized state (consistent with the segments) ----
+    private long matFirst;
+    private long matDummyTerm;
+    private HardState matHardState = HardState.EMPTY;
+    private Snapshot matSnapshot = Snapshot.EMPTY;
+    private boolean matLogLost;
+
+    // ---- WAL accounting, agent thread only ----
+    /** The oldest WAL file holding a write materialized but not yet synced in the segments; MAX when none. */
+    long oldestUnsyncedWalSeq = Long.MAX_VALUE;
+    /** The WAL file holding the latest durable hard state record; MAX when none. */
+    long hardStateWalSeq = Long.MAX_VALUE;
+    IOException materializeFailure;
+    boolean hardStateRewriteInFlight;
+
+    GroupLog(long groupId, StorageEngine engine, GroupSegments segments, GroupSnapshots snapshots) {
+        this.groupId = groupId;
+        this.engine = engine;
+        this.segments = segments;
+        this.snapshots = snapshots;
+        this.view = new GroupView(segments);
+    }
+
+    @Override
+    public long groupId() {
+        return groupId;
+    }
+
+    // =============================== reads ===============================
+
+    @Override
+    public synchronized InitialState initialState() {
+        return new InitialState(hardState, confState);
+    }
+
+    @Override
+    public synchronized HardState hardState() {
+        return hardState;
+    }
+
+    @Override
+    public synchronized List<Entry> entries(long lo, long hi, long maxBytes) {
+        return view.entries(lo, hi, maxBytes);
+    }
+
+    @Override
+    public synchronized long term(long index) {
+        return view.term(index);
+    }
+
+    @Override
+    public synchronized long firstIndex() {
+        return view.firstIndex;
+    }
+
+    @Override
+    public synchronized long lastIndex() {
+        return view.lastIndex;
+    }
+
+    @Override
+    public synchronized Snapshot snapshot() {
+        return snapshot;
+    }
+
+    @Override
+    public synchronized GroupState state() {
+        return logLost ? GroupState.NEEDS_SNAPSHOT : blocked ? GroupState.WRITES_BLOCKED : GroupState.WRITABLE;
+    }
+
+    /** Why the group's writes are blocked, or null. */
+    public synchronized IOException lastWriteFailure() {
+        return blocked ? lastWriteFailure : null;
+    }
+
+    /** Entries held in memory because they are not yet materialized (for tests and metrics). */
+    public synchronized int tailEntries() {
+        return view.tailSize();
+    }
+
+    // =============================== writes ===============================
+
+    @Override
+    public StorageStatus persist(HardState hs, List<Entry> entries, Snapshot snap, WriteCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        List<Entry> given = entries == null ? List.of() : entries;
+        boolean hasSnap = snap != null && !snap.isEmpty();
+        synchronized (this) {
+            if (engine.isClosed()) {
+                return StorageStatus.CLOSED;
+            }
+            if (logLost && !hasSnap && !given.isEmpty()) {
+                return StorageStatus.NEEDS_SNAPSHOT;
+            }
+            if (hasSnap && snapshot.index() >= snap.index()) {
+                throw new IllegalStateException("snapshot " + snap.index() + " is older than " + snapshot.index());
+            }
+            List<Entry> add = hasSnap ? GroupView.admissible(snap.index() + 1, snap.index(), given)
+                    : view.admissible(given);
+            checkRaftOrder(add, hasSnap ? snap.term() : add.isEmpty() ? 0 : view.term(add.get(0).index() - 1));
+            StorageStatus status = probe(add);
+            if (status != StorageStatus.OK) {
+                return status;
+            }
+            if (hasSnap) {
+                status = saveSnapshot(snap);
+                if (status != StorageStatus.OK) {
+                    return status;
+                }
+            }
+            long start = hasSnap ? snap.index() + 1 : add.isEmpty() ? Long.MAX_VALUE : add.get(0).index();
+            PendingOp op = new PendingOp(this, epoch, start, hasSnap ? snap : null, callback);
+            op.request = new WriteRequest(groupId, hasSnap ? snap.metadata() : null, add, hs, compactIndexToWrite, op);
+            if (!engine.offer(op.request)) {
+                return StorageStatus.QUEUE_FULL;
+            }
+            compactIndexToWrite = 0;
+            applyToView(op);
+            ops.addLast(op);
+        }
+        engine.wake();
+        return StorageStatus.OK;
+    }
+
+    /** Entries must be contiguous with terms never going down, as Raft makes them (the segments insist). */
+    private void checkRaftOrder(List<Entry> add, long prevTerm) {
+        long term = prevTerm;
+        for (int i = 0; i < add.size(); i++) {
+            Entry e = add.get(i);
+            if (e.term() < term || (i > 0 && e.index() != add.get(i - 1).index() + 1)) {
+                throw new IllegalArgumentException("group " + groupId + ": entries must be contiguous with "
+                        + "non-decreasing terms after term " + prevTerm + ": " + add);
+            }
+            term = e.term();
+        }
+    }
+
+    /** While blocked, a write is a probe: it goes ahead only when the disk has room for it again. */
+    private StorageStatus probe(List<Entry> add) {
+        if (!blocked) {
+            return StorageStatus.OK;
+        }
+        if (!engine.hasSpaceFor(WalCodec.entriesSizeBytes(add))) {
+            return StorageStatus.RESOURCE_EXHAUSTED;
+        }
+        blocked = false;
+        return StorageStatus.OK;
+    }
+
+    private StorageStatus saveSnapshot(Snapshot snap) {
+        try {
+            snapshots.save(snap);
+            return StorageStatus.OK;
+        } catch (DiskFullException e) {
+            blocked = true;
+            lastWriteFailure = e;
+            return StorageStatus.RESOURCE_EXHAUSTED;
+        } catch (IOException e) {
+            throw new UncheckedIOException("saving snapshot " + snap.index() + " of group " + groupId, e);
+        }
+    }
+
+    private void applyToView(PendingOp op) {
+        WriteRequest r = op.request;
+        if (op.snapshot != null) {
+            view.resetTo(op.snapshot.index(), op.snapshot.term());
+            snapshot = op.snapshot;
+            confState = op.snapshot.metadata().confState();
+            logLost = false;
+        }
+        view.append(r.entries());
+        if (r.hardState() != null) {
+            hardState = r.hardState();
+        }
+        if (r.compactIndex() > 0) {
+            view.compact(Math.min(r.compactIndex(), view.lastIndex));
+        }
+    }
+
+    @Override
+    public synchronized Snapshot createSnapshot(long index, ConfState cs, byte[] data) {
+        if (index <= snapshot.index()) {
+            throw new IllegalStateException("snapshot at " + index + " is not newer than " + snapshot.index());
+        }
+        if (index > view.lastIndex) {
+            throw new IllegalArgumentException("snapshot index " + index + " beyond last index " + view.lastIndex);
+        }
+        Snapshot s = new Snapshot(new SnapshotMetadata(index, view.term(index), cs), data);
+        try {
+            snapshots.save(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException("saving snapshot " + index + " of group " + groupId, e);
+        }
+        snapshot = s;
+        return s;
+    }
+
+    @Override
+    public void compact(long compactIndex) {
+        synchronized (this) {
+            long firstBefore = view.firstIndex;
+            view.compact(compactIndex);
+            if (view.firstIndex == firstBefore || logLost) {
+                return;
+            }
+            compactIndexToWrite = Math.max(compactIndexToWrite, compactIndex);
+            if (blocked) {
+                return; // written with the next accepted write
+            }
+            PendingOp op = new PendingOp(this, epoch, Long.MAX_VALUE, null, PendingOp.NO_CALLBACK);
+            op.request = new WriteRequest(groupId, null, List.of(), null, compactIndexToWrite, op);
+            if (!engine.offer(op.request)) {
+                return; // written with the next accepted write
+            }
+            compactIndexToWrite = 0;
+            ops.addLast(op);
+        }
+        engine.wake();
+    }
+
+    // =========================== agent side ===========================
+
+    /** Whether a request taken off the WAL queue should still be written (an earlier one of its group failed). */
+    synchronized boolean admit(PendingOp op) {
+        return op.epoch == epoch;
+    }
+
+    /** The op is durable in WAL file {@code walSeq}; materializes every durable op at the head. */
+    synchronized void onDurable(PendingOp op, long walSeq) {
+        op.durable = true;
+        op.walSeq = walSeq;
+        materialize();
+    }
+
+    /** Retries a materialization that failed earlier. */
+    synchronized void materialize() {
+        materializeFailure = null;
+        while (!ops.isEmpty() && ops.peekFirst().durable) {
+            PendingOp op = ops.peekFirst();
+            try {
+                applyToSegments(op.request, op.snapshot, false);
+            } catch (IOException e) {
+                materializeFailure = e;
+                engine.noteMaterializeBacklog(this);
+                break;
+            }
+            ops.removeFirst();
+            noteWal(op.request, op.walSeq);
+        }
+        long keepFrom = view.lastIndex + 1;
+        for (PendingOp op : ops) {
+            keepFrom = Math.min(keepFrom, op.start);
+        }
+        view.trimTailBelow(keepFrom);
+    }
+
+    /** The oldest WAL file with a durable op not yet materialized; MAX when none. */
+    synchronized long oldestUnmaterializedWalSeq() {
+        PendingOp head = ops.peekFirst();
+        return head != null && head.durable ? head.walSeq : Long.MAX_VALUE;
+    }
+
+    /** A batch holding {@code op} failed: fail it and everything after it, and fall back to what is durable. */
+    synchronized void onFailed(PendingOp op, IOException cause) {
+        if (op.epoch != epoch) {
+            return;
+        }
+        epoch++;
+        blocked = true;
+        lastWriteFailure = cause;
+        for (Iterator<PendingOp> it = ops.descendingIterator(); it.hasNext(); ) {
+            if (it.next().durable) {
+                break;
+            }
+            it.remove();
+        }
+        if (matLogLost) {
+            view.resetTo(matSnapshot.index(), matSnapshot.term());
+        } else {
+            view.resetToSegments(matFirst, matDummyTerm);
+        }
+        hardState = matHardState;
+        logLost = matLogLost;
+        if (matSnapshot.index() > 0) {
+            snapshot = matSnapshot;
+            confState = matSnapshot.metadata().confState();
+        }
+        for (PendingOp durable : ops) {
+            applyToView(durable);
+        }
+    }
+
+    synchronized void syncSegments() throws IOException {
+        segments.sync();
+        oldestUnsyncedWalSeq = Long.MAX_VALUE;
+    }
+
+    /**
+     * Rewrites the latest hard state into the active WAL file so that older files can go. Called by
+     * the agent when this group's latest hard state record sits in a file about to be reclaimed.
+     */
+    synchronized boolean rewriteHardState() {
+        if (blocked || hardState.isEmpty()) {
+            return false;
+        }
+        PendingOp op = new PendingOp(this, epoch, Long.MAX_VALUE, null, PendingOp.NO_CALLBACK);
+        op.request = new WriteRequest(groupId, null, List.of(), hardState, 0, op);
+        if (!engine.offer(op.request)) {
+            return false;
+        }
+        ops.addLast(op);
+        hardStateRewriteInFlight = true;
+        return true;
+    }
+
+    private void noteWal(WriteRequest r, long walSeq) {
+        if (r.hardState() != null) {
+            hardStateWalSeq = walSeq;
+            hardStateRewriteInFlight = false;
+        }
+        if (r.snapshotMark() != null || !r.entries().isEmpty() || r.compactIndex() > 0) {
+            if (oldestUnsyncedWalSeq == Long.MAX_VALUE) {
+                oldestUnsyncedWalSeq = walSeq;
+                engine.noteDirty(this);
+            }
+        }
+    }
+
+    // ============================ materializing ============================
+
+    private void applyToSegments(WriteRequest r, Snapshot snap, boolean replay) throws IOException {
+        SnapshotMetadata m = r.snapshotMark();
+        if (m != null) {
+            segments.reset(m.index(), m.term());
+            matFirst = m.index() + 1;
+            matDummyTerm = m.term();
+            matLogLost = false;
+            if (snap != null) {
+                matSnapshot = snap;
+            }
+        }
+        if (!r.entries().isEmpty() && !matLogLost) {
+            appendToSegments(r.entries(), replay);
+        }
+        if (r.hardState() != null) {
+            matHardState = r.hardState();
+        }
+        long c = r.compactIndex();
+        if (c > 0 && !matLogLost && c >= matFirst && c <= segments.lastIndex()) {
+            matDummyTerm = segments.term(c);
+            segments.compactThrough(c);
+            matFirst = c + 1;
+        }
+    }
+
+    private void appendToSegments(List<Entry> es, boolean replay) throws IOException {
+        long first = Math.max(matFirst, segments.firstIndex());
+        long last = segments.lastIndex();
+        long from = es.get(0).index();
+        int skip = first > from ? (int) Math.min(es.size(), first - from) : 0;
+        if (skip == es.size()) {
+            return;
+        }
+        long start = from + skip;
+        boolean fits = start <= last + 1 && es.get(skip).term() >= segments.term(start - 1);
+        if (!fits) {
+            if (replay) {
+                engine.noteReplayGap();
+                return; // a later record rewrites this range; see docs/storage-wal.md
+            }
+            throw new IllegalStateException("group " + groupId + ": materializing at " + start
+                    + " does not follow " + last + " (gap or term going down)");
+        }
+        segments.append(es.subList(skip, es.size()), engine.nowMs());
+    }
+
+    // ============================ recovery ============================
+
+    /** First step of recovery: what the segments and the snapshot store hold. */
+    synchronized void recoverStart() throws IOException {
+        snapshot = snapshots.load();
+        matSnapshot = snapshot;
+        confState = snapshot.metadata().confState();
+        matLogLost = segments.corrupt();
+        if (!matLogLost) {
+            matFirst = segments.firstIndex();
+            matDummyTerm = segments.term(matFirst - 1);
+        }
+    }
+
+    /** Replays one WAL record (recovery only, before the agent runs). */
+    synchronized void replay(WalRecord rec) throws IOException {
+        WriteRequest r = switch (rec.kind()) {
+            case ENTRIES -> new WriteRequest(groupId, null, WalCodec.getEntries(rec.payload()), null, 0,
+                    PendingOp.NO_CALLBACK);
+            case HARD_STATE -> new WriteRequest(groupId, null, List.of(), WalCodec.getHardState(rec.payload()), 0,
+                    PendingOp.NO_CALLBACK);
+            case SNAPSHOT_MARK -> new WriteRequest(groupId, WalCodec.getSnapshotMark(rec.payload()), List.of(), null,
+                    0, PendingOp.NO_CALLBACK);
+            case TRUNCATE -> new WriteRequest(groupId, null, List.of(), null, WalCodec.getTruncate(rec.payload()),
+                    PendingOp.NO_CALLBACK);
+        };
+        applyToSegments(r, null, true);
+        noteWal(r, rec.fileSeq());
+    }
+
+    /** Marks the log lost (corruption found in the WAL after it): it serves nothing until a snapshot. */
+    synchronized void markLogLost() {
+        matLogLost = true;
+    }
+
+    /** Last step of recovery: reconcile with the snapshot store and build the view. */
+    synchronized void recoverFinish() throws IOException {
+        if (!matLogLost && snapshot.index() > segments.lastIndex()) {
+            // The snapshot was saved but its WAL mark did not survive: install it now.
+            segments.reset(snapshot.index(), snapshot.term());
+            matFirst = snapshot.index() + 1;
+            matDummyTerm = snapshot.term();
+            oldestUnsyncedWalSeq = Math.min(oldestUnsyncedWalSeq, engine.activeWalSeq());
+            engine.noteDirty(this);
+        }
+        logLost = matLogLost;
+        if (matLogLost) {
+            view.resetTo(snapshot.index(), snapshot.term());
+            long commit = Math.min(matHardState.commit(), snapshot.index());
+            matHardState = new HardState(matHardState.term(), matHardState.vote(), commit);
+        } else {
+            long s = snapshot.index();
+            if (s >= matFirst && s <= segments.lastIndex()) {
+                // Segment compaction is logical until whole segments go: compact to the snapshot again.
+                matDummyTerm = segments.term(s);
+                segments.compactThrough(s);
+                matFirst = s + 1;
+            }
+            view.resetToSegments(matFirst, matDummyTerm);
+        }
+        hardState = matHardState;
+    }
+
+    synchronized void close() throws IOException {
+        segments.close();
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "GroupLog[" + groupId + " " + state() + " [" + view.firstIndex + ", " + view.lastIndex + "] tail "
+                + view.tailSize() + " hs " + hardState + "]";
+    }
+}

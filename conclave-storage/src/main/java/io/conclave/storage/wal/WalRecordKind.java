@@ -1,0 +1,33 @@
+package io.conclave.storage.wal;
+
+/** What a WAL record carries; the code is the byte written in the frame. */
+public enum WalRecordKind {
+    /** A run of entries that replaces the group's log from its first index on. */
+    ENTRIES((byte) 1),
+    /** The group's hard state (term, vote, commit). */
+    HARD_STATE((byte) 2),
+    /** The group's log was replaced by a snapshot: metadata only, the data lives in the snapshot store. */
+    SNAPSHOT_MARK((byte) 3),
+    /** The group's entries before an index were compacted away. */
+    TRUNCATE((byte) 4);
+
+    private final byte code;
+
+    WalRecordKind(byte code) {
+        this.code = code;
+    }
+
+    public byte code() {
+        return code;
+    }
+
+    /** The kind for a code read from disk, or null when the code is unknown (a corrupt record). */
+    public static WalRecordKind ofCode(byte code) {
+        for (WalRecordKind k : values()) {
+            if (k.code == code) {
+                return k;
+            }
+        }
+        return null;
+    }
+}
