@@ -25,7 +25,8 @@ import io.conclave.storage.engine.EngineConfig;
  * @param electionsPerMsMax failover elections one loop starts per millisecond at most
  * @param failoverRankDelayNs delay per lag rank before a follower campaigns after its leader's node is suspected
  * @param failoverJitterNs seeded jitter added to that delay, in [0, failoverJitterNs)
- * @param campaignRetryNs a failover campaign that has not produced a leader is retried after this
+ * @param campaignRetryNs a failover campaign that has not produced a leader is retried after this,
+ *     doubling at each attempt up to one election timeout
  * @param campaignAttemptsMax failover campaigns per suspicion at most
  * @param rejoinAfterTornTail whether a torn WAL tail at recovery counts as possibly lost unsynced
  *     data (then every group rejoins as a learner); groups whose log needs a snapshot always do
@@ -112,7 +113,7 @@ public record RuntimeConfig(int loopCount, long tickIntervalNs, int electionTime
         private long failoverRankDelayNs = 2_000_000L;
         private long failoverJitterNs = 3_000_000L;
         private long campaignRetryNs = 60_000_000L;
-        private int campaignAttemptsMax = 5;
+        private int campaignAttemptsMax = 8;
         private boolean rejoinAfterTornTail = true;
         private int timerSlots = 1_024;
         private long timerResolutionNs = 1_000_000L;

@@ -248,8 +248,11 @@ public final class Replica implements ApplySink {
         campaignAttempts++;
         loop.markReady(this);
         if (campaignAttempts < config.campaignAttemptsMax()) {
-            loop.wheel().schedule(campaignTimer,
-                    nowNs + config.campaignRetryNs() + random.nextLong(config.failoverJitterNs()));
+            // Exponential back-off, capped at one election timeout: a campaign that found no quorum
+            // (peers not up yet, or another candidate) tries again, ever more patiently.
+            long capNs = config.electionTimeoutTicks() * config.tickIntervalNs();
+            long backoffNs = Math.min(capNs, config.campaignRetryNs() << Math.min(20, campaignAttempts - 1));
+            loop.wheel().schedule(campaignTimer, nowNs + backoffNs + random.nextLong(config.failoverJitterNs()));
         }
         return true;
     }

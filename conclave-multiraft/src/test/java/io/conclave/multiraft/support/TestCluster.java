@@ -124,7 +124,14 @@ public final class TestCluster implements AutoCloseable {
     /** The leader that running nodes agree on (a running replica that is leader), or 0. */
     public long leaderOf(long groupId) {
         for (RaftRuntime r : running.values()) {
-            GroupStatus s = get(r.status(groupId));
+            GroupStatus s;
+            try {
+                s = r.status(groupId).get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                continue; // not hosted there
+            } catch (InterruptedException | TimeoutException e) {
+                throw new AssertionError(e);
+            }
             if (s.isLeader()) {
                 return s.nodeId();
             }
@@ -138,7 +145,8 @@ public final class TestCluster implements AutoCloseable {
         return Await.until(bound, () -> {
             pending.removeIf(g -> leaderOf(g) != 0);
             return pending.isEmpty();
-        }, () -> pending.size() + " groups without a leader, e.g. " + pending.subList(0, Math.min(5, pending.size())));
+        }, () -> pending.size() + " groups without a leader, e.g. " + pending.subList(0, Math.min(5, pending.size()))
+                + "; statuses of the first: " + describe(pending.get(0)));
     }
 
     /** Proposes through whichever node leads, retrying on NOT_LEADER; returns the applied index. */
@@ -163,6 +171,20 @@ public final class TestCluster implements AutoCloseable {
             }
         }, () -> "proposal of '" + value + "' to group " + groupId);
         return index[0];
+    }
+
+    /** Every running replica's status of the group, for failure messages. */
+    public String describe(long groupId) {
+        StringBuilder sb = new StringBuilder();
+        for (RaftRuntime r : running.values()) {
+            try {
+                sb.append("\n  ").append(r.status(groupId).get(10, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                sb.append("\n  node ").append(r.nodeId()).append(": ").append(e.getMessage());
+            }
+            sb.append("\n  stats ").append(r.stats());
+        }
+        return sb.toString();
     }
 
     @Override
