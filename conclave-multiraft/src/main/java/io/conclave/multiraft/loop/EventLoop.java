@@ -61,6 +61,8 @@ public final class EventLoop implements Agent {
     private volatile long electionsStarted;
     private volatile long electionsDeferred;
     private volatile long snapshotsStored;
+    private volatile long rejoinsDemoted;
+    private volatile long rejoinsCompleted;
     private volatile int replicaCount;
 
     public EventLoop(int index, RuntimeConfig config, Transport transport, Applier applier, long startNs) {
@@ -122,7 +124,7 @@ public final class EventLoop implements Agent {
     public LoopStats stats() {
         return new LoopStats(replicaCount, messagesIn, inbound.refused(), messagesUnknownGroup, tasks.refused(),
                 readies, applyBackPressure, persistRetries, persistFailures, electionsStarted, electionsDeferred,
-                snapshotsStored);
+                snapshotsStored, rejoinsDemoted, rejoinsCompleted);
     }
 
     // ================================ loop thread ================================
@@ -284,6 +286,14 @@ public final class EventLoop implements Agent {
 
     public void noteApplyBackPressure() {
         applyBackPressure++;
+    }
+
+    public void noteRejoinDemoted() {
+        rejoinsDemoted++;
+    }
+
+    public void noteRejoinCompleted() {
+        rejoinsCompleted++;
     }
 
     public void noteSnapshotStored() {

@@ -15,18 +15,22 @@ package io.conclave.multiraft.loop;
  * @param electionsStarted failover and bootstrap campaigns started
  * @param electionsDeferred campaigns that had to wait for the admission limit
  * @param snapshotsStored state-machine snapshots written to the group logs
+ * @param rejoinsDemoted rejoining replicas seen demoted to learners
+ * @param rejoinsCompleted rejoining replicas that became voters again
  */
 public record LoopStats(long replicas, long messagesIn, long messagesDropped, long messagesUnknownGroup,
                         long tasksRefused, long readies, long applyBackPressure, long persistRetries,
-                        long persistFailures, long electionsStarted, long electionsDeferred, long snapshotsStored) {
+                        long persistFailures, long electionsStarted, long electionsDeferred, long snapshotsStored,
+                        long rejoinsDemoted, long rejoinsCompleted) {
 
     public LoopStats plus(LoopStats o) {
         return new LoopStats(replicas + o.replicas, messagesIn + o.messagesIn, messagesDropped + o.messagesDropped,
                 messagesUnknownGroup + o.messagesUnknownGroup, tasksRefused + o.tasksRefused, readies + o.readies,
                 applyBackPressure + o.applyBackPressure, persistRetries + o.persistRetries,
                 persistFailures + o.persistFailures, electionsStarted + o.electionsStarted,
-                electionsDeferred + o.electionsDeferred, snapshotsStored + o.snapshotsStored);
+                electionsDeferred + o.electionsDeferred, snapshotsStored + o.snapshotsStored,
+                rejoinsDemoted + o.rejoinsDemoted, rejoinsCompleted + o.rejoinsCompleted);
     }
 
-    public static final LoopStats ZERO = new LoopStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final LoopStats ZERO = new LoopStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

@@ -465,6 +465,7 @@ public final class Replica implements ApplySink {
             if (learner && !voter) {
                 rejoin = RejoinPhase.CATCHING_UP;
                 demotedAtCommit = node.commitIndex();
+                loop.noteRejoinDemoted();
             } else if (!voter) {
                 finishRejoin(); // no longer a member at all: nothing to protect
                 return;
@@ -474,6 +475,7 @@ public final class Replica implements ApplySink {
         }
         if (rejoin == RejoinPhase.CATCHING_UP) {
             if (voter && !learner) {
+                loop.noteRejoinCompleted();
                 finishRejoin();
             } else if (learner && node.getLeader() != 0 && node.commitIndex() >= demotedAtCommit
                     && handedIndex >= node.commitIndex() && !cs.isJoint()) {
