@@ -1,8 +1,8 @@
 package io.conclave.multiraft.liveness;
 
 import io.conclave.multiraft.loop.BoundedMpscQueue;
-import io.conclave.multiraft.net.Transport;
-import io.conclave.raft.message.Heartbeat;
+import io.conclave.transport.LivenessPing;
+import io.conclave.transport.Transport;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -10,14 +10,10 @@ import java.util.function.Supplier;
 
 /**
  * Node-level liveness of one node: pings every known peer each {@code pingIntervalNs} on the
- * transport's priority lane (group 0, a {@link Heartbeat} whose term carries the sender's
- * incarnation) and runs a phi-accrual detector per peer. {@link #recordPing} may be called from any
+ * transport's priority lane (a {@link LivenessPing} carrying the sender's incarnation) and runs a phi-accrual detector per peer. {@link #recordPing} may be called from any
  * thread (it only enqueues the arrival with its time); {@link #onTimer} runs on the owning loop.
  */
 public final class LivenessMonitor {
-
-    /** The reserved group id of liveness traffic. */
-    public static final long LIVENESS_GROUP = 0;
 
     private record Arrival(long from, long incarnation, long arrivalNs) {
     }
@@ -67,8 +63,9 @@ public final class LivenessMonitor {
         int sent = 0;
         for (long peer : knownPeers.get()) {
             if (peer != nodeId) {
-                transport.sendPriority(peer, LIVENESS_GROUP, new Heartbeat(nodeId, peer, incarnation, 0, round));
-                sent++;
+                if (transport.sendLiveness(peer, new LivenessPing(nodeId, incarnation, nowNs, round))) {
+                    sent++;
+                }
             }
         }
         pingsSent += sent;

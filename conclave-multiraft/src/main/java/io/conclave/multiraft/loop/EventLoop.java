@@ -2,16 +2,11 @@ package io.conclave.multiraft.loop;
 
 import io.conclave.multiraft.apply.Applier;
 import io.conclave.multiraft.liveness.LivenessMonitor;
-import io.conclave.multiraft.net.GroupMessage;
-import io.conclave.multiraft.net.Transport;
 import io.conclave.multiraft.node.RuntimeConfig;
 import io.conclave.multiraft.replica.Replica;
 import io.conclave.raft.message.Message;
-import io.conclave.raft.message.ReadIndexRequest;
-import io.conclave.raft.message.ReadIndexResponse;
-import io.conclave.raft.message.RequestVote;
-import io.conclave.raft.message.TimeoutNow;
-import io.conclave.raft.message.VoteResponse;
+import io.conclave.transport.Envelope;
+import io.conclave.transport.Transport;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
@@ -32,7 +27,7 @@ public final class EventLoop implements Agent {
     private final Transport transport;
     private final Applier applier;
     private final TimerWheel wheel;
-    private final BoundedMpscQueue<GroupMessage> inbound;
+    private final BoundedMpscQueue<Envelope> inbound;
     private final BoundedMpscQueue<Runnable> tasks;
     private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
     private final Map<Long, Replica> replicas = new HashMap<>();
@@ -54,6 +49,8 @@ public final class EventLoop implements Agent {
     // ---- counters: written by the loop thread, read by any ----
     private volatile long messagesIn;
     private volatile long messagesUnknownGroup;
+    private volatile long messagesRefused;
+    private int unflushed;
     private volatile long readies;
     private volatile long applyBackPressure;
     private volatile long persistRetries;
@@ -92,7 +89,7 @@ public final class EventLoop implements Agent {
 
     /** Queues an inbound Raft message; false (counted) when the queue is full: Raft will retry. */
     public boolean offerMessage(long groupId, Message m) {
-        if (!inbound.offer(new GroupMessage(groupId, m))) {
+        if (!inbound.offer(new Envelope(groupId, m))) {
             return false;
         }
         waker.run();
@@ -122,7 +119,8 @@ public final class EventLoop implements Agent {
     }
 
     public LoopStats stats() {
-        return new LoopStats(replicaCount, messagesIn, inbound.refused(), messagesUnknownGroup, tasks.refused(),
+        return new LoopStats(replicaCount, messagesIn, inbound.refused(), messagesUnknownGroup, messagesRefused,
+                tasks.refused(),
                 readies, applyBackPressure, persistRetries, persistFailures, electionsStarted, electionsDeferred,
                 snapshotsStored, rejoinsDemoted, rejoinsCompleted);
     }
@@ -143,6 +141,10 @@ public final class EventLoop implements Agent {
         work += wheel.expire(nowNs);
         work += admitCampaigns();
         work += processReadies();
+        if (unflushed > 0) {
+            transport.flush(); // the batching boundary: one flush per loop step, not per message
+            unflushed = 0;
+        }
         return work;
     }
 
@@ -168,7 +170,7 @@ public final class EventLoop implements Agent {
 
     private int drainInbound() {
         int n = 0;
-        GroupMessage gm;
+        Envelope gm;
         while (n < config.itemsPerWorkMax() && (gm = inbound.poll()) != null) {
             n++;
             Replica r = replicas.get(gm.groupId());
@@ -266,13 +268,22 @@ public final class EventLoop implements Agent {
         }
     }
 
-    /** Sends a replica's message: votes, TimeoutNow and ReadIndex traffic on the priority lane. */
+    /**
+     * Sends a replica's message on the lane of its type (votes, heartbeats, ReadIndex and TimeoutNow
+     * on the priority lane); it leaves at the loop's next flush. A message the transport refuses
+     * (full queue, unreachable or unknown peer) is counted; Raft retransmits.
+     */
     public void send(long groupId, Message m) {
-        if (m instanceof RequestVote || m instanceof VoteResponse || m instanceof TimeoutNow
-                || m instanceof ReadIndexRequest || m instanceof ReadIndexResponse) {
-            transport.sendPriority(m.to(), groupId, m);
+        boolean taken;
+        try {
+            taken = transport.send(m.to(), groupId, m);
+        } catch (IllegalArgumentException notAPeer) {
+            taken = false;
+        }
+        if (taken) {
+            unflushed++;
         } else {
-            transport.send(m.to(), groupId, m);
+            messagesRefused++;
         }
     }
 

@@ -7,6 +7,7 @@ package io.conclave.multiraft.loop;
  * @param messagesIn Raft messages stepped
  * @param messagesDropped inbound messages refused by the full queue (back-pressure)
  * @param messagesUnknownGroup inbound messages for a group this node does not host
+ * @param messagesRefused outbound messages the transport did not take (full queue, unreachable peer)
  * @param tasksRefused client tasks refused by the full queue
  * @param readies Readies handled
  * @param applyBackPressure times a Ready was held back because the applier was behind
@@ -19,18 +20,18 @@ package io.conclave.multiraft.loop;
  * @param rejoinsCompleted rejoining replicas that became voters again
  */
 public record LoopStats(long replicas, long messagesIn, long messagesDropped, long messagesUnknownGroup,
-                        long tasksRefused, long readies, long applyBackPressure, long persistRetries,
+                        long messagesRefused, long tasksRefused, long readies, long applyBackPressure, long persistRetries,
                         long persistFailures, long electionsStarted, long electionsDeferred, long snapshotsStored,
                         long rejoinsDemoted, long rejoinsCompleted) {
 
     public LoopStats plus(LoopStats o) {
         return new LoopStats(replicas + o.replicas, messagesIn + o.messagesIn, messagesDropped + o.messagesDropped,
-                messagesUnknownGroup + o.messagesUnknownGroup, tasksRefused + o.tasksRefused, readies + o.readies,
+                messagesUnknownGroup + o.messagesUnknownGroup, messagesRefused + o.messagesRefused, tasksRefused + o.tasksRefused, readies + o.readies,
                 applyBackPressure + o.applyBackPressure, persistRetries + o.persistRetries,
                 persistFailures + o.persistFailures, electionsStarted + o.electionsStarted,
                 electionsDeferred + o.electionsDeferred, snapshotsStored + o.snapshotsStored,
                 rejoinsDemoted + o.rejoinsDemoted, rejoinsCompleted + o.rejoinsCompleted);
     }
 
-    public static final LoopStats ZERO = new LoopStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final LoopStats ZERO = new LoopStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

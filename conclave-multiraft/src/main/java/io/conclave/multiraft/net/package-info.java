@@ -1,8 +1,9 @@
 /**
- * The runtime's view of the network: {@link io.conclave.multiraft.net.Transport} (the shape of
- * {@code conclave-transport}'s interface: send per (node, group), a priority lane, inbound envelopes
- * of many groups' messages) and {@link io.conclave.multiraft.net.LoopbackNetwork}, an in-memory
- * network for tests with node isolation. Any event loop may send; inbound handlers run on the
- * transport's threads and only enqueue. Group id 0 is reserved for node-level liveness pings.
+ * An in-memory network for tests: {@link io.conclave.multiraft.net.LoopbackNetwork} hands out
+ * endpoints implementing {@code conclave-transport}'s {@link io.conclave.transport.Transport}, so
+ * the runtime's tests run the same code over loopback and over gRPC. Drops follow the shared
+ * {@link io.conclave.transport.fault.FaultInjector} (isolation, cut links, loss; delays are not
+ * simulated). Sends run on the sender's thread and end in the receiver's inbound handler, which
+ * only enqueues.
  */
 package io.conclave.multiraft.net;

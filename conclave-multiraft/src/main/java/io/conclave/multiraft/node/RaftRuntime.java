@@ -8,8 +8,6 @@ import io.conclave.multiraft.liveness.LivenessStats;
 import io.conclave.multiraft.loop.AgentThread;
 import io.conclave.multiraft.loop.EventLoop;
 import io.conclave.multiraft.loop.LoopStats;
-import io.conclave.multiraft.net.GroupMessage;
-import io.conclave.multiraft.net.Transport;
 import io.conclave.multiraft.replica.GroupStatus;
 import io.conclave.multiraft.replica.NodeMeta;
 import io.conclave.multiraft.replica.Replica;
@@ -17,13 +15,16 @@ import io.conclave.multiraft.time.Clock;
 import io.conclave.raft.ConfChange;
 import io.conclave.raft.ConfState;
 import io.conclave.raft.ReadMode;
-import io.conclave.raft.message.Heartbeat;
 import io.conclave.storage.disk.Disk;
 import io.conclave.storage.disk.DiskPaths;
 import io.conclave.storage.engine.GroupLog;
 import io.conclave.storage.engine.StorageEngine;
 import io.conclave.storage.wal.AgentRunner;
 import io.conclave.storage.wal.WalReader;
+import io.conclave.transport.Envelope;
+import io.conclave.transport.InboundHandler;
+import io.conclave.transport.Liveness;
+import io.conclave.transport.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -31,8 +32,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 
 /**
  * One node's Multi-Raft runtime: the storage engine of its data directory, {@code loopCount}
@@ -46,10 +47,10 @@ public final class RaftRuntime implements AutoCloseable {
     private final RuntimeConfig config;
     private final Disk disk;
     private final String root;
-    private final Transport transport;
+    private final LongFunction<Transport> transportFactory;
+    private Transport transport;
     private final StateMachine stateMachine;
     private final Clock clock;
-    private final Set<Long> knownPeers = ConcurrentHashMap.newKeySet();
     private NodeMeta meta;
     private StorageEngine engine;
     private AgentRunner engineRunner;
@@ -60,8 +61,18 @@ public final class RaftRuntime implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean closed;
 
+    /** A runtime over an existing transport (one that does not need to know the incarnation). */
     public RaftRuntime(long nodeId, RuntimeConfig config, Disk disk, String root, Transport transport,
                        StateMachine stateMachine, Clock clock) {
+        this(nodeId, config, disk, root, incarnation -> transport, stateMachine, clock);
+    }
+
+    /**
+     * A runtime whose transport is made at {@link #start()}, once the node's new incarnation is known
+     * (a gRPC transport announces it in its handshakes).
+     */
+    public RaftRuntime(long nodeId, RuntimeConfig config, Disk disk, String root,
+                       LongFunction<Transport> transportFactory, StateMachine stateMachine, Clock clock) {
         if (nodeId <= 0) {
             throw new IllegalArgumentException("nodeId must be > 0: " + nodeId);
         }
@@ -69,7 +80,7 @@ public final class RaftRuntime implements AutoCloseable {
         this.config = config.validate();
         this.disk = disk;
         this.root = DiskPaths.check(root);
-        this.transport = transport;
+        this.transportFactory = transportFactory;
         this.stateMachine = stateMachine;
         this.clock = clock;
     }
@@ -80,6 +91,10 @@ public final class RaftRuntime implements AutoCloseable {
             throw new IllegalStateException("runtime of node " + nodeId + " already started");
         }
         meta = NodeMeta.startNewIncarnation(disk, root);
+        transport = transportFactory.apply(meta.incarnation());
+        if (transport.localNode() != nodeId) {
+            throw new IllegalArgumentException("transport is node " + transport.localNode() + "'s, not " + nodeId + "'s");
+        }
         engine = StorageEngine.open(disk, DiskPaths.join(root, "storage"), config.storage(), clock::nowMs);
         long now = clock.nowNs();
         loops = new EventLoop[config.loopCount()];
@@ -89,11 +104,11 @@ public final class RaftRuntime implements AutoCloseable {
                     config.snapshotBytes(), config.itemsPerWorkMax());
             loops[i] = new EventLoop(i, config, transport, appliers[i], now);
         }
-        liveness = new LivenessMonitor(nodeId, meta.incarnation(), config.liveness(), transport, () -> knownPeers,
+        liveness = new LivenessMonitor(nodeId, meta.incarnation(), config.liveness(), transport, transport::peers,
                 new Failover());
         loops[0].attachLiveness(liveness);
         recoverGroups();
-        transport.setInboundHandler(this::onEnvelope);
+        transport.setInboundHandler(new Inbound());
         engineRunner = engine.startRunner();
         for (int i = 0; i < loops.length; i++) {
             AgentThread lt = new AgentThread("n" + nodeId + "-loop-" + i, loops[i], clock, config.timerResolutionNs());
@@ -128,10 +143,8 @@ public final class RaftRuntime implements AutoCloseable {
         Set<Long> rejoining = meta.rejoining();
         for (long gid : engine.groupIds()) {
             GroupLog g = engine.group(gid);
-            knownPeers.addAll(g.initialState().confState().allMembers());
             loopOf(gid).addReplica(newReplica(gid, g, rejoining.contains(gid)));
         }
-        knownPeers.remove(nodeId);
     }
 
     private Replica newReplica(long gid, GroupLog g, boolean rejoining) {
@@ -151,16 +164,18 @@ public final class RaftRuntime implements AutoCloseable {
         return loops[(int) Math.floorMod(h ^ (h >>> 32), (long) loops.length)];
     }
 
-    private void onEnvelope(long fromNode, List<GroupMessage> messages) {
-        for (GroupMessage gm : messages) {
-            if (gm.groupId() == LivenessMonitor.LIVENESS_GROUP) {
-                if (gm.message() instanceof Heartbeat hb) {
-                    knownPeers.add(fromNode);
-                    liveness.recordPing(fromNode, hb.term(), clock.nowNs());
-                }
-                continue;
+    /** On the transport's threads: messages go to their loops' queues, pings to the liveness queue. */
+    private final class Inbound implements InboundHandler {
+        @Override
+        public void onMessages(long fromNode, List<Envelope> messages) {
+            for (Envelope e : messages) {
+                loopOf(e.groupId()).offerMessage(e.groupId(), e.message());
             }
-            loopOf(gm.groupId()).offerMessage(gm.groupId(), gm.message());
+        }
+
+        @Override
+        public void onLiveness(long fromNode, Liveness signal) {
+            liveness.recordPing(fromNode, signal.incarnation(), clock.nowNs());
         }
     }
 
@@ -173,9 +188,6 @@ public final class RaftRuntime implements AutoCloseable {
      */
     public CompletableFuture<Void> createGroup(long groupId, Set<Long> voters) {
         checkRunning();
-        if (groupId == LivenessMonitor.LIVENESS_GROUP) {
-            throw new IllegalArgumentException("group id 0 is reserved for node liveness");
-        }
         CompletableFuture<Void> f = new CompletableFuture<>();
         GroupLog g;
         try {
@@ -184,11 +196,6 @@ public final class RaftRuntime implements AutoCloseable {
         } catch (IOException | IllegalStateException e) {
             f.completeExceptionally(e);
             return f;
-        }
-        for (long v : voters) {
-            if (v != nodeId) {
-                knownPeers.add(v);
-            }
         }
         boolean bootstrapCampaign = voters.contains(nodeId) && nodeId == voters.stream().min(Long::compare).orElse(0L);
         EventLoop loop = loopOf(groupId);
@@ -217,11 +224,6 @@ public final class RaftRuntime implements AutoCloseable {
 
     /** Proposes a membership change; completes with its index once applied here. */
     public CompletableFuture<Long> changeMembership(long groupId, ConfChange change) {
-        for (var s : change.changes()) {
-            if (s.nodeId() != nodeId) {
-                knownPeers.add(s.nodeId());
-            }
-        }
         return onReplica(groupId, (r, f) -> r.changeMembership(change, f));
     }
 
@@ -282,6 +284,10 @@ public final class RaftRuntime implements AutoCloseable {
 
     public Set<Long> rejoiningGroups() {
         return meta.rejoining();
+    }
+
+    public Transport transport() {
+        return transport;
     }
 
     public StorageEngine storage() {

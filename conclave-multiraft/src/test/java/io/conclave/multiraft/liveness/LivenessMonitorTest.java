@@ -2,11 +2,14 @@ package io.conclave.multiraft.liveness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.multiraft.net.InboundHandler;
-import io.conclave.multiraft.net.Transport;
 import io.conclave.multiraft.time.ManualClock;
-import io.conclave.raft.message.Heartbeat;
 import io.conclave.raft.message.Message;
+import io.conclave.transport.InboundHandler;
+import io.conclave.transport.Liveness;
+import io.conclave.transport.LivenessPing;
+import io.conclave.transport.Transport;
+import io.conclave.transport.TransportStats;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,17 +20,41 @@ class LivenessMonitorTest {
     private static final long MS = 1_000_000L;
 
     private static final class Capture implements Transport {
-        final List<Message> priority = new ArrayList<>();
+        final List<Liveness> priority = new ArrayList<>();
 
         @Override
-        public void send(long toNode, long groupId, Message message) {
-            throw new AssertionError("liveness pings must use the priority lane");
+        public long localNode() {
+            return 1;
         }
 
         @Override
-        public void sendPriority(long toNode, long groupId, Message message) {
-            assertThat(groupId).isEqualTo(LivenessMonitor.LIVENESS_GROUP);
-            priority.add(message);
+        public boolean send(long toNode, long groupId, Message message) {
+            throw new AssertionError("liveness pings are not Raft messages");
+        }
+
+        @Override
+        public boolean sendPriority(long toNode, long groupId, Message message) {
+            throw new AssertionError("liveness pings are not Raft messages");
+        }
+
+        @Override
+        public boolean sendLiveness(long toNode, Liveness signal) {
+            priority.add(signal);
+            return true;
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public Set<Long> peers() {
+            return Set.of(2L, 3L);
+        }
+
+        @Override
+        public TransportStats stats() {
+            return new TransportStats(Map.of());
         }
 
         @Override
@@ -68,7 +95,7 @@ class LivenessMonitorTest {
         }
         assertThat(events.seen).isEmpty();
         assertThat(transport.priority).hasSize(200);
-        assertThat(((Heartbeat) transport.priority.get(0)).term()).isEqualTo(7); // our incarnation
+        assertThat(((LivenessPing) transport.priority.get(0)).incarnation()).isEqualTo(7);
 
         for (int i = 0; i < 50; i++) { // peer 3 goes silent for 500 ms
             m.recordPing(2, 1, clock.nowNs());
