@@ -9,6 +9,7 @@ import io.conclave.multiraft.time.SystemClock;
 import io.conclave.storage.disk.Disk;
 import io.conclave.storage.disk.RealDisk;
 import io.conclave.storage.disk.SimDisk;
+import io.conclave.transport.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,14 @@ import java.util.function.Function;
 /** Runtimes of several nodes in one JVM over a {@link LoopbackNetwork}, each with its own disk. */
 public final class TestCluster implements AutoCloseable {
 
+    /** Makes node {@code nodeId}'s transport once its incarnation is known. */
+    @FunctionalInterface
+    public interface TransportMaker {
+        Transport make(long nodeId, long incarnation);
+    }
+
     public final LoopbackNetwork network = new LoopbackNetwork();
+    private final TransportMaker transports;
     private final Function<Long, RuntimeConfig> configs;
     private final Map<Long, Disk> disks = new HashMap<>();
     private final Map<Long, RaftRuntime> running = new TreeMap<>();
@@ -41,6 +49,14 @@ public final class TestCluster implements AutoCloseable {
     public TestCluster(Path dir, Function<Long, RuntimeConfig> configs) {
         this.dir = dir;
         this.configs = configs;
+        this.transports = (id, incarnation) -> network.endpoint(id);
+    }
+
+    /** A cluster over the transports {@code maker} makes (for example gRPC on 127.0.0.1). */
+    public TestCluster(Path dir, Function<Long, RuntimeConfig> configs, TransportMaker maker) {
+        this.dir = dir;
+        this.configs = configs;
+        this.transports = maker;
     }
 
     public static RuntimeConfig.Builder fastConfig() {
@@ -57,8 +73,8 @@ public final class TestCluster implements AutoCloseable {
             }
             TestStateMachine sm = new TestStateMachine();
             machines.put(id, sm);
-            RaftRuntime r = new RaftRuntime(id, configs.apply(id), disk, "data", network.endpoint(id), sm,
-                    SystemClock.INSTANCE);
+            RaftRuntime r = new RaftRuntime(id, configs.apply(id), disk, "data",
+                    incarnation -> transports.make(id, incarnation), sm, SystemClock.INSTANCE);
             r.start();
             running.put(id, r);
             return r;
@@ -123,7 +139,16 @@ public final class TestCluster implements AutoCloseable {
 
     /** The leader that running nodes agree on (a running replica that is leader), or 0. */
     public long leaderOf(long groupId) {
-        for (RaftRuntime r : running.values()) {
+        return leaderOf(groupId, running.keySet());
+    }
+
+    /** A running replica among {@code nodes} that is leader, or 0. */
+    public long leaderOf(long groupId, Collection<Long> nodes) {
+        for (long id : new ArrayList<>(nodes)) {
+            RaftRuntime r = running.get(id);
+            if (r == null) {
+                continue;
+            }
             GroupStatus s;
             try {
                 s = r.status(groupId).get(10, TimeUnit.SECONDS);
@@ -151,9 +176,14 @@ public final class TestCluster implements AutoCloseable {
 
     /** Proposes through whichever node leads, retrying on NOT_LEADER; returns the applied index. */
     public long propose(long groupId, String value, Duration bound) {
+        return propose(groupId, value, bound, running.keySet());
+    }
+
+    /** Proposes through whichever of {@code via} leads, retrying on NOT_LEADER; returns the applied index. */
+    public long propose(long groupId, String value, Duration bound, Collection<Long> via) {
         long[] index = {0};
         Await.until(bound, () -> {
-            long leader = leaderOf(groupId);
+            long leader = leaderOf(groupId, via);
             if (leader == 0) {
                 return false;
             }
