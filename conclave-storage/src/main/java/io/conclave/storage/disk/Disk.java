@@ -1,6 +1,7 @@
 package io.conclave.storage.disk;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,6 +37,24 @@ public interface Disk {
 
     /** Makes the creations, renames and deletions of entries in {@code dir} durable. */
     void syncDir(String dir) throws IOException;
+
+    /**
+     * Creates {@code dir} and any missing parents and makes them durable: each new directory's parent is
+     * synced, top down. No effect when {@code dir} exists.
+     */
+    default void mkdirsDurable(String dir) throws IOException {
+        List<String> missing = new ArrayList<>();
+        for (String d = DiskPaths.check(dir); !d.isEmpty() && !exists(d); d = DiskPaths.parent(d)) {
+            missing.add(d);
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        mkdirs(dir);
+        for (int i = missing.size() - 1; i >= 0; i--) {
+            syncDir(DiskPaths.parent(missing.get(i)));
+        }
+    }
 
     /** The bytes a write can still use. */
     long usableBytes() throws IOException;

@@ -23,7 +23,8 @@ import java.util.TreeSet;
  * <p>Faults, each settable at any time: {@link #setCapacityBytes capacity} (writes past it throw
  * {@link DiskFullException}), {@link #setFsyncLatencyNs fsync latency} (the disk has no clock; the
  * simulator reads {@link #fsyncLatencyNs()} and charges it), {@link #failReads read errors} on a path,
- * {@link #flipBit bit flips} and {@link #cutFile truncations} of durable content. Counters of fsyncs and
+ * {@link #failSyncs fsync errors} (which drop the unsynced writes), {@link #flipBit bit flips} and
+ * {@link #cutFile truncations} of durable content. Counters of fsyncs and
  * bytes written are kept across crashes. Directories themselves are durable as soon as they are made; a
  * rename within one directory is one atomic entry change, across directories it is two.
  *
@@ -44,6 +45,7 @@ public final class SimDisk implements Disk {
     private final TreeMap<String, List<DirOp>> pendingDirOps = new TreeMap<>();
     private final TreeSet<String> dirs = new TreeSet<>();
     private final Set<String> failingReads = new HashSet<>();
+    private final Set<String> failingSyncs = new HashSet<>();
     private long capacityBytes = Long.MAX_VALUE;
     private long usedBytes;
     private long fsyncLatencyNs;
@@ -51,6 +53,8 @@ public final class SimDisk implements Disk {
     private long dirSyncCount;
     private long bytesWritten;
     private boolean crashed;
+    private long mutationsUntilPowerOff = Long.MAX_VALUE;
+    private int pendingOpsMax = 1024;
 
     public SimDisk(long seed) {
         this(new SplittableRandom(seed));
@@ -92,6 +96,17 @@ public final class SimDisk implements Disk {
         return fsyncLatencyNs;
     }
 
+    /**
+     * How many unsynced writes and truncations a file keeps before the older half is written back (made
+     * durable) as background writeback would; bounds memory. Default 1024.
+     */
+    public synchronized void setPendingOpsMax(int pendingOpsMax) {
+        if (pendingOpsMax < 1) {
+            throw new IllegalArgumentException("pendingOpsMax < 1: " + pendingOpsMax);
+        }
+        this.pendingOpsMax = pendingOpsMax;
+    }
+
     /** Reads through any handle on {@code path} throw an {@link IOException} until {@link #healReads}. */
     public synchronized void failReads(String path) {
         failingReads.add(DiskPaths.check(path));
@@ -99,6 +114,19 @@ public final class SimDisk implements Disk {
 
     public synchronized void healReads(String path) {
         failingReads.remove(path);
+    }
+
+    /**
+     * Syncs through any handle on {@code path} fail with an {@link IOException} until {@link #healSyncs}, and
+     * each failure drops the file's unsynced writes, as Linux does when writeback fails (the pages are
+     * marked clean): reads then see the durable bytes.
+     */
+    public synchronized void failSyncs(String path) {
+        failingSyncs.add(DiskPaths.check(path));
+    }
+
+    public synchronized void healSyncs(String path) {
+        failingSyncs.remove(path);
     }
 
     /**
@@ -152,6 +180,35 @@ public final class SimDisk implements Disk {
         return requireFile(path).hasUnsynced();
     }
 
+    /**
+     * Cuts the power after {@code mutations} more changes (writes, truncations, syncs, creations, renames,
+     * deletions, directory syncs): the next one and every call after it throw an {@link IOException}, so a
+     * test can stop the storage code in the middle of an operation and then {@link #crash()}.
+     */
+    public synchronized void powerOffAfter(long mutations) {
+        if (mutations < 0) {
+            throw new IllegalArgumentException("mutations < 0: " + mutations);
+        }
+        mutationsUntilPowerOff = mutations;
+    }
+
+    /** Whether {@link #powerOffAfter} has cut the power. */
+    public synchronized boolean poweredOff() {
+        return mutationsUntilPowerOff < 0;
+    }
+
+    private void mutation() throws IOException {
+        checkAlive();
+        if (mutationsUntilPowerOff == Long.MAX_VALUE) {
+            return;
+        }
+        if (mutationsUntilPowerOff <= 0) {
+            mutationsUntilPowerOff = -1;
+            throw new IOException("simulated power loss");
+        }
+        mutationsUntilPowerOff--;
+    }
+
     // ---- crash ---------------------------------------------------------------------------------
 
     /**
@@ -184,8 +241,10 @@ public final class SimDisk implements Disk {
             after.durableFiles.put(e.getKey(), f);
         }
         after.capacityBytes = capacityBytes;
+        after.pendingOpsMax = pendingOpsMax;
         after.fsyncLatencyNs = fsyncLatencyNs;
         after.failingReads.addAll(failingReads);
+        after.failingSyncs.addAll(failingSyncs);
         after.fileSyncCount = fileSyncCount;
         after.dirSyncCount = dirSyncCount;
         after.bytesWritten = bytesWritten;
@@ -215,6 +274,7 @@ public final class SimDisk implements Disk {
                 throw new FileNotFoundException("no such file: " + path);
             }
             requireDir(DiskPaths.parent(path));
+            mutation();
             if (dirs.contains(path)) {
                 throw new IOException("is a directory: " + path);
             }
@@ -261,7 +321,7 @@ public final class SimDisk implements Disk {
 
     @Override
     public synchronized boolean delete(String path) throws IOException {
-        checkAlive();
+        mutation();
         DiskPaths.check(path);
         if (files.containsKey(path)) {
             unlink(path);
@@ -279,7 +339,7 @@ public final class SimDisk implements Disk {
 
     @Override
     public synchronized void rename(String from, String to) throws IOException {
-        checkAlive();
+        mutation();
         SimFile f = files.get(DiskPaths.check(from));
         if (f == null) {
             throw new FileNotFoundException("no such file: " + from);
@@ -320,7 +380,7 @@ public final class SimDisk implements Disk {
 
     @Override
     public synchronized void syncDir(String dir) throws IOException {
-        checkAlive();
+        mutation();
         requireDir(DiskPaths.check(dir));
         List<DirOp> ops = pendingDirOps.remove(dir);
         if (ops != null) {
@@ -383,6 +443,9 @@ public final class SimDisk implements Disk {
         if (crashed) {
             throw new IOException("simulated disk has crashed; use the disk returned by crash()");
         }
+        if (mutationsUntilPowerOff < 0) {
+            throw new IOException("simulated power loss");
+        }
     }
 
     private final class Handle implements FileHandle {
@@ -403,7 +466,11 @@ public final class SimDisk implements Disk {
         }
 
         private void check(boolean write) throws IOException {
-            checkAlive();
+            if (write) {
+                mutation();
+            } else {
+                checkAlive();
+            }
             if (closed) {
                 throw new IOException("handle on " + path + " is closed");
             }
@@ -442,7 +509,7 @@ public final class SimDisk implements Disk {
                 if (growth > 0 && usedBytes + growth > capacityBytes) {
                     throw new DiskFullException(path, len, usableBytes());
                 }
-                file.write(pos, src, off, len);
+                file.write(pos, src, off, len, pendingOpsMax);
                 usedBytes += growth;
                 bytesWritten += len;
             }
@@ -462,7 +529,7 @@ public final class SimDisk implements Disk {
             synchronized (SimDisk.this) {
                 check(true);
                 long before = file.size();
-                file.truncate(size);
+                file.truncate(size, pendingOpsMax);
                 usedBytes -= before - file.size();
             }
         }
@@ -471,6 +538,13 @@ public final class SimDisk implements Disk {
         public void sync() throws IOException {
             synchronized (SimDisk.this) {
                 check(false);
+                mutation();
+                if (failingSyncs.contains(path)) {
+                    long before = file.size();
+                    file.dropUnsynced();
+                    usedBytes += file.size() - before;
+                    throw new IOException("simulated fsync error (EIO) on " + path + "; unsynced writes dropped");
+                }
                 file.sync();
                 fileSyncCount++;
             }

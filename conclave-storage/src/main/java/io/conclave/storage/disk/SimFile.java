@@ -45,19 +45,35 @@ final class SimFile {
         return n;
     }
 
-    void write(long pos, byte[] src, int off, int len) {
+    void write(long pos, byte[] src, int off, int len, int pendingOpsMax) {
         byte[] copy = Arrays.copyOfRange(src, off, off + len);
-        pending.add(new Op(pos, copy));
+        addPending(new Op(pos, copy), pendingOpsMax);
         current = put(current, currentSize, pos, copy, copy.length);
         currentSize = (int) Math.max(currentSize, pos + len);
     }
 
-    void truncate(long size) {
+    void truncate(long size, int pendingOpsMax) {
         if (size >= currentSize) {
             return;
         }
-        pending.add(new Op(size, null));
+        addPending(new Op(size, null), pendingOpsMax);
         currentSize = (int) size;
+    }
+
+    /**
+     * Queues an unsynced operation. Past {@code pendingOpsMax} the older half is written back (made
+     * durable), as an operating system flushes dirty pages in the background; this bounds memory for files
+     * that are never synced (index caches) and only ever makes more data durable than a sync promised.
+     */
+    private void addPending(Op op, int pendingOpsMax) {
+        pending.add(op);
+        if (pending.size() > pendingOpsMax) {
+            List<Op> older = pending.subList(0, pending.size() / 2);
+            for (Op o : older) {
+                applyDurable(o, o.data == null ? 0 : o.data.length);
+            }
+            older.clear();
+        }
     }
 
     /** Applies every pending operation to the durable bytes. */
@@ -66,6 +82,13 @@ final class SimFile {
             applyDurable(op, op.data == null ? 0 : op.data.length);
         }
         pending.clear();
+    }
+
+    /** A failed writeback: the unsynced operations are lost and the file reads as its durable bytes. */
+    void dropUnsynced() {
+        pending.clear();
+        current = Arrays.copyOf(durable, Math.max(durableSize, 16));
+        currentSize = durableSize;
     }
 
     /** The bytes as power loss leaves them: durable ones plus a seeded prefix of pending ops, the last maybe torn. */

@@ -16,13 +16,15 @@ import io.conclave.storage.wal.WalConfig;
  *     active one is a laggard: reported, and asked to snapshot
  * @param resumeFreeBytesMin a group blocked by a full disk accepts a write again once the disk has
  *     this many bytes free beyond the write's own size
+ * @param segmentLogsOpenMax segment logs kept open at most (each holds three files); the least
+ *     recently used beyond this are closed and reopen on next use
  */
 public record EngineConfig(WalConfig wal, SegmentConfig segment, long segmentSyncIntervalMs,
                            int segmentSyncsPerStepMax, int walFilesSoftMax, int laggardFilesBehind,
-                           long resumeFreeBytesMin) {
+                           long resumeFreeBytesMin, int segmentLogsOpenMax) {
 
     public static EngineConfig defaults() {
-        return new EngineConfig(WalConfig.defaults(), SegmentConfig.DEFAULT, 1000, 1024, 8, 16, 64L << 20);
+        return new EngineConfig(WalConfig.defaults(), SegmentConfig.DEFAULT, 1000, 256, 8, 16, 64L << 20, 2048);
     }
 
     public EngineConfig validate() {
@@ -42,6 +44,9 @@ public record EngineConfig(WalConfig wal, SegmentConfig segment, long segmentSyn
         if (laggardFilesBehind < 1) {
             throw new IllegalArgumentException("laggardFilesBehind must be >= 1: " + laggardFilesBehind);
         }
+        if (segmentLogsOpenMax < 1) {
+            throw new IllegalArgumentException("segmentLogsOpenMax must be >= 1: " + segmentLogsOpenMax);
+        }
         if (resumeFreeBytesMin < 0) {
             throw new IllegalArgumentException("resumeFreeBytesMin must be >= 0: " + resumeFreeBytesMin);
         }
@@ -50,26 +55,36 @@ public record EngineConfig(WalConfig wal, SegmentConfig segment, long segmentSyn
 
     public EngineConfig withWal(WalConfig w) {
         return new EngineConfig(w, segment, segmentSyncIntervalMs, segmentSyncsPerStepMax, walFilesSoftMax,
-                laggardFilesBehind, resumeFreeBytesMin);
+                laggardFilesBehind, resumeFreeBytesMin, segmentLogsOpenMax);
     }
 
     public EngineConfig withSegment(SegmentConfig s) {
         return new EngineConfig(wal, s, segmentSyncIntervalMs, segmentSyncsPerStepMax, walFilesSoftMax,
-                laggardFilesBehind, resumeFreeBytesMin);
+                laggardFilesBehind, resumeFreeBytesMin, segmentLogsOpenMax);
     }
 
     public EngineConfig withSegmentSyncIntervalMs(long ms) {
         return new EngineConfig(wal, segment, ms, segmentSyncsPerStepMax, walFilesSoftMax, laggardFilesBehind,
-                resumeFreeBytesMin);
+                resumeFreeBytesMin, segmentLogsOpenMax);
     }
 
     public EngineConfig withWalFiles(int softMax, int laggardBehind) {
         return new EngineConfig(wal, segment, segmentSyncIntervalMs, segmentSyncsPerStepMax, softMax, laggardBehind,
-                resumeFreeBytesMin);
+                resumeFreeBytesMin, segmentLogsOpenMax);
     }
 
     public EngineConfig withResumeFreeBytesMin(long bytes) {
         return new EngineConfig(wal, segment, segmentSyncIntervalMs, segmentSyncsPerStepMax, walFilesSoftMax,
-                laggardFilesBehind, bytes);
+                laggardFilesBehind, bytes, segmentLogsOpenMax);
+    }
+
+    public EngineConfig withSegmentLogsOpenMax(int max) {
+        return new EngineConfig(wal, segment, segmentSyncIntervalMs, segmentSyncsPerStepMax, walFilesSoftMax,
+                laggardFilesBehind, resumeFreeBytesMin, max);
+    }
+
+    public EngineConfig withSegmentSyncsPerStepMax(int max) {
+        return new EngineConfig(wal, segment, segmentSyncIntervalMs, max, walFilesSoftMax,
+                laggardFilesBehind, resumeFreeBytesMin, segmentLogsOpenMax);
     }
 }

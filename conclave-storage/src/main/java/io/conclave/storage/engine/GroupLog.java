@@ -47,7 +47,7 @@ public final class GroupLog implements LogStorage {
     private boolean logLost;
     private boolean blocked;
     private IOException lastWriteFailure;
-    private long epoch;
+    private volatile long epoch;
     private long compactIndexToWrite;
     /** Accepted writes not yet materialized, in WAL order; durable ones first. */
     private final ArrayDeque<PendingOp> ops = new ArrayDeque<>();
@@ -59,15 +59,22 @@ public final class GroupLog implements LogStorage {
     private Snapshot matSnapshot = Snapshot.EMPTY;
     private boolean matLogLost;
 
-    // ---- WAL accounting, agent thread only ----
-    /** The oldest WAL file holding a write materialized but not yet synced in the segments; MAX when none. */
-    long oldestUnsyncedWalSeq = Long.MAX_VALUE;
-    /** The WAL file holding the latest durable hard state record; MAX when none. */
-    long hardStateWalSeq = Long.MAX_VALUE;
-    IOException materializeFailure;
-    boolean hardStateRewriteInFlight;
+    private boolean segmentsDirty;
+    private boolean startedEmpty;
+    /** Whether the group's directories are known durable (a new group's are synced lazily). */
+    private boolean dirsDurable;
 
-    GroupLog(long groupId, StorageEngine engine, GroupSegments segments, GroupSnapshots snapshots) {
+    // ---- WAL accounting (guarded by this; volatile for the housekeeper's unlocked scans) ----
+    /** The oldest WAL file holding a durable write not yet materialized and synced; MAX when none. */
+    private volatile long oldestNeededWalSeq = Long.MAX_VALUE;
+    /** The WAL file holding the latest durable hard state record; MAX when none. */
+    private volatile long hardStateWalSeq = Long.MAX_VALUE;
+    private volatile boolean hardStateRewriteInFlight;
+    private IOException materializeFailure;
+
+    GroupLog(long groupId, StorageEngine engine, GroupSegments segments, GroupSnapshots snapshots,
+             boolean dirsDurable) {
+        this.dirsDurable = dirsDurable;
         this.groupId = groupId;
         this.engine = engine;
         this.segments = segments;
@@ -275,19 +282,41 @@ public final class GroupLog implements LogStorage {
     // =========================== agent side ===========================
 
     /** Whether a request taken off the WAL queue should still be written (an earlier one of its group failed). */
-    synchronized boolean admit(PendingOp op) {
+    boolean admit(PendingOp op) {
         return op.epoch == epoch;
     }
 
-    /** The op is durable in WAL file {@code walSeq}; materializes every durable op at the head. */
-    synchronized void onDurable(PendingOp op, long walSeq) {
-        op.durable = true;
-        op.walSeq = walSeq;
-        materialize();
+    /**
+     * Housekeeper: takes note that {@code op} became durable (the writer marked it, without taking
+     * this monitor so that a WAL batch never waits for a segment fsync).
+     */
+    synchronized void noteDurable(PendingOp op) {
+        if (op.request.hardState() != null && op.walSeq >= hardStateWalSeqOrZero()) {
+            hardStateWalSeq = op.walSeq;
+            hardStateRewriteInFlight = false;
+        }
+        notePending(op.walSeq);
     }
 
-    /** Retries a materialization that failed earlier. */
-    synchronized void materialize() {
+    private long hardStateWalSeqOrZero() {
+        return hardStateWalSeq == Long.MAX_VALUE ? 0 : hardStateWalSeq;
+    }
+
+    private void notePending(long walSeq) {
+        if (oldestNeededWalSeq == Long.MAX_VALUE) {
+            oldestNeededWalSeq = walSeq;
+            engine.notePending(this);
+        }
+    }
+
+    /**
+     * Housekeeper: writes every durable op into the segments and syncs them. Afterwards the group
+     * needs no WAL file for its entries any more (unless new writes became durable meanwhile, or this
+     * failed: then it stays pending and is retried next round).
+     *
+     * @return false when materializing or syncing failed
+     */
+    synchronized boolean materializeAndSync() {
         materializeFailure = null;
         while (!ops.isEmpty() && ops.peekFirst().durable) {
             PendingOp op = ops.peekFirst();
@@ -295,23 +324,67 @@ public final class GroupLog implements LogStorage {
                 applyToSegments(op.request, op.snapshot, false);
             } catch (IOException e) {
                 materializeFailure = e;
-                engine.noteMaterializeBacklog(this);
                 break;
             }
             ops.removeFirst();
-            noteWal(op.request, op.walSeq);
         }
         long keepFrom = view.lastIndex + 1;
         for (PendingOp op : ops) {
             keepFrom = Math.min(keepFrom, op.start);
         }
         view.trimTailBelow(keepFrom);
+        if (materializeFailure != null) {
+            return false;
+        }
+        if (segmentsDirty) {
+            try {
+                segments.sync();
+                if (!dirsDurable) {
+                    engine.syncGroupDirs(groupId);
+                    dirsDurable = true;
+                }
+            } catch (IOException e) {
+                materializeFailure = e;
+                return false;
+            }
+            segmentsDirty = false;
+        }
+        oldestNeededWalSeq = Long.MAX_VALUE;
+        engine.removePending(this);
+        return true;
     }
 
-    /** The oldest WAL file with a durable op not yet materialized; MAX when none. */
-    synchronized long oldestUnmaterializedWalSeq() {
-        PendingOp head = ops.peekFirst();
-        return head != null && head.durable ? head.walSeq : Long.MAX_VALUE;
+    /** The oldest WAL file this group still needs for its log; MAX when none. */
+    long oldestNeededWalSeq() {
+        return oldestNeededWalSeq;
+    }
+
+    /** The WAL file holding the group's latest durable hard state; MAX when none. */
+    long hardStateWalSeq() {
+        return hardStateWalSeq;
+    }
+
+    boolean hardStateRewriteInFlight() {
+        return hardStateRewriteInFlight;
+    }
+
+    /** Closes the segment files (they reopen on next use); the housekeeper's bound on open files. */
+    synchronized void releaseSegments() {
+        if (!matLogLost) {
+            try {
+                // A reopened segment log does not know what this one wrote or created without a sync
+                // (file data, directory entries), so it would never sync them: sync before closing.
+                segments.sync();
+                segmentsDirty = false;
+            } catch (IOException e) {
+                return; // stays open; the next sync round retries and reports it
+            }
+        }
+        try {
+            segments.release();
+        } catch (IOException e) {
+            // closing only fails on a broken disk; the next use reopens and reports it
+        }
     }
 
     /** A batch holding {@code op} failed: fail it and everything after it, and fall back to what is durable. */
@@ -344,17 +417,12 @@ public final class GroupLog implements LogStorage {
         }
     }
 
-    synchronized void syncSegments() throws IOException {
-        segments.sync();
-        oldestUnsyncedWalSeq = Long.MAX_VALUE;
-    }
-
     /**
      * Rewrites the latest hard state into the active WAL file so that older files can go. Called by
-     * the agent when this group's latest hard state record sits in a file about to be reclaimed.
+     * the housekeeper when this group's latest hard state record sits in a file about to be reclaimed.
      */
     synchronized boolean rewriteHardState() {
-        if (blocked || hardState.isEmpty()) {
+        if (hardState.isEmpty() || hardStateRewriteInFlight) {
             return false;
         }
         PendingOp op = new PendingOp(this, epoch, Long.MAX_VALUE, null, PendingOp.NO_CALLBACK);
@@ -367,22 +435,12 @@ public final class GroupLog implements LogStorage {
         return true;
     }
 
-    private void noteWal(WriteRequest r, long walSeq) {
-        if (r.hardState() != null) {
-            hardStateWalSeq = walSeq;
-            hardStateRewriteInFlight = false;
-        }
-        if (r.snapshotMark() != null || !r.entries().isEmpty() || r.compactIndex() > 0) {
-            if (oldestUnsyncedWalSeq == Long.MAX_VALUE) {
-                oldestUnsyncedWalSeq = walSeq;
-                engine.noteDirty(this);
-            }
-        }
-    }
-
     // ============================ materializing ============================
 
     private void applyToSegments(WriteRequest r, Snapshot snap, boolean replay) throws IOException {
+        if (r.snapshotMark() != null || !r.entries().isEmpty() || r.compactIndex() > 0) {
+            segmentsDirty = true;
+        }
         SnapshotMetadata m = r.snapshotMark();
         if (m != null) {
             segments.reset(m.index(), m.term());
@@ -430,6 +488,17 @@ public final class GroupLog implements LogStorage {
 
     // ============================ recovery ============================
 
+    /** A group created just now: empty log, nothing to read from disk. */
+    synchronized void startEmpty() throws IOException {
+        snapshot = snapshots.load();
+        matSnapshot = snapshot;
+        confState = snapshot.metadata().confState();
+        matFirst = 1;
+        matDummyTerm = 0;
+        view.resetTo(0, 0);
+        startedEmpty = true;
+    }
+
     /** First step of recovery: what the segments and the snapshot store hold. */
     synchronized void recoverStart() throws IOException {
         snapshot = snapshots.load();
@@ -455,7 +524,10 @@ public final class GroupLog implements LogStorage {
                     PendingOp.NO_CALLBACK);
         };
         applyToSegments(r, null, true);
-        noteWal(r, rec.fileSeq());
+        if (r.hardState() != null) {
+            hardStateWalSeq = rec.fileSeq();
+        }
+        notePending(rec.fileSeq());
     }
 
     /** Marks the log lost (corruption found in the WAL after it): it serves nothing until a snapshot. */
@@ -465,13 +537,16 @@ public final class GroupLog implements LogStorage {
 
     /** Last step of recovery: reconcile with the snapshot store and build the view. */
     synchronized void recoverFinish() throws IOException {
+        if (startedEmpty) {
+            return; // a new group: the view is already the empty log, and no file was opened
+        }
         if (!matLogLost && snapshot.index() > segments.lastIndex()) {
             // The snapshot was saved but its WAL mark did not survive: install it now.
             segments.reset(snapshot.index(), snapshot.term());
             matFirst = snapshot.index() + 1;
             matDummyTerm = snapshot.term();
-            oldestUnsyncedWalSeq = Math.min(oldestUnsyncedWalSeq, engine.activeWalSeq());
-            engine.noteDirty(this);
+            segmentsDirty = true;
+            notePending(engine.activeWalSeq());
         }
         logLost = matLogLost;
         if (matLogLost) {

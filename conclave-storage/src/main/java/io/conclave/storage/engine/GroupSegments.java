@@ -12,7 +12,7 @@ import java.util.List;
  */
 interface GroupSegments extends Closeable {
 
-    /** The first index held; entries before it are compacted. */
+    /** The first index held; entries before it are compacted. Reopening may lower it to a segment base. */
     long firstIndex();
 
     long lastIndex();
@@ -39,4 +39,7 @@ interface GroupSegments extends Closeable {
 
     /** Whether recovery found the log corrupt before its tail (it then serves nothing). */
     boolean corrupt();
+
+    /** Closes the files without syncing; the next call reopens them (the bound on open files). */
+    void release() throws IOException;
 }

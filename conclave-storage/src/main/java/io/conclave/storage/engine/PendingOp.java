@@ -19,8 +19,9 @@ final class PendingOp implements WriteCallback {
     final Snapshot snapshot;
     private final WriteCallback user;
     WriteRequest request;
-    boolean durable;
-    long walSeq;
+    /** Set by the writer thread (walSeq first, then durable), read by others. */
+    volatile boolean durable;
+    volatile long walSeq;
 
     PendingOp(GroupLog group, long epoch, long start, Snapshot snapshot, WriteCallback user) {
         this.group = group;

@@ -5,68 +5,115 @@ import io.conclave.storage.disk.Disk;
 import io.conclave.storage.segment.SegmentConfig;
 import io.conclave.storage.segment.SegmentLog;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 
-/** {@link GroupSegments} on a {@link SegmentLog}. */
+/**
+ * {@link GroupSegments} on a {@link SegmentLog} that is opened on first use and closed by
+ * {@link #release()}: a SegmentLog holds three files open, so with thousands of groups the engine
+ * keeps only the recently used ones open ({@link OpenSegments}).
+ */
 final class SegmentLogSegments implements GroupSegments {
 
-    private final SegmentLog log;
+    private final Disk disk;
+    private final String dir;
+    private final SegmentConfig config;
+    private final OpenSegments open;
+    private SegmentLog log;
+    private GroupLog owner;
 
-    private SegmentLogSegments(SegmentLog log) {
-        this.log = log;
+    SegmentLogSegments(Disk disk, String dir, SegmentConfig config, OpenSegments open) {
+        this.disk = disk;
+        this.dir = dir;
+        this.config = config;
+        this.open = open;
     }
 
-    static SegmentLogSegments open(Disk disk, String dir, SegmentConfig config) throws IOException {
-        return new SegmentLogSegments(SegmentLog.open(disk, dir, config));
+    private SegmentLog log() throws IOException {
+        if (log == null) {
+            log = SegmentLog.open(disk, dir, config);
+        }
+        open.touch(this);
+        return log;
+    }
+
+    private SegmentLog logUnchecked() {
+        try {
+            return log();
+        } catch (IOException e) {
+            throw new UncheckedIOException("opening segment log " + dir, e);
+        }
     }
 
     @Override
     public long firstIndex() {
-        return log.firstIndex();
+        return logUnchecked().firstIndex();
     }
 
     @Override
     public long lastIndex() {
-        return log.lastIndex();
+        return logUnchecked().lastIndex();
     }
 
     @Override
-    public long term(long index) {
-        return log.term(index);
+    public long term(long index) throws IOException {
+        return log().term(index);
     }
 
     @Override
     public List<Entry> read(long lo, long hi, long maxBytes) throws IOException {
-        return log.read(lo, hi, maxBytes);
+        return log().read(lo, hi, maxBytes);
     }
 
     @Override
     public void append(List<Entry> entries, long timestampMs) throws IOException {
-        log.append(entries, timestampMs);
+        log().append(entries, timestampMs);
     }
 
     @Override
     public void compactThrough(long index) throws IOException {
-        log.compactPrefix(index);
+        log().compactPrefix(index);
     }
 
     @Override
     public void reset(long index, long term) throws IOException {
-        log.reset(index, term);
+        log().reset(index, term);
     }
 
     @Override
     public void sync() throws IOException {
-        log.sync();
+        log().sync();
     }
 
     @Override
     public boolean corrupt() {
-        return log.needsSnapshot();
+        return logUnchecked().needsSnapshot();
+    }
+
+    @Override
+    public void release() throws IOException {
+        if (log != null) {
+            SegmentLog l = log;
+            log = null;
+            open.forget(this);
+            l.close();
+        }
+    }
+
+    void setOwner(GroupLog g) {
+        owner = g;
+    }
+
+    GroupLog owner() {
+        return owner;
+    }
+
+    boolean isOpen() {
+        return log != null;
     }
 
     @Override
     public void close() throws IOException {
-        log.close();
+        release();
     }
 }

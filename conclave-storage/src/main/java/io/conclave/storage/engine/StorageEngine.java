@@ -49,13 +49,16 @@ public final class StorageEngine implements Agent, AutoCloseable {
     private GroupCommitWriter writer;
     private WalReader.Report recoveryReport;
 
-    // ---- agent thread only ----
-    private final LinkedHashSet<GroupLog> dirty = new LinkedHashSet<>();
-    private final LinkedHashSet<GroupLog> materializeBacklog = new LinkedHashSet<>();
+    private final OpenSegments openSegments;
     private final Set<Long> laggardSet = new TreeSet<>();
-    private long lastSegmentSyncMs;
-    private int syncRoundLeft;
-    private long replayGaps;
+    private final Housekeeper housekeeper = new Housekeeper();
+
+    /** Ops the writer made durable, for the housekeeper to account (the writer takes no group monitor). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<PendingOp> durableOps =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** Groups with durable writes not yet materialized and synced, oldest first; guarded by itself. */
+    private final LinkedHashSet<GroupLog> pending = new LinkedHashSet<>();
 
     // ---- read by any thread ----
     private volatile List<Long> laggards = List.of();
@@ -64,16 +67,19 @@ public final class StorageEngine implements Agent, AutoCloseable {
     private volatile long segmentSyncFailures;
     private volatile long walFilesReclaimed;
     private volatile long hardStateRewrites;
+    private volatile long replayGaps;
     private volatile SnapshotRequestListener snapshotRequests = id -> { };
     private volatile Runnable waker = () -> { };
     private volatile boolean closed;
-    private AgentRunner runner;
+    private AgentRunner walRunner;
+    private AgentRunner housekeeperRunner;
 
     private StorageEngine(Disk disk, String root, EngineConfig config, LongSupplier clockMs) {
         this.disk = disk;
         this.root = DiskPaths.check(root);
         this.config = config.validate();
         this.clockMs = clockMs;
+        this.openSegments = new OpenSegments(config.segmentLogsOpenMax());
     }
 
     /**
@@ -105,7 +111,8 @@ public final class StorageEngine implements Agent, AutoCloseable {
             } catch (NumberFormatException ex) {
                 continue;
             }
-            openGroupFiles(id).recoverStart();
+            openGroupFiles(id, false).recoverStart();
+            openSegments.closeEldest();
         }
         WalReader.Report report = new WalReader.Report();
         wal = WalLog.open(disk, walDir(), config.wal(), this::replay, report);
@@ -118,35 +125,45 @@ public final class StorageEngine implements Agent, AutoCloseable {
         }
         for (GroupLog g : groups.values()) {
             g.recoverFinish();
+            openSegments.closeEldest();
         }
         writer = new GroupCommitWriter(wal, config.wal(), new Handler());
-        lastSegmentSyncMs = clockMs.getAsLong();
+        housekeeper.lastRoundMs = clockMs.getAsLong();
     }
 
     private void replay(WalRecord rec) {
         try {
             GroupLog g = groups.get(rec.groupId());
             if (g == null) {
-                g = openGroupFiles(rec.groupId());
+                g = openGroupFiles(rec.groupId(), false);
                 g.recoverStart();
             }
             g.replay(rec);
+            if (openSegments.openCount() > config.segmentLogsOpenMax()) {
+                openSegments.closeEldest();
+            }
         } catch (IOException ex) {
             throw new UncheckedIOException("replaying WAL record of group " + rec.groupId() + " in file "
                     + rec.fileSeq() + " at " + rec.offset(), ex);
         }
     }
 
-    private GroupLog openGroupFiles(long id) throws IOException {
+    /**
+     * Opens a group's files. A group created now ({@code lazyDirs}) does not fsync its new
+     * directories here: its first segment sync does, before any WAL file it needs can go.
+     */
+    private GroupLog openGroupFiles(long id, boolean lazyDirs) throws IOException {
         String dir = DiskPaths.join(groupsDir(), Long.toString(id));
         boolean fresh = !disk.exists(dir);
         disk.mkdirs(dir);
-        if (fresh) {
+        if (fresh && !lazyDirs) {
             disk.syncDir(groupsDir());
         }
-        GroupSegments segments = SegmentLogSegments.open(disk, DiskPaths.join(dir, "log"), config.segment());
+        SegmentLogSegments segments = new SegmentLogSegments(disk, DiskPaths.join(dir, "log"), config.segment(),
+                openSegments);
         GroupSnapshots snapshots = StoreSnapshots.open(disk, DiskPaths.join(dir, "snap"));
-        GroupLog g = new GroupLog(id, this, segments, snapshots);
+        GroupLog g = new GroupLog(id, this, segments, snapshots, !(fresh && lazyDirs));
+        segments.setOwner(g);
         groups.put(id, g);
         return g;
     }
@@ -168,14 +185,22 @@ public final class StorageEngine implements Agent, AutoCloseable {
         if (groups.containsKey(groupId)) {
             throw new IllegalStateException("group " + groupId + " already exists");
         }
-        GroupLog g = openGroupFiles(groupId);
-        if (initial != null && !initial.allMembers().isEmpty()) {
-            Snapshot boot = new Snapshot(new SnapshotMetadata(0, 0, initial), null);
-            StoreSnapshots.open(disk, DiskPaths.join(DiskPaths.join(groupsDir(), Long.toString(groupId)), "snap"))
-                    .save(boot);
+        String dir = DiskPaths.join(groupsDir(), Long.toString(groupId));
+        boolean fresh = !disk.exists(dir);
+        boolean boot = initial != null && !initial.allMembers().isEmpty();
+        GroupLog g = openGroupFiles(groupId, !boot);
+        if (boot) {
+            StoreSnapshots.open(disk, DiskPaths.join(dir, "snap"))
+                    .save(new Snapshot(new SnapshotMetadata(0, 0, initial), null));
+            disk.syncDir(dir);
         }
-        g.recoverStart();
+        if (fresh) {
+            g.startEmpty();
+        } else {
+            g.recoverStart();
+        }
         g.recoverFinish();
+        openSegments.closeEldest();
         return g;
     }
 
@@ -183,32 +208,42 @@ public final class StorageEngine implements Agent, AutoCloseable {
         return new TreeSet<>(groups.keySet());
     }
 
-    // ============================== agent ==============================
+    // ============================== agents ==============================
 
+    /** One step of both agents: a group-commit batch, then housekeeping (for the simulator and tests). */
     @Override
     public int doWork() {
-        int work = writer.doWork();
-        work += retryMaterializations();
-        work += syncSegments();
-        work += reclaim();
-        return work;
+        return writer.doWork() + housekeeper.doWork();
     }
 
     @Override
     public boolean hasWork() {
-        return writer.hasWork() || (!dirty.isEmpty() && syncDue());
+        return writer.hasWork() || housekeeper.hasWork();
     }
 
-    /** Gives the engine a thread of its own; {@link #close()} stops it. */
-    public synchronized AgentRunner startRunner() {
-        if (runner != null) {
-            throw new IllegalStateException("runner already started");
+    /** The group-commit writer: the hot path, alone on its thread in production. */
+    public Agent walAgent() {
+        return writer;
+    }
+
+    /** Materialization, segment syncs, WAL reclamation, laggards, open-file bound: its own thread. */
+    public Agent housekeeperAgent() {
+        return housekeeper;
+    }
+
+    /** Gives the WAL writer and the housekeeper a thread each; {@link #close()} stops them. */
+    public synchronized void startRunner() {
+        if (walRunner != null) {
+            throw new IllegalStateException("runners already started");
         }
+        String name = root.isEmpty() ? "root" : root;
+        walRunner = new AgentRunner(writer, "storage-wal-" + name, TimeUnit.MILLISECONDS.toNanos(100));
         long parkNs = TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(config.segmentSyncIntervalMs(), 100)));
-        runner = new AgentRunner(this, "storage-" + (root.isEmpty() ? "root" : root), parkNs);
-        AgentRunner r = runner;
+        housekeeperRunner = new AgentRunner(housekeeper, "storage-housekeeper-" + name, parkNs);
+        AgentRunner r = walRunner;
         waker = r::wake;
-        return r.start();
+        walRunner.start();
+        housekeeperRunner.start();
     }
 
     boolean offer(WriteRequest request) {
@@ -239,110 +274,142 @@ public final class StorageEngine implements Agent, AutoCloseable {
         }
     }
 
-    void noteDirty(GroupLog g) {
-        dirty.add(g);
+    /** Makes a new group's directories durable (its first segment sync calls this). */
+    void syncGroupDirs(long groupId) throws IOException {
+        String dir = DiskPaths.join(groupsDir(), Long.toString(groupId));
+        disk.syncDir(groupsDir());
+        disk.syncDir(dir);
     }
 
-    void noteMaterializeBacklog(GroupLog g) {
-        materializeBacklog.add(g);
+    /** Called holding the group's monitor. */
+    void notePending(GroupLog g) {
+        synchronized (pending) {
+            pending.add(g);
+        }
+    }
+
+    /** Called holding the group's monitor. */
+    void removePending(GroupLog g) {
+        synchronized (pending) {
+            pending.remove(g);
+        }
     }
 
     void noteReplayGap() {
         replayGaps++;
     }
 
-    private int retryMaterializations() {
-        if (materializeBacklog.isEmpty() || !syncDue()) {
-            return 0;
-        }
-        int work = 0;
-        for (Iterator<GroupLog> it = materializeBacklog.iterator(); it.hasNext(); ) {
-            GroupLog g = it.next();
-            g.materialize();
-            if (g.materializeFailure == null) {
-                it.remove();
-                work++;
+    /** Housekeeping: its own agent, so that syncing thousands of segment files never delays a WAL batch. */
+    private final class Housekeeper implements Agent {
+
+        long lastRoundMs;
+        private List<GroupLog> round = List.of();
+        private int roundNext;
+
+        @Override
+        public int doWork() {
+            // Ops made durable after this point are in files >= activeBefore: never reclaimed below.
+            long activeBefore = wal.activeSeq();
+            int work = noteDurableOps();
+            work += syncStep();
+            if (roundNext >= round.size()) {
+                work += reclaim(activeBefore);
             }
+            work += openSegments.closeEldest();
+            return work;
         }
-        return work;
-    }
 
-    private boolean syncDue() {
-        return clockMs.getAsLong() - lastSegmentSyncMs >= config.segmentSyncIntervalMs()
-                || wal.fileCount() > config.walFilesSoftMax();
-    }
+        @Override
+        public boolean hasWork() {
+            return !durableOps.isEmpty() || roundNext < round.size() || (due() && pendingCount() > 0);
+        }
 
-    /** Syncs the segments of dirty groups, oldest first, a bounded number per step. */
-    private int syncSegments() {
-        if (syncRoundLeft == 0) {
-            if (dirty.isEmpty() || !syncDue()) {
-                return 0;
+        private int noteDurableOps() {
+            int n = 0;
+            for (PendingOp op = durableOps.poll(); op != null && n < 1_000_000; op = durableOps.poll()) {
+                op.group.noteDurable(op);
+                n++;
             }
-            syncRoundLeft = dirty.size();
-            lastSegmentSyncMs = clockMs.getAsLong();
+            return n;
         }
-        int synced = 0;
-        int failed = 0;
-        Iterator<GroupLog> it = dirty.iterator();
-        while (it.hasNext() && syncRoundLeft > 0 && synced + failed < config.segmentSyncsPerStepMax()) {
-            GroupLog g = it.next();
-            syncRoundLeft--;
-            try {
-                g.syncSegments();
-                it.remove();
-                synced++;
-            } catch (IOException e) {
-                failed++;
+
+        private boolean due() {
+            return clockMs.getAsLong() - lastRoundMs >= config.segmentSyncIntervalMs()
+                    || wal.fileCount() > config.walFilesSoftMax();
+        }
+
+        /** Materializes and syncs the next few groups of the current round, starting a round when due. */
+        private int syncStep() {
+            if (roundNext >= round.size()) {
+                if (!due() || pendingCount() == 0) {
+                    return 0;
+                }
+                synchronized (pending) {
+                    round = new ArrayList<>(pending);
+                }
+                roundNext = 0;
+                lastRoundMs = clockMs.getAsLong();
             }
-        }
-        if (!it.hasNext()) {
-            syncRoundLeft = 0;
-        }
-        segmentSyncs += synced;
-        segmentSyncFailures += failed;
-        return synced;
-    }
-
-    /** The oldest WAL file some group still needs for its entries; the active file when none. */
-    private long oldestNeededWalSeq() {
-        long oldest = wal.activeSeq();
-        if (!dirty.isEmpty()) {
-            oldest = Math.min(oldest, dirty.iterator().next().oldestUnsyncedWalSeq);
-        }
-        for (GroupLog g : materializeBacklog) {
-            oldest = Math.min(oldest, g.oldestUnmaterializedWalSeq());
-        }
-        return oldest;
-    }
-
-    /** Deletes the WAL files no group needs, after rewriting hard states that still live in them. */
-    private int reclaim() {
-        if (wal.fileCount() <= 1 || syncRoundLeft > 0) {
-            return 0;
-        }
-        long candidate = oldestNeededWalSeq();
-        updateLaggards(candidate);
-        if (candidate <= wal.firstSeq()) {
-            return 0;
-        }
-        boolean pinned = false;
-        for (GroupLog g : groups.values()) {
-            if (g.hardStateWalSeq < candidate) {
-                pinned = true;
-                if (!g.hardStateRewriteInFlight && g.rewriteHardState()) {
-                    hardStateRewrites++;
+            int synced = 0;
+            int failed = 0;
+            int end = Math.min(round.size(), roundNext + config.segmentSyncsPerStepMax());
+            for (; roundNext < end; roundNext++) {
+                if (round.get(roundNext).materializeAndSync()) {
+                    synced++;
+                } else {
+                    failed++;
                 }
             }
+            segmentSyncs += synced;
+            segmentSyncFailures += failed;
+            if (roundNext >= round.size()) {
+                round = List.of();
+                roundNext = 0;
+            }
+            return synced + failed;
         }
-        if (pinned) {
-            return 0;
+
+        /** Deletes the WAL files no group needs, after rewriting hard states that still live in them. */
+        private int reclaim(long activeBefore) {
+            long candidate = Math.min(activeBefore, oldestNeededWalSeq());
+            updateLaggards(candidate);
+            if (wal.fileCount() <= 1 || candidate <= wal.firstSeq()) {
+                return 0;
+            }
+            boolean pinned = false;
+            for (GroupLog g : groups.values()) {
+                if (g.hardStateWalSeq() < candidate) {
+                    pinned = true;
+                    if (!g.hardStateRewriteInFlight() && g.rewriteHardState()) {
+                        hardStateRewrites++;
+                        wake();
+                    }
+                }
+            }
+            if (pinned) {
+                return 0;
+            }
+            try {
+                int n = wal.reclaimBefore(candidate);
+                walFilesReclaimed += n;
+                return n;
+            } catch (IOException e) {
+                return 0;
+            }
         }
-        try {
-            int n = wal.reclaimBefore(candidate);
-            walFilesReclaimed += n;
-            return n;
-        } catch (IOException e) {
-            return 0;
+    }
+
+    private int pendingCount() {
+        synchronized (pending) {
+            return pending.size();
+        }
+    }
+
+    /** The oldest WAL file some group still needs; the active file when none. */
+    private long oldestNeededWalSeq() {
+        long active = wal.activeSeq();
+        synchronized (pending) {
+            return pending.isEmpty() ? active : Math.min(active, pending.iterator().next().oldestNeededWalSeq());
         }
     }
 
@@ -350,26 +417,29 @@ public final class StorageEngine implements Agent, AutoCloseable {
         long threshold = wal.activeSeq() - config.laggardFilesBehind();
         List<Long> now = new ArrayList<>();
         if (oldestNeeded <= threshold) {
-            for (GroupLog g : dirty) {
-                if (g.oldestUnsyncedWalSeq > threshold) {
-                    break;
-                }
-                now.add(g.groupId());
-            }
-            for (GroupLog g : materializeBacklog) {
-                if (g.oldestUnmaterializedWalSeq() <= threshold) {
+            synchronized (pending) {
+                for (GroupLog g : pending) {
+                    if (g.oldestNeededWalSeq() > threshold) {
+                        break;
+                    }
                     now.add(g.groupId());
                 }
             }
         }
-        for (long id : now) {
-            if (laggardSet.add(id)) {
-                laggardReports++;
-                snapshotRequests.onSnapshotRequested(id);
+        List<Long> fresh = new ArrayList<>();
+        synchronized (laggardSet) {
+            for (long id : now) {
+                if (laggardSet.add(id)) {
+                    fresh.add(id);
+                }
             }
+            laggardSet.retainAll(now);
+            laggards = List.copyOf(laggardSet);
         }
-        laggardSet.retainAll(now);
-        laggards = List.copyOf(laggardSet);
+        laggardReports += fresh.size();
+        for (long id : fresh) {
+            snapshotRequests.onSnapshotRequested(id);
+        }
     }
 
     // ============================ observation ============================
@@ -425,6 +495,10 @@ public final class StorageEngine implements Agent, AutoCloseable {
         return replayGaps;
     }
 
+    public int pendingGroups() {
+        return pendingCount();
+    }
+
     public int queuedWrites() {
         return writer.queuedRequests();
     }
@@ -438,28 +512,42 @@ public final class StorageEngine implements Agent, AutoCloseable {
     @Override
     public void close() throws IOException {
         closed = true;
-        AgentRunner r;
+        AgentRunner w;
+        AgentRunner h;
         synchronized (this) {
-            r = runner;
-            runner = null;
+            w = walRunner;
+            h = housekeeperRunner;
+            walRunner = null;
+            housekeeperRunner = null;
         }
-        if (r != null) {
-            r.close();
+        if (w != null) {
+            w.close();
+            h.close();
         }
         for (int i = 0; i < 1_000_000 && writer.hasWork(); i++) {
             writer.doWork();
         }
-        for (GroupLog g : dirty) {
-            g.syncSegments();
+        housekeeper.noteDurableOps();
+        List<GroupLog> left;
+        synchronized (pending) {
+            left = new ArrayList<>(pending);
         }
-        dirty.clear();
+        for (GroupLog g : left) {
+            g.materializeAndSync();
+            openSegments.closeEldest();
+        }
         for (GroupLog g : groups.values()) {
             g.close();
         }
         wal.close();
     }
 
-    /** Completes the callbacks of WAL batches after materializing them. */
+    /** Open segment logs (for tests and metrics). */
+    public int openSegmentLogs() {
+        return openSegments.openCount();
+    }
+
+    /** Records durability in each group, then completes the callbacks. */
     private final class Handler implements BatchHandler {
 
         @Override
@@ -477,7 +565,9 @@ public final class StorageEngine implements Agent, AutoCloseable {
         public void onDurable(List<WriteRequest> batch, long fileSeq) {
             for (WriteRequest r : batch) {
                 PendingOp op = (PendingOp) r.callback();
-                op.group.onDurable(op, fileSeq);
+                op.walSeq = fileSeq;
+                op.durable = true;
+                durableOps.add(op);
             }
             for (WriteRequest r : batch) {
                 r.callback().onDurable();

@@ -9,16 +9,16 @@ import java.util.List;
  * @param tornTail the torn or corrupt tail of the last segment that was cut off and never served, or null
  * @param corruption damage before the tail, or null; when set the log serves nothing and
  *     {@link #needsSnapshot()} is true
- * @param cacheFilesRebuilt index and time index files that were missing or differed from their log and
- *     were rewritten
+ * @param cachesRebuilt the segments ({@code .log} paths) whose index and time index files were missing
+ *     or differed from the log and were rewritten (or could not be: see {@link SegmentLog#cachesStale()})
  * @param filesRemoved leftovers deleted: temporary files, a last segment with a torn header, segments
  *     superseded by a reset, cache files without a log
  */
 public record RecoveryReport(int segments, TornTail tornTail, CorruptLogException corruption,
-                             List<String> cacheFilesRebuilt, List<String> filesRemoved) {
+                             List<String> cachesRebuilt, List<String> filesRemoved) {
 
     public RecoveryReport {
-        cacheFilesRebuilt = List.copyOf(cacheFilesRebuilt);
+        cachesRebuilt = List.copyOf(cachesRebuilt);
         filesRemoved = List.copyOf(filesRemoved);
     }
 
@@ -44,7 +44,7 @@ public record RecoveryReport(int segments, TornTail tornTail, CorruptLogExceptio
 
     /** Whether the log was found exactly as a clean shutdown leaves it. */
     public boolean clean() {
-        return tornTail == null && corruption == null && cacheFilesRebuilt.isEmpty() && filesRemoved.isEmpty();
+        return tornTail == null && corruption == null && cachesRebuilt.isEmpty() && filesRemoved.isEmpty();
     }
 
     /** One line for a log message. */
@@ -60,8 +60,8 @@ public record RecoveryReport(int segments, TornTail tornTail, CorruptLogExceptio
             b.append("; torn tail cut: ").append(tornTail.bytesCut).append(" bytes of ").append(tornTail.file)
                     .append(" from byte ").append(tornTail.position).append(" (").append(tornTail.reason).append(')');
         }
-        if (!cacheFilesRebuilt.isEmpty()) {
-            b.append("; rebuilt ").append(cacheFilesRebuilt);
+        if (!cachesRebuilt.isEmpty()) {
+            b.append("; index caches rebuilt for ").append(cachesRebuilt);
         }
         if (!filesRemoved.isEmpty()) {
             b.append("; removed ").append(filesRemoved);

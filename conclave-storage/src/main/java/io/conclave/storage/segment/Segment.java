@@ -34,6 +34,8 @@ final class Segment {
     private long lastTimePairPos = SegmentHeader.BYTES;
     /** Whether the .log has writes or truncations not yet synced. */
     boolean dirty;
+    /** Whether a cache file failed to be written; see {@link #markCachesStale()}. */
+    boolean cachesStale;
 
     private Segment(SegmentHeader header, String dir, FileHandle log) {
         this.header = header;
@@ -52,7 +54,10 @@ final class Segment {
         return "0".repeat(20 - s.length()) + s;
     }
 
-    /** Creates a segment file under its final name holding only its header (not synced). */
+    /**
+     * Creates a segment file under its final name holding only its header, fsynced (so that no later
+     * directory sync can make the name durable without the header); the name itself is not yet durable.
+     */
     static Segment create(Disk disk, String dir, SegmentHeader header) throws IOException {
         String path = DiskPaths.join(dir, fileBase(header.baseIndex()) + ".log");
         FileHandle log = disk.open(path, OpenMode.CREATE);
@@ -60,6 +65,7 @@ final class Segment {
             log.truncate(0);
             byte[] h = header.encode();
             log.append(h, 0, h.length);
+            log.sync();
         } catch (IOException e) {
             log.close();
             disk.delete(path);
@@ -67,7 +73,6 @@ final class Segment {
         }
         Segment s = new Segment(header, dir, log);
         s.sizeBytes = SegmentHeader.BYTES;
-        s.dirty = true;
         return s;
     }
 
@@ -110,44 +115,73 @@ final class Segment {
     }
 
     /** Opens the cache files for writing (this is now the log's last segment). */
-    void openCaches(Disk disk) throws IOException {
-        if (idx == null) {
+    void openCaches(Disk disk) {
+        if (idx != null || cachesStale) {
+            return;
+        }
+        try {
             idx = disk.open(idxPath, OpenMode.CREATE);
             tim = disk.open(timPath, OpenMode.CREATE);
+        } catch (IOException e) {
+            markCachesStale();
         }
     }
 
     /** Appends the index pairs not yet in the cache files. */
-    void flushCaches() throws IOException {
+    void flushCaches() {
         if (idx == null) {
             return;
         }
-        if (offsetsWritten < offsets.count()) {
-            byte[] b = offsets.encode(offsetsWritten);
-            idx.write((long) offsetsWritten * PairIndex.PAIR_BYTES, b, 0, b.length);
-            offsetsWritten = offsets.count();
-        }
-        if (timesWritten < times.count()) {
-            byte[] b = times.encode(timesWritten);
-            tim.write((long) timesWritten * PairIndex.PAIR_BYTES, b, 0, b.length);
-            timesWritten = times.count();
+        try {
+            if (offsetsWritten < offsets.count()) {
+                byte[] b = offsets.encode(offsetsWritten);
+                idx.write((long) offsetsWritten * PairIndex.PAIR_BYTES, b, 0, b.length);
+                offsetsWritten = offsets.count();
+            }
+            if (timesWritten < times.count()) {
+                byte[] b = times.encode(timesWritten);
+                tim.write((long) timesWritten * PairIndex.PAIR_BYTES, b, 0, b.length);
+                timesWritten = times.count();
+            }
+        } catch (IOException e) {
+            markCachesStale();
         }
     }
 
     /**
      * Makes the cache files equal to the in-memory indexes (rebuilt by a scan).
      *
-     * @return true when a file was missing or differed and was rewritten
+     * @return true when a file was missing or differed and was rewritten (or could not be)
      */
-    boolean reconcileCaches(Disk disk, boolean keepOpen) throws IOException {
-        boolean rewrote = reconcile(disk, idxPath, offsets.encode(0));
-        rewrote |= reconcile(disk, timPath, times.encode(0));
+    boolean reconcileCaches(Disk disk, boolean keepOpen) {
+        boolean rewrote;
+        try {
+            rewrote = reconcile(disk, idxPath, offsets.encode(0));
+            rewrote |= reconcile(disk, timPath, times.encode(0));
+        } catch (IOException e) {
+            markCachesStale();
+            return true;
+        }
         offsetsWritten = offsets.count();
         timesWritten = times.count();
         if (keepOpen) {
             openCaches(disk);
         }
         return rewrote;
+    }
+
+    /**
+     * A cache file could not be written (a full disk, say): the caches are left alone from now on and
+     * rebuilt by the next open. The in-memory indexes, which reads use, stay right.
+     */
+    private void markCachesStale() {
+        cachesStale = true;
+        try {
+            closeCaches();
+        } catch (IOException ignored) {
+            idx = null;
+            tim = null;
+        }
     }
 
     private static boolean reconcile(Disk disk, String path, byte[] want) throws IOException {
@@ -184,8 +218,12 @@ final class Segment {
         offsetsWritten = Math.min(offsetsWritten, offsets.count());
         timesWritten = Math.min(timesWritten, times.count());
         if (idx != null) {
-            idx.truncate((long) offsetsWritten * PairIndex.PAIR_BYTES);
-            tim.truncate((long) timesWritten * PairIndex.PAIR_BYTES);
+            try {
+                idx.truncate((long) offsetsWritten * PairIndex.PAIR_BYTES);
+                tim.truncate((long) timesWritten * PairIndex.PAIR_BYTES);
+            } catch (IOException e) {
+                markCachesStale();
+            }
         }
     }
 

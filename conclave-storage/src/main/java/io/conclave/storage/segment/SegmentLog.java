@@ -25,12 +25,17 @@ import java.util.List;
  * {@link #compactPrefix}, {@link #applyRetention} and {@link #truncateSuffix} order their directory
  * changes with directory fsyncs so that any crash leaves a log that recovery accepts. Compaction is
  * logical until whole segments can be deleted: after a reopen {@link #firstIndex()} is the first
- * remaining segment's base and the caller compacts again to its snapshot.
+ * remaining segment's base and the caller compacts again to its snapshot. After {@link #open} the first
+ * {@link #sync()} also fsyncs what a previous run may have left unsynced (the last segment, the directory).
  *
  * <p>Corruption: {@link #open} cuts a torn tail of the last segment; damage anywhere else, or found later
  * by a read (every read checks the CRC again), makes the log unavailable: reads and writes throw
  * {@link CorruptLogException}, index accessors {@link IllegalStateException}, until {@link #reset}
  * installs a snapshot. {@link #recovery()} tells what open found.
+ *
+ * <p>I/O errors: a failed append leaves a prefix of its entries and the log usable (a full disk is
+ * expected); an I/O error inside {@link #sync()} (a failed fsync leaves the disk's state unknown),
+ * a segment deletion or a reset makes the log unusable ({@link #failure()}) until it is reopened or reset.
  *
  * <p>Timestamps: each append carries one timestamp for its entries; stored timestamps are made
  * non-decreasing (a timestamp below the newest one is raised to it), so {@link #indexForTimestamp} is a
@@ -52,6 +57,8 @@ public final class SegmentLog implements Closeable {
     private long lastTimestampMs;
     private boolean dirDirty;
     private CorruptLogException corruption;
+    /** Set when an I/O error struck in the middle of a structural change or a sync; see {@link #fail}. */
+    private IOException failure;
     private boolean closed;
 
     private SegmentLog(Disk disk, String dir, SegmentConfig config, RecordCursor cursor, SegmentRecovery r) {
@@ -67,6 +74,11 @@ public final class SegmentLog implements Closeable {
         if (!segments.isEmpty()) {
             firstIndex = segments.get(0).baseIndex();
             lastIndex = last().lastIndex;
+            // The previous run may have closed (or died) without syncing: its last segment's bytes and the
+            // names of its newest segments may still be only in the page cache. Sealed segments were
+            // fsynced when they were sealed.
+            last().dirty = true;
+            dirDirty = true;
         }
     }
 
@@ -80,7 +92,7 @@ public final class SegmentLog implements Closeable {
         r.run();
         SegmentLog log = new SegmentLog(disk, dir, config, cursor, r);
         if (!r.corrupt() && log.segments.isEmpty()) {
-            log.startSegment(new SegmentHeader(SegmentHeader.Kind.ROLL, 1, 0));
+            log.startSegment(new SegmentHeader(SegmentHeader.Kind.ROLL, 0, 1, 0));
             log.terms.reset(0, 0);
             log.firstIndex = 1;
             log.lastIndex = 0;
@@ -144,6 +156,19 @@ public final class SegmentLog implements Closeable {
 
     public int segmentCount() {
         return segments.size();
+    }
+
+    /**
+     * Whether an index cache file could not be written (for example on a full disk). Reads stay right
+     * (they use the in-memory indexes); the next open rebuilds the files. For metrics.
+     */
+    public boolean cachesStale() {
+        for (Segment s : segments) {
+            if (s.cachesStale) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- reads ---------------------------------------------------------------------------------
@@ -353,8 +378,17 @@ public final class SegmentLog implements Closeable {
     /** Seals the last segment (fsynced) and starts a new one after it. */
     private void roll() throws IOException {
         Segment s = last();
-        s.seal();
-        startSegment(new SegmentHeader(SegmentHeader.Kind.ROLL, s.lastIndex + 1, s.lastTerm));
+        try {
+            s.seal();
+        } catch (IOException e) {
+            throw fail(e, "sealing " + s.logPath);
+        }
+        try {
+            startSegment(new SegmentHeader(SegmentHeader.Kind.ROLL, s.header.epoch(), s.lastIndex + 1, s.lastTerm));
+        } catch (IOException e) {
+            s.openCaches(disk);
+            throw e;
+        }
     }
 
     private void startSegment(SegmentHeader header) throws IOException {
@@ -378,18 +412,24 @@ public final class SegmentLog implements Closeable {
             throw new IllegalArgumentException("cannot truncate from " + fromIndex + ": entries before first index "
                     + firstIndex + " are compacted");
         }
-        while (segments.size() > 1 && last().baseIndex() >= fromIndex) {
-            deleteSegment(segments.size() - 1);
-            disk.syncDir(dir);
+        try {
+            while (segments.size() > 1 && last().baseIndex() >= fromIndex) {
+                deleteSegment(segments.size() - 1);
+                disk.syncDir(dir);
+            }
+            Segment s = last();
+            s.openCaches(disk);
+            if (fromIndex > s.baseIndex()) {
+                long pos = locate(s, fromIndex - 1);
+                s.truncate(fromIndex - 1, pos + cursor.frameBytes, cursor.term, cursor.timestampMs);
+            } else {
+                s.truncate(s.baseIndex() - 1, SegmentHeader.BYTES, s.header.prevTerm(), Long.MIN_VALUE);
+            }
+        } catch (CorruptLogException e) {
+            throw e;
+        } catch (IOException e) {
+            throw fail(e, "truncateSuffix(" + fromIndex + ")");
         }
-        Segment s = last();
-        if (fromIndex > s.baseIndex()) {
-            long pos = locate(s, fromIndex - 1);
-            s.truncate(fromIndex - 1, pos + cursor.frameBytes, cursor.term, cursor.timestampMs);
-        } else {
-            s.truncate(s.baseIndex() - 1, SegmentHeader.BYTES, s.header.prevTerm(), Long.MIN_VALUE);
-        }
-        s.openCaches(disk);
         lastIndex = fromIndex - 1;
         terms.truncateFrom(fromIndex);
     }
@@ -423,9 +463,13 @@ public final class SegmentLog implements Closeable {
         }
         firstIndex = throughIndex + 1;
         terms.compactTo(throughIndex);
-        while (segments.size() > 1 && segments.get(0).lastIndex <= throughIndex) {
-            deleteSegment(0);
-            disk.syncDir(dir);
+        try {
+            while (segments.size() > 1 && segments.get(0).lastIndex <= throughIndex) {
+                deleteSegment(0);
+                disk.syncDir(dir);
+            }
+        } catch (IOException e) {
+            throw fail(e, "compactPrefix(" + throughIndex + ")");
         }
     }
 
@@ -438,44 +482,74 @@ public final class SegmentLog implements Closeable {
         if (snapshotIndex < 0 || snapshotTerm < 0) {
             throw new IllegalArgumentException("bad snapshot position " + snapshotIndex + "/" + snapshotTerm);
         }
-        long base = snapshotIndex + 1;
         for (Segment s : segments) {
             s.close();
         }
         segments.clear();
-        List<String> logs = new ArrayList<>();
-        for (String name : disk.list(dir)) {
-            if (SegmentRecovery.LOG_NAME.matcher(name).matches()) {
-                logs.add(name);
+        try {
+            segments.add(resetFiles(snapshotIndex + 1, snapshotTerm));
+        } catch (IOException e) {
+            throw fail(e, "reset(" + snapshotIndex + ", " + snapshotTerm + "); retry the reset");
+        }
+        dirDirty = true;
+        terms.reset(snapshotIndex, snapshotTerm);
+        firstIndex = snapshotIndex + 1;
+        lastIndex = snapshotIndex;
+        corruption = null;
+        failure = null;
+    }
+
+    /**
+     * Publishes a RESET segment at {@code base} with an epoch above every segment's (temp file, fsync,
+     * rename, directory fsync), then deletes every other segment file; recovery drops lower epochs, so a
+     * crash at any point leaves the old log or the new one. Works from the directory listing, so it also
+     * replaces a log found corrupt; files with unreadable headers are deleted durably first, since their
+     * epoch is unknown.
+     */
+    private Segment resetFiles(long base, long snapshotTerm) throws IOException {
+        List<String> others = new ArrayList<>();
+        long epoch = 0;
+        byte[] b = new byte[SegmentHeader.BYTES];
+        String[] why = new String[1];
+        for (String file : disk.list(dir)) {
+            if (!SegmentRecovery.LOG_NAME.matcher(file).matches()) {
+                continue;
+            }
+            SegmentHeader h;
+            try (FileHandle fh = disk.open(DiskPaths.join(dir, file), OpenMode.READ)) {
+                h = SegmentHeader.decode(b, fh.read(0, b, 0, b.length), why);
+            }
+            if (h == null) {
+                deleteFiles(file);
+                disk.syncDir(dir);
+            } else {
+                epoch = Math.max(epoch, h.epoch());
+                others.add(file);
             }
         }
-        for (int i = logs.size() - 1; i >= 0 && Long.parseLong(logs.get(i).substring(0, 20)) >= base; i--) {
-            deleteFiles(logs.remove(i));
-            disk.syncDir(dir);
+        if (epoch == SegmentHeader.EPOCH_MAX) {
+            throw new IllegalStateException("log " + dir + " has been reset " + epoch + " times; the epoch is exhausted");
         }
-        SegmentHeader header = new SegmentHeader(SegmentHeader.Kind.RESET, base, snapshotTerm);
+        SegmentHeader header = new SegmentHeader(SegmentHeader.Kind.RESET, epoch + 1, base, snapshotTerm);
         String tmp = DiskPaths.join(dir, "reset.tmp");
         try (FileHandle h = disk.open(tmp, OpenMode.CREATE)) {
             h.truncate(0);
-            byte[] b = header.encode();
-            h.write(0, b, 0, b.length);
+            byte[] hb = header.encode();
+            h.write(0, hb, 0, hb.length);
             h.sync();
         }
         String name = Segment.fileBase(base) + ".log";
-        disk.rename(tmp, DiskPaths.join(dir, name));
+        String path = DiskPaths.join(dir, name);
+        disk.rename(tmp, path);
         disk.syncDir(dir);
-        for (String old : logs) {
+        others.remove(name);
+        for (String old : others) {
             deleteFiles(old);
         }
-        Segment s = Segment.opened(header, dir, disk.open(DiskPaths.join(dir, name), OpenMode.READ_WRITE));
+        Segment s = Segment.opened(header, dir, disk.open(path, OpenMode.READ_WRITE));
         s.sizeBytes = SegmentHeader.BYTES;
         s.reconcileCaches(disk, true);
-        segments.add(s);
-        dirDirty = true;
-        terms.reset(snapshotIndex, snapshotTerm);
-        firstIndex = base;
-        lastIndex = snapshotIndex;
-        corruption = null;
+        return s;
     }
 
     private void deleteFiles(String logName) throws IOException {
@@ -503,8 +577,12 @@ public final class SegmentLog implements Closeable {
             if (s.lastIndex > snapshotIndex || !(tooBig || tooOld)) {
                 break;
             }
-            deleteSegment(0);
-            disk.syncDir(dir);
+            try {
+                deleteSegment(0);
+                disk.syncDir(dir);
+            } catch (IOException e) {
+                throw fail(e, "applyRetention");
+            }
             total -= s.sizeBytes;
             bytesDeleted += s.sizeBytes;
             deleted.add(s.logPath);
@@ -524,14 +602,32 @@ public final class SegmentLog implements Closeable {
     /** Makes everything appended and truncated so far durable. */
     public void sync() throws IOException {
         checkWritable();
-        for (Segment s : segments) {
-            s.sync();
-        }
-        if (dirDirty) {
-            disk.syncDir(dir);
-            dirDirty = false;
+        try {
+            for (Segment s : segments) {
+                s.sync();
+            }
+            if (dirDirty) {
+                disk.syncDir(dir);
+                dirDirty = false;
+            }
+        } catch (IOException e) {
+            // After a failed fsync the kernel may have dropped the dirty pages: what is on disk is unknown
+            // until the log is reopened and scanned (the lesson of PostgreSQL's "fsyncgate").
+            throw fail(e, "sync");
         }
         last().flushCaches();
+    }
+
+    /** Makes the log unusable (every call but close and reset throws) and returns {@code e} to rethrow. */
+    private IOException fail(IOException e, String op) {
+        failure = new IOException("log " + dir + " is unusable after an I/O error in " + op + ": " + e.getMessage()
+                + "; close and reopen it (recovery restores a consistent log)", e);
+        return e;
+    }
+
+    /** The I/O error that made the log unusable, or null. */
+    public IOException failure() {
+        return failure;
     }
 
     /** Closes the files without syncing them. */
@@ -570,19 +666,25 @@ public final class SegmentLog implements Closeable {
 
     private void checkIndexable() {
         checkOpen();
+        if (failure != null) {
+            throw new IllegalStateException(failure.getMessage(), failure);
+        }
         if (corruption != null) {
             throw new IllegalStateException("log " + dir + " is unavailable: " + corruption.getMessage(), corruption);
         }
     }
 
-    private void checkReadable() throws CorruptLogException {
+    private void checkReadable() throws IOException {
         checkOpen();
+        if (failure != null) {
+            throw failure;
+        }
         if (corruption != null) {
             throw corruption;
         }
     }
 
-    private void checkWritable() throws CorruptLogException {
+    private void checkWritable() throws IOException {
         checkReadable();
     }
 

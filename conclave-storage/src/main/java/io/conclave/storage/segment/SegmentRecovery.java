@@ -48,11 +48,10 @@ final class SegmentRecovery {
 
     /** Runs recovery; on corruption the segments are closed and {@link #segments} is left empty. */
     void run() throws IOException {
-        disk.mkdirs(dir);
+        disk.mkdirsDurable(dir);
         List<String> logs = removeLeftovers();
         openHeaders(logs);
         if (corruption == null) {
-            dropSupersededByReset();
             for (int i = 0; i < segments.size() && corruption == null; i++) {
                 scan(i);
             }
@@ -67,7 +66,7 @@ final class SegmentRecovery {
         for (int i = 0; i < segments.size(); i++) {
             Segment s = segments.get(i);
             if (s.reconcileCaches(disk, i == segments.size() - 1)) {
-                rebuilt.add(s.idxPath + "|" + s.timPath);
+                rebuilt.add(s.logPath);
             }
         }
     }
@@ -88,29 +87,62 @@ final class SegmentRecovery {
         return logs;
     }
 
+    /** A segment file whose header was read: {@code header} is null (with {@code why}) when it is not valid. */
+    private record Opened(String path, FileHandle handle, SegmentHeader header, String why) {
+    }
+
+    /**
+     * Reads every header, drops the segments of epochs below the highest (left by a reset that crashed
+     * before deleting them), then keeps the valid rest; a bad header is a torn creation when it is the last
+     * file and holds no record, else damage.
+     */
     private void openHeaders(List<String> logs) throws IOException {
+        List<Opened> opened = new ArrayList<>();
         byte[] b = new byte[SegmentHeader.BYTES];
         String[] why = new String[1];
-        for (int i = 0; i < logs.size(); i++) {
-            String path = DiskPaths.join(dir, logs.get(i));
+        long epoch = 0;
+        for (String name : logs) {
+            String path = DiskPaths.join(dir, name);
             FileHandle h = disk.open(path, OpenMode.READ_WRITE);
             SegmentHeader header = SegmentHeader.decode(b, h.read(0, b, 0, b.length), why);
-            long nameBase = Long.parseLong(logs.get(i).substring(0, 20));
-            if (header != null && header.baseIndex() == nameBase) {
-                segments.add(Segment.opened(header, dir, h));
-                continue;
+            String problem = why[0];
+            if (header != null && header.baseIndex() != Long.parseLong(name.substring(0, 20))) {
+                problem = "header base index " + header.baseIndex() + " does not match the file name";
+                header = null;
             }
-            String reason = header == null ? why[0]
-                    : "header base index " + header.baseIndex() + " does not match the file name";
-            if (header == null && i == logs.size() - 1 && !holdsIntactRecord(h)) {
-                h.close();
-                deleteSegmentFiles(path);
-                removed.add(path + " (" + reason + ", no records: torn at creation)");
+            if (header != null) {
+                epoch = Math.max(epoch, header.epoch());
+            }
+            opened.add(new Opened(path, h, header, problem));
+        }
+        List<Opened> kept = new ArrayList<>();
+        for (Opened o : opened) {
+            if (o.header != null && o.header.epoch() < epoch) {
+                o.handle.close();
+                deleteSegmentFiles(o.path);
+                removed.add(o.path + " (superseded by a reset to epoch " + epoch + ")");
+            } else {
+                kept.add(o);
+            }
+        }
+        if (kept.size() < opened.size()) {
+            disk.syncDir(dir);
+        }
+        for (int i = 0; i < kept.size(); i++) {
+            Opened o = kept.get(i);
+            if (o.header != null) {
+                segments.add(Segment.opened(o.header, dir, o.handle));
+            } else if (i == kept.size() - 1 && !holdsIntactRecord(o.handle)) {
+                o.handle.close();
+                deleteSegmentFiles(o.path);
+                removed.add(o.path + " (" + o.why + ", no records: torn at creation)");
+            } else {
+                corruption = new CorruptLogException(o.path, 0, o.why);
+                for (int j = i; j < kept.size(); j++) {
+                    kept.get(j).handle.close();
+                }
                 return;
             }
-            h.close();
-            corruption = new CorruptLogException(path, 0, reason);
-            return;
         }
     }
 
@@ -124,26 +156,6 @@ final class SegmentRecovery {
         disk.delete(logPath);
         disk.delete(stem + ".idx");
         disk.delete(stem + ".tim");
-    }
-
-    /** A reset writes a RESET segment before deleting the old ones; finish that job after a crash. */
-    private void dropSupersededByReset() throws IOException {
-        int lastReset = -1;
-        for (int i = 0; i < segments.size(); i++) {
-            if (segments.get(i).header.kind() == SegmentHeader.Kind.RESET) {
-                lastReset = i;
-            }
-        }
-        for (int i = 0; i < lastReset; i++) {
-            Segment s = segments.get(0);
-            s.log.close();
-            deleteSegmentFiles(s.logPath);
-            removed.add(s.logPath + " (superseded by reset " + segments.get(lastReset - i).logPath + ")");
-            segments.remove(0);
-        }
-        if (lastReset > 0) {
-            disk.syncDir(dir);
-        }
     }
 
     private void scan(int i) throws IOException {

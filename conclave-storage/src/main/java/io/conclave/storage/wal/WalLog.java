@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * next append starts a new file. Older files are deleted by {@link #reclaimBefore} once nothing needs
  * them. Opening a WAL replays it ({@link WalReader}) and cuts off a torn tail.
  *
- * <p>Used by the writer's thread only (and by recovery before the writer starts).
+ * <p>Appends and syncs come from the writer's thread only (and recovery before it starts);
+ * {@link #reclaimBefore} and the file counts may be called from another thread.
  */
 public final class WalLog implements AutoCloseable {
 
@@ -29,7 +30,7 @@ public final class WalLog implements AutoCloseable {
     /** seq -> bytes, for every file not yet reclaimed (including the active one). */
     private final TreeMap<Long, Long> fileBytes = new TreeMap<>();
     private FileHandle active;
-    private long activeSeq;
+    private volatile long activeSeq;
     private long activeBytes;
     /** The size of the active file after its last successful sync: where a failed batch is cut back to. */
     private long goodBytes;
@@ -104,7 +105,9 @@ public final class WalLog implements AutoCloseable {
         activeSeq = seq;
         activeBytes = 0;
         goodBytes = 0;
-        fileBytes.put(seq, 0L);
+        synchronized (fileBytes) {
+            fileBytes.put(seq, 0L);
+        }
         dirDirty = true;
     }
 
@@ -121,7 +124,9 @@ public final class WalLog implements AutoCloseable {
         needsCut = true;
         active.append(data, 0, length);
         activeBytes += length;
-        fileBytes.put(activeSeq, activeBytes);
+        synchronized (fileBytes) {
+            fileBytes.put(activeSeq, activeBytes);
+        }
     }
 
     /** Makes everything appended durable: one fsync of the active file, plus its directory when a file was started. */
@@ -142,7 +147,9 @@ public final class WalLog implements AutoCloseable {
      */
     public void rollback() {
         activeBytes = goodBytes;
-        fileBytes.put(activeSeq, goodBytes);
+        synchronized (fileBytes) {
+            fileBytes.put(activeSeq, goodBytes);
+        }
         try {
             active.truncate(goodBytes);
             needsCut = false;
@@ -157,18 +164,24 @@ public final class WalLog implements AutoCloseable {
 
     /** The oldest file not yet reclaimed. */
     public long firstSeq() {
-        return fileBytes.firstKey();
+        synchronized (fileBytes) {
+            return fileBytes.firstKey();
+        }
     }
 
     public int fileCount() {
-        return fileBytes.size();
+        synchronized (fileBytes) {
+            return fileBytes.size();
+        }
     }
 
     /** Bytes in all unreclaimed files. */
     public long totalBytes() {
         long sum = 0;
-        for (long b : fileBytes.values()) {
-            sum += b;
+        synchronized (fileBytes) {
+            for (long b : fileBytes.values()) {
+                sum += b;
+            }
         }
         return sum;
     }
@@ -179,19 +192,27 @@ public final class WalLog implements AutoCloseable {
     }
 
     /**
-     * Deletes the files older than {@code seq} (never the active one).
+     * Deletes the files older than {@code seq} (never the active one). Safe from a thread other
+     * than the writer's.
      *
      * @return how many were deleted
      */
     public int reclaimBefore(long seq) throws IOException {
         int deleted = 0;
-        while (!fileBytes.isEmpty() && fileBytes.firstKey() < Math.min(seq, activeSeq)) {
-            long first = fileBytes.firstKey();
+        while (true) {
+            long first;
+            synchronized (fileBytes) {
+                if (fileBytes.isEmpty() || fileBytes.firstKey() >= Math.min(seq, activeSeq)) {
+                    return deleted;
+                }
+                first = fileBytes.firstKey();
+            }
             disk.delete(path(dir, first));
-            fileBytes.remove(first);
+            synchronized (fileBytes) {
+                fileBytes.remove(first);
+            }
             deleted++;
         }
-        return deleted;
     }
 
     /** Reads back every good record of the unreclaimed files (for tests and tools). */
@@ -199,7 +220,11 @@ public final class WalLog implements AutoCloseable {
         List<WalRecord> out = new ArrayList<>();
         try {
             WalReader reader = new WalReader(disk, dir, config.recordBytesMax());
-            for (long seq : fileBytes.keySet()) {
+            List<Long> seqs;
+            synchronized (fileBytes) {
+                seqs = new ArrayList<>(fileBytes.keySet());
+            }
+            for (long seq : seqs) {
                 reader.scan(seq, out::add);
             }
         } catch (IOException e) {

@@ -83,4 +83,14 @@ abstract class DiskContract {
         assertThatThrownBy(() -> d.open("../escape", OpenMode.CREATE)).isInstanceOf(IllegalArgumentException.class);
         assertThat(d.usableBytes()).isPositive();
     }
+
+    @Test
+    void mkdirsDurableCreatesEveryMissingLevel() throws IOException {
+        Disk d = disk();
+        d.mkdirs("a");
+        d.mkdirsDurable("a/b/c");
+        assertThat(d.list("a/b")).containsExactly("c");
+        d.mkdirsDurable("a/b/c");
+        d.open("a/b/c/f", OpenMode.CREATE_NEW).close();
+    }
 }

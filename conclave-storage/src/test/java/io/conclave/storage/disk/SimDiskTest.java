@@ -156,4 +156,31 @@ class SimDiskTest extends DiskContract {
             return read(h);
         }
     }
+
+    @Test
+    void backgroundWritebackMakesTheOldestUnsyncedWritesDurable() throws IOException {
+        for (long seed = 0; seed < 20; seed++) {
+            SimDisk d = new SimDisk(seed);
+            d.setPendingOpsMax(2);
+            try (FileHandle h = d.open("f", OpenMode.CREATE)) {
+                d.syncDir("");
+                for (String s : new String[] {"a", "b", "c"}) {
+                    h.append(bytes(s), 0, 1);
+                }
+            }
+            try (FileHandle h = d.crash().open("f", OpenMode.READ)) {
+                assertThat(read(h)).startsWith("a");
+            }
+        }
+    }
+
+    @Test
+    void mkdirsDurableSyncsTheParentOfEachNewDirectory() throws IOException {
+        SimDisk d = new SimDisk(8);
+        d.mkdirs("a");
+        d.mkdirsDurable("a/b/c");
+        assertThat(d.dirSyncCount()).isEqualTo(2);
+        d.mkdirsDurable("a/b/c");
+        assertThat(d.dirSyncCount()).isEqualTo(2);
+    }
 }

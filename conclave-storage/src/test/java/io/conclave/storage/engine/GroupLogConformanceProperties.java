@@ -79,6 +79,7 @@ class GroupLogConformanceProperties {
             }
             assertSameAnswers(mem, log, rnd, trace);
         }
+        fx.drain();
         fx.syncSegments();
         assertSameAnswers(mem, log, rnd, trace);
         assertThat(log.tailEntries()).as("everything materialized").isZero();

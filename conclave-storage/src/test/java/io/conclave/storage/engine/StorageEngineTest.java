@@ -29,6 +29,7 @@ class StorageEngineTest {
         for (long g = 1; g <= 100; g++) {
             fx.engine.createGroup(g, VOTERS);
         }
+        fx.drain();
         long syncsBefore = fx.disk.fsyncCount();
         for (long g = 1; g <= 100; g++) {
             Outcome o = new Outcome();
@@ -37,13 +38,17 @@ class StorageEngineTest {
                     .isEqualTo(StorageStatus.OK);
         }
 
-        fx.engine.doWork();
+        fx.engine.walAgent().doWork();
 
         assertThat(fx.disk.fsyncCount() - syncsBefore).as("file and directory syncs of the whole batch").isEqualTo(1);
         assertThat(fx.engine.walBatches()).isEqualTo(1);
         assertThat(outcomes).allSatisfy(o -> assertThat(o.durable).isEqualTo(1));
         assertThat(fx.engine.group(42).entries(1, 4, Long.MAX_VALUE)).isEqualTo(entries(1, 1, 3, 100, 42));
+        assertThat(fx.engine.group(42).tailEntries()).as("held in memory until materialized").isEqualTo(3);
+        fx.syncSegments();
+        assertThat(fx.engine.openSegmentLogs()).as("open segment logs are bounded").isLessThanOrEqualTo(3);
         assertThat(fx.engine.group(42).tailEntries()).as("materialized into the segments").isZero();
+        assertThat(fx.engine.group(42).entries(1, 4, Long.MAX_VALUE)).isEqualTo(entries(1, 1, 3, 100, 42));
     }
 
     @Test

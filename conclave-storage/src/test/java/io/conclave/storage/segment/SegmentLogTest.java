@@ -207,7 +207,7 @@ class SegmentLogTest {
             h.write(0, new byte[] {9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9}, 0, 16);
         }
         try (SegmentLog log = open()) {
-            assertThat(log.recovery().cacheFilesRebuilt()).hasSize(2);
+            assertThat(log.recovery().cachesRebuilt()).hasSize(2);
             assertThat(log.read(1, 101, Long.MAX_VALUE)).isEqualTo(range(1, 1, 100, 40));
         }
         try (SegmentLog log = open()) {
