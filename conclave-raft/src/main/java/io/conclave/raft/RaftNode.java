@@ -46,6 +46,10 @@ import java.util.TreeMap;
  * <p>Roles and their transitions are listed on {@link StateRole}. Every role change goes through one
  * {@code becomeX()} method that sets all role state at once.
  *
+ * <p>A replica starts from its storage's membership: the snapshot's, or for a new group the genesis
+ * voters (see {@code MemoryStorage.withVoters}). A replica that joins an existing group is created
+ * with that group's genesis membership and learns every later change from the log (or a snapshot).
+ *
  * <p>Invariants checked in code (they throw {@link IllegalStateException}): terms never go back;
  * the commit index never goes back and never passes the log; committed entries are never truncated
  * (state machine safety); a leader never hears another leader of its own term (election safety);
@@ -77,8 +81,13 @@ public final class RaftNode {
     private int randomizedElectionTimeout;
     /** Ticks since this node started: the core's only clock. */
     private long tickCount;
-    /** With lease reads on, a restarted node refuses votes for one election timeout (it may have acked a lease). */
-    private final long voteQuietUntilTick;
+    /**
+     * Ticks since this node last heard from a leader (0 while it leads). Within an election timeout
+     * of that contact it refuses votes (check-quorum's leader stickiness and the promise that leader
+     * leases rest on). Kept apart from {@code lead}, which a higher term clears: the promise holds
+     * whatever message carried the new term.
+     */
+    private long ticksSinceLeaderContact;
 
     private long leadTransferee;
     /** In this term a TimeoutNow was sent: other nodes may be electing, so no lease reads until the term ends. */
@@ -90,9 +99,11 @@ public final class RaftNode {
     private boolean appendsPending;
     /** Reads registered for the next heartbeat round, broadcast at the next ready(). */
     private boolean readRoundNeeded;
+    /** Idle group: no heartbeats, no election or check-quorum timers, no lease (see {@link #quiesce()}). */
+    private boolean quiesced;
 
-    private final ArrayList<Message> msgs = new ArrayList<>();
-    private final ArrayList<ReadState> readStates = new ArrayList<>();
+    private ArrayList<Message> msgs = new ArrayList<>();
+    private ArrayList<ReadState> readStates = new ArrayList<>();
     private SoftState prevSoft;
     private HardState prevHard;
     private boolean readyOutstanding;
@@ -109,12 +120,20 @@ public final class RaftNode {
         this.random = random;
         this.bugs = plantedBugs.isEmpty() ? Set.of() : EnumSet.copyOf(plantedBugs);
         RaftStorage.InitialState initial = storage.initialState();
+        if (initial.confState().voters().isEmpty() && initial.confState().votersOutgoing().isEmpty()) {
+            // Membership is computed by applying the log's changes on top of the snapshot's; from an
+            // empty start a joining node would compute a wrong one (and could elect itself alone).
+            throw new IllegalArgumentException("node " + config.id() + ": storage holds no membership; a replica"
+                    + " must start with its group's genesis membership (or a snapshot), never an empty one");
+        }
         HardState hs = initial.hardState();
         this.log = new RaftLog(storage, hs.commit(), config.appliedIndex());
         installMembership(TrackerConfig.of(initial.confState()));
         this.term = hs.term();
         this.vote = hs.vote();
-        this.voteQuietUntilTick = config.leaseReads() ? config.electionTimeoutTicks() : 0;
+        // With lease reads on, a restarted node keeps the promise for one election timeout: it may
+        // have acknowledged a lease before the crash and forgotten it.
+        this.ticksSinceLeaderContact = config.leaseReads() ? 0 : config.electionTimeoutTicks();
         becomeFollower(term, 0);
         this.prevHard = hs;
         this.prevSoft = new SoftState(0, StateRole.FOLLOWER);
@@ -158,6 +177,10 @@ public final class RaftNode {
     /** Advances logical time by one tick: election timeouts, heartbeats, check-quorum, lease expiry. */
     public void tick() {
         tickCount++;
+        ticksSinceLeaderContact = role == StateRole.LEADER ? 0 : ticksSinceLeaderContact + 1;
+        if (quiesced) {
+            return;
+        }
         if (role == StateRole.LEADER) {
             tickLeader();
         } else {
@@ -167,7 +190,75 @@ public final class RaftNode {
 
     /** Starts an election now (a pre-vote first when enabled), if this node may lead. */
     public void campaign() {
+        quiesced = false;
         hup(false);
+    }
+
+    /**
+     * Puts an idle group to rest, on the leader: when every member has the whole log and it is all
+     * committed, the leader tells its followers with a last heartbeat and all of them stop their
+     * timers, so an idle group costs no messages and no work per tick. Any new work (a proposal, a
+     * read, a membership change, a transfer, a message other than a heartbeat answer) wakes it.
+     * While quiesced nobody watches the leader from inside the group: the host must, with
+     * node-level liveness, and call {@link #forgetLeader()} or {@link #campaign()} on the
+     * followers of a leader whose node failed. Returns whether the group is now quiesced.
+     */
+    public boolean quiesce() {
+        if (role != StateRole.LEADER) {
+            return false;
+        }
+        if (quiesced) {
+            return true;
+        }
+        long last = log.lastIndex();
+        if (leadTransferee != 0 || appendsPending || readRoundNeeded || reads.pendingCount() > 0
+                || !outgoingSnapshots.isEmpty() || log.committed() != last || log.lastStableIndex() != last
+                || tracker.config().isJoint()) {
+            return false;
+        }
+        for (var e : tracker.progress().entrySet()) {
+            if (e.getKey() != id && e.getValue().match() != last) {
+                return false;
+            }
+        }
+        quiesced = true;
+        reads.reset(); // no lease survives quiescence: a new round after waking must confirm it
+        for (Long peer : tracker.progress().keySet()) {
+            if (peer != id) {
+                send(new Heartbeat(id, peer, term, last, 0, true));
+            }
+        }
+        return true;
+    }
+
+    public boolean isQuiesced() {
+        return quiesced;
+    }
+
+    /**
+     * On a follower whose leader's node was reported failed: resume the election timer and, unless
+     * lease reads are on, forget the leader at once, so this node grants (pre-)votes to others
+     * right away. With lease reads on the leader is only forgotten when the election timeout runs
+     * out: a node suspected wrongly may still hold a lease that this follower's promise backs, so
+     * failover then takes one election timeout — the price of lease reads.
+     */
+    public void forgetLeader() {
+        if (role != StateRole.FOLLOWER) {
+            return;
+        }
+        quiesced = false;
+        if (!config.leaseReads()) {
+            lead = 0;
+            ticksSinceLeaderContact = config.electionTimeoutTicks();
+        }
+    }
+
+    private void wake() {
+        if (quiesced) {
+            quiesced = false;
+            electionElapsed = 0;
+            heartbeatElapsed = 0;
+        }
     }
 
     /** Feeds a message from a peer. Stale or irrelevant messages are dropped. */
@@ -186,6 +277,9 @@ public final class RaftNode {
         if (m instanceof RequestVote v) {
             handleVoteRequest(v);
             return;
+        }
+        if (role == StateRole.LEADER && m.type() != io.conclave.raft.message.MessageType.HEARTBEAT_RESPONSE) {
+            wake();
         }
         switch (role) {
             case LEADER:
@@ -292,6 +386,7 @@ public final class RaftNode {
             }
             leadTransferee = 0;
         }
+        wake();
         electionElapsed = 0; // the transfer must finish within an election timeout
         leadTransferee = transferee;
         if (pr.match() == log.lastIndex()) {
@@ -324,8 +419,8 @@ public final class RaftNode {
         }
         return !msgs.isEmpty() || !readStates.isEmpty() || appendsPending || readRoundNeeded
                 || !log.unstableEntries().isEmpty() || log.hasPendingSnapshot() || log.hasNextCommittedEntries()
-                || !new SoftState(lead, role).equals(prevSoft)
-                || !new HardState(term, vote, log.committed()).equals(prevHard);
+                || lead != prevSoft.leader() || role != prevSoft.role()
+                || term != prevHard.term() || vote != prevHard.vote() || log.committed() != prevHard.commit();
     }
 
     /** What the host must do next; call {@link #advance(Ready)} once done. */
@@ -334,20 +429,29 @@ public final class RaftNode {
             throw new IllegalStateException("ready() called again before advance()");
         }
         flushPending();
-        SoftState ss = new SoftState(lead, role);
-        HardState hs = new HardState(term, vote, log.committed());
-        HardState hardOut = hs.equals(prevHard) ? null : hs;
-        List<Entry> ents = List.copyOf(log.unstableEntries());
+        SoftState softOut = lead != prevSoft.leader() || role != prevSoft.role() ? new SoftState(lead, role) : null;
+        HardState hardOut = term != prevHard.term() || vote != prevHard.vote() || log.committed() != prevHard.commit()
+                ? new HardState(term, vote, log.committed()) : null;
+        List<Entry> unstable = log.unstableEntries();
+        List<Entry> ents = unstable.isEmpty() ? List.of() : new ArrayList<>(unstable);
         Snapshot snap = log.pendingSnapshot();
         List<Entry> committed = log.nextCommittedEntries(config.maxCommittedBytesPerReady());
         boolean mustSync = !ents.isEmpty() || snap != null
                 || (hardOut != null && (hardOut.term() != prevHard.term() || hardOut.vote() != prevHard.vote()));
-        Ready rd = new Ready(ss.equals(prevSoft) ? null : ss, hardOut, readStates, ents, snap, committed, msgs,
-                mustSync);
-        readStates.clear();
-        msgs.clear();
-        prevSoft = ss;
-        prevHard = hs;
+        Ready rd = new Ready(softOut, hardOut, readStates.isEmpty() ? List.of() : readStates, ents, snap, committed,
+                msgs.isEmpty() ? List.of() : msgs, mustSync);
+        if (!readStates.isEmpty()) {
+            readStates = new ArrayList<>();
+        }
+        if (!msgs.isEmpty()) {
+            msgs = new ArrayList<>();
+        }
+        if (softOut != null) {
+            prevSoft = softOut;
+        }
+        if (hardOut != null) {
+            prevHard = hardOut;
+        }
         if (!committed.isEmpty()) {
             log.applyingTo(committed.get(committed.size() - 1).index());
             if (role == StateRole.LEADER) {
@@ -434,6 +538,7 @@ public final class RaftNode {
         reset(term);
         lead = id;
         role = StateRole.LEADER;
+        ticksSinceLeaderContact = 0;
         Progress self = tracker.get(id);
         if (self != null) {
             self.becomeReplicate();
@@ -462,6 +567,7 @@ public final class RaftNode {
             timeoutNowSent = false;
         }
         lead = 0;
+        quiesced = false;
         electionElapsed = 0;
         heartbeatElapsed = 0;
         randomizedElectionTimeout = config.electionTimeoutTicks() + random.nextInt(config.electionTimeoutTicks());
@@ -591,9 +697,7 @@ public final class RaftNode {
 
     private boolean onHigherTerm(Message m) {
         if (m instanceof RequestVote v) {
-            boolean inLease = config.checkQuorum()
-                    && ((lead != 0 && electionElapsed < config.electionTimeoutTicks()) || tickCount < voteQuietUntilTick);
-            if (!v.leaderTransfer() && inLease) {
+            if (!v.leaderTransfer() && inLeaderLease()) {
                 return false; // we hear from a leader: a disrupting candidate gets no answer
             }
             if (v.preVote()) {
@@ -619,8 +723,14 @@ public final class RaftNode {
         }
     }
 
+    /** Whether this node heard from a leader within an election timeout, and so refuses votes. */
+    private boolean inLeaderLease() {
+        return config.checkQuorum() && ticksSinceLeaderContact < config.electionTimeoutTicks();
+    }
+
     private void handleVoteRequest(RequestVote v) {
-        boolean canVote = vote == v.from() || (vote == 0 && lead == 0) || (v.preVote() && v.term() > term);
+        boolean canVote = (vote == v.from() || (vote == 0 && lead == 0) || (v.preVote() && v.term() > term))
+                && (vote == v.from() || v.leaderTransfer() || !inLeaderLease());
         if (bugs.contains(PlantedBug.VOTE_IGNORES_TERM)) {
             canVote = true;
         }
@@ -712,7 +822,9 @@ public final class RaftNode {
 
     private void heardFromLeader(long from) {
         electionElapsed = 0;
+        ticksSinceLeaderContact = 0;
         lead = from;
+        quiesced = false;
     }
 
     private void handleAppend(AppendEntries a) {
@@ -735,6 +847,9 @@ public final class RaftNode {
         // The leader caps the commit index at what it knows we match, so this never commits a
         // divergent entry; the min with our last index guards against a lost tail.
         log.commitTo(Math.min(h.commit(), log.lastIndex()));
+        if (h.quiesce() && log.committed() == log.lastIndex() && log.committed() == h.commit()) {
+            quiesced = true; // caught up with an idle leader: stop the election timer
+        }
         send(new HeartbeatResponse(id, h.from(), term, h.round()));
     }
 
@@ -845,6 +960,7 @@ public final class RaftNode {
     }
 
     private ProposeResult proposeEntries(List<Entry> ents) {
+        wake();
         if (ents.isEmpty()) {
             return ProposeResult.rejected(ProposeResult.Status.INVALID, lead);
         }
@@ -995,6 +1111,7 @@ public final class RaftNode {
 
     /** Registers a read on the leader; false when too many are waiting. */
     private boolean leaderRead(byte[] context, long from, ReadMode mode) {
+        wake();
         if (!reads.hasRoom()) {
             return false;
         }
@@ -1016,7 +1133,7 @@ public final class RaftNode {
     }
 
     private boolean leaseValid() {
-        return config.leaseReads() && role == StateRole.LEADER && leadTransferee == 0 && !timeoutNowSent
+        return config.leaseReads() && role == StateRole.LEADER && leadTransferee == 0 && !timeoutNowSent && !quiesced
                 && reads.leaseStartTick() != Long.MIN_VALUE
                 && tickCount - reads.leaseStartTick() < config.leaseTicks();
     }

@@ -1,6 +1,7 @@
 package io.conclave.raft;
 
 import io.conclave.raft.message.Message;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -27,11 +28,12 @@ import java.util.List;
 public record Ready(SoftState softState, HardState hardState, List<ReadState> readStates, List<Entry> entries,
                     Snapshot snapshot, List<Entry> committedEntries, List<Message> messages, boolean mustSync) {
 
+    /** The lists are taken over, not copied: the caller must not keep or modify them. */
     public Ready {
-        readStates = List.copyOf(readStates);
-        entries = List.copyOf(entries);
-        committedEntries = List.copyOf(committedEntries);
-        messages = List.copyOf(messages);
+        readStates = Collections.unmodifiableList(readStates);
+        entries = Collections.unmodifiableList(entries);
+        committedEntries = Collections.unmodifiableList(committedEntries);
+        messages = Collections.unmodifiableList(messages);
     }
 
     /** Whether there is anything to persist. */

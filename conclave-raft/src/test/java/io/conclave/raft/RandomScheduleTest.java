@@ -113,18 +113,29 @@ class RandomScheduleTest {
                     m.storage.createSnapshot(idx, m.confState, ("snap" + idx).getBytes(StandardCharsets.UTF_8));
                     m.storage.compact(idx);
                 }
-            } else if (a < 98) {
+            } else if (a < 97) {
                 if (l != 0) {
                     long target = ids[r.nextInt(n)];
                     int kind = r.nextInt(3);
                     c.node(l).proposeConfChange(kind == 0 ? ConfChange.addLearner(target)
                             : kind == 1 ? ConfChange.addVoter(target) : ConfChange.remove(target));
                 }
+            } else if (a < 99) {
+                if (l != 0 && r.nextBoolean()) {
+                    c.node(l).quiesce();
+                } else if (c.member(node).up) {
+                    c.node(node).forgetLeader(); // the host's liveness suspects the leader's node
+                }
             } else {
                 c.clearInFlight();
             }
         }
         c.heal();
+        for (Cluster.Member m : c.members()) {
+            if (m.up) {
+                m.node.forgetLeader(); // node-level liveness: restarted nodes are unknown leaders' peers
+            }
+        }
         for (long id : crashed) {
             c.restart(id);
         }

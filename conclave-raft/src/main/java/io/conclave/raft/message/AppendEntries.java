@@ -1,6 +1,7 @@
 package io.conclave.raft.message;
 
 import io.conclave.raft.Entry;
+import java.util.Collections;
 import java.util.List;
 
 /** Leader → follower: entries to append after (prevLogIndex, prevLogTerm), and the leader's commit. */
@@ -8,7 +9,7 @@ public record AppendEntries(long from, long to, long term, long prevLogIndex, lo
                             List<Entry> entries, long commit) implements Message {
 
     public AppendEntries {
-        entries = List.copyOf(entries);
+        entries = Collections.unmodifiableList(entries); // taken over, not copied: callers pass fresh lists
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.conclave.raft.message;
 
 import io.conclave.raft.Entry;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -10,7 +11,7 @@ import java.util.List;
 public record ProposalForward(long from, long to, long term, List<Entry> entries) implements Message {
 
     public ProposalForward {
-        entries = List.copyOf(entries);
+        entries = Collections.unmodifiableList(entries); // taken over, not copied: callers pass fresh lists
     }
 
     @Override

@@ -72,6 +72,7 @@ public final class Cluster {
     private final Function<Long, RaftConfig> configFor;
     private final SplittableRandom random;
     private final Set<PlantedBug> bugs;
+    private final long[] genesis;
     /** term → leader id seen, for election safety. */
     private final Map<Long, Long> leaderOfTerm = new HashMap<>();
     /** index → entry applied by any node, for state machine safety. */
@@ -83,6 +84,7 @@ public final class Cluster {
         this.configFor = configFor;
         this.random = new SplittableRandom(seed);
         this.bugs = bugs;
+        this.genesis = ids.clone();
         for (long id : ids) {
             MemoryStorage s = MemoryStorage.withVoters(ids);
             members.put(id, new Member(id, newNode(id, s), s, ConfState.ofVoters(ids)));
@@ -105,10 +107,13 @@ public final class Cluster {
         return new RaftNode(configFor.apply(id), s, RandomSource.seeded(random.nextLong()), bugs);
     }
 
-    /** Adds a node that is not yet a member: empty storage, it learns membership from the leader. */
+    /**
+     * Adds a node that is not yet a member. Like any replica joining a group, it starts with the
+     * group's genesis membership and learns every later change from the leader's log or snapshot.
+     */
     public Member addNode(long id) {
-        MemoryStorage s = new MemoryStorage();
-        Member m = new Member(id, null, s, ConfState.EMPTY);
+        MemoryStorage s = MemoryStorage.withVoters(genesis);
+        Member m = new Member(id, null, s, ConfState.ofVoters(genesis));
         members.put(id, m);
         m.node = newNode(id, s);
         return m;

@@ -1,0 +1,121 @@
+package io.conclave.partition.controller;
+
+import io.conclave.partition.metadata.ClusterImage;
+import io.conclave.partition.metadata.KeyHash;
+import io.conclave.partition.metadata.MetadataRecord;
+import io.conclave.partition.metadata.NodeInfo;
+import io.conclave.partition.metadata.PartitionInfo;
+import io.conclave.partition.metadata.PartitionState;
+import io.conclave.partition.metadata.TopicInfo;
+import io.conclave.partition.placement.ReplicaPlacer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Controller handlers for topics and nodes, in Kafka's shape: each reads the current image and
+ * returns the records to append and the response; nothing here mutates state.
+ */
+public final class TopicHandlers {
+
+    /** Topic names: 1–249 characters of letters, digits, '.', '_' and '-', not "." or "..". */
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    public static final int MAX_PARTITIONS = 10_000;
+    public static final int MAX_REPLICATION_FACTOR = 7;
+
+    private TopicHandlers() {
+    }
+
+    /** Why a name is invalid, or empty when it is fine. */
+    public static Optional<String> checkTopicName(String name) {
+        if (name == null || name.isEmpty()) {
+            return Optional.of("topic name is empty");
+        }
+        if (name.equals(".") || name.equals("..")) {
+            return Optional.of("topic name cannot be '.' or '..'");
+        }
+        if (!TOPIC_NAME.matcher(name).matches()) {
+            return Optional.of("topic name '" + name + "' must be 1-249 characters of [a-zA-Z0-9._-]");
+        }
+        return Optional.empty();
+    }
+
+    public static ControllerResult<MetadataError> createTopic(ClusterImage image, String name, int partitions,
+                                                              int replicationFactor, Map<String, String> config) {
+        Optional<String> bad = checkTopicName(name);
+        if (bad.isPresent()) {
+            return ControllerResult.of(new MetadataError(ErrorCode.INVALID_TOPIC_NAME, bad.get()));
+        }
+        if (image.topic(name).isPresent()) {
+            return ControllerResult.of(new MetadataError(ErrorCode.TOPIC_EXISTS, "topic '" + name + "' already exists"));
+        }
+        if (partitions < 1 || partitions > MAX_PARTITIONS) {
+            return ControllerResult.of(new MetadataError(ErrorCode.INVALID_PARTITIONS,
+                    "partitions must be between 1 and " + MAX_PARTITIONS + ", was " + partitions));
+        }
+        int live = image.nodes().size();
+        if (replicationFactor < 1 || replicationFactor > MAX_REPLICATION_FACTOR || replicationFactor > live) {
+            return ControllerResult.of(new MetadataError(ErrorCode.INVALID_REPLICATION_FACTOR,
+                    "replication factor must be between 1 and min(" + MAX_REPLICATION_FACTOR + ", live nodes = "
+                            + live + "), was " + replicationFactor));
+        }
+        StringBuilder err = new StringBuilder();
+        Map<String, String> resolved = TopicConfig.resolve(config, err);
+        if (resolved == null) {
+            return ControllerResult.of(new MetadataError(ErrorCode.INVALID_CONFIG, err.toString()));
+        }
+        long topicId = image.nextTopicId();
+        long groupId = image.nextGroupId();
+        List<NodeInfo> nodes = new ArrayList<>(image.nodes().values());
+        List<List<Long>> placement = ReplicaPlacer.place(nodes, image.replicaCounts(), leaderCounts(image),
+                partitions, replicationFactor);
+        long[][] ranges = KeyHash.evenRanges(partitions);
+        List<MetadataRecord> records = new ArrayList<>(partitions + 1);
+        records.add(new MetadataRecord.CreateTopic(topicId, name, partitions, replicationFactor, resolved));
+        for (int p = 0; p < partitions; p++) {
+            records.add(new MetadataRecord.SetPartition(topicId, p, groupId + p, ranges[p][0], ranges[p][1],
+                    placement.get(p), PartitionState.ACTIVE, 1));
+        }
+        return new ControllerResult<>(records, MetadataError.NONE);
+    }
+
+    public static ControllerResult<MetadataError> deleteTopic(ClusterImage image, String name) {
+        Optional<TopicInfo> t = image.topic(name);
+        if (t.isEmpty()) {
+            return ControllerResult.of(new MetadataError(ErrorCode.UNKNOWN_TOPIC, "no topic named '" + name + "'"));
+        }
+        return ControllerResult.of(MetadataError.NONE, new MetadataRecord.DeleteTopic(t.get().topicId()));
+    }
+
+    /** A node joins or rejoins; its incarnation must grow, so a stale process cannot re-register. */
+    public static ControllerResult<MetadataError> registerNode(ClusterImage image, long nodeId, long incarnation,
+                                                               String host, int port, String rack) {
+        if (nodeId <= 0 || port <= 0 || port > 65535 || host == null || host.isBlank() || rack == null
+                || rack.isBlank()) {
+            return ControllerResult.of(new MetadataError(ErrorCode.INVALID_NODE,
+                    "node registration needs id > 0, a host, a port in 1..65535 and a rack"));
+        }
+        NodeInfo known = image.nodes().get(nodeId);
+        if (known != null && incarnation <= known.incarnation()) {
+            return ControllerResult.of(new MetadataError(ErrorCode.INVALID_NODE, "node " + nodeId + " incarnation "
+                    + incarnation + " is not newer than the registered " + known.incarnation()));
+        }
+        return ControllerResult.of(MetadataError.NONE,
+                new MetadataRecord.RegisterNode(nodeId, incarnation, host, port, rack));
+    }
+
+    private static Map<Long, Integer> leaderCounts(ClusterImage image) {
+        Map<Long, Integer> out = new HashMap<>();
+        for (List<PartitionInfo> ps : image.partitionsByTopic().values()) {
+            for (PartitionInfo p : ps) {
+                if (!p.replicas().isEmpty()) {
+                    out.merge(p.replicas().get(0), 1, Integer::sum);
+                }
+            }
+        }
+        return out;
+    }
+}
