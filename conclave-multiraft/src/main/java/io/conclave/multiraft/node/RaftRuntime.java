@@ -19,7 +19,6 @@ import io.conclave.storage.disk.Disk;
 import io.conclave.storage.disk.DiskPaths;
 import io.conclave.storage.engine.GroupLog;
 import io.conclave.storage.engine.StorageEngine;
-import io.conclave.storage.wal.AgentRunner;
 import io.conclave.storage.wal.WalReader;
 import io.conclave.transport.Envelope;
 import io.conclave.transport.InboundHandler;
@@ -53,7 +52,6 @@ public final class RaftRuntime implements AutoCloseable {
     private final Clock clock;
     private NodeMeta meta;
     private StorageEngine engine;
-    private AgentRunner engineRunner;
     private EventLoop[] loops;
     private Applier[] appliers;
     private final List<AgentThread> threads = new ArrayList<>();
@@ -109,7 +107,7 @@ public final class RaftRuntime implements AutoCloseable {
         loops[0].attachLiveness(liveness);
         recoverGroups();
         transport.setInboundHandler(new Inbound());
-        engineRunner = engine.startRunner();
+        engine.startRunner();
         for (int i = 0; i < loops.length; i++) {
             AgentThread lt = new AgentThread("n" + nodeId + "-loop-" + i, loops[i], clock, config.timerResolutionNs());
             AgentThread at = new AgentThread("n" + nodeId + "-apply-" + i, appliers[i], clock, 10_000_000L);
@@ -182,9 +180,10 @@ public final class RaftRuntime implements AutoCloseable {
     // ================================ groups ================================
 
     /**
-     * Creates this node's replica of a group. When this node is among {@code voters} the group starts
-     * with that membership (the lowest voter campaigns at once); otherwise the replica starts empty
-     * and waits for a leader to add it and send it a snapshot.
+     * Creates this node's replica of a group whose genesis membership is {@code voters} (a replica
+     * joining an existing group gets the same genesis voters: membership is the log's changes applied
+     * on top of it). When this node is the lowest genesis voter it campaigns at once; a node outside
+     * {@code voters} waits for a leader to add it and send it the log or a snapshot.
      */
     public CompletableFuture<Void> createGroup(long groupId, Set<Long> voters) {
         checkRunning();
@@ -192,7 +191,7 @@ public final class RaftRuntime implements AutoCloseable {
         GroupLog g;
         try {
             long[] ids = voters.stream().mapToLong(Long::longValue).toArray();
-            g = engine.createGroup(groupId, voters.contains(nodeId) ? ConfState.ofVoters(ids) : ConfState.EMPTY);
+            g = engine.createGroup(groupId, ConfState.ofVoters(ids));
         } catch (IOException | IllegalStateException e) {
             f.completeExceptionally(e);
             return f;
@@ -319,7 +318,7 @@ public final class RaftRuntime implements AutoCloseable {
                 return t.failure();
             }
         }
-        return engineRunner == null ? null : engineRunner.failure();
+        return null;
     }
 
     private void checkRunning() {

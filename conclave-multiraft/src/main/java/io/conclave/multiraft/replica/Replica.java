@@ -229,11 +229,16 @@ public final class Replica implements ApplySink {
         loop.wheel().schedule(campaignTimer, loop.nowNs() + delayNs);
     }
 
-    /** The node of our leader is suspected: campaign soon, the most up-to-date replicas first. */
+    /**
+     * The node of our leader is suspected: forget the leader at once (so this replica grants votes to
+     * the other followers right away) and campaign soon, the most up-to-date replicas first.
+     */
     public void onPeerSuspected(long peer) {
-        if (node.getLeader() != peer || node.isLeader()) {
+        if (node.getLeader() != peer || node.isLeader() || broken) {
             return;
         }
+        node.forgetLeader();
+        loop.markReady(this);
         long lag = Math.max(0, node.commitIndex() - log.lastIndex());
         long rank = lag == 0 && inFlight == null ? 0 : 1 + (63 - Long.numberOfLeadingZeros(lag + 1));
         scheduleCampaign(peer, rank * config.failoverRankDelayNs() + random.nextLong(config.failoverJitterNs()));
