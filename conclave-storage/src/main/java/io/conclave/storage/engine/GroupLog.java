@@ -62,7 +62,7 @@ public final class GroupLog implements LogStorage {
     private boolean segmentsDirty;
     private boolean startedEmpty;
     /** Whether the group's directories are known durable (a new group's are synced lazily). */
-    private boolean dirsDurable;
+    private volatile boolean dirsDurable;
 
     // ---- WAL accounting (guarded by this; volatile for the housekeeper's unlocked scans) ----
     /** The oldest WAL file holding a durable write not yet materialized and synced; MAX when none. */
@@ -316,27 +316,34 @@ public final class GroupLog implements LogStorage {
      *
      * @return false when materializing or syncing failed
      */
-    synchronized boolean materializeAndSync() {
-        materializeFailure = null;
-        while (!ops.isEmpty() && ops.peekFirst().durable) {
-            PendingOp op = ops.peekFirst();
-            try {
-                applyToSegments(op.request, op.snapshot, false);
-            } catch (IOException e) {
-                materializeFailure = e;
-                break;
+    boolean materializeAndSync() {
+        boolean sync;
+        synchronized (this) {
+            materializeFailure = null;
+            while (!ops.isEmpty() && ops.peekFirst().durable) {
+                PendingOp op = ops.peekFirst();
+                try {
+                    applyToSegments(op.request, op.snapshot, false);
+                } catch (IOException e) {
+                    materializeFailure = e;
+                    break;
+                }
+                ops.removeFirst();
             }
-            ops.removeFirst();
+            long keepFrom = view.lastIndex + 1;
+            for (PendingOp op : ops) {
+                keepFrom = Math.min(keepFrom, op.start);
+            }
+            view.trimTailBelow(keepFrom);
+            if (materializeFailure != null) {
+                return false;
+            }
+            sync = segmentsDirty;
+            segmentsDirty = false;
         }
-        long keepFrom = view.lastIndex + 1;
-        for (PendingOp op : ops) {
-            keepFrom = Math.min(keepFrom, op.start);
-        }
-        view.trimTailBelow(keepFrom);
-        if (materializeFailure != null) {
-            return false;
-        }
-        if (segmentsDirty) {
+        if (sync) {
+            // The fsync runs outside this monitor: writes and reads of the group go on meanwhile
+            // (only reads of materialized entries wait, on the segments' own monitor).
             try {
                 segments.sync();
                 if (!dirsDurable) {
@@ -344,14 +351,21 @@ public final class GroupLog implements LogStorage {
                     dirsDurable = true;
                 }
             } catch (IOException e) {
-                materializeFailure = e;
+                synchronized (this) {
+                    segmentsDirty = true;
+                    materializeFailure = e;
+                }
                 return false;
             }
-            segmentsDirty = false;
         }
-        oldestNeededWalSeq = Long.MAX_VALUE;
-        engine.removePending(this);
-        return true;
+        synchronized (this) {
+            if (segmentsDirty) {
+                return false; // materialized again meanwhile (cannot happen: only this thread does)
+            }
+            oldestNeededWalSeq = Long.MAX_VALUE;
+            engine.removePending(this);
+            return true;
+        }
     }
 
     /** The oldest WAL file this group still needs for its log; MAX when none. */

@@ -23,6 +23,8 @@ final class GroupView {
     long dummyTerm;
     long lastIndex;
     long tailStart = 1;
+    /** The term at lastIndex, kept so that appending never waits for the segments. */
+    private long lastTerm;
     private final ArrayList<Entry> tail = new ArrayList<>();
 
     GroupView(GroupSegments segments) {
@@ -36,6 +38,11 @@ final class GroupView {
         lastIndex = segments.lastIndex();
         tail.clear();
         tailStart = lastIndex + 1;
+        try {
+            lastTerm = lastIndex == firstIndex - 1 ? dummy : segments.term(lastIndex);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the last term of the segments", e);
+        }
     }
 
     /** An empty log after a snapshot at (index, term). */
@@ -45,6 +52,7 @@ final class GroupView {
         lastIndex = index;
         tail.clear();
         tailStart = index + 1;
+        lastTerm = term;
     }
 
     /** MemoryStorage's rule: the entries that survive compaction, or an empty list. Throws on a gap. */
@@ -84,6 +92,7 @@ final class GroupView {
         }
         tail.addAll(add);
         lastIndex = start + add.size() - 1;
+        lastTerm = add.get(add.size() - 1).term();
     }
 
     /** MemoryStorage.compact on the view. */
@@ -122,6 +131,9 @@ final class GroupView {
         }
         if (index == firstIndex - 1) {
             return dummyTerm;
+        }
+        if (index == lastIndex) {
+            return lastTerm;
         }
         if (index >= tailStart) {
             return tail.get((int) (index - tailStart)).term();

@@ -11,7 +11,9 @@ import java.util.List;
 /**
  * {@link GroupSegments} on a {@link SegmentLog} that is opened on first use and closed by
  * {@link #release()}: a SegmentLog holds three files open, so with thousands of groups the engine
- * keeps only the recently used ones open ({@link OpenSegments}).
+ * keeps only the recently used ones open ({@link OpenSegments}). Its own monitor guards the
+ * SegmentLog, so the housekeeper can fsync it without holding the group's monitor (lock order:
+ * group, then this, then {@link OpenSegments}).
  */
 final class SegmentLogSegments implements GroupSegments {
 
@@ -29,7 +31,7 @@ final class SegmentLogSegments implements GroupSegments {
         this.open = open;
     }
 
-    private SegmentLog log() throws IOException {
+    private synchronized SegmentLog log() throws IOException {
         if (log == null) {
             log = SegmentLog.open(disk, dir, config);
         }
@@ -46,52 +48,52 @@ final class SegmentLogSegments implements GroupSegments {
     }
 
     @Override
-    public long firstIndex() {
+    public synchronized long firstIndex() {
         return logUnchecked().firstIndex();
     }
 
     @Override
-    public long lastIndex() {
+    public synchronized long lastIndex() {
         return logUnchecked().lastIndex();
     }
 
     @Override
-    public long term(long index) throws IOException {
+    public synchronized long term(long index) throws IOException {
         return log().term(index);
     }
 
     @Override
-    public List<Entry> read(long lo, long hi, long maxBytes) throws IOException {
+    public synchronized List<Entry> read(long lo, long hi, long maxBytes) throws IOException {
         return log().read(lo, hi, maxBytes);
     }
 
     @Override
-    public void append(List<Entry> entries, long timestampMs) throws IOException {
+    public synchronized void append(List<Entry> entries, long timestampMs) throws IOException {
         log().append(entries, timestampMs);
     }
 
     @Override
-    public void compactThrough(long index) throws IOException {
+    public synchronized void compactThrough(long index) throws IOException {
         log().compactPrefix(index);
     }
 
     @Override
-    public void reset(long index, long term) throws IOException {
+    public synchronized void reset(long index, long term) throws IOException {
         log().reset(index, term);
     }
 
     @Override
-    public void sync() throws IOException {
+    public synchronized void sync() throws IOException {
         log().sync();
     }
 
     @Override
-    public boolean corrupt() {
+    public synchronized boolean corrupt() {
         return logUnchecked().needsSnapshot();
     }
 
     @Override
-    public void release() throws IOException {
+    public synchronized void release() throws IOException {
         if (log != null) {
             SegmentLog l = log;
             log = null;
@@ -108,7 +110,7 @@ final class SegmentLogSegments implements GroupSegments {
         return owner;
     }
 
-    boolean isOpen() {
+    synchronized boolean isOpen() {
         return log != null;
     }
 

@@ -63,18 +63,18 @@ public final class AgentRunner implements AutoCloseable {
         }
     }
 
-    /** Stops the loop and waits (bounded) for the thread to end. */
+    /** Stops the loop and waits (bounded: a step may be a long round of fsyncs) for the thread to end. */
     @Override
     public void close() {
         running = false;
         LockSupport.unpark(thread);
         try {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
+            thread.join(TimeUnit.SECONDS.toMillis(120));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            throw new IllegalStateException("agent thread " + thread.getName() + " did not stop within 10 s");
+            throw new IllegalStateException("agent thread " + thread.getName() + " did not stop within 120 s");
         }
     }
 }

@@ -111,17 +111,6 @@ public final class WalCodec {
         }
     }
 
-    /** Reads a snapshot mark from the buffer's position, leaving what follows it. */
-    public static SnapshotMetadata getSnapshotMarkPrefix(ByteBuffer in) {
-        try {
-            long index = in.getLong();
-            long term = in.getLong();
-            return new SnapshotMetadata(index, term, getConfState(in));
-        } catch (BufferUnderflowException e) {
-            throw new IllegalStateException("snapshot metadata is short", e);
-        }
-    }
-
     public static final int TRUNCATE_BYTES = 8;
 
     public static void putTruncate(ByteBuffer out, long compactIndex) {
