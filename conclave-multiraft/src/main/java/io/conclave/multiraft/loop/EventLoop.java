@@ -59,6 +59,7 @@ public final class EventLoop implements Agent {
     private volatile long electionsDeferred;
     private volatile long snapshotsStored;
     private volatile long rejoinsDemoted;
+    private volatile long ticks;
     private volatile long rejoinsCompleted;
     private volatile int replicaCount;
 
@@ -122,7 +123,7 @@ public final class EventLoop implements Agent {
         return new LoopStats(replicaCount, messagesIn, inbound.refused(), messagesUnknownGroup, messagesRefused,
                 tasks.refused(),
                 readies, applyBackPressure, persistRetries, persistFailures, electionsStarted, electionsDeferred,
-                snapshotsStored, rejoinsDemoted, rejoinsCompleted);
+                snapshotsStored, rejoinsDemoted, rejoinsCompleted, ticks);
     }
 
     // ================================ loop thread ================================
@@ -297,6 +298,10 @@ public final class EventLoop implements Agent {
 
     public void noteApplyBackPressure() {
         applyBackPressure++;
+    }
+
+    public void noteTick() {
+        ticks++;
     }
 
     public void noteRejoinDemoted() {

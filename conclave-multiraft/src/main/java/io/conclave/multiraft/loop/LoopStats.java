@@ -18,11 +18,12 @@ package io.conclave.multiraft.loop;
  * @param snapshotsStored state-machine snapshots written to the group logs
  * @param rejoinsDemoted rejoining replicas seen demoted to learners
  * @param rejoinsCompleted rejoining replicas that became voters again
+ * @param ticks Raft ticks given to replicas (resting groups get none)
  */
 public record LoopStats(long replicas, long messagesIn, long messagesDropped, long messagesUnknownGroup,
                         long messagesRefused, long tasksRefused, long readies, long applyBackPressure, long persistRetries,
                         long persistFailures, long electionsStarted, long electionsDeferred, long snapshotsStored,
-                        long rejoinsDemoted, long rejoinsCompleted) {
+                        long rejoinsDemoted, long rejoinsCompleted, long ticks) {
 
     public LoopStats plus(LoopStats o) {
         return new LoopStats(replicas + o.replicas, messagesIn + o.messagesIn, messagesDropped + o.messagesDropped,
@@ -30,8 +31,8 @@ public record LoopStats(long replicas, long messagesIn, long messagesDropped, lo
                 applyBackPressure + o.applyBackPressure, persistRetries + o.persistRetries,
                 persistFailures + o.persistFailures, electionsStarted + o.electionsStarted,
                 electionsDeferred + o.electionsDeferred, snapshotsStored + o.snapshotsStored,
-                rejoinsDemoted + o.rejoinsDemoted, rejoinsCompleted + o.rejoinsCompleted);
+                rejoinsDemoted + o.rejoinsDemoted, rejoinsCompleted + o.rejoinsCompleted, ticks + o.ticks);
     }
 
-    public static final LoopStats ZERO = new LoopStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final LoopStats ZERO = new LoopStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

@@ -75,6 +75,8 @@ public final class Replica implements ApplySink {
     private long nextTickNs;
     private int ticks;
     private long failoverLeader = -1;
+    private long lastActiveTick;
+    private boolean tickParked;
     private int campaignAttempts;
 
     // ---- rejoin ----
@@ -160,24 +162,28 @@ public final class Replica implements ApplySink {
     public GroupStatus status() {
         return new GroupStatus(groupId, nodeId, incarnation, node.role(), node.getLeader(), node.term(),
                 node.commitIndex(), appliedIndex, node.lastIndex(), log.snapshot().index(), log.firstIndex(),
-                node.confState(), rejoin != null, broken);
+                node.confState(), node.isQuiesced(), rejoin != null, broken);
     }
 
     // ============================== client requests ==============================
 
     public void propose(byte[] data, java.util.concurrent.CompletableFuture<Long> f) {
+        noteActive();
         requests.propose(data, f);
     }
 
     public void read(io.conclave.raft.ReadMode mode, java.util.concurrent.CompletableFuture<Long> f) {
+        noteActive();
         requests.read(mode, f);
     }
 
     public void changeMembership(ConfChange cc, java.util.concurrent.CompletableFuture<Long> f) {
+        noteActive();
         requests.changeMembership(cc, f);
     }
 
     public void transferLeadership(long toNode) {
+        noteActive();
         node.transferLeadership(toNode);
         loop.markReady(this);
     }
@@ -196,20 +202,45 @@ public final class Replica implements ApplySink {
             return;
         }
         node.step(m);
+        wakeTicks();
         loop.markReady(this);
     }
 
-    private void onTick(long nowNs) {
-        nextTickNs += config.tickIntervalNs();
-        if (nextTickNs <= nowNs) {
-            nextTickNs = nowNs + config.tickIntervalNs(); // behind: skip, never burst
+    /** Re-arms the tick timer of a resting replica; the next tick parks it again if it still rests. */
+    private void wakeTicks() {
+        if (tickParked) {
+            tickParked = false;
+            nextTickNs = loop.nowNs() + config.tickIntervalNs();
+            loop.wheel().schedule(tickTimer, nextTickNs);
         }
-        loop.wheel().schedule(tickTimer, nextTickNs);
+    }
+
+    /** A client or the runtime asked something of the group: it is not idle. */
+    private void noteActive() {
+        lastActiveTick = ticks;
+        wakeTicks();
+    }
+
+    private void onTick(long nowNs) {
         if (broken) {
             return;
         }
         node.tick();
         ticks++;
+        loop.noteTick();
+        if (config.quiesceIdleTicks() > 0 && node.isLeader() && !node.isQuiesced()
+                && ticks - lastActiveTick >= config.quiesceIdleTicks() && requests.pendingProposals() == 0) {
+            node.quiesce();
+        }
+        if (node.isQuiesced()) {
+            tickParked = true; // a resting group costs no timer work until something wakes it
+        } else {
+            nextTickNs += config.tickIntervalNs();
+            if (nextTickNs <= nowNs) {
+                nextTickNs = nowNs + config.tickIntervalNs(); // behind: skip, never burst
+            }
+            loop.wheel().schedule(tickTimer, nextTickNs);
+        }
         if (ticks % config.heartbeatIntervalTicks() == 0) {
             requests.expire(nowNs);
         }
@@ -238,6 +269,7 @@ public final class Replica implements ApplySink {
             return;
         }
         node.forgetLeader();
+        wakeTicks();
         loop.markReady(this);
         long lag = Math.max(0, node.commitIndex() - log.lastIndex());
         long rank = lag == 0 && inFlight == null ? 0 : 1 + (63 - Long.numberOfLeadingZeros(lag + 1));
@@ -250,6 +282,7 @@ public final class Replica implements ApplySink {
             return false;
         }
         node.campaign();
+        noteActive();
         campaignAttempts++;
         loop.markReady(this);
         if (campaignAttempts < config.campaignAttemptsMax()) {
@@ -384,6 +417,7 @@ public final class Replica implements ApplySink {
         awaitingDurable = false;
         try {
             node = new RaftNode(config.raftConfig(nodeId, handedIndex), log, raftRandom);
+            wakeTicks();
         } catch (RuntimeException e) {
             breakReplica("rebuilding after a failed write (" + cause + ") failed: " + e);
             return;
