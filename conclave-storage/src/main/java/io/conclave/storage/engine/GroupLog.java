@@ -317,24 +317,11 @@ public final class GroupLog implements LogStorage {
      * @return false when materializing or syncing failed
      */
     boolean materializeAndSync() {
+        while (materializeChunk()) {
+            // the monitor is released between chunks, so the group's writes never wait long
+        }
         boolean sync;
         synchronized (this) {
-            materializeFailure = null;
-            while (!ops.isEmpty() && ops.peekFirst().durable) {
-                PendingOp op = ops.peekFirst();
-                try {
-                    applyToSegments(op.request, op.snapshot, false);
-                } catch (IOException e) {
-                    materializeFailure = e;
-                    break;
-                }
-                ops.removeFirst();
-            }
-            long keepFrom = view.lastIndex + 1;
-            for (PendingOp op : ops) {
-                keepFrom = Math.min(keepFrom, op.start);
-            }
-            view.trimTailBelow(keepFrom);
             if (materializeFailure != null) {
                 return false;
             }
@@ -367,6 +354,35 @@ public final class GroupLog implements LogStorage {
             return true;
         }
     }
+
+    /** Materializes up to {@link #MATERIALIZE_CHUNK_OPS} durable ops; true when more are left. */
+    private synchronized boolean materializeChunk() {
+        materializeFailure = null;
+        int done = 0;
+        while (!ops.isEmpty() && ops.peekFirst().durable && done < MATERIALIZE_CHUNK_OPS) {
+            PendingOp op = ops.peekFirst();
+            try {
+                applyToSegments(op.request, op.snapshot, false);
+            } catch (IOException e) {
+                materializeFailure = e;
+                break;
+            }
+            ops.removeFirst();
+            done++;
+        }
+        long keepFrom = view.lastIndex + 1;
+        for (PendingOp op : ops) {
+            keepFrom = Math.min(keepFrom, op.start);
+            if (keepFrom <= view.tailStart) {
+                break;
+            }
+        }
+        view.trimTailBelow(keepFrom);
+        return materializeFailure == null && done == MATERIALIZE_CHUNK_OPS && !ops.isEmpty()
+                && ops.peekFirst().durable;
+    }
+
+    private static final int MATERIALIZE_CHUNK_OPS = 256;
 
     /** The oldest WAL file this group still needs for its log; MAX when none. */
     long oldestNeededWalSeq() {
