@@ -18,7 +18,8 @@ package io.conclave.transport;
  * @param backoffMaxMs the cap on the doubling reconnection delay
  * @param backoffJitter the fraction (0 to 1) of each delay that is randomised
  * @param handshakeDeadlineMs the deadline of the unary handshake that opens every connection
- * @param keepAliveMs the HTTP/2 keepalive ping interval that detects a silently dead peer
+ * @param keepAliveMs the HTTP/2 keepalive ping interval that detects a silently dead peer (at least
+ *     10 s, gRPC's floor)
  * @param senderThreads threads that drain the queues into the streams, shared by all peers
  * @param shutdownMs how long close() waits for the server and channels to terminate
  * @param seed the seed of the reconnection jitter
@@ -52,7 +53,7 @@ public record TransportConfig(String bindHost, int port, LaneLimits priority, La
                 new LaneLimits(16_384, 64L << 20),
                 new LaneLimits(16, 64L << 20),
                 1_024, 1 << 20, 16 << 20, 1 << 20,
-                50, 5_000, 0.5, 2_000, 10_000, 2, 5_000, 0x5eed);
+                50, 5_000, 0.5, 5_000, 10_000, 2, 5_000, 0x5eed);
     }
 
     /** Checks every bound; returns this so that a caller can chain it. */
@@ -85,9 +86,12 @@ public record TransportConfig(String bindHost, int port, LaneLimits priority, La
         if (!(backoffJitter >= 0 && backoffJitter <= 1)) {
             throw new IllegalArgumentException("backoffJitter must be in [0, 1]: " + backoffJitter);
         }
-        if (handshakeDeadlineMs < 1 || keepAliveMs < 1 || shutdownMs < 1) {
+        if (handshakeDeadlineMs < 1 || shutdownMs < 1) {
             throw new IllegalArgumentException("deadlines must be positive: handshake=" + handshakeDeadlineMs
-                    + " keepAlive=" + keepAliveMs + " shutdown=" + shutdownMs);
+                    + " shutdown=" + shutdownMs);
+        }
+        if (keepAliveMs < 10_000) {
+            throw new IllegalArgumentException("keepAliveMs must be at least 10000 (gRPC's floor): " + keepAliveMs);
         }
         if (senderThreads < 1 || senderThreads > 64) {
             throw new IllegalArgumentException("senderThreads must be 1 to 64: " + senderThreads);

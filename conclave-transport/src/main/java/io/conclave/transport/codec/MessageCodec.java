@@ -107,7 +107,7 @@ public final class MessageCodec {
             }
             case HEARTBEAT: {
                 RaftWire.Heartbeat m = w.getHeartbeat();
-                return new Heartbeat(m.getFrom(), m.getTo(), m.getTerm(), m.getCommit(), m.getRound());
+                return new Heartbeat(m.getFrom(), m.getTo(), m.getTerm(), m.getCommit(), m.getRound(), m.getQuiesce());
             }
             case HEARTBEAT_RESPONSE: {
                 RaftWire.HeartbeatResponse m = w.getHeartbeatResponse();
@@ -250,7 +250,7 @@ public final class MessageCodec {
 
     private static RaftWire.Heartbeat encodeHeartbeat(Heartbeat m) {
         return RaftWire.Heartbeat.newBuilder().setFrom(m.from()).setTo(m.to()).setTerm(m.term())
-                .setCommit(m.commit()).setRound(m.round()).build();
+                .setCommit(m.commit()).setRound(m.round()).setQuiesce(m.quiesce()).build();
     }
 
     private static RaftWire.HeartbeatResponse encodeHeartbeatResponse(HeartbeatResponse m) {

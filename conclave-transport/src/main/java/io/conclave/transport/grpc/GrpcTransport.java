@@ -81,9 +81,14 @@ public final class GrpcTransport implements Transport {
                 .build();
     }
 
+    /** Starts node {@code localNode}'s transport without fault rules (production wiring). */
+    public static GrpcTransport start(long localNode, long localIncarnation, TransportConfig config) {
+        return start(localNode, localIncarnation, config, new FaultInjector(config.seed()));
+    }
+
     /**
      * Starts the server of node {@code localNode} (incarnation {@code localIncarnation}) and returns
-     * the transport, with no peers yet.
+     * the transport, with no peers yet; {@code faults} holds the test's fault rules.
      *
      * @throws UncheckedIOException if the port cannot be bound
      */
@@ -266,16 +271,17 @@ public final class GrpcTransport implements Transport {
     private void closeLanes(Map<Lane, PeerLane> lanes) {
         for (PeerLane lane : lanes.values()) {
             lane.close();
-            lane.channel().shutdown();
+            lane.channel().shutdownNow();
         }
         for (PeerLane lane : lanes.values()) {
             try {
                 if (!lane.channel().awaitTermination(config.shutdownMs(), TimeUnit.MILLISECONDS)) {
-                    lane.channel().shutdownNow();
+                    LOG.log(Level.WARNING, "channel of node {0} did not terminate in {1} ms", localNode,
+                            config.shutdownMs());
                 }
             } catch (InterruptedException e) {
-                lane.channel().shutdownNow();
                 Thread.currentThread().interrupt();
+                return;
             }
         }
     }

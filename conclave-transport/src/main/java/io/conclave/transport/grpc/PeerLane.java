@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>BACKOFF → CONNECTING when the backoff delay has passed.</li>
  *   <li>any → CLOSED on {@link #close}.</li>
  * </ul>
- * Messages are queued while CONNECTING or CONNECTED and refused while BACKOFF (the peer is
- * unreachable; Raft retransmits once it is back). Entering BACKOFF drops what was queued.
+ * The peer is <em>unreachable</em> from the first failure until a connection succeeds again (so
+ * also while a retry is CONNECTING): messages are queued while it is not, and refused while it is
+ * — Raft retransmits once it is back. Entering BACKOFF drops what was queued.
  *
  * <p>Sending: one drain task at a time per lane runs on the shared sender pool; it writes frames
  * while gRPC says the stream is ready (HTTP/2 flow control) and stops otherwise, to be woken by the
@@ -70,6 +71,7 @@ final class PeerLane {
     private final AtomicBoolean draining = new AtomicBoolean();
 
     private volatile State state = State.CONNECTING;
+    private volatile boolean unreachable;
     private volatile ClientCallStreamObserver<RaftWire.RaftBatch> stream;
     /** Guarded by this: advances on every attempt and on close, so that stale callbacks are ignored. */
     private long epoch;
@@ -121,8 +123,7 @@ final class PeerLane {
      * full. Wakes the sender when {@code urgent} or when a full batch is waiting.
      */
     boolean offer(OutboundQueue.Item item, boolean urgent) {
-        State s = state;
-        if (s == State.BACKOFF || s == State.CLOSED || !queue.offer(item)) {
+        if (unreachable || state == State.CLOSED || !queue.offer(item)) {
             counters.dropped(1, item.frameBytes());
             return false;
         }
@@ -149,7 +150,7 @@ final class PeerLane {
         connect();
     }
 
-    /** Stops the lane: half-closes the stream, drops what is queued; the channel is shut down by the owner. */
+    /** Stops the lane: cancels the stream, drops what is queued; the channel is shut down by the owner. */
     void close() {
         ClientCallStreamObserver<RaftWire.RaftBatch> s;
         synchronized (this) {
@@ -165,11 +166,7 @@ final class PeerLane {
             stream = null;
         }
         if (s != null) {
-            try {
-                s.onCompleted();
-            } catch (RuntimeException alreadyClosed) {
-                LOG.log(Level.DEBUG, "closing {0} lane to node {1}: {2}", lane, peer, alreadyClosed.toString());
-            }
+            s.cancel("transport closed", null);
         }
         OutboundQueue.Cleared c = queue.clear();
         counters.dropped(c.messages(), c.bytes());
@@ -286,6 +283,7 @@ final class PeerLane {
             }
             stream = s;
             state = State.CONNECTED;
+            unreachable = false;
             failedBefore = failures;
             failures = 0;
             reconnect = everConnected;
@@ -311,6 +309,7 @@ final class PeerLane {
             }
             wasConnected = state == State.CONNECTED;
             state = State.BACKOFF;
+            unreachable = true;
             stream = null;
             attempt = ++failures;
             delayMs = backoff.delayMs(attempt);
@@ -327,7 +326,7 @@ final class PeerLane {
         counters.dropped(c.messages(), c.bytes());
         Level level = attempt == 1 ? Level.WARNING : Level.DEBUG;
         LOG.log(level, "node {0} unreachable on the {1} lane at {2} ({3}); {4} queued messages dropped; "
-                + "attempt {5} in {6} ms", peer, lane, address, reason, c.messages(), attempt + 1, delayMs);
+                + "next attempt (#{5}) in {6} ms", peer, lane, address, reason, c.messages(), attempt + 1, delayMs);
     }
 
     private static String describe(Throwable t) {
