@@ -8,6 +8,7 @@ import io.conclave.raft.message.AppendResponse;
 import io.conclave.raft.message.Heartbeat;
 import io.conclave.raft.message.HeartbeatResponse;
 import io.conclave.raft.message.Message;
+import io.conclave.raft.message.MessageType;
 import io.conclave.raft.message.ProposalForward;
 import io.conclave.raft.message.ReadIndexRequest;
 import io.conclave.raft.message.ReadIndexResponse;
@@ -266,6 +267,9 @@ public final class RaftNode {
         if (m.to() != id) {
             throw new IllegalArgumentException("message for " + m.to() + " stepped into node " + id + ": " + m);
         }
+        if (m.term() == 0 && !carriesNoTerm(m)) {
+            return; // only forwarded requests lack a term; anything else at term 0 is malformed
+        }
         if (m.term() > term) {
             if (!onHigherTerm(m)) {
                 return;
@@ -278,7 +282,7 @@ public final class RaftNode {
             handleVoteRequest(v);
             return;
         }
-        if (role == StateRole.LEADER && m.type() != io.conclave.raft.message.MessageType.HEARTBEAT_RESPONSE) {
+        if (role == StateRole.LEADER && m.type() != MessageType.HEARTBEAT_RESPONSE) {
             wake();
         }
         switch (role) {
@@ -292,6 +296,11 @@ public final class RaftNode {
                 stepCandidate(m);
                 break;
         }
+    }
+
+    private static boolean carriesNoTerm(Message m) {
+        MessageType t = m.type();
+        return t == MessageType.PROPOSE || t == MessageType.READ_INDEX || t == MessageType.TRANSFER_LEADER;
     }
 
     public ProposeResult propose(byte[] data) {

@@ -168,4 +168,16 @@ class SmokeTest {
         assertThat(c.member(l).readStates).hasSize(1);
         assertThat(c.delivered).isEqualTo(before);
     }
+
+    @Test
+    void leaderMessageWithoutATermIsDropped() {
+        Cluster c = Cluster.of(3);
+        long l = c.electLeader();
+        long f = l == 1 ? 2 : 1;
+        long commit = c.node(f).commitIndex();
+        c.node(f).step(new io.conclave.raft.message.AppendEntries(l, f, 0, commit, c.node(f).term(),
+                java.util.List.of(Entry.normal(0, commit + 1, b("forged"))), commit + 1));
+        assertThat(c.node(f).lastIndex()).isEqualTo(commit);
+        assertThat(c.node(f).getLeader()).isEqualTo(l);
+    }
 }
