@@ -1,0 +1,14 @@
+package io.conclave.multiraft.loop;
+
+/**
+ * A unit of work a thread loops on, or a test or simulator steps by hand. {@link #doWork} never
+ * blocks on a condition: it does what is ready at {@code nowNs} and returns how much that was.
+ */
+public interface Agent {
+
+    /** Does the work that is ready now; returns a count of items done, 0 when idle. */
+    int doWork(long nowNs);
+
+    /** Whether {@link #doWork} would find queued work now; a runner checks it before parking. */
+    boolean hasWork();
+}

@@ -1,0 +1,568 @@
+package io.conclave.multiraft.replica;
+
+import io.conclave.multiraft.apply.ApplyCursor;
+import io.conclave.multiraft.apply.ApplySink;
+import io.conclave.multiraft.apply.ApplyTask;
+import io.conclave.multiraft.loop.EventLoop;
+import io.conclave.multiraft.loop.TimerWheel;
+import io.conclave.multiraft.node.RuntimeConfig;
+import io.conclave.raft.ConfChange;
+import io.conclave.raft.ConfState;
+import io.conclave.raft.Entry;
+import io.conclave.raft.EntryType;
+import io.conclave.raft.RaftNode;
+import io.conclave.raft.RandomSource;
+import io.conclave.raft.Ready;
+import io.conclave.raft.Snapshot;
+import io.conclave.raft.SoftState;
+import io.conclave.raft.message.Message;
+import io.conclave.raft.message.RequestVote;
+import io.conclave.raft.message.VoteResponse;
+import io.conclave.storage.engine.GroupLog;
+import io.conclave.storage.engine.StorageStatus;
+import io.conclave.storage.wal.WriteCallback;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.function.LongConsumer;
+
+/**
+ * This node's replica of one group: the {@link RaftNode}, its {@link GroupLog}, the ready pipeline,
+ * the clients' pending requests ({@link ClientRequests}), failover campaigns and the rejoin
+ * protocol. Loop thread only, except {@link #onApplied} and {@link #onStateSnapshot} (applier
+ * thread), which only post to the loop.
+ *
+ * <p>The ready pipeline, one Ready in flight at a time: (1) send the messages the core allows before
+ * persisting (a leader's appends, so the followers write in parallel with the leader); (2) hand hard
+ * state, entries and snapshot to the storage's group commit; (3) on the durable callback (WAL
+ * thread) hop back to the loop, send the other messages, apply membership changes in order
+ * ({@code applyConfChange}), hand the snapshot and committed entries to the applier, answer read
+ * states, {@code advance()}. Messages keep being stepped while a Ready is being persisted.
+ */
+public final class Replica implements ApplySink {
+
+    private final EventLoop loop;
+    private final RuntimeConfig config;
+    private final long groupId;
+    private final long nodeId;
+    private final long incarnation;
+    private final GroupLog log;
+    private final RandomSource raftRandom;
+    private final SplittableRandom random;
+    private final LongConsumer onRejoined;
+    private RaftNode node;
+    private final ApplyCursor cursor = new ApplyCursor(0);
+    final ClientRequests requests;
+
+    // ---- ready pipeline ----
+    private Ready inFlight;
+    private boolean awaitingDurable;
+    private Snapshot startupSnapshot;
+    /** Membership by the index it took effect at, to label state-machine snapshots. */
+    private final TreeMap<Long, ConfState> confAt = new TreeMap<>();
+    /** Last index handed to the applier (the core's applied index). */
+    private long handedIndex;
+    /** Last index the state machine applied. */
+    private long appliedIndex;
+    private boolean broken;
+
+    // ---- scheduling ----
+    private boolean inReadyQueue;
+    private boolean inCampaignQueue;
+    private long nextTickNs;
+    private int ticks;
+    private long failoverLeader = -1;
+    private long lastActiveTick;
+    private boolean tickParked;
+    private int campaignAttempts;
+
+    // ---- rejoin ----
+    private RejoinPhase rejoin;
+    private long demotedAtCommit;
+
+    private final TimerWheel.Timer tickTimer = new TimerWheel.Timer() {
+        @Override
+        protected void onExpire(long nowNs) {
+            onTick(nowNs);
+        }
+    };
+    private final TimerWheel.Timer campaignTimer = new TimerWheel.Timer() {
+        @Override
+        protected void onExpire(long nowNs) {
+            loop.enqueueCampaign(Replica.this);
+        }
+    };
+    private final TimerWheel.Timer retryTimer = new TimerWheel.Timer() {
+        @Override
+        protected void onExpire(long nowNs) {
+            if (inFlight != null && !awaitingDurable) {
+                persist(inFlight);
+            }
+        }
+    };
+
+    public Replica(EventLoop loop, long nodeId, long incarnation, GroupLog log, boolean rejoining,
+                   LongConsumer onRejoined) {
+        this.loop = loop;
+        this.config = loop.config();
+        this.groupId = log.groupId();
+        this.nodeId = nodeId;
+        this.incarnation = incarnation;
+        this.log = log;
+        this.onRejoined = onRejoined;
+        long seed = mix(mix(mix(config.seed(), nodeId), incarnation), groupId);
+        this.raftRandom = RandomSource.seeded(seed);
+        this.random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        this.requests = new ClientRequests(this, config);
+        Snapshot snap = log.snapshot();
+        this.handedIndex = snap.index();
+        this.confAt.put(snap.index(), log.initialState().confState());
+        this.startupSnapshot = snap.index() > 0 ? snap : null;
+        this.rejoin = rejoining ? RejoinPhase.DEMOTING : null;
+        this.node = new RaftNode(config.raftConfig(nodeId, snap.index()), log, raftRandom);
+    }
+
+    private static long mix(long a, long b) {
+        long h = a * 0x9E3779B97F4A7C15L + b;
+        h ^= h >>> 31;
+        h *= 0xBF58476D1CE4E5B9L;
+        return h ^ (h >>> 29);
+    }
+
+    // ============================== identity ==============================
+
+    @Override
+    public long groupId() {
+        return groupId;
+    }
+
+    public long nodeId() {
+        return nodeId;
+    }
+
+    public RaftNode raft() {
+        return node;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    long appliedIndex() {
+        return appliedIndex;
+    }
+
+    public boolean isBroken() {
+        return broken;
+    }
+
+    public GroupStatus status() {
+        return new GroupStatus(groupId, nodeId, incarnation, node.role(), node.getLeader(), node.term(),
+                node.commitIndex(), appliedIndex, node.lastIndex(), log.snapshot().index(), log.firstIndex(),
+                node.confState(), node.isQuiesced(), rejoin != null, broken);
+    }
+
+    // ============================== client requests ==============================
+
+    public void propose(byte[] data, java.util.concurrent.CompletableFuture<Long> f) {
+        noteActive();
+        requests.propose(data, f);
+    }
+
+    public void read(io.conclave.raft.ReadMode mode, java.util.concurrent.CompletableFuture<Long> f) {
+        noteActive();
+        requests.read(mode, f);
+    }
+
+    public void changeMembership(ConfChange cc, java.util.concurrent.CompletableFuture<Long> f) {
+        noteActive();
+        requests.changeMembership(cc, f);
+    }
+
+    public void transferLeadership(long toNode) {
+        noteActive();
+        node.transferLeadership(toNode);
+        loop.markReady(this);
+    }
+
+    // ============================== driving ==============================
+
+    /** Called by the loop when the replica joins it: first tick staggered over one interval. */
+    public void start(long nowNs) {
+        nextTickNs = nowNs + 1 + random.nextLong(config.tickIntervalNs());
+        loop.wheel().schedule(tickTimer, nextTickNs);
+        loop.markReady(this);
+    }
+
+    public void step(Message m) {
+        if (broken) {
+            return;
+        }
+        node.step(m);
+        wakeTicks();
+        loop.markReady(this);
+    }
+
+    /** Re-arms the tick timer of a resting replica; the next tick parks it again if it still rests. */
+    private void wakeTicks() {
+        if (tickParked) {
+            tickParked = false;
+            nextTickNs = loop.nowNs() + config.tickIntervalNs();
+            loop.wheel().schedule(tickTimer, nextTickNs);
+        }
+    }
+
+    /** A client or the runtime asked something of the group: it is not idle. */
+    private void noteActive() {
+        lastActiveTick = ticks;
+        wakeTicks();
+    }
+
+    private void onTick(long nowNs) {
+        if (broken) {
+            return;
+        }
+        node.tick();
+        ticks++;
+        loop.noteTick();
+        if (config.quiesceIdleTicks() > 0 && node.isLeader() && !node.isQuiesced()
+                && ticks - lastActiveTick >= config.quiesceIdleTicks() && requests.pendingProposals() == 0) {
+            node.quiesce();
+        }
+        if (node.isQuiesced()) {
+            tickParked = true; // a resting group costs no timer work until something wakes it
+        } else {
+            nextTickNs += config.tickIntervalNs();
+            if (nextTickNs <= nowNs) {
+                nextTickNs = nowNs + config.tickIntervalNs(); // behind: skip, never burst
+            }
+            loop.wheel().schedule(tickTimer, nextTickNs);
+        }
+        if (ticks % config.heartbeatIntervalTicks() == 0) {
+            requests.expire(nowNs);
+        }
+        if (rejoin != null && ticks % config.heartbeatIntervalTicks() == 0) {
+            rejoinStep();
+        }
+        loop.markReady(this);
+    }
+
+    /** Schedules a campaign after {@code delayNs}; it stops once a leader other than {@code formerLeader} is known. */
+    public void scheduleCampaign(long formerLeader, long delayNs) {
+        if (broken || rejoin != null || !isVoter(node.confState()) || node.isLeader()) {
+            return;
+        }
+        failoverLeader = formerLeader;
+        campaignAttempts = 0;
+        loop.wheel().schedule(campaignTimer, loop.nowNs() + delayNs);
+    }
+
+    /**
+     * The node of our leader is suspected: forget the leader at once (so this replica grants votes to
+     * the other followers right away) and campaign soon, the most up-to-date replicas first.
+     */
+    public void onPeerSuspected(long peer) {
+        if (node.getLeader() != peer || node.isLeader() || broken) {
+            return;
+        }
+        node.forgetLeader();
+        wakeTicks();
+        loop.markReady(this);
+        long lag = Math.max(0, node.commitIndex() - log.lastIndex());
+        long rank = lag == 0 && inFlight == null ? 0 : 1 + (63 - Long.numberOfLeadingZeros(lag + 1));
+        scheduleCampaign(peer, rank * config.failoverRankDelayNs() + random.nextLong(config.failoverJitterNs()));
+    }
+
+    /** Admitted by the loop: campaigns unless a new leader is already known. Returns whether it did. */
+    public boolean campaignNow(long nowNs) {
+        if (broken || node.isLeader() || (node.getLeader() != 0 && node.getLeader() != failoverLeader)) {
+            return false;
+        }
+        node.campaign();
+        noteActive();
+        campaignAttempts++;
+        loop.markReady(this);
+        if (campaignAttempts < config.campaignAttemptsMax()) {
+            // Exponential back-off, capped at one election timeout: a campaign that found no quorum
+            // (peers not up yet, or another candidate) tries again, ever more patiently.
+            long capNs = config.electionTimeoutTicks() * config.tickIntervalNs();
+            long backoffNs = Math.min(capNs, config.campaignRetryNs() << Math.min(20, campaignAttempts - 1));
+            loop.wheel().schedule(campaignTimer, nowNs + backoffNs + random.nextLong(config.failoverJitterNs()));
+        }
+        return true;
+    }
+
+    // ============================== ready pipeline ==============================
+
+    /** Takes and starts the next Ready if there is one and the applier has room. Returns whether it did. */
+    public boolean handleReady() {
+        if (broken || inFlight != null) {
+            return false;
+        }
+        if (startupSnapshot != null) {
+            if (!loop.applier().hasCapacity()) {
+                loop.noteApplyBackPressure();
+                return false;
+            }
+            loop.applier().submit(new ApplyTask(this, cursor, startupSnapshot, List.of()));
+            startupSnapshot = null;
+        }
+        if (!node.hasReady()) {
+            return false;
+        }
+        if (handedIndex - appliedIndex >= config.applyPendingEntriesPerGroupMax() || !loop.applier().hasCapacity()) {
+            loop.noteApplyBackPressure();
+            return false; // resumed by onApplied
+        }
+        Ready rd = node.ready();
+        inFlight = rd;
+        if (rd.softState() != null) {
+            onSoftState(rd.softState());
+        }
+        for (Message m : rd.messages()) {
+            if (m.canSendBeforePersist()) {
+                send(m);
+            }
+        }
+        if (rd.hasPersistentState()) {
+            persist(rd);
+        } else {
+            onPersisted(rd);
+        }
+        return true;
+    }
+
+    private void persist(Ready rd) {
+        StorageStatus st = log.persist(rd.hardState(), rd.entries(), rd.snapshot(), new Durable(rd));
+        switch (st) {
+            case OK:
+                awaitingDurable = true;
+                break;
+            case QUEUE_FULL:
+            case RESOURCE_EXHAUSTED:
+                loop.notePersistRetry();
+                loop.wheel().schedule(retryTimer, loop.nowNs() + config.timerResolutionNs());
+                break;
+            case CLOSED:
+                break; // shutting down: the Ready is abandoned with the node
+            default:
+                breakReplica("its log needs a snapshot and the Ready carries entries");
+                break;
+        }
+    }
+
+    /** The WAL thread's callback: hops back to the loop. */
+    private final class Durable implements WriteCallback {
+        private final Ready rd;
+
+        Durable(Ready rd) {
+            this.rd = rd;
+        }
+
+        @Override
+        public void onDurable() {
+            loop.postCompletion(() -> onPersisted(rd));
+        }
+
+        @Override
+        public void onFailed(IOException cause) {
+            loop.postCompletion(() -> onPersistFailed(rd, cause));
+        }
+    }
+
+    private void onPersisted(Ready rd) {
+        if (rd != inFlight) {
+            return; // from before a rebuild
+        }
+        awaitingDurable = false;
+        for (Message m : rd.messages()) {
+            if (!m.canSendBeforePersist()) {
+                send(m);
+            }
+        }
+        Snapshot snap = rd.snapshot();
+        if (snap != null) {
+            confAt.put(snap.index(), snap.metadata().confState());
+            handedIndex = Math.max(handedIndex, snap.index());
+        }
+        List<Entry> committed = rd.committedEntries();
+        for (Entry e : committed) {
+            if (e.type() == EntryType.CONF_CHANGE) {
+                confAt.put(e.index(), node.applyConfChange(ConfChange.decode(e.data())));
+            }
+        }
+        requests.onCommitted(committed, node.getLeader());
+        if (snap != null || !committed.isEmpty()) {
+            loop.applier().submit(new ApplyTask(this, cursor, snap, committed));
+            if (!committed.isEmpty()) {
+                handedIndex = committed.get(committed.size() - 1).index();
+            }
+        }
+        requests.onReadStates(rd.readStates());
+        node.advance(rd);
+        inFlight = null;
+        loop.markReady(this);
+    }
+
+    /** A write failed (a full disk): the storage fell back to what is durable; rebuild the core from it. */
+    private void onPersistFailed(Ready rd, IOException cause) {
+        if (rd != inFlight) {
+            return;
+        }
+        loop.notePersistFailure();
+        inFlight = null;
+        awaitingDurable = false;
+        try {
+            node = new RaftNode(config.raftConfig(nodeId, handedIndex), log, raftRandom);
+            wakeTicks();
+        } catch (RuntimeException e) {
+            breakReplica("rebuilding after a failed write (" + cause + ") failed: " + e);
+            return;
+        }
+        loop.markReady(this);
+    }
+
+    private void breakReplica(String why) {
+        broken = true;
+        inFlight = null;
+        requests.failAll("replica of group " + groupId + " on node " + nodeId + " stopped: " + why);
+    }
+
+    private void onSoftState(SoftState ss) {
+        if (ss.leader() != 0 && ss.leader() != failoverLeader) {
+            loop.wheel().cancel(campaignTimer);
+        }
+        if (ss.leader() != nodeId) {
+            requests.onLostLeadership(ss.leader());
+        }
+    }
+
+    private void send(Message m) {
+        if (rejoin != null && (m instanceof RequestVote || m instanceof VoteResponse)) {
+            return; // may have lost unsynced data: no votes until it is a voter again by the leader's grace
+        }
+        loop.send(groupId, m);
+    }
+
+    // ============================== apply side ==============================
+
+    @Override
+    public void onApplied(long index) {
+        loop.postCompletion(() -> applied(index));
+    }
+
+    @Override
+    public void onStateSnapshot(long index, byte[] data) {
+        loop.postCompletion(() -> storeSnapshot(index, data));
+    }
+
+    private void applied(long index) {
+        boolean wasHeld = handedIndex - appliedIndex >= config.applyPendingEntriesPerGroupMax();
+        appliedIndex = Math.max(appliedIndex, index);
+        requests.onApplied(appliedIndex);
+        if (wasHeld || node.hasReady()) {
+            loop.markReady(this);
+        }
+    }
+
+    private void storeSnapshot(long index, byte[] data) {
+        if (broken || index <= log.snapshot().index() || index > log.lastIndex()) {
+            return;
+        }
+        Map.Entry<Long, ConfState> cs = confAt.floorEntry(index);
+        try {
+            log.createSnapshot(index, cs.getValue(), data);
+        } catch (UncheckedIOException | IllegalStateException e) {
+            return; // the next threshold tries again
+        }
+        loop.noteSnapshotStored();
+        long compactTo = index - config.compactKeepEntries();
+        if (compactTo > log.firstIndex()) {
+            log.compact(compactTo);
+        }
+        confAt.headMap(cs.getKey()).clear();
+    }
+
+    // ============================== rejoin ==============================
+
+    private static boolean isVoter(ConfState cs, long id) {
+        return cs.voters().contains(id) || cs.votersOutgoing().contains(id);
+    }
+
+    private boolean isVoter(ConfState cs) {
+        return isVoter(cs, nodeId);
+    }
+
+    private void rejoinStep() {
+        ConfState cs = node.confState();
+        boolean voter = isVoter(cs);
+        boolean learner = cs.learners().contains(nodeId);
+        if (rejoin == RejoinPhase.DEMOTING) {
+            if (learner && !voter) {
+                rejoin = RejoinPhase.CATCHING_UP;
+                demotedAtCommit = node.commitIndex();
+                loop.noteRejoinDemoted();
+            } else if (!voter) {
+                finishRejoin(); // no longer a member at all: nothing to protect
+                return;
+            } else if (node.getLeader() != 0 && !cs.isJoint()) {
+                node.proposeConfChange(RejoinRequests.demote(nodeId));
+            }
+        }
+        if (rejoin == RejoinPhase.CATCHING_UP) {
+            if (voter && !learner) {
+                loop.noteRejoinCompleted();
+                finishRejoin();
+            } else if (learner && node.getLeader() != 0 && node.commitIndex() >= demotedAtCommit
+                    && handedIndex >= node.commitIndex() && !cs.isJoint()) {
+                node.proposeConfChange(RejoinRequests.promote(nodeId));
+            }
+        }
+    }
+
+    private void finishRejoin() {
+        rejoin = null;
+        onRejoined.accept(groupId);
+    }
+
+    public RejoinPhase rejoinPhase() {
+        return rejoin;
+    }
+
+    // ============================== loop bookkeeping ==============================
+
+    public boolean enterReadyQueue() {
+        if (inReadyQueue) {
+            return false;
+        }
+        inReadyQueue = true;
+        return true;
+    }
+
+    public void leaveReadyQueue() {
+        inReadyQueue = false;
+    }
+
+    public boolean enterCampaignQueue() {
+        if (inCampaignQueue) {
+            return false;
+        }
+        inCampaignQueue = true;
+        return true;
+    }
+
+    public void leaveCampaignQueue() {
+        inCampaignQueue = false;
+    }
+
+    /** Stops the replica's timers and fails its pending requests (the runtime is closing). */
+    public void close() {
+        loop.wheel().cancel(tickTimer);
+        loop.wheel().cancel(campaignTimer);
+        loop.wheel().cancel(retryTimer);
+        requests.failAll("the runtime closed");
+    }
+}

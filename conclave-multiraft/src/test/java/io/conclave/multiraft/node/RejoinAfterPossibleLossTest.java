@@ -1,0 +1,90 @@
+package io.conclave.multiraft.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conclave.multiraft.replica.GroupStatus;
+import io.conclave.multiraft.support.Await;
+import io.conclave.multiraft.support.TestCluster;
+import io.conclave.storage.disk.Disk;
+import io.conclave.storage.disk.FileHandle;
+import io.conclave.storage.disk.OpenMode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node whose WAL had a torn tail at recovery may have lost writes it had acknowledged (on a disk
+ * that lied about fsync, for example): each of its replicas stops voting, asks the leader to demote
+ * it to a learner, catches up, and asks to be a voter again.
+ */
+class RejoinAfterPossibleLossTest {
+
+    private TestCluster cluster;
+
+    @AfterEach
+    void tearDown() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static void tearWalTail(Disk disk) throws IOException {
+        List<String> files = disk.list("data/storage/wal");
+        assertThat(files).isNotEmpty();
+        String last = "data/storage/wal/" + files.get(files.size() - 1);
+        try (FileHandle f = disk.open(last, OpenMode.READ_WRITE)) {
+            byte[] garbage = {0x7f, 0x01, 0x00, 0x00, 0x33, 0x12, (byte) 0xab};
+            f.append(garbage, 0, garbage.length);
+            f.sync();
+        }
+    }
+
+    @Test
+    void replicaRecoveredFromATornWalRejoinsAsALearnerThenVotesAgain() throws IOException {
+        cluster = new TestCluster(null, id -> TestCluster.fastConfig().build());
+        for (long id = 1; id <= 3; id++) {
+            cluster.start(id);
+        }
+        long g = 11;
+        cluster.createGroup(g, Set.of(1L, 2L, 3L));
+        cluster.awaitLeaders(List.of(g), Duration.ofSeconds(15));
+        cluster.propose(g, "one", Duration.ofSeconds(10));
+        Await.until(Duration.ofSeconds(10), () -> cluster.machine(3).values(g).size() == 1, () -> "node 3 applied");
+
+        cluster.stop(3);
+        tearWalTail(cluster.disk(3));
+        cluster.start(3);
+        assertThat(cluster.node(3).storage().recoveryReport().cutBytes).isPositive();
+        assertThat(cluster.node(3).rejoiningGroups()).containsExactly(g);
+
+        Await.until(Duration.ofSeconds(20), () -> cluster.node(3).stats().loops().rejoinsCompleted() == 1,
+                () -> "node 3 finished rejoining: " + cluster.describe(g));
+        assertThat(cluster.node(3).stats().loops().rejoinsDemoted()).isEqualTo(1);
+        assertThat(cluster.node(3).rejoiningGroups()).isEmpty();
+        long leader = cluster.leaderOf(g);
+        Await.until(Duration.ofSeconds(10), () -> {
+            GroupStatus s = cluster.status(leader, g);
+            return s.confState().voters().equals(Set.of(1L, 2L, 3L)) && s.confState().learners().isEmpty();
+        }, () -> "the leader's membership has node 3 as a voter again");
+        cluster.propose(g, "two", Duration.ofSeconds(10));
+        Await.until(Duration.ofSeconds(10), () -> cluster.machine(3).values(g).equals(List.of("one", "two")),
+                () -> "node 3 applies new writes");
+    }
+
+    @Test
+    void cleanRestartDoesNotRejoin() {
+        cluster = new TestCluster(null, id -> TestCluster.fastConfig().build());
+        for (long id = 1; id <= 3; id++) {
+            cluster.start(id);
+        }
+        cluster.createGroup(12, Set.of(1L, 2L, 3L));
+        cluster.awaitLeaders(List.of(12L), Duration.ofSeconds(15));
+        cluster.stop(3);
+        cluster.start(3);
+        assertThat(cluster.node(3).rejoiningGroups()).isEmpty();
+        assertThat(cluster.status(3, 12).rejoining()).isFalse();
+    }
+}

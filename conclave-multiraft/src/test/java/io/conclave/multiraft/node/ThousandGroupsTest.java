@@ -1,0 +1,54 @@
+package io.conclave.multiraft.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conclave.multiraft.support.TestCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A thousand groups on three nodes in one JVM (in-memory transport, simulated disks). */
+class ThousandGroupsTest {
+
+    private TestCluster cluster;
+
+    @AfterEach
+    void tearDown() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void thousandGroupsOverThreeNodesEachElectALeaderAndCommit() {
+        cluster = new TestCluster(null, id -> TestCluster.fastConfig().tickIntervalNs(20_000_000L)
+                .electionTimeoutTicks(50).heartbeatIntervalTicks(10).build());
+        for (long id = 1; id <= 3; id++) {
+            cluster.start(id);
+        }
+        List<Long> gids = LongStream.rangeClosed(1, 1_000).boxed().collect(Collectors.toList());
+        List<CompletableFuture<Void>> created = new ArrayList<>();
+        for (long g : gids) {
+            for (long n = 1; n <= 3; n++) {
+                created.add(cluster.node(n).createGroup(g, Set.of(1L, 2L, 3L)));
+            }
+        }
+        created.forEach(TestCluster::get);
+        cluster.awaitLeaders(gids, Duration.ofSeconds(60));
+
+        List<CompletableFuture<Long>> writes = new ArrayList<>();
+        for (long g : gids) {
+            writes.add(cluster.node(cluster.leaderOf(g)).propose(g, ("w" + g).getBytes()));
+        }
+        assertThat(writes).allSatisfy(f -> assertThat(TestCluster.get(f)).isPositive());
+        RuntimeStats s1 = cluster.node(1).stats();
+        assertThat(s1.loops().replicas()).isEqualTo(1_000);
+        assertThat(cluster.nodes()).allSatisfy(n -> assertThat(n.failure()).isNull());
+    }
+}
