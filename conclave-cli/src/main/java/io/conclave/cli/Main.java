@@ -58,6 +58,9 @@ public final class Main implements Runnable {
                     "(The multi-process demo over real sockets arrives with the node runtime.)"})
     static final class Demo implements Callable<Integer> {
 
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--seed", description = "first seed (default: ${DEFAULT-VALUE})", defaultValue = "1")
         long seed;
 
@@ -71,7 +74,7 @@ public final class Main implements Runnable {
         @Override
         public Integer call() {
             if (seeds < 1) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--seeds must be >= 1, was " + seeds);
+                throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be >= 1, was " + seeds);
             }
             if (!json) {
                 Streams.out.println("Conclave demo: simulated 3-node cluster, all nemeses on, checkers on every run.");
