@@ -3,7 +3,6 @@ package io.conclave.partition.metadata;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -93,9 +92,5 @@ public record ClusterImage(long offset, SortedMap<Long, NodeInfo> nodes, SortedM
             }
         }
         return max + 1;
-    }
-
-    public Map<Long, NodeInfo> nodeMap() {
-        return nodes;
     }
 }

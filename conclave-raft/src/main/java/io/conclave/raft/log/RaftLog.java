@@ -48,10 +48,6 @@ public final class RaftLog {
         return applied;
     }
 
-    public long applying() {
-        return applying;
-    }
-
     public long firstIndex() {
         long i = unstable.maybeFirstIndex();
         return i >= 0 ? i : storage.firstIndex();

@@ -156,10 +156,6 @@ public final class Progress {
         return learner;
     }
 
-    public void setLearner(boolean v) {
-        learner = v;
-    }
-
     public long ackedRound() {
         return ackedRound;
     }

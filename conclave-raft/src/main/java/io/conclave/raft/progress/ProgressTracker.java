@@ -118,14 +118,4 @@ public final class ProgressTracker {
             return v == null ? -1 : (v ? 1 : 0);
         });
     }
-
-    public int grantedVotes() {
-        int n = 0;
-        for (Boolean v : votes.values()) {
-            if (v) {
-                n++;
-            }
-        }
-        return n;
-    }
 }
