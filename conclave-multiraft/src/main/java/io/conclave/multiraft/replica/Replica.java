@@ -271,8 +271,10 @@ public final class Replica implements ApplySink {
         node.forgetLeader();
         wakeTicks();
         loop.markReady(this);
-        long lag = Math.max(0, node.commitIndex() - log.lastIndex());
-        long rank = lag == 0 && inFlight == null ? 0 : 1 + (63 - Long.numberOfLeadingZeros(lag + 1));
+        // Survivors must not campaign together: two pre-candidates grant each other's pre-votes, then
+        // split the real vote and retry in step. Stagger them by their place among the surviving voters
+        // (identical on every node), after the replicas that still have unpersisted work.
+        long rank = (inFlight == null ? 0 : 1) + survivorPosition(peer);
         scheduleCampaign(peer, rank * config.failoverRankDelayNs() + random.nextLong(config.failoverJitterNs()));
     }
 
@@ -290,7 +292,8 @@ public final class Replica implements ApplySink {
             // (peers not up yet, or another candidate) tries again, ever more patiently.
             long capNs = config.electionTimeoutTicks() * config.tickIntervalNs();
             long backoffNs = Math.min(capNs, config.campaignRetryNs() << Math.min(20, campaignAttempts - 1));
-            loop.wheel().schedule(campaignTimer, nowNs + backoffNs + random.nextLong(config.failoverJitterNs()));
+            // Full jitter: replicas whose campaigns collided must not retry in step.
+            loop.wheel().schedule(campaignTimer, nowNs + backoffNs / 2 + random.nextLong(backoffNs / 2 + 1));
         }
         return true;
     }
@@ -487,6 +490,18 @@ public final class Replica implements ApplySink {
     }
 
     // ============================== rejoin ==============================
+
+    /** This node's position among the group's voters other than {@code failed}, in id order. */
+    private long survivorPosition(long failed) {
+        ConfState cs = node.confState();
+        long position = 0;
+        for (Long v : cs.voters()) {
+            if (v != failed && v < nodeId) {
+                position++;
+            }
+        }
+        return position;
+    }
 
     private static boolean isVoter(ConfState cs, long id) {
         return cs.voters().contains(id) || cs.votersOutgoing().contains(id);
