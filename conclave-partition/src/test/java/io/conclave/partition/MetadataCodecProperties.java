@@ -21,7 +21,8 @@ class MetadataCodecProperties {
         Arbitrary<String> s = Arbitraries.strings().ofMinLength(1).ofMaxLength(20);
         Arbitrary<Long> l = Arbitraries.longs();
         return Arbitraries.oneOf(
-                net.jqwik.api.Combinators.combine(l, l, s, Arbitraries.integers().between(1, 65535), s)
+                net.jqwik.api.Combinators.combine(l, l, s, Arbitraries.integers().between(1, 65535),
+                                Arbitraries.integers().between(1, 65535), s)
                         .as(MetadataRecord.RegisterNode::new),
                 l.map(MetadataRecord.UnregisterNode::new),
                 net.jqwik.api.Combinators.combine(l, s, Arbitraries.integers().between(1, 100),

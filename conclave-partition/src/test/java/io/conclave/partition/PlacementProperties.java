@@ -20,7 +20,7 @@ class PlacementProperties {
     private static List<NodeInfo> nodes(int count, int racks) {
         List<NodeInfo> out = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            out.add(new NodeInfo(i, 1, "127.0.0.1", 9000 + i, "rack-" + (i % racks)));
+            out.add(new NodeInfo(i, 1, "127.0.0.1", 9000 + i, 10000 + i, "rack-" + (i % racks)));
         }
         return out;
     }

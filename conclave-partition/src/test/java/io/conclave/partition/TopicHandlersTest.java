@@ -34,7 +34,7 @@ class TopicHandlersTest {
     private ClusterImage threeNodes() {
         ClusterImage img = ClusterImage.EMPTY;
         for (long n = 1; n <= 3; n++) {
-            img = apply(img, TopicHandlers.registerNode(img, n, 1, "127.0.0.1", 9000 + (int) n, "rack-" + n));
+            img = apply(img, TopicHandlers.registerNode(img, n, 1, "127.0.0.1", 9000 + (int) n, 10000 + (int) n, "rack-" + n));
         }
         return img;
     }
@@ -89,7 +89,7 @@ class TopicHandlersTest {
         check(TopicHandlers.createTopic(img, "t", 1, 1, Map.of("max.message.bytes", "0")), ErrorCode.INVALID_CONFIG,
                 "out of range");
         check(TopicHandlers.deleteTopic(img, "nope"), ErrorCode.UNKNOWN_TOPIC, "'nope'");
-        check(TopicHandlers.registerNode(img, 1, 1, "h", 1, "r"), ErrorCode.INVALID_NODE, "not newer");
+        check(TopicHandlers.registerNode(img, 1, 1, "h", 1, 2, "r"), ErrorCode.INVALID_NODE, "not newer");
     }
 
     private static void check(ControllerResult<MetadataError> r, ErrorCode code, String fragment) {

@@ -92,11 +92,12 @@ public final class TopicHandlers {
 
     /** A node joins or rejoins; its incarnation must grow, so a stale process cannot re-register. */
     public static ControllerResult<MetadataError> registerNode(ClusterImage image, long nodeId, long incarnation,
-                                                               String host, int port, String rack) {
-        if (nodeId <= 0 || port <= 0 || port > 65535 || host == null || host.isBlank() || rack == null
-                || rack.isBlank()) {
+                                                               String host, int raftPort, int clientPort,
+                                                               String rack) {
+        if (nodeId <= 0 || !validPort(raftPort) || !validPort(clientPort) || host == null || host.isBlank()
+                || rack == null || rack.isBlank()) {
             return ControllerResult.of(new MetadataError(ErrorCode.INVALID_NODE,
-                    "node registration needs id > 0, a host, a port in 1..65535 and a rack"));
+                    "node registration needs id > 0, a host, raft and client ports in 1..65535 and a rack"));
         }
         NodeInfo known = image.nodes().get(nodeId);
         if (known != null && incarnation <= known.incarnation()) {
@@ -104,7 +105,11 @@ public final class TopicHandlers {
                     + incarnation + " is not newer than the registered " + known.incarnation()));
         }
         return ControllerResult.of(MetadataError.NONE,
-                new MetadataRecord.RegisterNode(nodeId, incarnation, host, port, rack));
+                new MetadataRecord.RegisterNode(nodeId, incarnation, host, raftPort, clientPort, rack));
+    }
+
+    private static boolean validPort(int port) {
+        return port > 0 && port <= 65535;
     }
 
     private static Map<Long, Integer> leaderCounts(ClusterImage image) {

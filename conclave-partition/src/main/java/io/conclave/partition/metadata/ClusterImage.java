@@ -13,11 +13,15 @@ import java.util.TreeMap;
  * thread share it; a new image replaces it after each replayed batch.
  *
  * @param offset the metadata log index this image reflects
+ * @param topicIdHighWater the largest topic id ever created (ids are never reused, even after a delete)
+ * @param groupIdHighWater the largest partition group id ever assigned (never reused: a deleted
+ *        partition's replicas may still exist on some disk)
  */
 public record ClusterImage(long offset, SortedMap<Long, NodeInfo> nodes, SortedMap<Long, TopicInfo> topics,
-                           SortedMap<Long, List<PartitionInfo>> partitionsByTopic) {
+                           SortedMap<Long, List<PartitionInfo>> partitionsByTopic, long topicIdHighWater,
+                           long groupIdHighWater) {
 
-    public static final ClusterImage EMPTY = new ClusterImage(0, new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+    public static final ClusterImage EMPTY = new ClusterImage(0, new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), 0, 0);
 
     public ClusterImage {
         nodes = Collections.unmodifiableSortedMap(new TreeMap<>(nodes));
@@ -80,17 +84,11 @@ public record ClusterImage(long offset, SortedMap<Long, NodeInfo> nodes, SortedM
     }
 
     public long nextTopicId() {
-        return topics.isEmpty() ? 1 : topics.lastKey() + 1;
+        return topicIdHighWater + 1;
     }
 
-    /** Group ids are unique across topics: the largest in use plus one (group 0 is the controller's). */
+    /** Group ids are unique across topics and never reused (group 0 is the controller's). */
     public long nextGroupId() {
-        long max = 0;
-        for (List<PartitionInfo> ps : partitionsByTopic.values()) {
-            for (PartitionInfo p : ps) {
-                max = Math.max(max, p.groupId());
-            }
-        }
-        return max + 1;
+        return groupIdHighWater + 1;
     }
 }

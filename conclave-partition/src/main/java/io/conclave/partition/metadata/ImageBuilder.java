@@ -15,9 +15,13 @@ public final class ImageBuilder {
     private final TreeMap<Long, NodeInfo> nodes;
     private final TreeMap<Long, TopicInfo> topics;
     private final TreeMap<Long, List<PartitionInfo>> partitions;
+    private long topicIdHighWater;
+    private long groupIdHighWater;
 
     public ImageBuilder(ClusterImage base) {
         this.offset = base.offset();
+        this.topicIdHighWater = base.topicIdHighWater();
+        this.groupIdHighWater = base.groupIdHighWater();
         this.nodes = new TreeMap<>(base.nodes());
         this.topics = new TreeMap<>(base.topics());
         this.partitions = new TreeMap<>();
@@ -31,7 +35,7 @@ public final class ImageBuilder {
         }
         offset = index;
         if (record instanceof MetadataRecord.RegisterNode r) {
-            nodes.put(r.nodeId(), new NodeInfo(r.nodeId(), r.incarnation(), r.host(), r.port(), r.rack()));
+            nodes.put(r.nodeId(), new NodeInfo(r.nodeId(), r.incarnation(), r.host(), r.raftPort(), r.clientPort(), r.rack()));
         } else if (record instanceof MetadataRecord.UnregisterNode r) {
             nodes.remove(r.nodeId());
         } else if (record instanceof MetadataRecord.CreateTopic r) {
@@ -41,6 +45,7 @@ public final class ImageBuilder {
             topics.put(r.topicId(), new TopicInfo(r.topicId(), r.name(), r.partitions(), r.replicationFactor(),
                     r.config()));
             partitions.put(r.topicId(), new ArrayList<>());
+            topicIdHighWater = Math.max(topicIdHighWater, r.topicId());
         } else if (record instanceof MetadataRecord.DeleteTopic r) {
             topics.remove(r.topicId());
             partitions.remove(r.topicId());
@@ -49,8 +54,15 @@ public final class ImageBuilder {
             if (ps == null) {
                 throw new IllegalStateException("partition for unknown topic " + r.topicId());
             }
+            List<Long> genesis = r.replicas();
+            for (PartitionInfo old : ps) {
+                if (old.partition() == r.partition()) {
+                    genesis = old.genesis();
+                }
+            }
             PartitionInfo info = new PartitionInfo(r.topicId(), r.partition(), r.groupId(), r.rangeStart(),
-                    r.rangeEnd(), r.replicas(), r.state(), r.epoch());
+                    r.rangeEnd(), r.replicas(), r.state(), r.epoch(), genesis);
+            groupIdHighWater = Math.max(groupIdHighWater, r.groupId());
             ps.removeIf(p -> p.partition() == r.partition());
             ps.add(info);
             ps.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
@@ -61,6 +73,6 @@ public final class ImageBuilder {
     }
 
     public ClusterImage build() {
-        return new ClusterImage(offset, nodes, topics, partitions);
+        return new ClusterImage(offset, nodes, topics, partitions, topicIdHighWater, groupIdHighWater);
     }
 }

@@ -28,7 +28,8 @@ public final class MetadataCodec {
                 out.writeLong(n.nodeId());
                 out.writeLong(n.incarnation());
                 out.writeUTF(n.host());
-                out.writeInt(n.port());
+                out.writeInt(n.raftPort());
+                out.writeInt(n.clientPort());
                 out.writeUTF(n.rack());
             } else if (r instanceof MetadataRecord.UnregisterNode n) {
                 out.writeByte(2);
@@ -82,7 +83,7 @@ public final class MetadataCodec {
             switch (tag) {
                 case 1:
                     r = new MetadataRecord.RegisterNode(in.readLong(), in.readLong(), in.readUTF(), in.readInt(),
-                            in.readUTF());
+                            in.readInt(), in.readUTF());
                     break;
                 case 2:
                     r = new MetadataRecord.UnregisterNode(in.readLong());

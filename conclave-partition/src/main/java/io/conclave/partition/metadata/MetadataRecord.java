@@ -15,8 +15,9 @@ public sealed interface MetadataRecord permits MetadataRecord.RegisterNode, Meta
      * A node joined (or rejoined with a new incarnation).
      *
      * @param incarnation increases on every start of the node; a replica is (nodeId, incarnation)
+     * @param raftPort the node-to-node (Raft transport) port; {@code clientPort} serves the client API
      */
-    record RegisterNode(long nodeId, long incarnation, String host, int port, String rack) implements MetadataRecord {
+    record RegisterNode(long nodeId, long incarnation, String host, int raftPort, int clientPort, String rack) implements MetadataRecord {
     }
 
     /** A node left the cluster for good (after its replicas were drained). */
