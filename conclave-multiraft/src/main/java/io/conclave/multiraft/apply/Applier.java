@@ -104,8 +104,10 @@ public final class Applier implements Agent {
             byte[] data = stateMachine.snapshot(gid);
             c.entriesSinceSnapshot = 0;
             c.bytesSinceSnapshot = 0;
-            snapshotsTaken.incrementAndGet();
-            t.sink().onStateSnapshot(last, data);
+            if (data != null) { // null: the group keeps its whole log (see StateMachine#snapshot)
+                snapshotsTaken.incrementAndGet();
+                t.sink().onStateSnapshot(last, data);
+            }
         }
         t.sink().onApplied(last);
     }

@@ -17,7 +17,11 @@ public interface StateMachine {
      */
     void apply(long groupId, List<Entry> entries);
 
-    /** The group's whole state as of the last entry applied, to be restored by {@link #restore}. */
+    /**
+     * The group's whole state as of the last entry applied, to be restored by {@link #restore}; or
+     * null when the group takes no snapshots and keeps its whole log (a partition whose log IS its
+     * data: it is rebuilt by replaying the log, and a new replica catches up from the log).
+     */
     byte[] snapshot(long groupId);
 
     /** Replaces the group's state with a snapshot's. */

@@ -14,6 +14,7 @@ import io.conclave.multiraft.replica.Replica;
 import io.conclave.multiraft.time.Clock;
 import io.conclave.raft.ConfChange;
 import io.conclave.raft.ConfState;
+import io.conclave.raft.RaftStatus;
 import io.conclave.raft.ReadMode;
 import io.conclave.storage.disk.Disk;
 import io.conclave.storage.disk.DiskPaths;
@@ -56,6 +57,7 @@ public final class RaftRuntime implements AutoCloseable {
     private Applier[] appliers;
     private final List<AgentThread> threads = new ArrayList<>();
     private LivenessMonitor liveness;
+    private final LeaderTable leaders = new LeaderTable();
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -146,7 +148,9 @@ public final class RaftRuntime implements AutoCloseable {
     }
 
     private Replica newReplica(long gid, GroupLog g, boolean rejoining) {
-        return new Replica(loopOf(gid), nodeId, meta.incarnation(), g, rejoining, this::onRejoined);
+        Replica r = new Replica(loopOf(gid), nodeId, meta.incarnation(), g, rejoining, this::onRejoined);
+        r.setLeaderListener(leaders::record);
+        return r;
     }
 
     private void onRejoined(long groupId) {
@@ -216,6 +220,14 @@ public final class RaftRuntime implements AutoCloseable {
         return onReplica(groupId, (r, f) -> r.propose(data, f));
     }
 
+    /**
+     * Proposes {@code data} and completes with its log index as soon as the leader has appended it,
+     * before it is replicated or durable (EVENTUAL writes); the entry may still be lost with the leader.
+     */
+    public CompletableFuture<Long> proposeAppended(long groupId, byte[] data) {
+        return onReplica(groupId, (r, f) -> r.proposeAppended(data, f));
+    }
+
     /** A read barrier; completes with the read index once the state machine here has applied up to it. */
     public CompletableFuture<Long> read(long groupId, ReadMode mode) {
         return onReplica(groupId, (r, f) -> r.read(mode, f));
@@ -242,6 +254,31 @@ public final class RaftRuntime implements AutoCloseable {
             }
         });
         return out;
+    }
+
+    /** The core's status of this node's replica (per-peer progress when it leads). */
+    public CompletableFuture<RaftStatus> raftStatus(long groupId) {
+        CompletableFuture<RaftStatus> out = new CompletableFuture<>();
+        onReplica(groupId, (r, f) -> out.complete(r.raft().status())).whenComplete((v, e) -> {
+            if (e != null) {
+                out.completeExceptionally(e);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The leader of {@code groupId} as this node last learned it, without a trip to the loop:
+     * {@link LeaderTable.Leader#NONE} when unknown or the group is not hosted here.
+     */
+    public LeaderTable.Leader leaderOf(long groupId) {
+        return leaders.get(groupId);
+    }
+
+    /** Whether this node hosts a replica of {@code groupId} (its storage has the group). */
+    public boolean hostsGroup(long groupId) {
+        checkRunning();
+        return engine.groupIds().contains(groupId);
     }
 
     private interface ReplicaAction {

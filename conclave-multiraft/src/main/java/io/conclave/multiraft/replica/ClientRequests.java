@@ -62,6 +62,24 @@ final class ClientRequests {
         track(replica.raft().propose(data), f);
     }
 
+    /**
+     * A proposal acknowledged on the leader's append (EVENTUAL writes): completes with its index as
+     * soon as the leader has taken it into its log, before any replication or fsync.
+     */
+    void proposeAppended(byte[] data, CompletableFuture<Long> f) {
+        if (!replica.raft().isLeader()) {
+            f.completeExceptionally(new NotLeaderException(groupId(), replica.raft().getLeader()));
+            return;
+        }
+        ProposeResult r = replica.raft().propose(data);
+        if (r.status() == ProposeResult.Status.ACCEPTED) {
+            replica.loop().markReady(replica);
+            f.complete(r.lastIndex());
+        } else {
+            track(r, f);
+        }
+    }
+
     /** A membership change; completes with its index once applied. */
     void changeMembership(ConfChange cc, CompletableFuture<Long> f) {
         if (!replica.raft().isLeader()) {

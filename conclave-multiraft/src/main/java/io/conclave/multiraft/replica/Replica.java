@@ -104,6 +104,8 @@ public final class Replica implements ApplySink {
         }
     };
 
+    private LeaderListener leaderListener;
+
     public Replica(EventLoop loop, long nodeId, long incarnation, GroupLog log, boolean rejoining,
                    LongConsumer onRejoined) {
         this.loop = loop;
@@ -170,6 +172,22 @@ public final class Replica implements ApplySink {
     public void propose(byte[] data, java.util.concurrent.CompletableFuture<Long> f) {
         noteActive();
         requests.propose(data, f);
+    }
+
+    /** Completes with the index once the leader has appended the entry to its log (not yet committed). */
+    public void proposeAppended(byte[] data, java.util.concurrent.CompletableFuture<Long> f) {
+        noteActive();
+        requests.proposeAppended(data, f);
+    }
+
+    /** Who hears of this replica's leader changes (the runtime's leader table); loop thread. */
+    public void setLeaderListener(LeaderListener listener) {
+        this.leaderListener = listener;
+    }
+
+    /** Told on the loop thread whenever the replica learns of a new leader (0: none known). */
+    public interface LeaderListener {
+        void onLeader(long groupId, long leader, long term);
     }
 
     public void read(io.conclave.raft.ReadMode mode, java.util.concurrent.CompletableFuture<Long> f) {
@@ -435,6 +453,9 @@ public final class Replica implements ApplySink {
     }
 
     private void onSoftState(SoftState ss) {
+        if (leaderListener != null) {
+            leaderListener.onLeader(groupId, ss.leader(), node.term());
+        }
         if (ss.leader() != 0 && ss.leader() != failoverLeader) {
             loop.wheel().cancel(campaignTimer);
         }

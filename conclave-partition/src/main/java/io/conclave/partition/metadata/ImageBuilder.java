@@ -72,6 +72,23 @@ public final class ImageBuilder {
         return this;
     }
 
+    /**
+     * Applies every record of one controller log entry found at {@code index}, all or nothing:
+     * on an inconsistent record (a topic id that exists, a partition of an unknown topic) it throws
+     * and this builder must be discarded.
+     */
+    public ImageBuilder replayAll(long index, java.util.List<MetadataRecord> records) {
+        if (index <= offset) {
+            throw new IllegalStateException("metadata entry at " + index + " replayed after " + offset);
+        }
+        for (int i = 0; i < records.size(); i++) {
+            offset = index - 1;
+            replay(index, records.get(i));
+        }
+        offset = index;
+        return this;
+    }
+
     public ClusterImage build() {
         return new ClusterImage(offset, nodes, topics, partitions, topicIdHighWater, groupIdHighWater);
     }

@@ -1,0 +1,266 @@
+package io.conclave.server.api;
+
+import com.google.protobuf.ByteString;
+import io.conclave.api.ApiErrors;
+import io.conclave.api.ConclaveGrpc;
+import io.conclave.api.proto.ConsistencyLevel;
+import io.conclave.api.proto.ErrorCode;
+import io.conclave.api.proto.FetchRequest;
+import io.conclave.api.proto.FetchResponse;
+import io.conclave.api.proto.FetchedRecord;
+import io.conclave.api.proto.Header;
+import io.conclave.api.proto.InitProducerRequest;
+import io.conclave.api.proto.InitProducerResponse;
+import io.conclave.api.proto.MetadataRequest;
+import io.conclave.api.proto.MetadataResponse;
+import io.conclave.api.proto.ProduceRequest;
+import io.conclave.api.proto.ProduceResponse;
+import io.conclave.api.proto.Record;
+import io.conclave.partition.controller.TopicConfig;
+import io.conclave.partition.metadata.ClusterImage;
+import io.conclave.partition.metadata.KeyHash;
+import io.conclave.partition.metadata.PartitionInfo;
+import io.conclave.partition.metadata.TopicInfo;
+import io.conclave.raft.Entry;
+import io.conclave.raft.ReadMode;
+import io.conclave.server.node.ConclaveNode;
+import io.conclave.server.node.Errors;
+import io.conclave.server.partition.PartitionCommand;
+import io.conclave.server.partition.PartitionLog;
+import io.grpc.stub.StreamObserver;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ClientService} on a node: produce (on the partition's leader), fetch (at the requested
+ * consistency level), metadata and producer ids. Requests are validated before anything is
+ * proposed; every failure is a status with a message (see {@link ApiErrors}).
+ */
+public final class ClientApi implements ConclaveGrpc.ClientHandler {
+
+    static final int FETCH_BYTES_DEFAULT = 1 << 20;
+    static final int FETCH_BYTES_MAX = 16 << 20;
+    static final int FETCH_WAIT_MS_MAX = 30_000;
+    static final int BATCH_RECORDS_MAX = 100_000;
+    static final int BATCH_BYTES_MAX = 16 << 20;
+
+    private final ConclaveNode node;
+    private final SecureRandom random = new SecureRandom();
+
+    public ClientApi(ConclaveNode node) {
+        this.node = node;
+    }
+
+    // ================================ produce ================================
+
+    @Override
+    public void produce(ProduceRequest req, StreamObserver<ProduceResponse> response) {
+        try {
+            ClusterImage img = node.image();
+            TopicInfo topic = Lookup.topic(img, req.getTopic());
+            if (req.getRecordsCount() == 0) {
+                throw ApiErrors.error(ErrorCode.INVALID_REQUEST, "a produce request needs at least one record");
+            }
+            if (req.getRecordsCount() > BATCH_RECORDS_MAX) {
+                throw ApiErrors.error(ErrorCode.INVALID_REQUEST, "a batch holds at most " + BATCH_RECORDS_MAX
+                        + " records, this one " + req.getRecordsCount());
+            }
+            if (req.getProducerId() < 0 || (req.getProducerId() != 0 && req.getSequence() < 0)) {
+                throw ApiErrors.error(ErrorCode.INVALID_REQUEST, "producer_id must be >= 0 and sequence >= 0");
+            }
+            PartitionInfo p = req.getPartition() >= 0 ? Lookup.partition(img, topic, req.getPartition())
+                    : byKey(img, topic, req.getRecords(0));
+            long maxRecordBytes = Long.parseLong(topic.config().getOrDefault(TopicConfig.MAX_MESSAGE_BYTES, "1048576"));
+            List<PartitionCommand.StoredRecord> records = new ArrayList<>(req.getRecordsCount());
+            long total = 0;
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < req.getRecordsCount(); i++) {
+                Record r = req.getRecords(i);
+                List<PartitionCommand.Header> headers = new ArrayList<>(r.getHeadersCount());
+                for (Header h : r.getHeadersList()) {
+                    headers.add(new PartitionCommand.Header(h.getKey(), h.getValue().toByteArray()));
+                }
+                PartitionCommand.StoredRecord sr = new PartitionCommand.StoredRecord(
+                        r.getHasKey() ? r.getKey().toByteArray() : null, r.getValue().toByteArray(),
+                        r.getTimestampMs() > 0 ? r.getTimestampMs() : now, headers);
+                if (sr.sizeBytes() > maxRecordBytes) {
+                    throw ApiErrors.error(ErrorCode.RECORD_TOO_LARGE, "record " + i + " is " + sr.sizeBytes()
+                            + " bytes; topic '" + topic.name() + "' allows " + maxRecordBytes + " (max.message.bytes)");
+                }
+                total += sr.sizeBytes();
+                records.add(sr);
+            }
+            if (total > BATCH_BYTES_MAX) {
+                throw ApiErrors.error(ErrorCode.INVALID_REQUEST, "a batch holds at most " + BATCH_BYTES_MAX
+                        + " bytes, this one " + total);
+            }
+            boolean eventual = req.getConsistency() == ConsistencyLevel.EVENTUAL;
+            node.producing().produce(p.groupId(), req.getProducerId(), req.getSequence(), records, eventual)
+                    .orTimeout(node.config().requestTimeoutMs(), TimeUnit.MILLISECONDS)
+                    .whenComplete((r, err) -> {
+                        if (err != null) {
+                            response.onError(Errors.toStatus(err));
+                        } else {
+                            response.onNext(ProduceResponse.newBuilder().setPartition(p.partition())
+                                    .setBaseOffset(r.baseOffset()).setDuplicate(r.duplicate())
+                                    .setLeaderNode(node.nodeId()).build());
+                            response.onCompleted();
+                        }
+                    });
+        } catch (RuntimeException e) {
+            response.onError(Errors.toStatus(e));
+        }
+    }
+
+    private static PartitionInfo byKey(ClusterImage img, TopicInfo topic, Record first) {
+        if (!first.getHasKey()) {
+            throw ApiErrors.error(ErrorCode.INVALID_REQUEST,
+                    "partition -1 (by key) needs a keyed first record; give a partition for unkeyed records");
+        }
+        long h = KeyHash.of(first.getKey().toByteArray());
+        return img.partitionForKey(topic.topicId(), h).orElseThrow(() -> ApiErrors.error(ErrorCode.UNKNOWN_PARTITION,
+                "no active partition of '" + topic.name() + "' owns key hash " + Long.toUnsignedString(h)));
+    }
+
+    // ================================ fetch ================================
+
+    @Override
+    public void fetch(FetchRequest req, StreamObserver<FetchResponse> response) {
+        try {
+            ClusterImage img = node.image();
+            TopicInfo topic = Lookup.topic(img, req.getTopic());
+            PartitionInfo p = Lookup.partition(img, topic, req.getPartition());
+            if (req.getOffset() < 0) {
+                throw ApiErrors.error(ErrorCode.OFFSET_OUT_OF_RANGE, "offset must be >= 0, was " + req.getOffset());
+            }
+            if (req.getMaxBytes() < 0 || req.getMaxWaitMs() < 0) {
+                throw ApiErrors.error(ErrorCode.INVALID_REQUEST, "max_bytes and max_wait_ms must be >= 0");
+            }
+            if (!node.runtime().hostsGroup(p.groupId())) {
+                long leader = p.replicas().isEmpty() ? 0 : p.replicas().get(0);
+                throw ApiErrors.error(ErrorCode.NOT_LEADER, "node " + node.nodeId() + " has no replica of "
+                        + topic.name() + "/" + p.partition(), leader);
+            }
+            CompletableFuture<Long> barrier;
+            switch (req.getConsistency()) {
+                case EVENTUAL:
+                    barrier = CompletableFuture.completedFuture(0L);
+                    break;
+                case LINEARIZABLE:
+                    barrier = node.runtime().read(p.groupId(), ReadMode.READ_INDEX);
+                    break;
+                default:
+                    barrier = node.runtime().read(p.groupId(), ReadMode.LEASE);
+                    break;
+            }
+            int maxBytes = req.getMaxBytes() == 0 ? FETCH_BYTES_DEFAULT : Math.min(req.getMaxBytes(), FETCH_BYTES_MAX);
+            int waitMs = Math.min(req.getMaxWaitMs(), FETCH_WAIT_MS_MAX);
+            PartitionLog log = node.stateMachine().partition(p.groupId());
+            barrier.orTimeout(node.config().requestTimeoutMs(), TimeUnit.MILLISECONDS)
+                    .thenCompose(ignored -> awaitData(log, req.getOffset(), waitMs))
+                    .thenCompose(ignored -> lag(req.getConsistency(), p.groupId()))
+                    .whenComplete((lag, err) -> {
+                        if (err != null) {
+                            response.onError(Errors.toStatus(err));
+                            return;
+                        }
+                        try {
+                            response.onNext(read(p.groupId(), log, req.getOffset(), maxBytes, lag));
+                            response.onCompleted();
+                        } catch (RuntimeException e) {
+                            response.onError(Errors.toStatus(e));
+                        }
+                    });
+        } catch (RuntimeException e) {
+            response.onError(Errors.toStatus(e));
+        }
+    }
+
+    private CompletableFuture<Void> awaitData(PartitionLog log, long offset, int waitMs) {
+        if (waitMs == 0 || log.nextOffset() > offset) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return log.awaitBeyond(offset).completeOnTimeout(null, waitMs, TimeUnit.MILLISECONDS);
+    }
+
+    private CompletableFuture<Long> lag(ConsistencyLevel level, long groupId) {
+        if (level != ConsistencyLevel.EVENTUAL) {
+            return CompletableFuture.completedFuture(0L);
+        }
+        return node.runtime().status(groupId).thenApply(st -> Math.max(0, st.commitIndex() - st.appliedIndex()))
+                .exceptionally(e -> -1L);
+    }
+
+    private FetchResponse read(long groupId, PartitionLog log, long offset, int maxBytes, long lag) {
+        long hw = log.nextOffset();
+        if (offset > hw) {
+            throw ApiErrors.error(ErrorCode.OFFSET_OUT_OF_RANGE, "offset " + offset + " is past the high watermark "
+                    + hw + " of this replica");
+        }
+        FetchResponse.Builder out = FetchResponse.newBuilder().setHighWatermark(hw).setLogStartOffset(0)
+                .setServedByNode(node.nodeId()).setLagEntries(lag);
+        PartitionLog.Span span = log.span(offset, 1024);
+        if (span == null) {
+            return out.build();
+        }
+        List<Entry> entries = node.runtime().storage().group(groupId)
+                .entries(span.firstRaftIndex(), span.lastRaftIndex() + 1, maxBytes);
+        int bytes = 0;
+        for (Entry e : entries) {
+            long base = log.baseAtIndex(e.index());
+            if (base < 0) {
+                continue; // not an accepted batch (a no-op, a barrier, a fenced or duplicate batch)
+            }
+            PartitionCommand cmd = PartitionCommand.decode(e.data());
+            for (int i = 0; i < cmd.records().size(); i++) {
+                long off = base + i;
+                if (off < offset || off >= hw) {
+                    continue;
+                }
+                PartitionCommand.StoredRecord r = cmd.records().get(i);
+                if (bytes > 0 && bytes + r.sizeBytes() > maxBytes) {
+                    return out.build();
+                }
+                bytes += r.sizeBytes();
+                out.addRecords(FetchedRecord.newBuilder().setOffset(off).setRecord(toProto(r)));
+            }
+        }
+        return out.build();
+    }
+
+    static Record toProto(PartitionCommand.StoredRecord r) {
+        Record.Builder b = Record.newBuilder().setValue(ByteString.copyFrom(r.value())).setTimestampMs(r.timestampMs());
+        if (r.key() != null) {
+            b.setHasKey(true).setKey(ByteString.copyFrom(r.key()));
+        }
+        for (PartitionCommand.Header h : r.headers()) {
+            b.addHeaders(Header.newBuilder().setKey(h.key()).setValue(ByteString.copyFrom(h.value())));
+        }
+        return b.build();
+    }
+
+    // ================================ metadata ================================
+
+    @Override
+    public void metadata(MetadataRequest req, StreamObserver<MetadataResponse> response) {
+        try {
+            response.onNext(Lookup.metadata(node, req.getTopicsList()));
+            response.onCompleted();
+        } catch (RuntimeException e) {
+            response.onError(Errors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void initProducer(InitProducerRequest req, StreamObserver<InitProducerResponse> response) {
+        long id;
+        synchronized (random) {
+            id = random.nextLong() & Long.MAX_VALUE;
+        }
+        response.onNext(InitProducerResponse.newBuilder().setProducerId(id == 0 ? 1 : id).build());
+        response.onCompleted();
+    }
+}

@@ -1,0 +1,512 @@
+package io.conclave.server.node;
+
+import io.conclave.api.ApiErrors;
+import io.conclave.api.ConclaveGrpc;
+import io.conclave.api.proto.ErrorCode;
+import io.conclave.api.proto.JoinRequest;
+import io.conclave.api.proto.JoinResponse;
+import io.conclave.api.proto.MetadataRequest;
+import io.conclave.api.proto.MetadataResponse;
+import io.conclave.api.proto.NodeMetadata;
+import io.conclave.multiraft.node.LeaderTable;
+import io.conclave.multiraft.node.RaftRuntime;
+import io.conclave.multiraft.time.SystemClock;
+import io.conclave.partition.metadata.ClusterImage;
+import io.conclave.partition.metadata.NodeInfo;
+import io.conclave.partition.metadata.PartitionInfo;
+import io.conclave.server.api.AdminApi;
+import io.conclave.server.api.ClientApi;
+import io.conclave.server.partition.Producing;
+import io.conclave.storage.disk.RealDisk;
+import io.conclave.transport.grpc.GrpcTransport;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ClientCalls;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * One Conclave node process: its Multi-Raft runtime (storage, event loops, gRPC transport), the
+ * controller group's replica and the metadata image it applies, the partition replicas the
+ * metadata assigns to it (created by reconciling towards the image), and the client and admin
+ * gRPC services on the client port.
+ *
+ * <p>Lifecycle: {@link #start()} forms the cluster (initial controllers) or joins it through a seed
+ * (an empty data directory) or rejoins with its data, then registers the node with the controller
+ * in the background; {@link #isReady()} once it is registered and serving. {@link #close()} first
+ * hands away the leadership of every group it leads, then stops.
+ */
+public final class ConclaveNode implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(ConclaveNode.class.getName());
+
+    private final ServerConfig config;
+    private NodeStateMachine stateMachine;
+    private RaftRuntime runtime;
+    private GrpcTransport transport;
+    private Server server;
+    private String clusterId;
+    private List<Long> controllerVoters = List.of();
+    private ScheduledExecutorService background;
+    private Producing producing;
+    private ControllerOps controllerOps;
+    private final Map<Long, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final AtomicBoolean reconcileQueued = new AtomicBoolean();
+    private volatile boolean registered;
+    private volatile boolean closed;
+
+    public ConclaveNode(ServerConfig config) {
+        this.config = config.validate();
+    }
+
+    // ================================ lifecycle ================================
+
+    public synchronized ConclaveNode start() throws IOException {
+        java.nio.file.Files.createDirectories(config.dataDir());
+        NodeIdentity stored = NodeIdentity.read(config.dataDir());
+        if (stored != null) {
+            stored.check(config.nodeId(), config.clusterId());
+            clusterId = stored.clusterId();
+        } else if (config.isInitialController()) {
+            clusterId = config.clusterId() != null ? config.clusterId() : derivedClusterId(config.initialControllers());
+            new NodeIdentity(clusterId, config.nodeId()).write(config.dataDir());
+        }
+        background = Executors.newScheduledThreadPool(2, daemon("n" + config.nodeId() + "-node"));
+        producing = new Producing(this);
+        stateMachine = new NodeStateMachine(producing::onFenced);
+        stateMachine.metadata().addListener(this::onImage);
+        controllerOps = new ControllerOps(this);
+        runtime = new RaftRuntime(config.nodeId(), config.runtime(), new RealDisk(config.dataDir()), "raft",
+                incarnation -> GrpcTransport.start(config.nodeId(), incarnation,
+                        config.transport().withPort(config.raftPort())),
+                stateMachine, SystemClock.INSTANCE);
+        runtime.start();
+        transport = (GrpcTransport) runtime.transport();
+        for (ServerConfig.ControllerSpec c : config.initialControllers()) {
+            addPeer(c.nodeId(), c.host(), c.raftPort());
+        }
+        controllerVoters = config.initialControllers().stream().map(ServerConfig.ControllerSpec::nodeId).sorted()
+                .collect(Collectors.toList());
+        server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.clientPort()))
+                .addService(ConclaveGrpc.bindClient(new ClientApi(this)))
+                .addService(ConclaveGrpc.bindAdmin(new AdminApi(this)))
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            closeQuietly();
+            throw new IOException("node " + config.nodeId() + " cannot listen for clients on " + config.host() + ":"
+                    + config.clientPort() + ": " + e.getMessage(), e);
+        }
+        if (!runtime.hostsGroup(NodeStateMachine.CONTROLLER_GROUP)) {
+            if (config.isInitialController()) {
+                awaitFuture(runtime.createGroup(NodeStateMachine.CONTROLLER_GROUP, Set.copyOf(controllerVoters)),
+                        "creating the controller group");
+            } else {
+                joinThroughSeeds();
+            }
+        } else if (stored != null && controllerVoters.isEmpty()) {
+            controllerVoters = List.copyOf(runtime.storage().group(NodeStateMachine.CONTROLLER_GROUP)
+                    .initialState().confState().voters());
+        }
+        background.scheduleWithFixedDelay(this::registerIfNeeded, 0, 100, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(this::scheduleReconcile, 1, 1, TimeUnit.SECONDS);
+        LOG.log(Level.INFO, "node {0} of cluster {1} started: raft {2}:{3}, clients {2}:{4}", config.nodeId(),
+                clusterId, config.host(), Integer.toString(transport.port()), Integer.toString(server.getPort()));
+        return this;
+    }
+
+    static String derivedClusterId(List<ServerConfig.ControllerSpec> controllers) {
+        String spec = controllers.stream().sorted(Comparator.comparingLong(ServerConfig.ControllerSpec::nodeId))
+                .map(ServerConfig.ControllerSpec::toString).collect(Collectors.joining(","));
+        return UUID.nameUUIDFromBytes(spec.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** An empty data directory and no place among the initial controllers: ask a seed to let us in. */
+    private void joinThroughSeeds() throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(30_000, config.requestTimeoutMs()));
+        StatusRuntimeException last = null;
+        int attempt = 0;
+        while (System.nanoTime() < deadline && !closed) {
+            for (String seed : config.seeds()) {
+                try {
+                    JoinResponse r = joinVia(seed);
+                    if (!r.getClusterId().isEmpty()) {
+                        clusterId = r.getClusterId();
+                        new NodeIdentity(clusterId, config.nodeId()).write(config.dataDir());
+                        for (NodeMetadata n : r.getNodesList()) {
+                            addPeer(n.getNodeId(), n.getHost(), n.getRaftPort());
+                        }
+                        controllerVoters = List.copyOf(r.getControllerVotersList());
+                        awaitFuture(runtime.createGroup(NodeStateMachine.CONTROLLER_GROUP, Set.copyOf(controllerVoters)),
+                                "creating this node's controller replica");
+                        return;
+                    }
+                } catch (StatusRuntimeException e) {
+                    if (ApiErrors.codeOf(e) == ErrorCode.CLUSTER_ID_MISMATCH) {
+                        throw new IOException("seed " + seed + " refused the join: " + e.getStatus().getDescription());
+                    }
+                    last = e;
+                }
+            }
+            attempt++;
+            sleepBackoff(attempt);
+        }
+        throw new IOException("node " + config.nodeId() + " could not join through seeds " + config.seeds()
+                + (last == null ? "" : ": " + last.getStatus()));
+    }
+
+    private JoinResponse joinVia(String seed) {
+        ManagedChannel ch = channelTo(seed);
+        try {
+            MetadataResponse md = ClientCalls.blockingUnaryCall(ch, ConclaveGrpc.METADATA,
+                    io.grpc.CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), MetadataRequest.getDefaultInstance());
+            if (config.clusterId() != null && !config.clusterId().equals(md.getClusterId())) {
+                throw ApiErrors.error(ErrorCode.CLUSTER_ID_MISMATCH, "seed " + seed + " is in cluster "
+                        + md.getClusterId() + ", this node is configured for " + config.clusterId());
+            }
+            ManagedChannel target = ch;
+            for (NodeMetadata n : md.getNodesList()) {
+                if (n.getNodeId() == md.getControllerLeader()) {
+                    target = channelTo(n.getHost() + ":" + n.getClientPort());
+                }
+            }
+            return ClientCalls.blockingUnaryCall(target, ConclaveGrpc.JOIN,
+                    io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), joinRequest());
+        } catch (StatusRuntimeException e) {
+            throw e;
+        }
+    }
+
+    JoinRequest joinRequest() {
+        return JoinRequest.newBuilder().setClusterId(clusterId == null ? "" : clusterId).setNodeId(config.nodeId())
+                .setIncarnation(runtime.incarnation()).setHost(config.host()).setRaftPort(transport.port())
+                .setClientPort(server.getPort()).setRack(config.rack()).build();
+    }
+
+    /** Registers this incarnation with the controller until it is in the image. */
+    private void registerIfNeeded() {
+        if (closed) {
+            return;
+        }
+        try {
+            NodeInfo me = image().nodes().get(config.nodeId());
+            if (me != null && me.incarnation() == runtime.incarnation()) {
+                registered = true;
+                return;
+            }
+            LeaderTable.Leader leader = runtime.leaderOf(NodeStateMachine.CONTROLLER_GROUP);
+            if (leader.node() == config.nodeId()) {
+                controllerOps.join(joinRequest()).get(config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+            } else if (leader.node() != 0) {
+                ManagedChannel ch = channelToNode(leader.node());
+                if (ch != null) {
+                    ClientCalls.blockingUnaryCall(ch, ConclaveGrpc.JOIN,
+                            io.grpc.CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), joinRequest());
+                }
+            }
+        } catch (StatusRuntimeException | ExecutionException | TimeoutException e) {
+            LOG.log(Level.DEBUG, "node {0} registration not done yet: {1}", config.nodeId(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "node " + config.nodeId() + " registration failed", e);
+        }
+    }
+
+    // ================================ reconciling ================================
+
+    private void onImage(ClusterImage img) {
+        for (NodeInfo n : img.nodes().values()) {
+            addPeer(n.nodeId(), n.host(), n.raftPort());
+        }
+        scheduleReconcile();
+    }
+
+    private void scheduleReconcile() {
+        if (!closed && reconcileQueued.compareAndSet(false, true)) {
+            background.execute(() -> {
+                reconcileQueued.set(false);
+                reconcile();
+            });
+        }
+    }
+
+    /** Creates the replicas the image assigns to this node and it does not host yet. */
+    private void reconcile() {
+        synchronized (reconcileQueued) {
+            reconcileNow();
+        }
+    }
+
+    private void reconcileNow() {
+        if (closed || runtime == null) {
+            return;
+        }
+        ClusterImage img = image();
+        for (PartitionInfo p : img.partitionsOn(config.nodeId())) {
+            if (!runtime.hostsGroup(p.groupId())) {
+                try {
+                    awaitFuture(runtime.createGroup(p.groupId(), new TreeSet<>(p.genesis())),
+                            "creating the replica of group " + p.groupId());
+                    LOG.log(Level.INFO, "node {0} created its replica of partition {1}/{2} (group {3})",
+                            config.nodeId(), p.topicId(), p.partition(), p.groupId());
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "node " + config.nodeId() + " could not create group " + p.groupId(), e);
+                }
+            }
+        }
+    }
+
+    private void addPeer(long node, String host, int raftPort) {
+        if (node == config.nodeId() || transport == null || transport.peers().contains(node)) {
+            return;
+        }
+        try {
+            transport.addPeer(node, host, raftPort);
+            LOG.log(Level.INFO, "node {0} now talks to node {1} at {2}:{3}", config.nodeId(), node, host,
+                    Integer.toString(raftPort));
+        } catch (IllegalArgumentException alreadyAdded) {
+            // raced with another caller: the peer is there
+        }
+    }
+
+    // ================================ channels to other nodes ================================
+
+    /** A client channel to another node's client port (for joins, registration and forwarding). */
+    public ManagedChannel channelToNode(long node) {
+        NodeInfo n = image().nodes().get(node);
+        if (n != null) {
+            return channelTo(n.host() + ":" + n.clientPort());
+        }
+        for (ServerConfig.ControllerSpec c : config.initialControllers()) {
+            if (c.nodeId() == node) {
+                return channelTo(c.host() + ":" + c.clientPort());
+            }
+        }
+        return null;
+    }
+
+    private ManagedChannel channelTo(String hostPort) {
+        return channels.computeIfAbsent((long) hostPort.hashCode() << 16 ^ hostPort.length(), k -> {
+            int colon = hostPort.lastIndexOf(':');
+            return NettyChannelBuilder.forAddress(hostPort.substring(0, colon),
+                    Integer.parseInt(hostPort.substring(colon + 1))).usePlaintext().build();
+        });
+    }
+
+    // ================================ accessors ================================
+
+    public long nodeId() {
+        return config.nodeId();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public String clusterId() {
+        return clusterId;
+    }
+
+    public List<Long> controllerVoters() {
+        return controllerVoters;
+    }
+
+    public RaftRuntime runtime() {
+        return runtime;
+    }
+
+    public NodeStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    public ClusterImage image() {
+        return stateMachine.metadata().image();
+    }
+
+    public Producing producing() {
+        return producing;
+    }
+
+    public ControllerOps controllerOps() {
+        return controllerOps;
+    }
+
+    public ScheduledExecutorService scheduler() {
+        return background;
+    }
+
+    public int clientPort() {
+        return server.getPort();
+    }
+
+    public int raftPort() {
+        return transport.port();
+    }
+
+    public GrpcTransport transport() {
+        return transport;
+    }
+
+    /** Ready: registered with the controller (this incarnation is in the image) and serving. */
+    public boolean isReady() {
+        return registered && !closed && runtime.failure() == null;
+    }
+
+    /** Why the node is not ready, or "" when it is. */
+    public String notReadyReason() {
+        if (closed) {
+            return "node is shutting down";
+        }
+        if (runtime.failure() != null) {
+            return "runtime failed: " + runtime.failure();
+        }
+        return registered ? "" : "not yet registered with the controller";
+    }
+
+    // ================================ shutdown ================================
+
+    /** Hands away leadership of every group this node leads (bounded wait), then stops everything. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        if (runtime != null && runtime.failure() == null) {
+            try {
+                handOffLeadership(TimeUnit.SECONDS.toNanos(5));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "node " + config.nodeId() + " could not hand off leadership", e);
+            }
+        }
+        closeQuietly();
+    }
+
+    /** Stops at once, as a crash would (tests): no leadership hand-off. */
+    public synchronized void halt() {
+        closeQuietly();
+    }
+
+    private void handOffLeadership(long boundNs) {
+        long deadline = System.nanoTime() + boundNs;
+        List<Long> led = new ArrayList<>();
+        for (long gid : runtime.storage().groupIds()) {
+            if (runtime.leaderOf(gid).node() == config.nodeId()) {
+                led.add(gid);
+            }
+        }
+        if (led.isEmpty()) {
+            return;
+        }
+        for (long gid : led) {
+            try {
+                io.conclave.raft.RaftStatus st = runtime.raftStatus(gid).get(1, TimeUnit.SECONDS);
+                long best = 0;
+                long bestMatch = -1;
+                for (Map.Entry<Long, io.conclave.raft.RaftStatus.PeerProgress> e : st.progress().entrySet()) {
+                    if (e.getKey() != config.nodeId() && !e.getValue().learner() && e.getValue().match() > bestMatch) {
+                        best = e.getKey();
+                        bestMatch = e.getValue().match();
+                    }
+                }
+                if (best != 0) {
+                    runtime.transferLeadership(gid, best);
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                // the group is busy or gone: its followers fail over by liveness
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        AtomicInteger still = new AtomicInteger(led.size());
+        while (System.nanoTime() < deadline && still.get() > 0) {
+            int n = 0;
+            for (long gid : led) {
+                if (runtime.leaderOf(gid).node() == config.nodeId()) {
+                    n++;
+                }
+            }
+            still.set(n);
+            if (n > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+            }
+        }
+        LOG.log(Level.INFO, "node {0} handed off {1} of {2} leaderships before stopping", config.nodeId(),
+                led.size() - still.get(), led.size());
+    }
+
+    private void closeQuietly() {
+        closed = true;
+        if (server != null) {
+            server.shutdownNow();
+        }
+        if (background != null) {
+            background.shutdownNow();
+        }
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        if (producing != null) {
+            producing.close();
+        }
+        if (runtime != null) {
+            try {
+                runtime.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "node " + config.nodeId() + " closing storage", e);
+            }
+        }
+    }
+
+    // ================================ helpers ================================
+
+    private <T> T awaitFuture(java.util.concurrent.CompletableFuture<T> f, String what) throws IOException {
+        try {
+            return f.get(config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException(what + " failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException(what + " timed out");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(what + " interrupted");
+        }
+    }
+
+    private static void sleepBackoff(int attempt) {
+        long ms = Math.min(1000, 50L << Math.min(attempt, 5));
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(
+                ms / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(ms / 2 + 1)));
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

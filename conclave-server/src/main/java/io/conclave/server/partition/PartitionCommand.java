@@ -1,0 +1,111 @@
+package io.conclave.server.partition;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One entry of a partition's Raft log. {@code APPEND} carries a batch of records with the offset the
+ * leader expects it to start at (validated at apply: a batch whose base is not the partition's next
+ * offset is refused as fenced) and the producer's id and sequence (deduplicated at apply).
+ * {@code SYNC} is a barrier the leader proposes to learn the partition's next offset after a change
+ * of leader. Layout: magic, type, then the fields; records as (flags, key, value, timestamp, headers).
+ */
+public record PartitionCommand(Type type, long producerId, int sequence, long baseOffset, long timestampMs,
+                               List<StoredRecord> records) {
+
+    private static final byte MAGIC = (byte) 0xC7;
+    static final int RECORD_OVERHEAD_BYTES = 32;
+
+    public enum Type { APPEND, SYNC }
+
+    /** One record as stored: key null when absent. */
+    public record StoredRecord(byte[] key, byte[] value, long timestampMs, List<Header> headers) {
+        public StoredRecord {
+            headers = List.copyOf(headers);
+        }
+
+        public int sizeBytes() {
+            int n = RECORD_OVERHEAD_BYTES + (key == null ? 0 : key.length) + value.length;
+            for (Header h : headers) {
+                n += 8 + h.key().length() * 3 + h.value().length;
+            }
+            return n;
+        }
+    }
+
+    public record Header(String key, byte[] value) {
+    }
+
+    public PartitionCommand {
+        records = List.copyOf(records);
+    }
+
+    public static PartitionCommand sync() {
+        return new PartitionCommand(Type.SYNC, 0, 0, 0, 0, List.of());
+    }
+
+    public byte[] encode() {
+        int size = 1 + 1 + 8 + 4 + 8 + 8 + 4;
+        for (StoredRecord r : records) {
+            size += r.sizeBytes();
+        }
+        ByteBuffer b = ByteBuffer.allocate(size);
+        b.put(MAGIC).put((byte) type.ordinal()).putLong(producerId).putInt(sequence).putLong(baseOffset)
+                .putLong(timestampMs).putInt(records.size());
+        for (StoredRecord r : records) {
+            b.put((byte) (r.key() == null ? 0 : 1));
+            putBytes(b, r.key() == null ? new byte[0] : r.key());
+            putBytes(b, r.value());
+            b.putLong(r.timestampMs());
+            b.putInt(r.headers().size());
+            for (Header h : r.headers()) {
+                putBytes(b, h.key().getBytes(StandardCharsets.UTF_8));
+                putBytes(b, h.value());
+            }
+        }
+        byte[] out = new byte[b.position()];
+        b.flip().get(out);
+        return out;
+    }
+
+    /** Null for an entry that is not a partition command (a leader's empty no-op). */
+    public static PartitionCommand decode(byte[] data) {
+        if (data.length == 0 || data[0] != MAGIC) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(data);
+        b.get();
+        Type type = Type.values()[b.get()];
+        long pid = b.getLong();
+        int seq = b.getInt();
+        long base = b.getLong();
+        long ts = b.getLong();
+        int n = b.getInt();
+        List<StoredRecord> records = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            boolean hasKey = b.get() == 1;
+            byte[] key = getBytes(b);
+            byte[] value = getBytes(b);
+            long rts = b.getLong();
+            int hn = b.getInt();
+            List<Header> headers = new ArrayList<>(hn);
+            for (int h = 0; h < hn; h++) {
+                headers.add(new Header(new String(getBytes(b), StandardCharsets.UTF_8), getBytes(b)));
+            }
+            records.add(new StoredRecord(hasKey ? key : null, value, rts, headers));
+        }
+        return new PartitionCommand(type, pid, seq, base, ts, records);
+    }
+
+    private static void putBytes(ByteBuffer b, byte[] v) {
+        b.putInt(v.length).put(v);
+    }
+
+    private static byte[] getBytes(ByteBuffer b) {
+        byte[] v = new byte[b.getInt()];
+        b.get(v);
+        return v;
+    }
+}

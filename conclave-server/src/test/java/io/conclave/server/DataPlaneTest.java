@@ -1,0 +1,184 @@
+package io.conclave.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.conclave.api.ApiErrors;
+import io.conclave.api.ConclaveGrpc;
+import io.conclave.api.proto.ConsistencyLevel;
+import io.conclave.api.proto.CreateTopicRequest;
+import io.conclave.api.proto.ErrorCode;
+import io.conclave.api.proto.FetchRequest;
+import io.conclave.api.proto.FetchResponse;
+import io.conclave.api.proto.ProduceRequest;
+import io.conclave.api.proto.ProduceResponse;
+import io.conclave.api.proto.Record;
+import io.conclave.api.proto.ReplicaDigestRequest;
+import io.conclave.api.proto.ReplicaDigestResponse;
+import io.conclave.server.support.LocalCluster;
+import io.conclave.server.support.RawClient;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three real nodes on loopback: topics, produce and fetch at every consistency level, idempotence, bad input. */
+class DataPlaneTest {
+
+    @TempDir
+    Path dir;
+
+    private LocalCluster cluster;
+    private RawClient client;
+
+    @BeforeEach
+    void startCluster() {
+        cluster = new LocalCluster(dir, 3);
+        for (long id = 1; id <= 3; id++) {
+            cluster.start(id);
+        }
+        cluster.awaitReady(Duration.ofSeconds(60));
+        client = new RawClient(cluster);
+        createTopic("orders", 3, 3);
+    }
+
+    @AfterEach
+    void stopCluster() {
+        cluster.close();
+    }
+
+    private void createTopic(String name, int partitions, int rf) {
+        LocalCluster.Await.result(Duration.ofSeconds(30), () -> {
+            for (long id : cluster.nodes().keySet()) {
+                try {
+                    return cluster.call(id, ConclaveGrpc.CREATE_TOPIC, CreateTopicRequest.newBuilder().setName(name)
+                            .setPartitions(partitions).setReplicationFactor(rf).build());
+                } catch (StatusRuntimeException e) {
+                    if (ApiErrors.codeOf(e) == ErrorCode.TOPIC_EXISTS) {
+                        return null;
+                    }
+                }
+            }
+            throw new IllegalStateException("no controller leader yet");
+        }, "topic " + name + " created");
+        for (int p = 0; p < partitions; p++) {
+            int part = p;
+            LocalCluster.Await.until(Duration.ofSeconds(30), () -> client.leaderOf(name, part) != 0,
+                    () -> name + "/" + part + " has a leader");
+        }
+    }
+
+    @Test
+    void producedRecordsAreReadBackAtEveryConsistencyLevelWithDenseOffsets() {
+        List<String> written = new ArrayList<>();
+        int seq = 0;
+        for (ConsistencyLevel level : List.of(ConsistencyLevel.STRONG, ConsistencyLevel.LINEARIZABLE,
+                ConsistencyLevel.EVENTUAL)) {
+            for (int i = 0; i < 5; i++) {
+                String a = level + "-" + i + "a";
+                String b = level + "-" + i + "b";
+                ProduceResponse r = client.produce("orders", 0, level, 42, seq++, a, b);
+                assertThat(r.getBaseOffset()).isEqualTo(written.size());
+                written.add(a);
+                written.add(b);
+            }
+        }
+        long leader = client.leaderOf("orders", 0);
+        assertThat(client.readAll(leader, "orders", 0, ConsistencyLevel.LINEARIZABLE)).isEqualTo(written);
+        assertThat(client.readAll(leader, "orders", 0, ConsistencyLevel.STRONG)).isEqualTo(written);
+        for (long id = 1; id <= 3; id++) {
+            long node = id;
+            LocalCluster.Await.until(Duration.ofSeconds(20),
+                    () -> client.readAll(node, "orders", 0, ConsistencyLevel.EVENTUAL).equals(written),
+                    () -> "node " + node + " serves every record at EVENTUAL");
+        }
+        FetchResponse eventual = cluster.call(1, ConclaveGrpc.FETCH, FetchRequest.newBuilder().setTopic("orders")
+                .setPartition(0).setOffset(3).setMaxBytes(1).setConsistency(ConsistencyLevel.EVENTUAL).build());
+        assertThat(eventual.getRecordsCount()).as("a tiny max_bytes still returns one record").isEqualTo(1);
+        assertThat(eventual.getRecords(0).getOffset()).isEqualTo(3);
+        assertThat(eventual.getServedByNode()).isEqualTo(1);
+    }
+
+    @Test
+    void aRetriedBatchIsWrittenOnceAndAnsweredWithItsOriginalOffset() {
+        ProduceResponse first = client.produce("orders", 1, ConsistencyLevel.STRONG, 7, 0, "x", "y");
+        client.produce("orders", 1, ConsistencyLevel.STRONG, 7, 1, "z");
+        ProduceResponse retry = client.produce("orders", 1, ConsistencyLevel.STRONG, 7, 0, "x", "y");
+        assertThat(retry.getDuplicate()).isTrue();
+        assertThat(retry.getBaseOffset()).isEqualTo(first.getBaseOffset());
+        long leader = client.leaderOf("orders", 1);
+        assertThat(client.readAll(leader, "orders", 1, ConsistencyLevel.LINEARIZABLE)).containsExactly("x", "y", "z");
+        assertThatThrownBy(() -> client.produce("orders", 1, ConsistencyLevel.STRONG, 7, 5, "gap"))
+                .satisfies(e -> assertThat(ApiErrors.codeOf(e)).isEqualTo(ErrorCode.OUT_OF_ORDER_SEQUENCE))
+                .hasMessageContaining("2 was expected");
+    }
+
+    @Test
+    void keyedRecordsGoToThePartitionOwningTheirHashAndReplicasAgree() {
+        for (int i = 0; i < 30; i++) {
+            ProduceRequest req = ProduceRequest.newBuilder().setTopic("orders").setPartition(-1)
+                    .setConsistency(ConsistencyLevel.STRONG).addRecords(Record.newBuilder().setHasKey(true)
+                            .setKey(ByteString.copyFromUtf8("key-" + i)).setValue(ByteString.copyFromUtf8("v" + i)))
+                    .build();
+            client.produce(req, Duration.ofSeconds(30));
+        }
+        long total = 0;
+        for (int p = 0; p < 3; p++) {
+            int part = p;
+            LocalCluster.Await.until(Duration.ofSeconds(20), () -> digests(part).values().stream().distinct().count() == 1,
+                    () -> "replicas of orders/" + part + " agree: " + digests(part));
+            total += digests(p).values().iterator().next().getNextOffset();
+        }
+        assertThat(total).isEqualTo(30);
+    }
+
+    private Map<Long, ReplicaDigestResponse> digests(int partition) {
+        Map<Long, ReplicaDigestResponse> out = new java.util.TreeMap<>();
+        for (long id : cluster.nodes().keySet()) {
+            ReplicaDigestResponse r = cluster.call(id, ConclaveGrpc.REPLICA_DIGEST, ReplicaDigestRequest.newBuilder()
+                    .setTopic("orders").setPartition(partition).build());
+            out.put(id, r.toBuilder().setNodeId(0).setAppliedIndex(0).build());
+        }
+        return out;
+    }
+
+    @Test
+    void badInputGetsAClearStatusAndChangesNothing() {
+        expect(() -> cluster.call(1, ConclaveGrpc.PRODUCE, ProduceRequest.newBuilder().setTopic("nope")
+                .addRecords(RawClient.record("v")).build()), ErrorCode.UNKNOWN_TOPIC, "no topic named 'nope'");
+        expect(() -> cluster.call(1, ConclaveGrpc.PRODUCE, ProduceRequest.newBuilder().setTopic("bad name!")
+                .addRecords(RawClient.record("v")).build()), ErrorCode.INVALID_REQUEST, "topic name");
+        expect(() -> cluster.call(1, ConclaveGrpc.PRODUCE, ProduceRequest.newBuilder().setTopic("orders")
+                .setPartition(0).build()), ErrorCode.INVALID_REQUEST, "at least one record");
+        expect(() -> cluster.call(1, ConclaveGrpc.PRODUCE, ProduceRequest.newBuilder().setTopic("orders")
+                .setPartition(9).addRecords(RawClient.record("v")).build()), ErrorCode.UNKNOWN_PARTITION, "no partition 9");
+        expect(() -> cluster.call(1, ConclaveGrpc.PRODUCE, ProduceRequest.newBuilder().setTopic("orders")
+                .setPartition(0).addRecords(Record.newBuilder().setValue(ByteString.copyFrom(new byte[2 << 20])))
+                .build()), ErrorCode.RECORD_TOO_LARGE, "max.message.bytes");
+        expect(() -> cluster.call(1, ConclaveGrpc.FETCH, FetchRequest.newBuilder().setTopic("orders").setPartition(0)
+                .setOffset(1_000).setConsistency(ConsistencyLevel.EVENTUAL).build()), ErrorCode.OFFSET_OUT_OF_RANGE,
+                "past the high watermark");
+        expect(() -> cluster.call(1, ConclaveGrpc.CREATE_TOPIC, CreateTopicRequest.newBuilder().setName("t")
+                .setPartitions(0).setReplicationFactor(1).build()), null, "partitions must be between");
+        for (long id = 1; id <= 3; id++) {
+            assertThat(cluster.node(id).runtime().failure()).isNull();
+        }
+        assertThat(client.readAll(client.leaderOf("orders", 0), "orders", 0, ConsistencyLevel.LINEARIZABLE)).isEmpty();
+    }
+
+    private static void expect(Runnable call, ErrorCode code, String message) {
+        assertThatThrownBy(call::run).isInstanceOf(StatusRuntimeException.class).hasMessageContaining(message)
+                .satisfies(e -> {
+                    if (code != null) {
+                        assertThat(ApiErrors.codeOf(e)).isEqualTo(code);
+                    }
+                });
+    }
+}

@@ -1,0 +1,165 @@
+package io.conclave.server.support;
+
+import io.conclave.api.ConclaveGrpc;
+import io.conclave.multiraft.node.RuntimeConfig;
+import io.conclave.server.node.ConclaveNode;
+import io.conclave.server.node.ServerConfig;
+import io.conclave.transport.TransportConfig;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** Real Conclave nodes in one JVM on loopback, each on its own data directory under {@code root}. */
+public final class LocalCluster implements AutoCloseable {
+
+    private final Path root;
+    private final Map<Long, int[]> ports = new TreeMap<>();
+    private final Map<Long, ConclaveNode> nodes = new TreeMap<>();
+    private final Map<Long, ManagedChannel> channels = new TreeMap<>();
+    private final List<ServerConfig.ControllerSpec> controllers = new ArrayList<>();
+
+    public LocalCluster(Path root, int initialControllers) {
+        this.root = root;
+        for (long id = 1; id <= initialControllers; id++) {
+            int[] p = {freePort(), freePort()};
+            ports.put(id, p);
+            controllers.add(new ServerConfig.ControllerSpec(id, "127.0.0.1", p[0], p[1]));
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static RuntimeConfig runtimeConfig() {
+        return RuntimeConfig.builder().loopCount(1).build();
+    }
+
+    public ServerConfig config(long id, List<String> seeds) {
+        int[] p = ports.computeIfAbsent(id, k -> new int[] {freePort(), freePort()});
+        boolean controller = controllers.stream().anyMatch(c -> c.nodeId() == id);
+        return new ServerConfig(id, "127.0.0.1", p[0], p[1], "rack-" + (char) ('a' + (id - 1) % 26),
+                root.resolve("node-" + id), null, controller || seeds.isEmpty() ? controllers : List.of(), seeds,
+                runtimeConfig(), TransportConfig.defaults("127.0.0.1", 0), 10_000);
+    }
+
+    /** Starts an initial controller, or (with seeds) a node joining through them. */
+    public ConclaveNode start(long id, List<String> seeds) {
+        try {
+            ConclaveNode n = new ConclaveNode(config(id, seeds)).start();
+            nodes.put(id, n);
+            return n;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public ConclaveNode start(long id) {
+        return start(id, List.of());
+    }
+
+    public String clientAddress(long id) {
+        return "127.0.0.1:" + ports.get(id)[1];
+    }
+
+    public ConclaveNode node(long id) {
+        return nodes.get(id);
+    }
+
+    public Map<Long, ConclaveNode> nodes() {
+        return nodes;
+    }
+
+    /** Stops a node as a crash would (no hand-off); its data stays. */
+    public void kill(long id) {
+        ConclaveNode n = nodes.remove(id);
+        if (n != null) {
+            n.halt();
+        }
+        ManagedChannel ch = channels.remove(id);
+        if (ch != null) {
+            ch.shutdownNow();
+        }
+    }
+
+    /** Stops a node gracefully (leadership handed off first). */
+    public void stop(long id) {
+        ConclaveNode n = nodes.remove(id);
+        if (n != null) {
+            n.close();
+        }
+        ManagedChannel ch = channels.remove(id);
+        if (ch != null) {
+            ch.shutdownNow();
+        }
+    }
+
+    public ManagedChannel channel(long id) {
+        return channels.computeIfAbsent(id, k -> NettyChannelBuilder.forAddress("127.0.0.1", ports.get(k)[1])
+                .usePlaintext().build());
+    }
+
+    public <Q, R> R call(long id, MethodDescriptor<Q, R> method, Q request) {
+        return ClientCalls.blockingUnaryCall(channel(id), method,
+                CallOptions.DEFAULT.withDeadlineAfter(15, TimeUnit.SECONDS), request);
+    }
+
+    public void awaitReady(Duration bound) {
+        Await.until(bound, () -> nodes.values().stream().allMatch(ConclaveNode::isReady),
+                () -> "every node ready: " + nodes.values().stream().map(n -> n.nodeId() + "=" + n.notReadyReason()).toList());
+    }
+
+    @Override
+    public void close() {
+        new ArrayList<>(nodes.keySet()).forEach(this::kill);
+        channels.values().forEach(ManagedChannel::shutdownNow);
+    }
+
+    /** Bounded waiting for a condition (no sleeps to wait: polls with a short park). */
+    public static final class Await {
+        private Await() {
+        }
+
+        public static void until(Duration bound, BooleanSupplier condition, Supplier<String> what) {
+            long deadline = System.nanoTime() + bound.toNanos();
+            while (!condition.getAsBoolean()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("not within " + bound + ": " + what.get());
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+            }
+        }
+
+        public static <T> T result(Duration bound, Supplier<T> attempt, String what) {
+            long deadline = System.nanoTime() + bound.toNanos();
+            RuntimeException last = null;
+            while (System.nanoTime() < deadline) {
+                try {
+                    return attempt.get();
+                } catch (RuntimeException e) {
+                    last = e;
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+                }
+            }
+            throw new AssertionError("not within " + bound + ": " + what, last);
+        }
+    }
+}
