@@ -27,9 +27,19 @@ import java.util.List;
 public final class RawClient {
 
     private final LocalCluster cluster;
+    private final java.util.Set<Long> avoid = new java.util.concurrent.ConcurrentSkipListSet<>();
 
     public RawClient(LocalCluster cluster) {
         this.cluster = cluster;
+    }
+
+    /** Nodes this client must not talk to (one cut off by a test's network partition). */
+    public java.util.Set<Long> avoid() {
+        return avoid;
+    }
+
+    private java.util.List<Long> usable() {
+        return cluster.nodes().keySet().stream().filter(n -> !avoid.contains(n)).toList();
     }
 
     public static Record record(String value) {
@@ -41,13 +51,13 @@ public final class RawClient {
     }
 
     public long leaderOf(String topic, int partition) {
-        for (long id : cluster.nodes().keySet()) {
+        for (long id : usable()) {
             try {
                 MetadataResponse md = cluster.call(id, ConclaveGrpc.METADATA,
                         MetadataRequest.newBuilder().addTopics(topic).build());
                 for (PartitionMetadata p : md.getTopics(0).getPartitionsList()) {
                     if (p.getPartition() == partition && p.getLeader() != 0
-                            && cluster.nodes().containsKey(p.getLeader())) {
+                            && usable().contains(p.getLeader())) {
                         return p.getLeader();
                     }
                 }
@@ -63,11 +73,11 @@ public final class RawClient {
         long deadline = System.nanoTime() + bound.toNanos();
         StatusRuntimeException last = null;
         long target = req.getPartition() >= 0 ? leaderOf(req.getTopic(), req.getPartition())
-                : cluster.nodes().keySet().iterator().next();
+                : usable().get(0);
         while (System.nanoTime() < deadline) {
-            if (target == 0 || !cluster.nodes().containsKey(target)) {
+            if (target == 0 || !usable().contains(target)) {
                 target = req.getPartition() >= 0 ? leaderOf(req.getTopic(), req.getPartition())
-                        : cluster.nodes().keySet().iterator().next();
+                        : usable().get(0);
                 if (target == 0) {
                     java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
                     continue;
@@ -82,7 +92,7 @@ public final class RawClient {
                     throw e;
                 }
                 long hint = ApiErrors.leaderOf(e);
-                target = hint != 0 && cluster.nodes().containsKey(hint) ? hint : 0;
+                target = hint != 0 && usable().contains(hint) ? hint : 0;
                 java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
             }
         }
@@ -97,6 +107,39 @@ public final class RawClient {
             b.addRecords(record(v));
         }
         return produce(b.build(), Duration.ofSeconds(30));
+    }
+
+    /** Creates a topic through whichever node leads the controller, and waits until each partition has a leader. */
+    public void createTopic(String name, int partitions, int rf) {
+        LocalCluster.Await.result(java.time.Duration.ofSeconds(30), () -> {
+            for (long id : usable()) {
+                try {
+                    return cluster.call(id, ConclaveGrpc.CREATE_TOPIC, io.conclave.api.proto.CreateTopicRequest
+                            .newBuilder().setName(name).setPartitions(partitions).setReplicationFactor(rf).build());
+                } catch (StatusRuntimeException e) {
+                    if (ApiErrors.codeOf(e) == ErrorCode.TOPIC_EXISTS) {
+                        return null;
+                    }
+                }
+            }
+            throw new IllegalStateException("no controller leader yet");
+        }, "topic " + name + " created");
+        for (int p = 0; p < partitions; p++) {
+            int part = p;
+            LocalCluster.Await.until(java.time.Duration.ofSeconds(30), () -> leaderOf(name, part) != 0,
+                    () -> name + "/" + part + " has a leader");
+        }
+    }
+
+    /** Each live node's (next offset, digest) of one partition, keyed by node. */
+    public java.util.Map<Long, java.util.List<Long>> digests(String topic, int partition) {
+        java.util.Map<Long, java.util.List<Long>> out = new java.util.TreeMap<>();
+        for (long id : usable()) {
+            io.conclave.api.proto.ReplicaDigestResponse r = cluster.call(id, ConclaveGrpc.REPLICA_DIGEST,
+                    io.conclave.api.proto.ReplicaDigestRequest.newBuilder().setTopic(topic).setPartition(partition).build());
+            out.put(id, java.util.List.of(r.getNextOffset(), r.getDigest()));
+        }
+        return out;
     }
 
     /** Everything from {@code from} to the high watermark, read from {@code node}. */
