@@ -31,7 +31,9 @@ class MetadataCodecProperties {
                 l.map(MetadataRecord.DeleteTopic::new),
                 net.jqwik.api.Combinators.combine(l, Arbitraries.integers(), l, l, l, l.list().ofMaxSize(5),
                         Arbitraries.of(PartitionState.class), l)
-                        .as(MetadataRecord.SetPartition::new));
+                        .as(MetadataRecord.SetPartition::new),
+                net.jqwik.api.Combinators.combine(l, Arbitraries.integers().between(1, 7))
+                        .as(MetadataRecord.AlterTopic::new));
     }
 
     @Property(tries = 500)

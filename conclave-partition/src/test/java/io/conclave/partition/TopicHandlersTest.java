@@ -115,4 +115,27 @@ class TopicHandlersTest {
         assertThatThrownBy(() -> b.replay(5, new MetadataRecord.UnregisterNode(1)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("replayed after 5");
     }
+
+    @Test
+    void raisingTheReplicationFactorAddsANodeOnANewRackAndBumpsEpochs() {
+        ClusterImage img = threeNodes();
+        img = apply(img, TopicHandlers.registerNode(img, 4, 1, "127.0.0.1", 9004, 10004, "rack-4"));
+        img = apply(img, TopicHandlers.createTopic(img, "t", 4, 2, Map.of()));
+        long topicId = img.topic("t").orElseThrow().topicId();
+        List<PartitionInfo> before = img.partitions(topicId);
+        img = apply(img, TopicHandlers.setReplicationFactor(img, "t", 3));
+        assertThat(img.topic("t").orElseThrow().replicationFactor()).isEqualTo(3);
+        for (PartitionInfo p : img.partitions(topicId)) {
+            PartitionInfo old = before.get(p.partition());
+            assertThat(p.replicas()).hasSize(3).startsWith(old.replicas().toArray(new Long[0])).doesNotHaveDuplicates();
+            assertThat(p.epoch()).isEqualTo(old.epoch() + 1);
+            assertThat(p.genesis()).isEqualTo(old.genesis());
+        }
+        img = apply(img, TopicHandlers.setReplicationFactor(img, "t", 1));
+        for (PartitionInfo p : img.partitions(topicId)) {
+            assertThat(p.replicas()).containsExactly(before.get(p.partition()).replicas().get(0));
+        }
+        check(TopicHandlers.setReplicationFactor(img, "t", 5), ErrorCode.INVALID_REPLICATION_FACTOR, "live nodes = 4");
+        check(TopicHandlers.setReplicationFactor(img, "nope", 2), ErrorCode.UNKNOWN_TOPIC, "no topic");
+    }
 }

@@ -14,6 +14,9 @@ import io.conclave.api.proto.FetchResponse;
 import io.conclave.api.proto.ProduceRequest;
 import io.conclave.api.proto.ProduceResponse;
 import io.conclave.api.proto.Record;
+import io.conclave.api.proto.ReplicationStatusRequest;
+import io.conclave.api.proto.ReplicationStatusResponse;
+import io.conclave.api.proto.SetReplicationFactorRequest;
 import io.conclave.server.support.LocalCluster;
 import io.conclave.server.support.RawClient;
 import io.grpc.StatusRuntimeException;
@@ -125,6 +128,52 @@ class DataPlaneTest {
 
     private Map<Long, List<Long>> digests(int partition) {
         return client.digests("orders", partition);
+    }
+
+    @Test
+    void aLiveTopicsReplicationFactorGrowsAndShrinksThroughMembershipChanges() {
+        createTopic("grow", 1, 1);
+        for (int i = 0; i < 10; i++) {
+            client.produce("grow", 0, ConsistencyLevel.STRONG, 5, i, "g" + i);
+        }
+        LocalCluster.Await.result(Duration.ofSeconds(30), () -> controllerCall(ConclaveGrpc.SET_REPLICATION_FACTOR,
+                SetReplicationFactorRequest.newBuilder().setTopic("grow").setReplicationFactor(3).build()), "rf 3");
+        LocalCluster.Await.until(Duration.ofSeconds(60), () -> {
+            Map<Long, List<Long>> d = client.digests("grow", 0);
+            return d.size() == 3 && d.values().stream().allMatch(v -> v.get(0) == 10L)
+                    && new java.util.HashSet<>(d.values()).size() == 1;
+        }, () -> "three replicas with the same ten records: " + client.digests("grow", 0));
+        LocalCluster.Await.until(Duration.ofSeconds(60), () -> voters("grow") == 3, () -> "three voters");
+        client.produce("grow", 0, ConsistencyLevel.STRONG, 5, 10, "g10");
+        LocalCluster.Await.result(Duration.ofSeconds(30), () -> controllerCall(ConclaveGrpc.SET_REPLICATION_FACTOR,
+                SetReplicationFactorRequest.newBuilder().setTopic("grow").setReplicationFactor(2).build()), "rf 2");
+        LocalCluster.Await.until(Duration.ofSeconds(60), () -> voters("grow") == 2, () -> "two voters");
+        client.produce("grow", 0, ConsistencyLevel.STRONG, 5, 11, "g11");
+        assertThat(client.readAll(client.leaderOf("grow", 0), "grow", 0, ConsistencyLevel.LINEARIZABLE))
+                .hasSize(12).startsWith("g0").endsWith("g11");
+    }
+
+    private long voters(String topic) {
+        long leader = client.leaderOf(topic, 0);
+        if (leader == 0) {
+            return -1;
+        }
+        ReplicationStatusResponse st = cluster.call(leader, ConclaveGrpc.REPLICATION_STATUS,
+                ReplicationStatusRequest.newBuilder().setTopic(topic).setPartition(0).build());
+        return st.getReplicasList().stream().filter(r -> r.getVoter()).count();
+    }
+
+    private <Q, R> R controllerCall(io.grpc.MethodDescriptor<Q, R> method, Q request) {
+        for (long id : cluster.nodes().keySet()) {
+            try {
+                return cluster.call(id, method, request);
+            } catch (StatusRuntimeException e) {
+                if (ApiErrors.codeOf(e) != ErrorCode.NOT_CONTROLLER) {
+                    throw e;
+                }
+            }
+        }
+        throw new IllegalStateException("no controller leader");
     }
 
     @Test

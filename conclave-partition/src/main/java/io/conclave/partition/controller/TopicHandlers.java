@@ -90,6 +90,75 @@ public final class TopicHandlers {
         return ControllerResult.of(MetadataError.NONE, new MetadataRecord.DeleteTopic(t.get().topicId()));
     }
 
+    /**
+     * Changes a live topic's replication factor: each partition gains replicas (rack-aware, least
+     * loaded first, never a node it has) or loses its last ones, with its epoch bumped. The nodes
+     * leading the partitions carry the change out by membership changes (learner, catch up, voter;
+     * or removal), watching the image.
+     */
+    public static ControllerResult<MetadataError> setReplicationFactor(ClusterImage image, String name,
+                                                                       int replicationFactor) {
+        Optional<TopicInfo> found = image.topic(name);
+        if (found.isEmpty()) {
+            return ControllerResult.of(new MetadataError(ErrorCode.UNKNOWN_TOPIC, "no topic named '" + name + "'"));
+        }
+        TopicInfo t = found.get();
+        int live = image.nodes().size();
+        if (replicationFactor < 1 || replicationFactor > MAX_REPLICATION_FACTOR || replicationFactor > live) {
+            return ControllerResult.of(new MetadataError(ErrorCode.INVALID_REPLICATION_FACTOR,
+                    "replication factor must be between 1 and min(" + MAX_REPLICATION_FACTOR + ", live nodes = "
+                            + live + "), was " + replicationFactor));
+        }
+        if (replicationFactor == t.replicationFactor()) {
+            return ControllerResult.of(MetadataError.NONE);
+        }
+        List<MetadataRecord> records = new ArrayList<>();
+        records.add(new MetadataRecord.AlterTopic(t.topicId(), replicationFactor));
+        Map<Long, Integer> load = new HashMap<>(image.replicaCounts());
+        for (PartitionInfo p : image.partitions(t.topicId())) {
+            List<Long> replicas = new ArrayList<>(p.replicas());
+            while (replicas.size() > replicationFactor) {
+                load.merge(replicas.remove(replicas.size() - 1), -1, Integer::sum);
+            }
+            while (replicas.size() < replicationFactor) {
+                long add = leastLoadedNewRack(image, replicas, load);
+                replicas.add(add);
+                load.merge(add, 1, Integer::sum);
+            }
+            records.add(new MetadataRecord.SetPartition(p.topicId(), p.partition(), p.groupId(), p.rangeStart(),
+                    p.rangeEnd(), replicas, p.state(), p.epoch() + 1));
+        }
+        return new ControllerResult<>(records, MetadataError.NONE);
+    }
+
+    private static long leastLoadedNewRack(ClusterImage image, List<Long> have, Map<Long, Integer> load) {
+        java.util.Set<String> racks = new java.util.HashSet<>();
+        for (Long n : have) {
+            NodeInfo info = image.nodes().get(n);
+            if (info != null) {
+                racks.add(info.rack());
+            }
+        }
+        NodeInfo best = null;
+        for (NodeInfo cand : image.nodes().values()) {
+            if (have.contains(cand.nodeId())) {
+                continue;
+            }
+            if (best == null) {
+                best = cand;
+                continue;
+            }
+            boolean candNew = !racks.contains(cand.rack());
+            boolean bestNew = !racks.contains(best.rack());
+            int candLoad = load.getOrDefault(cand.nodeId(), 0);
+            int bestLoad = load.getOrDefault(best.nodeId(), 0);
+            if ((candNew && !bestNew) || (candNew == bestNew && candLoad < bestLoad)) {
+                best = cand;
+            }
+        }
+        return best.nodeId();
+    }
+
     /** A node joins or rejoins; its incarnation must grow, so a stale process cannot re-register. */
     public static ControllerResult<MetadataError> registerNode(ClusterImage image, long nodeId, long incarnation,
                                                                String host, int raftPort, int clientPort,

@@ -66,6 +66,13 @@ public final class ImageBuilder {
             ps.removeIf(p -> p.partition() == r.partition());
             ps.add(info);
             ps.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+        } else if (record instanceof MetadataRecord.AlterTopic r) {
+            TopicInfo t = topics.get(r.topicId());
+            if (t == null) {
+                throw new IllegalStateException("altering unknown topic " + r.topicId());
+            }
+            topics.put(r.topicId(), new TopicInfo(t.topicId(), t.name(), t.partitions(), r.replicationFactor(),
+                    t.config()));
         } else {
             throw new IllegalStateException("unknown metadata record " + record);
         }

@@ -62,6 +62,10 @@ public final class MetadataCodec {
                 }
                 out.writeByte(p.state().ordinal());
                 out.writeLong(p.epoch());
+            } else if (r instanceof MetadataRecord.AlterTopic t) {
+                out.writeByte(6);
+                out.writeLong(t.topicId());
+                out.writeInt(t.replicationFactor());
             } else {
                 throw new IllegalArgumentException("unknown record " + r);
             }
@@ -129,6 +133,9 @@ public final class MetadataCodec {
                             PartitionState.values()[state], in.readLong());
                     break;
                 }
+                case 6:
+                    r = new MetadataRecord.AlterTopic(in.readLong(), in.readInt());
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown metadata record tag " + tag);
             }

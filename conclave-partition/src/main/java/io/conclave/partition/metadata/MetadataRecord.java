@@ -9,7 +9,8 @@ import java.util.Map;
  * {@link ClusterImage}.
  */
 public sealed interface MetadataRecord permits MetadataRecord.RegisterNode, MetadataRecord.UnregisterNode,
-        MetadataRecord.CreateTopic, MetadataRecord.DeleteTopic, MetadataRecord.SetPartition {
+        MetadataRecord.CreateTopic, MetadataRecord.DeleteTopic, MetadataRecord.SetPartition,
+        MetadataRecord.AlterTopic {
 
     /**
      * A node joined (or rejoined with a new incarnation).
@@ -43,5 +44,9 @@ public sealed interface MetadataRecord permits MetadataRecord.RegisterNode, Meta
         public SetPartition {
             replicas = List.copyOf(replicas);
         }
+    }
+
+    /** A live topic's replication factor changed; its partitions' new assignments follow as {@link SetPartition}. */
+    record AlterTopic(long topicId, int replicationFactor) implements MetadataRecord {
     }
 }

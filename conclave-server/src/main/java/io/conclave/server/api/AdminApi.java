@@ -68,7 +68,10 @@ public final class AdminApi implements ConclaveGrpc.AdminHandler {
 
     @Override
     public void setReplicationFactor(SetReplicationFactorRequest req, StreamObserver<SetReplicationFactorResponse> response) {
-        response.onError(io.grpc.Status.UNIMPLEMENTED.withDescription("TEMP").asRuntimeException());
+        answer(response, () -> node.controllerOps().execute(img -> TopicHandlers.setReplicationFactor(img,
+                        req.getTopic(), req.getReplicationFactor()))
+                .thenApply(img -> SetReplicationFactorResponse.newBuilder().setTopic(Lookup.topicMetadata(node, img,
+                        Lookup.topic(img, req.getTopic()))).build()));
     }
 
     @Override

@@ -72,6 +72,7 @@ public final class ConclaveNode implements AutoCloseable {
     private ScheduledExecutorService background;
     private Producing producing;
     private ControllerOps controllerOps;
+    private MembershipReconciler membership;
     private final Map<Long, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final AtomicBoolean reconcileQueued = new AtomicBoolean();
     private volatile boolean registered;
@@ -98,6 +99,7 @@ public final class ConclaveNode implements AutoCloseable {
         stateMachine = new NodeStateMachine(producing::onFenced);
         stateMachine.metadata().addListener(this::onImage);
         controllerOps = new ControllerOps(this);
+        membership = new MembershipReconciler(this);
         runtime = new RaftRuntime(config.nodeId(), config.runtime(), new RealDisk(config.dataDir()), "raft",
                 incarnation -> GrpcTransport.start(config.nodeId(), incarnation,
                         config.transport().withPort(config.raftPort())),
@@ -278,6 +280,7 @@ public final class ConclaveNode implements AutoCloseable {
                 }
             }
         }
+        membership.pass(img);
     }
 
     private void addPeer(long node, String host, int raftPort) {
@@ -470,6 +473,9 @@ public final class ConclaveNode implements AutoCloseable {
         channels.values().forEach(ManagedChannel::shutdownNow);
         if (producing != null) {
             producing.close();
+        }
+        if (controllerOps != null) {
+            controllerOps.close();
         }
         if (runtime != null) {
             try {
