@@ -97,6 +97,22 @@ class FaultToleranceTest {
     }
 
     @Test
+    void fiveNodesKeepEveryAcknowledgedRecordWhenTheLeaderAndAnotherNodeAreKilled() {
+        start(5);
+        client.createTopic("wide", 1, 5);
+        long[] killed = new long[2];
+        Map<String, Long> acked = produceStream("wide", 41, 0, 90, () -> {
+            killed[0] = client.leaderOf("wide", 0);
+            killed[1] = killed[0] % 5 + 1;
+            cluster.kill(killed[0]);
+            cluster.kill(killed[1]);
+        });
+        cluster.start(killed[0]);
+        cluster.start(killed[1]);
+        verify("wide", acked, Set.of(1L, 2L, 3L, 4L, 5L));
+    }
+
+    @Test
     void aLeaderCutOffByAPartitionCannotCommitAndTheMajorityCarriesOn() {
         start(3);
         client.createTopic("events", 1, 3);
