@@ -21,12 +21,12 @@ import io.conclave.partition.metadata.ClusterImage;
 import io.conclave.partition.metadata.KeyHash;
 import io.conclave.partition.metadata.PartitionInfo;
 import io.conclave.partition.metadata.TopicInfo;
-import io.conclave.raft.Entry;
 import io.conclave.raft.ReadMode;
 import io.conclave.server.node.ConclaveNode;
 import io.conclave.server.node.Errors;
 import io.conclave.server.partition.PartitionCommand;
 import io.conclave.server.partition.PartitionLog;
+import io.conclave.server.partition.PartitionReader;
 import io.grpc.stub.StreamObserver;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -195,38 +195,15 @@ public final class ClientApi implements ConclaveGrpc.ClientHandler {
     }
 
     private FetchResponse read(long groupId, PartitionLog log, long offset, int maxBytes, long lag) {
-        long hw = log.nextOffset();
-        if (offset > hw) {
+        if (offset > log.nextOffset()) {
             throw ApiErrors.error(ErrorCode.OFFSET_OUT_OF_RANGE, "offset " + offset + " is past the high watermark "
-                    + hw + " of this replica");
+                    + log.nextOffset() + " of this replica");
         }
-        FetchResponse.Builder out = FetchResponse.newBuilder().setHighWatermark(hw).setLogStartOffset(0)
-                .setServedByNode(node.nodeId()).setLagEntries(lag);
-        PartitionLog.Span span = log.span(offset, 1024);
-        if (span == null) {
-            return out.build();
-        }
-        List<Entry> entries = node.runtime().storage().group(groupId)
-                .entries(span.firstRaftIndex(), span.lastRaftIndex() + 1, maxBytes);
-        int bytes = 0;
-        for (Entry e : entries) {
-            long base = log.baseAtIndex(e.index());
-            if (base < 0) {
-                continue; // not an accepted batch (a no-op, a barrier, a fenced or duplicate batch)
-            }
-            PartitionCommand cmd = PartitionCommand.decode(e.data());
-            for (int i = 0; i < cmd.records().size(); i++) {
-                long off = base + i;
-                if (off < offset || off >= hw) {
-                    continue;
-                }
-                PartitionCommand.StoredRecord r = cmd.records().get(i);
-                if (bytes > 0 && bytes + r.sizeBytes() > maxBytes) {
-                    return out.build();
-                }
-                bytes += r.sizeBytes();
-                out.addRecords(FetchedRecord.newBuilder().setOffset(off).setRecord(toProto(r)));
-            }
+        PartitionReader.Slice slice = PartitionReader.read(log, node.runtime().storage().group(groupId), offset, maxBytes);
+        FetchResponse.Builder out = FetchResponse.newBuilder().setHighWatermark(slice.highWatermark())
+                .setLogStartOffset(0).setServedByNode(node.nodeId()).setLagEntries(lag);
+        for (PartitionReader.Fetched f : slice.records()) {
+            out.addRecords(FetchedRecord.newBuilder().setOffset(f.offset()).setRecord(toProto(f.record())));
         }
         return out.build();
     }

@@ -95,7 +95,7 @@ public final class ConclaveNode implements AutoCloseable {
             new NodeIdentity(clusterId, config.nodeId()).write(config.dataDir());
         }
         background = Executors.newScheduledThreadPool(2, daemon("n" + config.nodeId() + "-node"));
-        producing = new Producing(this);
+        producing = new Producing(new Host());
         stateMachine = new NodeStateMachine(producing::onFenced);
         stateMachine.metadata().addListener(this::onImage);
         controllerOps = new ControllerOps(this);
@@ -483,6 +483,44 @@ public final class ConclaveNode implements AutoCloseable {
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "node " + config.nodeId() + " closing storage", e);
             }
+        }
+    }
+
+    /** The data plane's view of this node. */
+    private final class Host implements io.conclave.server.partition.PartitionHost {
+        @Override
+        public long nodeId() {
+            return config.nodeId();
+        }
+
+        @Override
+        public LeaderTable.Leader leaderOf(long groupId) {
+            return runtime.leaderOf(groupId);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Long> propose(long groupId, byte[] data) {
+            return runtime.propose(groupId, data);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Long> proposeAppended(long groupId, byte[] data) {
+            return runtime.proposeAppended(groupId, data);
+        }
+
+        @Override
+        public io.conclave.server.partition.PartitionLog partition(long groupId) {
+            return stateMachine.partition(groupId);
+        }
+
+        @Override
+        public io.conclave.raft.storage.RaftStorage log(long groupId) {
+            return runtime.storage().group(groupId);
+        }
+
+        @Override
+        public long nowMs() {
+            return System.currentTimeMillis();
         }
     }
 

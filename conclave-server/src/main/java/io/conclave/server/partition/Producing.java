@@ -3,8 +3,6 @@ package io.conclave.server.partition;
 import io.conclave.api.ApiErrors;
 import io.conclave.api.proto.ErrorCode;
 import io.conclave.multiraft.node.LeaderTable;
-import io.conclave.multiraft.node.RaftRuntime;
-import io.conclave.server.node.ConclaveNode;
 import io.conclave.server.node.Errors;
 import java.util.HashMap;
 import java.util.List;
@@ -37,10 +35,10 @@ public final class Producing {
     public record Result(long baseOffset, boolean duplicate) {
     }
 
-    private final ConclaveNode node;
+    private final PartitionHost node;
     private final ConcurrentHashMap<Long, Sequencer> sequencers = new ConcurrentHashMap<>();
 
-    public Producing(ConclaveNode node) {
+    public Producing(PartitionHost node) {
         this.node = node;
     }
 
@@ -65,14 +63,13 @@ public final class Producing {
 
     private CompletableFuture<Result> produce(long groupId, long producerId, int sequence,
                                               List<PartitionCommand.StoredRecord> records, boolean eventual, int resyncs) {
-        RaftRuntime runtime = node.runtime();
-        LeaderTable.Leader leader = runtime.leaderOf(groupId);
+        LeaderTable.Leader leader = node.leaderOf(groupId);
         if (leader.node() != node.nodeId()) {
             return CompletableFuture.failedFuture(ApiErrors.error(leader.node() == 0 ? ErrorCode.LEADER_NOT_AVAILABLE
                     : ErrorCode.NOT_LEADER, "node " + node.nodeId() + " does not lead group " + groupId, leader.node()));
         }
         Sequencer s = sequencers.computeIfAbsent(groupId, Sequencer::new);
-        PartitionLog log = node.stateMachine().partition(groupId);
+        PartitionLog log = node.partition(groupId);
         synchronized (s) {
             if (!s.valid || s.term != leader.term()) {
                 if (resyncs >= 3) {
@@ -101,13 +98,13 @@ public final class Producing {
             }
             long base = s.nextOffset;
             byte[] data = new PartitionCommand(PartitionCommand.Type.APPEND, producerId, sequence, base,
-                    System.currentTimeMillis(), records).encode();
+                    node.nowMs(), records).encode();
             s.nextOffset += records.size();
             if (producerId != 0) {
                 s.lastProposed.put(producerId, (long) sequence);
             }
-            CompletableFuture<Long> proposed = eventual ? runtime.proposeAppended(groupId, data)
-                    : runtime.propose(groupId, data);
+            CompletableFuture<Long> proposed = eventual ? node.proposeAppended(groupId, data)
+                    : node.propose(groupId, data);
             CompletableFuture<Result> out = proposed.handle((index, err) -> {
                 synchronized (s) {
                     s.pending.remove(key);
@@ -180,7 +177,7 @@ public final class Producing {
             }
             CompletableFuture<Void> done = new CompletableFuture<>();
             resync = done;
-            node.runtime().propose(groupId, PartitionCommand.sync().encode()).whenComplete((index, err) -> {
+            node.propose(groupId, PartitionCommand.sync().encode()).whenComplete((index, err) -> {
                 synchronized (this) {
                     resync = null;
                     if (err == null) {
