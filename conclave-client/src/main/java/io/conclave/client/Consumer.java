@@ -151,9 +151,11 @@ public final class Consumer implements AutoCloseable {
         ClusterMetadata m = client.metadata();
         HostPort target = target(m, tp, pos);
         if (target == null) {
-            ConclaveException e = new ConclaveException(ErrorCode.LEADER_NOT_AVAILABLE,
-                    "no known " + (leaderOnly() ? "leader" : "replica") + " for " + tp);
-            pos.inFlight = client.refreshMetadata().handle((x, t) -> null).thenCompose(x -> afterBackoff(failures, e));
+            pos.inFlight = client.refreshMetadata().handle((x, t) -> null).thenCompose(x -> afterBackoff(failures,
+                    client.metadata().topic(tp.topic()) == null
+                            ? new ConclaveException(ErrorCode.UNKNOWN_TOPIC, "topic '" + tp.topic() + "' is not in the cluster metadata")
+                            : new ConclaveException(ErrorCode.LEADER_NOT_AVAILABLE,
+                                    "no known " + (leaderOnly() ? "leader" : "replica") + " for " + tp)));
             return;
         }
         pos.inFlight = client.call(target, ConclaveGrpc.FETCH, req, client.config().requestTimeoutMs() + (long) maxWaitMs, null)
