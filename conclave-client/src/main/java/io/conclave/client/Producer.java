@@ -42,7 +42,7 @@ public final class Producer implements AutoCloseable {
         this.buffer = new BufferPool(config.bufferBytesMax());
         this.loop = Executors.newSingleThreadScheduledExecutor(
                 ConclaveClient.daemon("conclave-producer-" + IDS.incrementAndGet()));
-        this.sender = new Sender(client, config, loop, buffer::release);
+        this.sender = new Sender(client, config, loop, buffer::release, this::failOutstanding);
     }
 
     public ProducerConfig config() {
@@ -70,6 +70,9 @@ public final class Producer implements AutoCloseable {
         if (topic.isEmpty()) {
             throw new IllegalArgumentException("topic must not be empty");
         }
+        if (sender.broken() != null) {
+            return CompletableFuture.failedFuture(sender.broken());
+        }
         PendingRecord r = pending(topic, key, value, headers);
         if (r.sizeBytes > config.batchBytesMax()) {
             return CompletableFuture.failedFuture(new ConclaveException(ErrorCode.RECORD_TOO_LARGE, "a record of "
@@ -82,7 +85,7 @@ public final class Producer implements AutoCloseable {
         outstanding.add(r.future);
         r.future.whenComplete((m, t) -> outstanding.remove(r.future));
         try {
-            loop.execute(() -> sender.append(r));
+            loop.execute(sender.guarded(() -> sender.append(r)));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             buffer.release(r.sizeBytes);
             r.future.completeExceptionally(new IllegalStateException("producer is closed"));
@@ -120,6 +123,13 @@ public final class Producer implements AutoCloseable {
                 + "); slow down, raise bufferBytesMax or use BufferFull.BLOCK");
     }
 
+    /** After a bug in the sender loop: every record not yet acked fails, naming the cause. */
+    private void failOutstanding(ConclaveException e) {
+        for (CompletableFuture<RecordMetadata> f : List.copyOf(outstanding)) {
+            f.completeExceptionally(e);
+        }
+    }
+
     /** Bytes of buffer free right now. */
     public long bufferAvailableBytes() {
         return buffer.availableBytes();
@@ -132,7 +142,7 @@ public final class Producer implements AutoCloseable {
     public void flush() {
         CompletableFuture<?>[] waiting = outstanding.toArray(new CompletableFuture<?>[0]);
         try {
-            loop.execute(sender::beginFlush);
+            loop.execute(sender.guarded(sender::beginFlush));
         } catch (java.util.concurrent.RejectedExecutionException closedAlready) {
             return;
         }
@@ -140,7 +150,7 @@ public final class Producer implements AutoCloseable {
             CompletableFuture.allOf(waiting).handle((v, t) -> null).join();
         } finally {
             try {
-                loop.execute(sender::endFlush);
+                loop.execute(sender.guarded(sender::endFlush));
             } catch (java.util.concurrent.RejectedExecutionException closedAlready) {
                 // Closed while flushing: nothing lingers any more.
             }

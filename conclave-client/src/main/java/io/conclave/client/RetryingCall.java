@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,7 +57,14 @@ final class RetryingCall<Q, R> {
                     "node " + (fixedNode > 0 ? fixedNode : hintedNode) + " is not in the cluster metadata", 0, last));
             return;
         }
-        client.call(target, method, request, client.config().requestTimeoutMs(), null).whenComplete((r, t) -> {
+        CompletableFuture<R> call;
+        try {
+            call = client.call(target, method, request, client.config().requestTimeoutMs(), null);
+        } catch (IllegalStateException closed) {
+            result.completeExceptionally(closed);
+            return;
+        }
+        call.whenComplete((r, t) -> {
             if (t == null) {
                 result.complete(r);
             } else {
@@ -75,8 +83,15 @@ final class RetryingCall<Q, R> {
         CompletableFuture<ClusterMetadata> ready = follow ? CompletableFuture.completedFuture(client.metadata())
                 : client.refreshMetadata();
         long delayMs = client.backoff().delayMs(attempt);
-        ready.whenComplete((m, ignored) -> client.timer().schedule(
-                () -> attempt(attempt + 1, fixedNode > 0 ? fixedNode : hint, t), delayMs, TimeUnit.MILLISECONDS));
+        ready.whenComplete((m, ignored) -> {
+            try {
+                client.timer().schedule(() -> attempt(attempt + 1, fixedNode > 0 ? fixedNode : hint, t),
+                        delayMs, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closed) {
+                result.completeExceptionally(new IllegalStateException("client closed while retrying "
+                        + method.getBareMethodName(), e));
+            }
+        });
     }
 
     /** The node to ask: fixed, else hinted, else the controller leader on the first try, else rotating. */

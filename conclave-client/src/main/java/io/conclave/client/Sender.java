@@ -37,8 +37,12 @@ final class Sender {
     private long producerId;
     private boolean producerIdPending;
     private int flushing;
+    private volatile ConclaveException broken;
+    private final java.util.function.Consumer<ConclaveException> onBroken;
 
-    Sender(ConclaveClient client, ProducerConfig config, ScheduledExecutorService loop, LongConsumer releaseBytes) {
+    Sender(ConclaveClient client, ProducerConfig config, ScheduledExecutorService loop, LongConsumer releaseBytes,
+           java.util.function.Consumer<ConclaveException> onBroken) {
+        this.onBroken = onBroken;
         this.client = client;
         this.config = config;
         this.loop = loop;
@@ -64,7 +68,7 @@ final class Sender {
             q.unsent.addLast(q.open);
             if (config.lingerMs() > 0) {
                 ProducerBatch b = q.open;
-                q.lingerTimer = loop.schedule(() -> onLingerExpired(q, b), config.lingerMs(), TimeUnit.MILLISECONDS);
+                q.lingerTimer = loop.schedule(guarded(() -> onLingerExpired(q, b)), config.lingerMs(), TimeUnit.MILLISECONDS);
             }
         }
         q.open.add(r);
@@ -363,7 +367,7 @@ final class Sender {
     /** Runs on the loop; after the loop stopped, fails nothing silently (close waited for every future). */
     private void run(Runnable task) {
         try {
-            loop.execute(task);
+            loop.execute(guarded(task));
         } catch (RejectedExecutionException stopped) {
             // The producer is closed; close() completed every future it had accepted first.
         }
@@ -371,9 +375,45 @@ final class Sender {
 
     private void schedule(Runnable task, long delayMs) {
         try {
-            loop.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+            loop.schedule(guarded(task), delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopped) {
             // As in run().
         }
+    }
+
+    /**
+     * A bug in a loop task must not leave futures hanging (the executor would swallow it): every
+     * record not yet acked fails with INTERNAL naming the cause, and the producer stops taking records.
+     */
+    Runnable guarded(Runnable task) {
+        return () -> {
+            if (broken != null) {
+                onBroken.accept(broken);
+                return;
+            }
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                broken = new ConclaveException(ErrorCode.INTERNAL, "producer sender failed: " + e, 0, e);
+                failAll(broken);
+                onBroken.accept(broken);
+            }
+        };
+    }
+
+    /** Non-null once a loop task failed: the producer is unusable. */
+    ConclaveException broken() {
+        return broken;
+    }
+
+    private void failAll(ConclaveException e) {
+        failUnsent(e);
+        for (List<PendingRecord> waiting : awaitingTopic.values()) {
+            for (PendingRecord r : waiting) {
+                fail(r, e);
+            }
+        }
+        awaitingTopic.clear();
+        awaitingSinceNs.clear();
     }
 }
