@@ -7,14 +7,17 @@ import java.util.concurrent.CompletableFuture;
 final class PendingRecord {
 
     final String topic;
+    /** The partition the caller chose, or -1 to route by key hash (keyed) or spread (unkeyed). */
+    final int partition;
     final byte[] key;
     final Record record;
     final int sizeBytes;
     final CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
     private boolean released;
 
-    PendingRecord(String topic, byte[] key, Record record, int sizeBytes) {
+    PendingRecord(String topic, int partition, byte[] key, Record record, int sizeBytes) {
         this.topic = topic;
+        this.partition = partition;
         this.key = key;
         this.record = record;
         this.sizeBytes = sizeBytes;

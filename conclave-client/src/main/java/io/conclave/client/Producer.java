@@ -61,7 +61,20 @@ public final class Producer implements AutoCloseable {
      * later for a non-retriable error or when retries ran out.
      */
     public CompletableFuture<RecordMetadata> send(String topic, byte[] key, byte[] value, List<Header> headers) {
+        return send(topic, -1, key, value, headers);
+    }
+
+    /**
+     * As {@link #send(String, byte[], byte[], List)}, into the given partition ({@code -1}: route as
+     * usual). A partition that is not in the metadata fails with {@code UNKNOWN_PARTITION} once
+     * {@code topicWaitMsMax} has passed.
+     */
+    public CompletableFuture<RecordMetadata> send(String topic, int partition, byte[] key, byte[] value,
+                                                  List<Header> headers) {
         Objects.requireNonNull(topic, "topic");
+        if (partition < -1) {
+            throw new IllegalArgumentException("partition must be >= 0, or -1 to route by key, was " + partition);
+        }
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(headers, "headers");
         if (closed) {
@@ -73,7 +86,7 @@ public final class Producer implements AutoCloseable {
         if (sender.broken() != null) {
             return CompletableFuture.failedFuture(sender.broken());
         }
-        PendingRecord r = pending(topic, key, value, headers);
+        PendingRecord r = pending(topic, partition, key, value, headers);
         if (r.sizeBytes > config.batchBytesMax()) {
             return CompletableFuture.failedFuture(new ConclaveException(ErrorCode.RECORD_TOO_LARGE, "a record of "
                     + r.sizeBytes + " bytes exceeds batchBytesMax (" + config.batchBytesMax() + ")"));
@@ -93,7 +106,7 @@ public final class Producer implements AutoCloseable {
         return r.future;
     }
 
-    private static PendingRecord pending(String topic, byte[] key, byte[] value, List<Header> headers) {
+    private static PendingRecord pending(String topic, int partition, byte[] key, byte[] value, List<Header> headers) {
         Record.Builder b = Record.newBuilder().setValue(ByteString.copyFrom(value));
         if (key != null) {
             b.setHasKey(true).setKey(ByteString.copyFrom(key));
@@ -103,7 +116,7 @@ public final class Producer implements AutoCloseable {
                     .setKey(h.key()).setValue(ByteString.copyFrom(h.value())));
         }
         Record record = b.build();
-        return new PendingRecord(topic, key == null ? null : key.clone(), record,
+        return new PendingRecord(topic, partition, key == null ? null : key.clone(), record,
                 record.getSerializedSize() + RECORD_OVERHEAD_BYTES);
     }
 

@@ -94,6 +94,9 @@ final class Sender {
 
     /** Keyed: the range holding hash(key). Unkeyed: the sticky partition while its batch is open. */
     private PartitionMetadata choosePartition(ClusterMetadata m, PendingRecord r) {
+        if (r.partition >= 0) {
+            return m.partition(r.topic, r.partition);
+        }
         if (r.key != null) {
             return m.partitionForHash(r.topic, KeyHash.of(r.key));
         }
@@ -149,7 +152,8 @@ final class Sender {
             ErrorCode code = m.topic(topic) == null ? ErrorCode.UNKNOWN_TOPIC : ErrorCode.UNKNOWN_PARTITION;
             String why = code == ErrorCode.UNKNOWN_TOPIC
                     ? "topic '" + topic + "' is not in the cluster metadata after " + waitedMs + " ms; create it first"
-                    : "no partition of '" + topic + "' covers the key's hash after " + waitedMs + " ms";
+                    : "no partition of '" + topic + "' takes the record (chosen partition or key hash) after "
+                    + waitedMs + " ms";
             for (PendingRecord r : still) {
                 fail(r, new ConclaveException(code, why));
             }
@@ -162,6 +166,9 @@ final class Sender {
     private static boolean routable(ClusterMetadata m, PendingRecord r) {
         if (m.topic(r.topic) == null) {
             return false;
+        }
+        if (r.partition >= 0) {
+            return m.partition(r.topic, r.partition) != null;
         }
         return r.key == null ? !m.writablePartitions(r.topic).isEmpty() : m.partitionForHash(r.topic, KeyHash.of(r.key)) != null;
     }

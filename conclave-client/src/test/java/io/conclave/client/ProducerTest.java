@@ -417,6 +417,16 @@ class ProducerTest {
     }
 
     @Test
+    void anExplicitPartitionOverridesRoutingAndAMissingOneFailsWithUnknownPartition() throws Exception {
+        cluster.createTopic("t", 3, 1);
+        try (Producer p = client.producer(ProducerConfig.defaults().withTopicWaitMsMax(100))) {
+            assertThat(await(p.send("t", 2, utf8("key-1"), utf8("v"), List.of())).partition()).isEqualTo(2);
+            assertThat(failure(p.send("t", 7, null, utf8("v"), List.of())).code()).isEqualTo(ErrorCode.UNKNOWN_PARTITION);
+        }
+        assertThat(cluster.log("t", 2)).hasSize(1);
+    }
+
+    @Test
     void sendAfterCloseThrows() {
         Producer p = client.producer(ProducerConfig.defaults());
         p.close();
