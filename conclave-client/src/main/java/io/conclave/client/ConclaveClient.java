@@ -1,0 +1,260 @@
+package io.conclave.client;
+
+import io.conclave.api.ConclaveGrpc;
+import io.conclave.api.proto.ErrorCode;
+import io.conclave.api.proto.MetadataRequest;
+import io.conclave.api.proto.MetadataResponse;
+import io.conclave.api.proto.NodeMetadata;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A connection to a Conclave cluster: one gRPC channel per node (opened lazily from the metadata's
+ * node list), the cached cluster metadata (refreshed on routing errors and every
+ * {@code metadataMaxAgeMs}), and the factory of producers, consumers and the admin. Thread-safe.
+ *
+ * <pre>{@code
+ * try (ConclaveClient client = ConclaveClient.connect(ClientConfig.of("10.0.0.1:7001"));
+ *      Producer producer = client.producer(ProducerConfig.defaults())) {
+ *     producer.send("orders", key, value).join();
+ * }
+ * }</pre>
+ */
+public final class ConclaveClient implements AutoCloseable {
+
+    private final ClientConfig config;
+    private final Backoff backoff;
+    private final Map<HostPort, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final AtomicReference<ClusterMetadata> metadata = new AtomicReference<>(ClusterMetadata.EMPTY);
+    private final AtomicReference<CompletableFuture<ClusterMetadata>> refreshing = new AtomicReference<>();
+    private final ScheduledExecutorService timer;
+    private final Set<AutoCloseable> children = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private ConclaveClient(ClientConfig config) {
+        this.config = config;
+        this.backoff = new Backoff(config.retryBackoffMsInitial(), config.retryBackoffMsMax());
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("conclave-client-timer"));
+        timer.scheduleAtFixedRate(this::periodicRefresh, config.metadataMaxAgeMs(), config.metadataMaxAgeMs(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Validates the config and returns a client; no call is made until the first operation. */
+    public static ConclaveClient connect(ClientConfig config) {
+        return new ConclaveClient(config.validate());
+    }
+
+    public ClientConfig config() {
+        return config;
+    }
+
+    public Producer producer(ProducerConfig producerConfig) {
+        ensureOpen();
+        Producer p = new Producer(this, producerConfig.validate());
+        children.add(p);
+        return p;
+    }
+
+    public Consumer consumer(ConsumerConfig consumerConfig) {
+        ensureOpen();
+        Consumer c = new Consumer(this, consumerConfig.validate());
+        children.add(c);
+        return c;
+    }
+
+    public Admin admin() {
+        ensureOpen();
+        return new Admin(this);
+    }
+
+    /** The nodes of the last metadata answer, fetching it first if there is none yet. */
+    public List<NodeMetadata> nodes() {
+        return metadataReady().join().nodes();
+    }
+
+    // ---- metadata ----
+
+    ClusterMetadata metadata() {
+        return metadata.get();
+    }
+
+    /** The cached metadata, or a refresh when nothing has been fetched yet. */
+    CompletableFuture<ClusterMetadata> metadataReady() {
+        ClusterMetadata m = metadata.get();
+        return m.isEmpty() ? refreshMetadata() : CompletableFuture.completedFuture(m);
+    }
+
+    /** Fetches fresh metadata; concurrent callers share one request. */
+    CompletableFuture<ClusterMetadata> refreshMetadata() {
+        for (int i = 0; i < 4; i++) {
+            CompletableFuture<ClusterMetadata> current = refreshing.get();
+            if (current != null) {
+                return current;
+            }
+            CompletableFuture<ClusterMetadata> mine = new CompletableFuture<>();
+            if (refreshing.compareAndSet(null, mine)) {
+                mine.whenComplete((m, t) -> refreshing.compareAndSet(mine, null));
+                tryMetadata(candidates(), 0, null, mine);
+                return mine;
+            }
+        }
+        throw new IllegalStateException("metadata refresh slot kept changing; this is a bug");
+    }
+
+    private void periodicRefresh() {
+        if (!closed) {
+            refreshMetadata();
+        }
+    }
+
+    /** Known nodes first (they are the live cluster), then the bootstrap list. */
+    private List<HostPort> candidates() {
+        Set<HostPort> out = new LinkedHashSet<>();
+        for (NodeMetadata n : metadata.get().nodes()) {
+            out.add(new HostPort(n.getHost(), n.getClientPort()));
+        }
+        for (String b : config.bootstrap()) {
+            out.add(HostPort.parse(b));
+        }
+        return new ArrayList<>(out);
+    }
+
+    private void tryMetadata(List<HostPort> targets, int i, Throwable last, CompletableFuture<ClusterMetadata> out) {
+        if (closed) {
+            out.completeExceptionally(new IllegalStateException("client is closed"));
+            return;
+        }
+        if (i >= targets.size()) {
+            out.completeExceptionally(new ConclaveException(ErrorCode.LEADER_NOT_AVAILABLE,
+                    "no node answered Metadata (tried " + targets + "); check the bootstrap addresses", 0, last));
+            return;
+        }
+        call(targets.get(i), ConclaveGrpc.METADATA, MetadataRequest.getDefaultInstance(), config.requestTimeoutMs(), null)
+                .whenComplete((MetadataResponse r, Throwable t) -> {
+                    if (t == null) {
+                        ClusterMetadata m = new ClusterMetadata(r);
+                        metadata.set(m);
+                        out.complete(m);
+                    } else {
+                        tryMetadata(targets, i + 1, t, out);
+                    }
+                });
+    }
+
+    // ---- calls ----
+
+    /** One unary call with a deadline and optional message compression, as a future. */
+    <Q, R> CompletableFuture<R> call(HostPort target, MethodDescriptor<Q, R> method, Q request, long timeoutMs,
+                                     String compression) {
+        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS);
+        if (compression != null) {
+            options = options.withCompression(compression);
+        }
+        CompletableFuture<R> out = new CompletableFuture<>();
+        ClientCall<Q, R> clientCall;
+        try {
+            clientCall = channel(target).newCall(method, options);
+        } catch (RuntimeException e) {
+            out.completeExceptionally(e);
+            return out;
+        }
+        ClientCalls.asyncUnaryCall(clientCall, request, new StreamObserver<R>() {
+            @Override
+            public void onNext(R value) {
+                out.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                out.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                if (!out.isDone()) {
+                    out.completeExceptionally(new ConclaveException(ErrorCode.INTERNAL,
+                            method.getFullMethodName() + " on " + target + " completed without a response"));
+                }
+            }
+        });
+        return out;
+    }
+
+    private ManagedChannel channel(HostPort target) {
+        ensureOpen();
+        return channels.computeIfAbsent(target, t -> NettyChannelBuilder.forAddress(t.host(), t.port())
+                .usePlaintext()
+                .build());
+    }
+
+    Backoff backoff() {
+        return backoff;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    void forget(AutoCloseable child) {
+        children.remove(child);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("client is closed");
+        }
+    }
+
+    static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Closes the producers and consumers made here (producers flush first), then the channels. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        for (AutoCloseable c : List.copyOf(children)) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // Closing continues; the child reported its own failure to its futures.
+            }
+        }
+        closed = true;
+        timer.shutdownNow();
+        for (ManagedChannel ch : channels.values()) {
+            ch.shutdownNow();
+        }
+        for (ManagedChannel ch : channels.values()) {
+            try {
+                ch.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        channels.clear();
+    }
+}

@@ -1,0 +1,51 @@
+package io.conclave.client;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * One partition's batches on the producer's sender thread: the unsent ones in order, the open one
+ * taking records, how many are in flight (a batch waiting out its retry backoff still counts), the
+ * sequence counter of the current producer id, and the leader to try next.
+ */
+final class PartitionQueue {
+
+    final TopicPartition tp;
+    final ArrayDeque<ProducerBatch> unsent = new ArrayDeque<>();
+    ProducerBatch open;
+    ScheduledFuture<?> lingerTimer;
+    int inFlight;
+    long sequenceProducerId;
+    int nextSequence;
+    /** A node a NOT_LEADER named; preferred over metadata until it fails. 0: use metadata. */
+    long leaderHint;
+
+    PartitionQueue(TopicPartition tp) {
+        this.tp = tp;
+    }
+
+    /** The next sequence for {@code producerId}; a new producer id starts again at 0. */
+    int takeSequence(long producerId) {
+        if (sequenceProducerId != producerId) {
+            sequenceProducerId = producerId;
+            nextSequence = 0;
+        }
+        return nextSequence++;
+    }
+
+    /** Seals the open batch: it takes no more records and may be sent. */
+    void sealOpen() {
+        if (open != null) {
+            open.sealed = true;
+        }
+        open = null;
+        if (lingerTimer != null) {
+            lingerTimer.cancel(false);
+            lingerTimer = null;
+        }
+    }
+
+    boolean idle() {
+        return unsent.isEmpty() && open == null && inFlight == 0;
+    }
+}

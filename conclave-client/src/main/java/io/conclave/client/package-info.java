@@ -1,0 +1,12 @@
+/**
+ * The Java client library of Conclave: {@link io.conclave.client.ConclaveClient} (connections to the
+ * nodes and the cached cluster metadata), {@link io.conclave.client.Producer} (batching, key routing,
+ * idempotent retries), {@link io.conclave.client.Consumer} (assigned partitions, positions, long-poll
+ * fetches) and {@link io.conclave.client.Admin} (topics and cluster operations).
+ *
+ * <p>Threads: a producer's batches are owned by its one sender thread; user threads only reserve
+ * buffer space and hand records over. A consumer is used by one user thread at a time. gRPC callbacks
+ * run on gRPC's executor and only hand results back to the owner. The package never touches a node's
+ * storage or Raft state: it speaks only the client API of {@code conclave-api}.
+ */
+package io.conclave.client;
