@@ -103,8 +103,8 @@ public final class ConclaveMetrics implements MeterBinder {
             gauge("conclave.storage.laggards", "Groups holding WAL reclamation back now", s -> s.storage().laggards()),
             counter("conclave.storage.laggard.reports", "Times a group became a laggard and was asked to snapshot",
                     s -> s.storage().laggardReports()),
-            gauge("conclave.storage.blocked.groups", "Groups whose writes are blocked by a full disk",
-                    s -> s.storage().pendingGroups()),
+            gauge("conclave.storage.groups.unsynced", "Groups whose segments hold writes not yet synced (the WAL has them)",
+                    s -> s.storage().unsyncedGroups()),
             gauge("conclave.storage.segment.logs.open", "Segment logs open now", s -> s.storage().openSegmentLogs()));
 
     /** One per-peer meter, tagged {@code peer="<node id>"}. */

@@ -25,12 +25,12 @@ public record RuntimeSample(RuntimeStats runtime, TransportStats transport, Stor
      * @param hardStateRewrites hard-state files replaced
      * @param laggards groups holding WAL reclamation back now
      * @param laggardReports times a group became a laggard
-     * @param pendingGroups groups with writes blocked (full disk)
+     * @param unsyncedGroups groups whose segments hold writes not yet synced (the WAL holds them until then)
      * @param openSegmentLogs segment logs open now
      */
     public record StorageSample(long walFsyncs, long walBatches, long walFiles, long walFilesReclaimed,
                                 long walQueuedWrites, long segmentSyncs, long segmentSyncFailures,
-                                long hardStateRewrites, long laggards, long laggardReports, long pendingGroups,
+                                long hardStateRewrites, long laggards, long laggardReports, long unsyncedGroups,
                                 long openSegmentLogs) {
     }
 }
