@@ -157,4 +157,36 @@ class ClientEndToEndTest {
             }, () -> "replicas identical");
         }
     }
+
+    @Test
+    void aRollingRestartOfEveryNodeUnderARetryingProducerFailsNoWriteAndLosesNothing() {
+        try (ConclaveClient client = start()) {
+            client.admin().createTopic("rolling", 3, 3, Map.of());
+            List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>();
+            try (Producer producer = client.producer(ProducerConfig.defaults().withLingerMs(2))) {
+                int i = 0;
+                for (long restart = 1; restart <= 3; restart++) {
+                    for (int k = 0; k < 300; k++, i++) {
+                        acks.add(producer.send("rolling", bytes("k" + (i % 17)), bytes("r" + i)));
+                    }
+                    producer.flush();
+                    cluster.stop(restart); // graceful: leadership handed off first
+                    for (int k = 0; k < 300; k++, i++) {
+                        acks.add(producer.send("rolling", bytes("k" + (i % 17)), bytes("r" + i)));
+                    }
+                    producer.flush();
+                    cluster.start(restart);
+                    cluster.awaitReady(Duration.ofSeconds(60));
+                }
+            }
+            for (CompletableFuture<RecordMetadata> a : acks) {
+                assertThat(a).as("no write failed during the planned restarts").succeedsWithin(Duration.ofSeconds(1));
+            }
+            Map<Integer, List<ConsumerRecord>> got = consumeAll(client, "rolling", 3, acks.size(), ConsistencyLevel.STRONG);
+            Set<String> values = new HashSet<>();
+            got.values().forEach(rs -> rs.forEach(r -> values.add(new String(r.value(), StandardCharsets.UTF_8))));
+            assertThat(values).hasSize(acks.size());
+            assertThat(got.values().stream().mapToInt(List::size).sum()).isEqualTo(acks.size());
+        }
+    }
 }
