@@ -1,6 +1,14 @@
 package io.conclave.cli;
 
 import io.conclave.check.CheckMain;
+import io.conclave.cli.admin.ClusterCommand;
+import io.conclave.cli.admin.ConsumeCommand;
+import io.conclave.cli.admin.ProduceCommand;
+import io.conclave.cli.admin.TopicCommand;
+import io.conclave.cli.bench.BenchCommand;
+import io.conclave.cli.demo.DemoCommand;
+import io.conclave.cli.node.NodeCommand;
+import io.conclave.client.ConclaveException;
 import io.conclave.sim.SimMain;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -8,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
@@ -16,7 +23,8 @@ import picocli.CommandLine.Unmatched;
 /** {@code bin/conclave}: one entry point, a subcommand per task. */
 @Command(name = "conclave", mixinStandardHelpOptions = true, version = "conclave 0.1.0-SNAPSHOT",
         description = "A clustered, replicated, partitioned message log for the JVM.",
-        subcommands = {Main.Demo.class, Main.Sim.class, Main.Check.class})
+        subcommands = {DemoCommand.class, NodeCommand.class, ClusterCommand.class, TopicCommand.class,
+                ProduceCommand.class, ConsumeCommand.class, BenchCommand.class, Main.Sim.class, Main.Check.class})
 public final class Main implements Runnable {
 
     @Spec
@@ -33,6 +41,15 @@ public final class Main implements Runnable {
         cl.setErr(new java.io.PrintWriter(err, true));
         Streams.out = out;
         Streams.err = err;
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            String name = cmd.getCommandSpec().qualifiedName();
+            if (e instanceof ConclaveException ce) {
+                err.println(name + ": " + ce.code() + ": " + ce.getMessage());
+            } else {
+                err.println(name + ": " + e);
+            }
+            return 1;
+        });
         return cl.execute(args);
     }
 
@@ -41,52 +58,22 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** Where subcommands print (the run's stdout). */
+    public static PrintStream out() {
+        return Streams.out;
+    }
+
+    /** Where subcommands report errors and progress (the run's stderr). */
+    public static PrintStream err() {
+        return Streams.err;
+    }
+
     /** Where subcommands print; set per run so tests can capture it. */
     static final class Streams {
         static PrintStream out = System.out;
         static PrintStream err = System.err;
 
         private Streams() {
-        }
-    }
-
-    @Command(name = "demo", mixinStandardHelpOptions = true,
-            description = {"Shows Conclave's consensus at work, today in the deterministic simulator: a 3-node",
-                    "cluster (racks a, b, c) takes writes and reads while nodes crash and restart, the network",
-                    "partitions and clocks skew; then the checkers prove no acknowledged write was lost and",
-                    "every linearizable operation was linearizable. Same seed, same run.",
-                    "(The multi-process demo over real sockets arrives with the node runtime.)"})
-    static final class Demo implements Callable<Integer> {
-
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Option(names = "--seed", description = "first seed (default: ${DEFAULT-VALUE})", defaultValue = "1")
-        long seed;
-
-        @Option(names = "--seeds", description = "how many seeds to run (default: ${DEFAULT-VALUE})",
-                defaultValue = "5")
-        int seeds;
-
-        @Option(names = "--json", description = "print one JSON summary object per seed")
-        boolean json;
-
-        @Override
-        public Integer call() {
-            if (seeds < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be >= 1, was " + seeds);
-            }
-            if (!json) {
-                Streams.out.println("Conclave demo: simulated 3-node cluster, all nemeses on, checkers on every run.");
-                Streams.out.println("Replay any seed exactly with: bin/conclave sim --seed <S> --nodes 3 --nemesis all");
-                Streams.out.println();
-            }
-            List<String> args = new ArrayList<>(List.of("--seed", Long.toString(seed), "--seeds",
-                    Integer.toString(seeds), "--nodes", "3", "--nemesis", "all"));
-            if (json) {
-                args.add("--json");
-            }
-            return SimMain.run(args.toArray(new String[0]), Streams.out, Streams.err);
         }
     }
 

@@ -29,15 +29,16 @@ class MainTest {
     }
 
     @Test
-    void demoRunsASimulatedClusterAndItsCheckersPass() {
-        assertThat(run("demo", "--seeds", "1")).as(out() + err()).isZero();
+    void simulatedDemoRunsAClusterAndItsCheckersPass() {
+        assertThat(run("demo", "--simulated", "--seeds", "1")).as(out() + err()).isZero();
         assertThat(out()).contains("Conclave demo").contains("bin/conclave sim --seed");
     }
 
     @Test
     void helpListsTheSubcommands() {
         assertThat(run("--help")).isZero();
-        assertThat(out()).contains("demo").contains("sim").contains("check");
+        assertThat(out()).contains("demo").contains("sim").contains("check").contains("node").contains("topic")
+                .contains("produce").contains("consume").contains("bench").contains("cluster");
     }
 
     @Test
@@ -48,7 +49,7 @@ class MainTest {
 
     @Test
     void demoRejectsAZeroSeedCount() {
-        assertThat(run("demo", "--seeds", "0")).isNotZero();
+        assertThat(run("demo", "--simulated", "--seeds", "0")).isNotZero();
         assertThat(err()).contains("--seeds must be >= 1");
     }
 

@@ -78,8 +78,16 @@ public final class ConclaveNode implements AutoCloseable {
     private volatile boolean registered;
     private volatile boolean closed;
 
+    private final java.util.function.UnaryOperator<io.conclave.storage.disk.Disk> observeDisk;
+
     public ConclaveNode(ServerConfig config) {
+        this(config, d -> d);
+    }
+
+    /** A node whose disk is wrapped by {@code observeDisk} (timed syncs for metrics, or fsync off). */
+    public ConclaveNode(ServerConfig config, java.util.function.UnaryOperator<io.conclave.storage.disk.Disk> observeDisk) {
         this.config = config.validate();
+        this.observeDisk = observeDisk;
     }
 
     // ================================ lifecycle ================================
@@ -100,7 +108,7 @@ public final class ConclaveNode implements AutoCloseable {
         stateMachine.metadata().addListener(this::onImage);
         controllerOps = new ControllerOps(this);
         membership = new MembershipReconciler(this);
-        runtime = new RaftRuntime(config.nodeId(), config.runtime(), new RealDisk(config.dataDir()), "raft",
+        runtime = new RaftRuntime(config.nodeId(), config.runtime(), observeDisk.apply(new RealDisk(config.dataDir())), "raft",
                 incarnation -> GrpcTransport.start(config.nodeId(), incarnation,
                         config.transport().withPort(config.raftPort())),
                 stateMachine, SystemClock.INSTANCE);

@@ -1,0 +1,187 @@
+package io.conclave.cli.demo;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A local cluster of Conclave nodes, each a separate JVM ({@code conclave node start}) on loopback,
+ * with its data directory and log file under {@code root}. Killing is SIGKILL
+ * ({@link Process#destroyForcibly()}); stopping is SIGTERM (the node hands its leaderships off).
+ */
+public final class LocalProcesses implements AutoCloseable {
+
+    /** One node's ports. */
+    public record Ports(int raft, int client, int http) {
+    }
+
+    private final Path root;
+    private final int nodes;
+    private final Map<Long, Ports> ports = new TreeMap<>();
+    private final Map<Long, Process> running = new TreeMap<>();
+    private final List<String> javaOptions;
+
+    public LocalProcesses(Path root, int nodes, List<String> javaOptions) {
+        this.root = root;
+        this.nodes = nodes;
+        this.javaOptions = List.copyOf(javaOptions);
+        for (long id = 1; id <= nodes; id++) {
+            ports.put(id, new Ports(freePort(), freePort(), freePort()));
+        }
+    }
+
+    /**
+     * The class path of the node processes: this JVM's, or {@code conclave.child.classpath} when set
+     * (a test runner whose own class path is a launcher jar).
+     */
+    static String childClassPath() {
+        return System.getProperty("conclave.child.classpath", System.getProperty("java.class.path"));
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String initialControllers() {
+        return ports.entrySet().stream().map(e -> e.getKey() + "@127.0.0.1:" + e.getValue().raft() + ":"
+                + e.getValue().client()).collect(Collectors.joining(","));
+    }
+
+    public String clientAddress(long id) {
+        return "127.0.0.1:" + ports.get(id).client();
+    }
+
+    public List<String> clientAddresses() {
+        return ports.keySet().stream().map(this::clientAddress).collect(Collectors.toList());
+    }
+
+    public Ports ports(long id) {
+        return ports.get(id);
+    }
+
+    public Path log(long id) {
+        return root.resolve("node-" + id + ".log");
+    }
+
+    public static String rackOf(long id) {
+        return String.valueOf((char) ('a' + (id - 1) % 26));
+    }
+
+    /** Starts node {@code id} (again, on the same data directory, after a kill). */
+    public synchronized void start(long id) {
+        if (running.containsKey(id) && running.get(id).isAlive()) {
+            throw new IllegalStateException("node " + id + " is running");
+        }
+        Ports p = ports.get(id);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(javaOptions);
+        cmd.add("-cp");
+        cmd.add(childClassPath());
+        cmd.add("io.conclave.cli.Main");
+        cmd.addAll(List.of("node", "start", "--node-id", Long.toString(id), "--data-dir",
+                root.resolve("node-" + id).toString(), "--rack", rackOf(id), "--host", "127.0.0.1",
+                "--raft-port", Integer.toString(p.raft()), "--client-port", Integer.toString(p.client()),
+                "--http-port", Integer.toString(p.http()), "--initial-controllers", initialControllers(),
+                "--set", "log.level=WARN"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile()));
+        pb.environment().keySet().removeIf(k -> k.startsWith("CONCLAVE_"));
+        try {
+            running.put(id, pb.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start node " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** SIGKILL: the node gets no chance to do anything. */
+    public synchronized void kill(long id) {
+        Process p = running.remove(id);
+        if (p != null) {
+            p.destroyForcibly();
+            awaitExit(p, 10);
+        }
+    }
+
+    /** SIGTERM: the node hands off its leaderships, then stops. */
+    public synchronized void stop(long id) {
+        Process p = running.remove(id);
+        if (p != null) {
+            p.destroy();
+            if (!awaitExit(p, 20)) {
+                p.destroyForcibly();
+                awaitExit(p, 10);
+            }
+        }
+    }
+
+    public synchronized boolean isRunning(long id) {
+        Process p = running.get(id);
+        return p != null && p.isAlive();
+    }
+
+    /** The last lines of a node's log (for error messages). */
+    public String tail(long id, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log(id));
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static boolean awaitExit(Process p, int seconds) {
+        try {
+            return p.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public int size() {
+        return nodes;
+    }
+
+    /** Stops every node (SIGTERM, then SIGKILL after a bound). */
+    @Override
+    public synchronized void close() {
+        for (Process p : running.values()) {
+            p.destroy();
+        }
+        for (Process p : running.values()) {
+            if (!awaitExit(p, 15)) {
+                p.destroyForcibly();
+                awaitExit(p, 5);
+            }
+        }
+        running.clear();
+    }
+
+    /** Deletes {@code dir} and everything under it. */
+    public static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        } catch (IOException e) {
+            // best effort: a temp directory
+        }
+    }
+}
