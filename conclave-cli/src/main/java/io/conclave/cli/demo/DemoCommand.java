@@ -99,7 +99,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("  records acknowledged  %,d (failed %d), consumed %,d%n", s.acknowledged(), s.failed(), s.consumed());
             out.printf("  throughput            %,.0f records/s (STRONG: durable on a majority before the ack)%n",
                     s.throughputPerSec());
-            out.printf("  latency               p50 %.2f ms, p99 %.2f ms (send to ack, batching included)%n",
+            out.printf("  latency               p50 %.2f ms, p99 %.2f ms (send to ack, batching included, at most " + DemoRun.WINDOW_RECORDS + " in flight)%n",
                     s.latencyP50Ms(), s.latencyP99Ms());
             out.printf("  failover              node %d killed with SIGKILL; new leaders after %d ms%n", s.killedNode(),
                     s.failoverMs());

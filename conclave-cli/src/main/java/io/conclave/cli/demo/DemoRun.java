@@ -48,6 +48,7 @@ public final class DemoRun {
     }
 
     private static final String TOPIC = "demo";
+    static final int WINDOW_RECORDS = 2_000;
     private final LocalProcesses cluster;
     private final int records;
     private final int partitions;
@@ -123,6 +124,8 @@ public final class DemoRun {
         long[] latencies = new long[records];
         long killed = 0;
         long failoverMs = -1;
+        // A bounded window of unacknowledged records, so that latency measures the cluster, not a client queue.
+        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(WINDOW_RECORDS);
         long start = System.nanoTime();
         byte[] pad = new byte[Math.max(0, valueBytes - 12)];
         java.util.Arrays.fill(pad, (byte) '.');
@@ -144,10 +147,14 @@ public final class DemoRun {
                     say("produced %,d of %,d records", i, records);
                 }
                 int idx = i;
+                window.acquireUninterruptibly();
                 long sent = System.nanoTime();
                 String value = "r" + i + padding;
                 acks.add(producer.send(TOPIC, ("k" + (i % 1000)).getBytes(StandardCharsets.UTF_8),
-                        value.getBytes(StandardCharsets.UTF_8)).whenComplete((m, e) -> latencies[idx] = System.nanoTime() - sent));
+                        value.getBytes(StandardCharsets.UTF_8)).whenComplete((m, e) -> {
+                            latencies[idx] = System.nanoTime() - sent;
+                            window.release();
+                        }));
             }
             producer.flush();
         }
