@@ -667,13 +667,17 @@ final class FakeCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         timer.shutdownNow();
         for (Server s : servers) {
             s.shutdownNow();
         }
-        for (Server s : servers) {
-            s.awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            for (Server s : servers) {
+                s.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
