@@ -186,11 +186,20 @@ class NodeMetricsOverHttpTest {
             assertThat(m.named("jvm_gc_memory_allocated_bytes_total")).isNotEmpty();
         }
         assertThat(leadersEverywhere).isEqualTo(GROUPS);
+        assertEveryConclaveFamilyIsDocumented(scrape(1));
         double elections = 0;
         for (long id = 1; id <= 3; id++) {
             elections += scrape(id).value("conclave_raft_elections_started_total", Map.of());
         }
         assertThat(elections).isGreaterThanOrEqualTo(GROUPS);
+    }
+
+    /** docs/operations.md names every conclave_ family a node exposes. */
+    private static void assertEveryConclaveFamilyIsDocumented(PrometheusText m) throws Exception {
+        String doc = java.nio.file.Files.readString(Path.of("..", "docs", "operations.md"), StandardCharsets.UTF_8);
+        List<String> families = m.families().stream().filter(f -> f.startsWith("conclave_")).toList();
+        assertThat(families).hasSizeGreaterThan(50);
+        assertThat(families).allSatisfy(f -> assertThat(doc).as("docs/operations.md lists %s", f).contains("| `" + f + "` |"));
     }
 
     @Test
