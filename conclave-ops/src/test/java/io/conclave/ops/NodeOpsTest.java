@@ -66,6 +66,7 @@ class NodeOpsTest {
     private NodeOps startNode(long id, String scanMs) throws Exception {
         NodeConfig c = NodeConfig.of(Map.of("node.id", Long.toString(id), "http.port", "-1", "runtime.loops", "1",
                 "raft.election.ticks", "20", "raft.heartbeat.ticks", "5", "metrics.group.scan.ms", scanMs,
+                "liveness.pause.ms", "200",
                 "log.level", "WARN"));
         NodeOps o = NodeOps.create(c, SystemClock.INSTANCE);
         ops.put(id, o);
@@ -91,24 +92,24 @@ class NodeOpsTest {
         for (long id : VOTERS) {
             runtimes.get(id).createGroup(7, VOTERS).get(10, TimeUnit.SECONDS);
         }
-        Await.until(Duration.ofSeconds(30), () -> leaderSeenBy(2, 7) != 0 && leaderSeenBy(3, 7) != 0,
+        Await.until(Duration.ofSeconds(60), () -> leaderSeenBy(2, 7) != 0 && leaderSeenBy(3, 7) != 0,
                 () -> "nodes 2 and 3 know group 7's leader");
         long first = leaderSeenBy(2, 7);
         long watcher = first == 2 ? 3 : 2;
-        Await.until(Duration.ofSeconds(10), () -> lines.stream().anyMatch(l -> l.startsWith("INFO node " + watcher
+        Await.until(Duration.ofSeconds(30), () -> lines.stream().anyMatch(l -> l.startsWith("INFO node " + watcher
                 + ": group 7 leader is node " + first + " (term ")), () -> "first sighting logged: " + lines);
         assertThat(ops.get(watcher).census().latest().scans()).isGreaterThanOrEqualTo(1);
 
         ops.remove(first).close();
         runtimes.remove(first).close();
-        Await.until(Duration.ofSeconds(30), () -> {
+        Await.until(Duration.ofSeconds(60), () -> {
             long l = leaderSeenBy(watcher, 7);
             return l != 0 && l != first;
         }, () -> "a new leader of group 7");
-        Await.until(Duration.ofSeconds(10), () -> lines.stream().anyMatch(l ->
+        Await.until(Duration.ofSeconds(30), () -> lines.stream().anyMatch(l ->
                 l.startsWith("INFO node " + watcher + ": group 7 leader moved from node " + first + " to node ")),
                 () -> "the move logged: " + lines);
-        Await.until(Duration.ofSeconds(10), () -> lines.contains("WARN node " + watcher + ": peer " + first + " is unreachable"),
+        Await.until(Duration.ofSeconds(30), () -> lines.contains("WARN node " + watcher + ": peer " + first + " is unreachable"),
                 () -> "the lost peer logged: " + lines);
         assertThat(ops.get(watcher).census().latest().leaderChanges()).isGreaterThanOrEqualTo(2);
         assertThat(ops.get(watcher).census().latest().termChanges()).isGreaterThanOrEqualTo(1);
