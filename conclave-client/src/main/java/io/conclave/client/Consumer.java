@@ -151,16 +151,33 @@ public final class Consumer implements AutoCloseable {
         ClusterMetadata m = client.metadata();
         HostPort target = target(m, tp, pos);
         if (target == null) {
-            pos.inFlight = client.refreshMetadata().handle((x, t) -> null).thenCompose(x -> afterBackoff(failures,
-                    client.metadata().topic(tp.topic()) == null
-                            ? new ConclaveException(ErrorCode.UNKNOWN_TOPIC, "topic '" + tp.topic() + "' is not in the cluster metadata")
-                            : new ConclaveException(ErrorCode.LEADER_NOT_AVAILABLE,
-                                    "no known " + (leaderOnly() ? "leader" : "replica") + " for " + tp)));
+            pos.inFlight = client.refreshMetadata().handle((x, t) -> null).thenCompose(x -> afterRefresh(tp, failures));
             return;
         }
         pos.inFlight = client.call(target, ConclaveGrpc.FETCH, req, client.config().requestTimeoutMs() + (long) maxWaitMs, null)
                 .handle((r, t) -> t == null ? CompletableFuture.completedFuture(Outcome.of(r)) : onError(tp, offset, failures, t))
                 .thenCompose(f -> f);
+    }
+
+    /** No node to ask was known: after a refresh, retry at once if one is known now, else back off. */
+    private CompletableFuture<Outcome> afterRefresh(TopicPartition tp, int failures) {
+        ClusterMetadata m = client.metadata();
+        if (m.topic(tp.topic()) == null) {
+            return afterBackoff(failures, new ConclaveException(ErrorCode.UNKNOWN_TOPIC,
+                    "topic '" + tp.topic() + "' is not in the cluster metadata"));
+        }
+        PartitionMetadata p = m.partition(tp.topic(), tp.partition());
+        if (p == null) {
+            return afterBackoff(failures, new ConclaveException(ErrorCode.UNKNOWN_PARTITION,
+                    "topic '" + tp.topic() + "' has no partition " + tp.partition()));
+        }
+        boolean known = leaderOnly() ? m.address(p.getLeader()) != null
+                : p.getReplicasList().stream().anyMatch(r -> m.address(r) != null);
+        if (known) {
+            return CompletableFuture.completedFuture(new Outcome(null, null, false, 0));
+        }
+        return afterBackoff(failures, new ConclaveException(ErrorCode.LEADER_NOT_AVAILABLE,
+                "no known " + (leaderOnly() ? "leader" : "replica") + " for " + tp));
     }
 
     private boolean leaderOnly() {

@@ -277,7 +277,7 @@ final class Sender {
         if (ApiErrors.retriable(code) && b.attempts <= config.retriesMax() && ageMs < config.deliveryTimeoutMs()) {
             long delayMs = code == ErrorCode.NOT_LEADER && hint > 0 && b.attempts == 1 ? 0
                     : client.backoff().delayMs(b.attempts - 1);
-            schedule(() -> run(() -> send(q, b)), delayMs);
+            schedule(() -> send(q, b), delayMs);
             return;
         }
         q.inFlight--;

@@ -219,6 +219,16 @@ class ConsumerTest {
     }
 
     @Test
+    void anUnknownPartitionSurfacesUnknownPartition() {
+        cluster.createTopic("t", 2, 3);
+        try (Consumer c = client.consumer(ConsumerConfig.defaults())) {
+            c.assign("t", 9);
+            assertThatThrownBy(() -> c.poll(Duration.ofSeconds(5))).isInstanceOfSatisfying(ConclaveException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_PARTITION));
+        }
+    }
+
+    @Test
     void anUnknownTopicSurfacesUnknownTopic() {
         try (Consumer c = client.consumer(ConsumerConfig.defaults())) {
             c.assign("missing", 0);

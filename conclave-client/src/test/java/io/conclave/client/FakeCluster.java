@@ -124,6 +124,7 @@ final class FakeCluster implements AutoCloseable {
     private volatile boolean leaderHints = true;
     private MetadataResponse frozenMetadata;
     private int dropAcks;
+    private int swallowAcks;
     private int backPressure;
     private int forcedErrors;
     private ErrorCode forcedError;
@@ -202,6 +203,11 @@ final class FakeCluster implements AutoCloseable {
     /** The next {@code n} accepted produces are written, then answered UNAVAILABLE as a lost connection. */
     synchronized void dropAcks(int n) {
         dropAcks = n;
+    }
+
+    /** The next {@code n} accepted produces are written and never answered (the client's deadline fires). */
+    synchronized void swallowAcks(int n) {
+        swallowAcks = n;
     }
 
     synchronized void backPressure(int n) {
@@ -399,7 +405,11 @@ final class FakeCluster implements AutoCloseable {
             List<Runnable> wake = new ArrayList<>(p.waiters);
             p.waiters.clear();
             Runnable reply;
-            if (dropAcks > 0 && !duplicate) {
+            if (swallowAcks > 0 && !duplicate) {
+                swallowAcks--;
+                outcome = outcome + "+SWALLOWED";
+                reply = () -> { };
+            } else if (dropAcks > 0 && !duplicate) {
                 dropAcks--;
                 outcome = outcome + "+DROPPED";
                 reply = () -> obs.onError(Status.UNAVAILABLE.withDescription("fake: connection reset").asRuntimeException());
@@ -657,13 +667,17 @@ final class FakeCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         timer.shutdownNow();
         for (Server s : servers) {
             s.shutdownNow();
         }
-        for (Server s : servers) {
-            s.awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            for (Server s : servers) {
+                s.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

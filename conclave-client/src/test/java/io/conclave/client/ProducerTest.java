@@ -183,6 +183,33 @@ class ProducerTest {
     }
 
     @Test
+    void anAckLostToTheDeadlineIsRetriedAndDeduplicated() throws Exception {
+        cluster.createTopic("t", 1, 3);
+        client.close();
+        client = ConclaveClient.connect(cluster.clientConfig().withRequestTimeoutMs(300));
+        try (Producer p = client.producer(ProducerConfig.defaults().withLingerMs(0))) {
+            await(p.send("t", null, utf8("warm-up")));
+            cluster.swallowAcks(1);
+            assertThat(await(p.send("t", null, utf8("v"))).offset()).isEqualTo(1);
+        }
+        assertThat(cluster.log("t", 0)).hasSize(2);
+        assertThat(cluster.produceCalls).extracting(FakeCluster.ProduceCall::outcome)
+                .containsExactly("OK", "OK+SWALLOWED", "DUPLICATE");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = ErrorCode.class,
+            names = {"RECORD_TOO_LARGE", "UNKNOWN_TOPIC", "INVALID_REQUEST", "OUT_OF_ORDER_SEQUENCE", "STORAGE_FULL"})
+    void finalErrorsFailTheBatchAtOnceWithTheirCode(ErrorCode code) throws Exception {
+        cluster.createTopic("t", 1, 3);
+        cluster.failProduces(code, 1);
+        try (Producer p = client.producer(ProducerConfig.defaults())) {
+            assertThat(failure(p.send("t", null, utf8("v"))).code()).isEqualTo(code);
+        }
+        assertThat(cluster.produceCalls).hasSize(1);
+    }
+
+    @Test
     void orderPerPartitionHoldsAcrossRetriesAndDrops() throws Exception {
         cluster.createTopic("t", 2, 3);
         Map<Integer, List<String>> expected = new HashMap<>();

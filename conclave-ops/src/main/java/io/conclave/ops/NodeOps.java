@@ -76,6 +76,7 @@ public final class NodeOps implements AutoCloseable {
         if (!LogLevels.setRoot(config.logLevel())) {
             LOG.warn("log.level={} not applied: SLF4J is not bound to Logback", config.logLevel());
         }
+        LOG.info("node {} configuration: {}", config.nodeId(), String.join(", ", config.describe()));
         return new NodeOps(config, clock);
     }
 

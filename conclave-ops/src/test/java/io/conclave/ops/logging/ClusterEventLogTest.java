@@ -36,6 +36,7 @@ class ClusterEventLogTest {
     @AfterEach
     void release() {
         events.detachAppender(captured);
+        events.setLevel(null); // back to the configured level
     }
 
     private List<String> lines() {

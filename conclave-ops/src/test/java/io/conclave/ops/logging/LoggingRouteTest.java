@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.status.Status;
+import java.nio.file.Path;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
@@ -46,8 +50,16 @@ class LoggingRouteTest {
     }
 
     @Test
-    void theShippedConfigurationQuietsTheLibraries() {
-        assertThat(((Logger) LoggerFactory.getLogger("io.grpc")).getLevel()).isEqualTo(Level.WARN);
-        assertThat(((Logger) LoggerFactory.getLogger("io.netty")).getLevel()).isEqualTo(Level.WARN);
+    void theShippedConfigurationLogsInfoAndQuietsTheLibraries() throws Exception {
+        LoggerContext context = new LoggerContext();
+        JoranConfigurator joran = new JoranConfigurator();
+        joran.setContext(context);
+        joran.doConfigure(Path.of("src", "main", "resources", "logback.xml").toFile());
+        assertThat(context.getStatusManager().getCopyOfStatusList()).noneMatch(s -> s.getLevel() >= Status.WARN);
+        assertThat(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel()).isEqualTo(Level.INFO);
+        assertThat(context.getLogger("io.grpc").getLevel()).isEqualTo(Level.WARN);
+        assertThat(context.getLogger("io.netty").getLevel()).isEqualTo(Level.WARN);
+        assertThat(context.getLogger("io.conclave.events").getEffectiveLevel()).isEqualTo(Level.INFO);
+        context.stop();
     }
 }

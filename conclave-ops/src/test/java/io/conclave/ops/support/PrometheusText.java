@@ -186,6 +186,11 @@ public final class PrometheusText {
         }
     }
 
+    /** The declared families, sorted. */
+    public Set<String> families() {
+        return types.keySet();
+    }
+
     /** The declared type of a family, or null. */
     public String type(String family) {
         return types.get(family);
