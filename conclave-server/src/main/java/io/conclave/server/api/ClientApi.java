@@ -42,10 +42,13 @@ import java.util.concurrent.TimeUnit;
 public final class ClientApi implements ConclaveGrpc.ClientHandler {
 
     static final int FETCH_BYTES_DEFAULT = 1 << 20;
-    static final int FETCH_BYTES_MAX = 16 << 20;
+    static final int FETCH_BYTES_MAX = 8 << 20;
     static final int FETCH_WAIT_MS_MAX = 30_000;
     static final int BATCH_RECORDS_MAX = 100_000;
-    static final int BATCH_BYTES_MAX = 16 << 20;
+    /** Below the Raft transport's largest frame (16 MiB): one batch is one Raft entry and must fit one frame. */
+    static final int BATCH_BYTES_MAX = 8 << 20;
+    /** The largest request or response on the client port. */
+    public static final int MESSAGE_BYTES_MAX = 12 << 20;
 
     private final ConclaveNode node;
     private final SecureRandom random = new SecureRandom();

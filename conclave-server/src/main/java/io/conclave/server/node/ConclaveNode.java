@@ -120,6 +120,7 @@ public final class ConclaveNode implements AutoCloseable {
         controllerVoters = config.initialControllers().stream().map(ServerConfig.ControllerSpec::nodeId).sorted()
                 .collect(Collectors.toList());
         server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.clientPort()))
+                .maxInboundMessageSize(ClientApi.MESSAGE_BYTES_MAX)
                 .addService(ConclaveGrpc.bindClient(new ClientApi(this)))
                 .addService(ConclaveGrpc.bindAdmin(new AdminApi(this)))
                 .build();
