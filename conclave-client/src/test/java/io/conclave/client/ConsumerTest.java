@@ -151,6 +151,20 @@ class ConsumerTest {
     }
 
     @Test
+    void aConsumerMovesOnWhenTheLeaderCrashes() throws Exception {
+        cluster.createTopic("t", 1, 3);
+        produce("t", "k", 0, 3);
+        try (Consumer c = client.consumer(ConsumerConfig.defaults())) {
+            c.assign("t", 0);
+            assertThat(pollN(c, 3)).hasSize(3);
+            cluster.setLeader("t", 0, 3);
+            cluster.kill(1);
+            produce("t", "k", 3, 5);
+            assertThat(pollN(c, 2)).extracting(ConsumerRecord::offset).containsExactly(3L, 4L);
+        }
+    }
+
+    @Test
     void aPositionPastTheLogSurfacesOffsetOutOfRange() throws Exception {
         cluster.createTopic("t", 1, 3);
         produce("t", "k", 0, 2);
