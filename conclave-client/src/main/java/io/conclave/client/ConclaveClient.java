@@ -41,6 +41,7 @@ public final class ConclaveClient implements AutoCloseable {
     private final ClientConfig config;
     private final Backoff backoff;
     private final Map<HostPort, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Map<HostPort, java.util.concurrent.atomic.AtomicInteger> outstanding = new ConcurrentHashMap<>();
     private final AtomicReference<ClusterMetadata> metadata = new AtomicReference<>(ClusterMetadata.EMPTY);
     private final AtomicReference<CompletableFuture<ClusterMetadata>> refreshing = new AtomicReference<>();
     private final ScheduledExecutorService timer;
@@ -174,6 +175,20 @@ public final class ConclaveClient implements AutoCloseable {
             out.completeExceptionally(e);
             return out;
         }
+        java.util.concurrent.atomic.AtomicInteger calls =
+                outstanding.computeIfAbsent(target, t -> new java.util.concurrent.atomic.AtomicInteger());
+        calls.incrementAndGet();
+        out.whenComplete((r, t) -> calls.decrementAndGet());
+        try {
+            start(clientCall, request, out, method, target);
+        } catch (RuntimeException e) {
+            out.completeExceptionally(e);
+        }
+        return out;
+    }
+
+    private static <Q, R> void start(ClientCall<Q, R> clientCall, Q request, CompletableFuture<R> out,
+                                     MethodDescriptor<Q, R> method, HostPort target) {
         ClientCalls.asyncUnaryCall(clientCall, request, new StreamObserver<R>() {
             @Override
             public void onNext(R value) {
@@ -193,7 +208,12 @@ public final class ConclaveClient implements AutoCloseable {
                 }
             }
         });
-        return out;
+    }
+
+    /** Calls to {@code target} started by this client and not yet answered. */
+    int outstandingCalls(HostPort target) {
+        java.util.concurrent.atomic.AtomicInteger n = outstanding.get(target);
+        return n == null ? 0 : n.get();
     }
 
     private ManagedChannel channel(HostPort target) {

@@ -13,7 +13,6 @@ import io.conclave.api.proto.Record;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +25,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Reads assigned partitions from a position per partition. {@link #poll} long-polls every assigned
  * partition at once and returns as soon as any has records; fetches still running stay in flight for
- * the next poll. STRONG and LINEARIZABLE fetches go to the leader; EVENTUAL ones to a replica on the
- * client's rack, else the first replica. Routing errors refresh metadata and retry with backoff;
+ * the next poll. STRONG and LINEARIZABLE fetches go to the leader; EVENTUAL ones to a replica chosen
+ * by power of two choices over outstanding calls, on the client's rack when one is there. Routing errors refresh metadata and retry with backoff;
  * {@code OFFSET_OUT_OF_RANGE} and other final errors are thrown from {@code poll}. Not thread-safe:
  * one thread uses a consumer at a time.
  */
@@ -36,6 +35,7 @@ public final class Consumer implements AutoCloseable {
     private final ConclaveClient client;
     private final ConsumerConfig config;
     private final Map<TopicPartition, Position> positions = new LinkedHashMap<>();
+    private final java.util.SplittableRandom random = new java.util.SplittableRandom();
     private boolean closed;
 
     /** A partition's next offset, its fetch in flight (issued at {@code fetchedAt}) and retry count. */
@@ -45,7 +45,9 @@ public final class Consumer implements AutoCloseable {
         long fetchedAt;
         int failures;
         long leaderHint;
-        int replicaIndex;
+        /** An EVENTUAL read's replica that just failed, skipped while others exist. */
+        HostPort avoid;
+        HostPort lastTarget;
     }
 
     /**
@@ -154,6 +156,7 @@ public final class Consumer implements AutoCloseable {
             pos.inFlight = client.refreshMetadata().handle((x, t) -> null).thenCompose(x -> afterRefresh(tp, failures));
             return;
         }
+        pos.lastTarget = target;
         pos.inFlight = client.call(target, ConclaveGrpc.FETCH, req, client.config().requestTimeoutMs() + (long) maxWaitMs, null)
                 .handle((r, t) -> t == null ? CompletableFuture.completedFuture(Outcome.of(r)) : onError(tp, offset, failures, t))
                 .thenCompose(f -> f);
@@ -184,28 +187,41 @@ public final class Consumer implements AutoCloseable {
         return config.consistency() != ConsistencyLevel.EVENTUAL;
     }
 
-    /** STRONG/LINEARIZABLE: the hinted or known leader. EVENTUAL: a same-rack replica, else in order. */
+    /**
+     * STRONG/LINEARIZABLE: the hinted or known leader. EVENTUAL: power of two choices over the
+     * replicas on the client's rack (all replicas when none is), skipping the one that just failed:
+     * of two picked at random, the one with fewer calls outstanding from this client.
+     */
     private HostPort target(ClusterMetadata m, TopicPartition tp, Position pos) {
         PartitionMetadata p = m.partition(tp.topic(), tp.partition());
         if (leaderOnly()) {
             long leader = pos.leaderHint > 0 ? pos.leaderHint : p == null ? 0 : p.getLeader();
             return leader > 0 ? m.address(leader) : null;
         }
-        if (p == null || p.getReplicasCount() == 0) {
+        if (p == null) {
             return null;
         }
-        List<Long> replicas = new ArrayList<>(p.getReplicasList());
         String rack = client.config().rack();
-        if (!rack.isEmpty()) {
-            replicas.sort(Comparator.comparing(n -> !onRack(m, n, rack)));
-        }
-        for (int i = 0; i < replicas.size(); i++) {
-            HostPort hp = m.address(replicas.get(Math.floorMod(pos.replicaIndex + i, replicas.size())));
-            if (hp != null) {
-                return hp;
+        List<HostPort> all = new ArrayList<>();
+        List<HostPort> local = new ArrayList<>();
+        for (long replica : p.getReplicasList()) {
+            HostPort hp = m.address(replica);
+            if (hp != null && !hp.equals(pos.avoid)) {
+                all.add(hp);
+                if (!rack.isEmpty() && onRack(m, replica, rack)) {
+                    local.add(hp);
+                }
             }
         }
-        return null;
+        List<HostPort> pool = !local.isEmpty() ? local : !all.isEmpty() ? all
+                : pos.avoid != null && p.getReplicasList().stream().anyMatch(r -> pos.avoid.equals(m.address(r)))
+                ? List.of(pos.avoid) : List.of();
+        if (pool.size() <= 1) {
+            return pool.isEmpty() ? null : pool.get(0);
+        }
+        int i = random.nextInt(pool.size());
+        int j = (i + 1 + random.nextInt(pool.size() - 1)) % pool.size();
+        return client.outstandingCalls(pool.get(j)) < client.outstandingCalls(pool.get(i)) ? pool.get(j) : pool.get(i);
     }
 
     private static boolean onRack(ClusterMetadata m, long node, String rack) {
@@ -279,7 +295,7 @@ public final class Consumer implements AutoCloseable {
                 pos.failures++;
                 if (o.routingError) {
                     pos.leaderHint = o.leaderHint > 0 && client.metadata().address(o.leaderHint) != null ? o.leaderHint : 0;
-                    pos.replicaIndex++;
+                    pos.avoid = pos.lastTarget;
                 }
             }
         }

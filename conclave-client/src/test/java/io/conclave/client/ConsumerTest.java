@@ -151,6 +151,20 @@ class ConsumerTest {
     }
 
     @Test
+    void aConsumerMovesOnWhenTheLeaderCrashes() throws Exception {
+        cluster.createTopic("t", 1, 3);
+        produce("t", "k", 0, 3);
+        try (Consumer c = client.consumer(ConsumerConfig.defaults())) {
+            c.assign("t", 0);
+            assertThat(pollN(c, 3)).hasSize(3);
+            cluster.setLeader("t", 0, 3);
+            cluster.kill(1);
+            produce("t", "k", 3, 5);
+            assertThat(pollN(c, 2)).extracting(ConsumerRecord::offset).containsExactly(3L, 4L);
+        }
+    }
+
+    @Test
     void aPositionPastTheLogSurfacesOffsetOutOfRange() throws Exception {
         cluster.createTopic("t", 1, 3);
         produce("t", "k", 0, 2);
@@ -191,6 +205,35 @@ class ConsumerTest {
             assertThat(f.node()).isEqualTo(2L);
             assertThat(f.request().getConsistency()).isEqualTo(ConsistencyLevel.EVENTUAL);
         });
+    }
+
+    @Test
+    void eventualReadsWithoutARackSpreadOverTheReplicas() throws Exception {
+        cluster.createTopic("t", 1, 3);
+        produce("t", "k", 0, 1);
+        try (Consumer c = client.consumer(ConsumerConfig.defaults().withConsistency(ConsistencyLevel.EVENTUAL))) {
+            c.assign("t", 0);
+            for (int i = 0; i < 40; i++) {
+                c.seek("t", 0, 0);
+                assertThat(pollN(c, 1)).hasSize(1);
+            }
+        }
+        assertThat(cluster.fetchCalls.stream().map(FakeCluster.FetchCall::node).distinct().count()).isGreaterThan(1);
+    }
+
+    @Test
+    void eventualReadsLeaveAReplicaThatFailed() throws Exception {
+        cluster.createTopic("t", 1, 3);
+        produce("t", "k", 0, 2);
+        try (ConclaveClient onRack2 = ConclaveClient.connect(cluster.clientConfig().withRack("r2"));
+             Consumer c = onRack2.consumer(ConsumerConfig.defaults().withConsistency(ConsistencyLevel.EVENTUAL))) {
+            c.assign("t", 0);
+            assertThat(pollN(c, 1)).isNotEmpty();
+            cluster.kill(2);
+            c.seek("t", 0, 0);
+            assertThat(pollN(c, 2)).extracting(ConsumerRecord::offset).containsExactly(0L, 1L);
+        }
+        assertThat(cluster.fetchCalls).anySatisfy(f -> assertThat(f.node()).isNotEqualTo(2L));
     }
 
     @Test

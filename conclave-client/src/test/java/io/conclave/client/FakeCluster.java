@@ -174,6 +174,17 @@ final class FakeCluster implements AutoCloseable {
         createTopicLocked(name, partitions, rf, config);
     }
 
+    /** Stops node {@code node}'s server as a crash would: its connections drop, calls to it fail UNAVAILABLE. */
+    void kill(long node) {
+        Server s = servers.get((int) node - 1);
+        s.shutdownNow();
+        try {
+            s.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     synchronized void setLeader(String topic, int partition, long node) {
         topics.get(topic).partitions.get(partition).leader = node;
     }

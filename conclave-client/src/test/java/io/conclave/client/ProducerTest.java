@@ -156,6 +156,29 @@ class ProducerTest {
     }
 
     @Test
+    void aCrashedLeaderIsReplacedWithoutLosingOrDuplicatingRecords() throws Exception {
+        cluster.createTopic("t", 1, 3);
+        List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>();
+        try (Producer p = client.producer(ProducerConfig.defaults().withLingerMs(1))) {
+            for (int i = 0; i < 100; i++) {
+                if (i == 40) {
+                    await(sent.get(39)); // node 1 has taken writes
+                    cluster.setLeader("t", 0, 2);
+                    cluster.kill(1); // also the only bootstrap address: the client must use the nodes it learned
+                }
+                sent.add(p.send("t", utf8("k"), utf8("v" + i)));
+            }
+            p.flush();
+        }
+        for (int i = 0; i < 100; i++) {
+            assertThat(await(sent.get(i)).offset()).isEqualTo(i);
+        }
+        assertThat(cluster.log("t", 0)).extracting(r -> str(r.getValue()))
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 100).mapToObj(i -> "v" + i).toList());
+        assertThat(cluster.acceptedProduces()).extracting(FakeCluster.ProduceCall::node).contains(1L, 2L);
+    }
+
+    @Test
     void droppedAcksAreRetriedWithTheSameSequenceAndWrittenOnce() throws Exception {
         cluster.createTopic("t", 1, 3);
         List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>();
