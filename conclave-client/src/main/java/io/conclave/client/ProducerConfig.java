@@ -4,7 +4,7 @@ import io.conclave.api.proto.ConsistencyLevel;
 import java.util.Objects;
 
 /**
- * Producer settings. Defaults ({@link #defaults()}): linger 5 ms, batches up to 256 KiB or 1,000
+ * Producer settings. Defaults ({@link #defaults()}): linger 5 ms, batches up to 1 MiB or 5,000
  * records, a 32 MiB buffer that blocks senders up to 60 s when full, idempotence on, STRONG
  * consistency, no compression, 20 retries within a 120 s delivery timeout, 5 s to wait for an unknown
  * topic to appear in metadata.
@@ -55,7 +55,7 @@ public record ProducerConfig(int lingerMs, int batchBytesMax, int batchRecordsMa
     }
 
     public static ProducerConfig defaults() {
-        return new ProducerConfig(5, 256 * 1024, 1_000, 32L * 1024 * 1024, BufferFull.BLOCK, 60_000, true,
+        return new ProducerConfig(5, 1024 * 1024, 5_000, 32L * 1024 * 1024, BufferFull.BLOCK, 60_000, true,
                 ConsistencyLevel.STRONG, Compression.NONE, 20, 120_000, 5, 5_000);
     }
 
