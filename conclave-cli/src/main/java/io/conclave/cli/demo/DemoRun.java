@@ -134,10 +134,11 @@ public final class DemoRun {
                 .withConsistency(ConsistencyLevel.STRONG))) {
             for (int i = 0; i < records; i++) {
                 if (i == records * 3 / 10) {
-                    killed = leaders(client).getOrDefault(0, 0L);
-                    if (killed != 0) {
-                        failoverMs = killAndTime(client, killed);
-                    }
+                    long[] leader = {0};
+                    await(Duration.ofSeconds(30), () -> (leader[0] = leaders(client).getOrDefault(0, 0L)) != 0,
+                            "partition 0 to have a known leader");
+                    killed = leader[0];
+                    failoverMs = killAndTime(client, killed);
                 }
                 if (i == records * 7 / 10 && killed != 0) {
                     say("restarting node %d on its data directory ...", killed);
