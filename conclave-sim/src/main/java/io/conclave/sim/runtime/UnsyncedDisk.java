@@ -7,10 +7,12 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The planted bug {@code drop-fsync} for runtime runs: a disk whose file fsyncs return at once without
- * making anything durable (a storage engine that acknowledges before its fsync). Directory syncs stay
- * honest. Data still reaches the platter through the simulated disk's background writeback, so some
- * of it survives a crash — which is exactly what makes the bug hard to see.
+ * The planted bug {@code drop-fsync} for runtime runs: the WAL's fsyncs (files under a {@code wal}
+ * directory) return at once without making anything durable, so the WAL group commit acknowledges
+ * batches that are not on the platter — a storage engine that acks before its fsync. Every other sync
+ * (segments, snapshots, hard-state files, directories) stays honest. Data still reaches the platter
+ * through the simulated disk's background writeback and later segment syncs, so much of it survives a
+ * crash — which is exactly what makes the bug hard to see.
  */
 final class UnsyncedDisk implements Disk {
 
@@ -23,6 +25,9 @@ final class UnsyncedDisk implements Disk {
     @Override
     public FileHandle open(String path, OpenMode mode) throws IOException {
         FileHandle h = disk.open(path, mode);
+        if (!path.contains("/wal/") && !path.startsWith("wal/")) {
+            return h;
+        }
         return new FileHandle() {
             @Override
             public String path() {
@@ -56,7 +61,7 @@ final class UnsyncedDisk implements Disk {
 
             @Override
             public void sync() {
-                // the planted bug: reports durability without asking the disk for it
+                // the planted bug: reports the WAL batch durable without asking the disk for it
             }
 
             @Override
