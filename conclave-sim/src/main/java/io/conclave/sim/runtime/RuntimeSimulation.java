@@ -46,6 +46,7 @@ public final class RuntimeSimulation {
     private final Oracle oracle = new Oracle();
     private final RuntimeNode[] nodes;
     private final Network network;
+    private final long[][] leaderTermSeen; // [node][group]: the last term the sampler saw the node lead in
     private RuntimeNemesis nemesis;
     private RuntimeWorkload workload;
 
@@ -68,6 +69,7 @@ public final class RuntimeSimulation {
                     config.dropFsync(), nodeRandom.child("node-" + i));
         }
         rnet.attach(nodes);
+        leaderTermSeen = new long[n + 1][config.groups() + 1];
     }
 
     /** Runs one seed. */
@@ -184,8 +186,10 @@ public final class RuntimeSimulation {
         scheduler.after(SAMPLE_NS, () -> {
             for (int i = 1; i <= config.nodes(); i++) {
                 long id = i;
+                long[] seen = leaderTermSeen[i];
                 nodes[i].forEachReplica(r -> {
-                    if (r.raft().isLeader()) {
+                    if (r.raft().isLeader() && seen[(int) r.groupId()] != r.raft().term()) {
+                        seen[(int) r.groupId()] = r.raft().term();
                         oracle.onLeader(r.groupId(), r.raft().term(), id);
                     }
                 });
