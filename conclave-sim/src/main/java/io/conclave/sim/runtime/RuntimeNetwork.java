@@ -28,9 +28,17 @@ final class RuntimeNetwork {
         this.nodes = byId.clone();
     }
 
+    /** The trace tag of a packet: 0 for liveness, else (messages << 8) | (the first message's type + 1). */
+    static long tag(Object payload) {
+        if (payload instanceof Liveness) {
+            return 0;
+        }
+        java.util.List<io.conclave.transport.Envelope> m = ((SimTransport.Batch) payload).messages();
+        return ((long) m.size() << 8) | (m.get(0).message().type().ordinal() + 1);
+    }
+
     void send(long from, long to, Object payload) {
-        long tag = payload instanceof Liveness ? 1 : ((SimTransport.Batch) payload).messages().size() + 1L;
-        network.send((int) from, (int) to, payload, tag);
+        network.send((int) from, (int) to, payload, tag(payload));
     }
 
     private void deliver(int from, int to, Object payload) {

@@ -150,7 +150,7 @@ public final class RuntimeSimulation {
                 config.faults());
         workload.start();
         nemesis.start();
-        scheduler.runUntil(scheduler.nowNs() + config.faultNs());
+        runUntil(() -> false, config.faultNs());
         workload.stop();
         nemesis.stopAndHeal();
         if (!runUntil(this::everyGroupHasLeader, config.settleNsMax())) {
@@ -169,7 +169,11 @@ public final class RuntimeSimulation {
         return lostAcknowledgement();
     }
 
-    /** Runs the scheduler until {@code done} holds, polling it every {@link #POLL_NS}, for at most {@code limitNs}. */
+    /**
+     * Runs the scheduler until {@code done} holds, polling it every {@link #POLL_NS}, for at most
+     * {@code limitNs}. Ends the run when more than {@link #eventsPerSimSecondMax()} events run in one
+     * simulated second: a message storm in which simulated time hardly moves (a livelock).
+     */
     private boolean runUntil(java.util.function.BooleanSupplier done, long limitNs) {
         long end = scheduler.nowNs() + limitNs;
         while (!done.getAsBoolean()) {
@@ -177,8 +181,30 @@ public final class RuntimeSimulation {
                 return false;
             }
             scheduler.runUntil(Math.min(end, scheduler.nowNs() + POLL_NS));
+            checkEventRate();
         }
         return true;
+    }
+
+    private long windowStartNs;
+    private long windowStartEvents;
+
+    long eventsPerSimSecondMax() {
+        return 250_000L + 100L * config.groups() * config.replicas();
+    }
+
+    private void checkEventRate() {
+        if (scheduler.nowNs() - windowStartNs < 1_000_000_000L) {
+            return;
+        }
+        long events = scheduler.eventsRun() - windowStartEvents;
+        if (events > eventsPerSimSecondMax()) {
+            throw new InvariantViolation("no-livelock", events + " events in the simulated second before t="
+                    + scheduler.nowNs() + "ns (at most " + eventsPerSimSecondMax() + "): a message storm"
+                    + " (run with --trace to see the packets)");
+        }
+        windowStartNs = scheduler.nowNs();
+        windowStartEvents = scheduler.eventsRun();
     }
 
     /** Every few ms: every replica that believes it leads is recorded; two leaders of one term fail the run. */

@@ -3,6 +3,8 @@ package io.conclave.sim.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conclave.sim.cluster.SimResult;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The real runtime under the scheduler is a function of the seed: same seed, same trace, same history. */
@@ -14,7 +16,11 @@ class RuntimeDeterminismTest {
 
     @Test
     void twoSeedsRunTwiceGiveTheSameTraceHashesAndHistories() {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
         SimResult a1 = run(11);
+        Set<Thread> started = new HashSet<>(Thread.getAllStackTraces().keySet());
+        started.removeAll(before);
+        assertThat(started).as("threads started by a runtime run").isEmpty();
         SimResult b1 = run(12);
         SimResult a2 = run(11);
         SimResult b2 = run(12);

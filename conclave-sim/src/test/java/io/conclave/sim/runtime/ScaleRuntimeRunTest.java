@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conclave.check.history.Outcome;
 import io.conclave.sim.cluster.SimResult;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -31,18 +32,25 @@ class ScaleRuntimeRunTest {
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             p.resetPeakUsage();
         }
+        long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         SimResult r = RuntimeSimulation.run(config);
+        long cpuNs = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0;
+        long gcMs = 0;
+        for (GarbageCollectorMXBean g : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcMs += g.getCollectionTime();
+        }
         long peakHeap = 0;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == MemoryType.HEAP) {
                 peakHeap += p.getPeakUsage().getUsed();
             }
         }
-        System.out.printf("scale run: %d nodes, %d groups, %s%n  simulated %.1f s in %.1f s wall = %.3f simulated s"
-                        + " per wall s; events %d; ops ok %d; peak heap %d MiB; faults %s; trace %s%n",
+        System.out.printf("scale run: %d nodes, %d groups, %s%n  simulated %.2f s in %.1f s wall (%.3f simulated s per"
+                        + " wall s), %.1f s CPU of the simulation thread (%.3f simulated s per CPU s), GC %d ms;"
+                        + " events %d; ops ok %d; peak heap %d MiB; faults %s; trace %s%n",
                 nodes, groups, r.passed() ? "PASS" : "FAIL " + r.failure(), r.simNs() / 1e9, r.wallNs() / 1e9,
-                (r.simNs() / 1e9) / (r.wallNs() / 1e9), r.events(), r.count(Outcome.OK), peakHeap >> 20,
-                r.faults(), r.traceHashHex());
+                (r.simNs() / 1e9) / (r.wallNs() / 1e9), cpuNs / 1e9, (r.simNs() / 1e9) / (cpuNs / 1e9), gcMs,
+                r.events(), r.count(Outcome.OK), peakHeap >> 20, r.faults(), r.traceHashHex());
         assertThat(r.failure()).isNull();
     }
 }
