@@ -66,10 +66,10 @@ class SimMainTest {
         assertThat(json.get("mode").asText()).isEqualTo("runtime");
         assertThat(json.get("checkerVerdicts").get("linearizability").get("valid").asInt()).isEqualTo(1);
         out.reset();
-        int rc = run("--runtime", "--seed", "2", "--groups", "10", "--duration", "5", "--plant", "drop-fsync");
+        int rc = run("--runtime", "--seed", "1", "--groups", "10", "--duration", "5", "--plant", "drop-fsync");
         assertThat(rc).isEqualTo(1);
-        assertThat(out()).contains("FAILED seed 2: invariant")
-                .contains("replay: java -jar conclave-sim/target/simulator.jar --seed 2 --runtime --groups 10"
+        assertThat(out()).contains("FAILED seed 1: invariant")
+                .contains("replay: java -jar conclave-sim/target/simulator.jar --seed 1 --runtime --groups 10"
                         + " --duration 5 --plant drop-fsync");
         assertThat(run("--runtime", "--nemesis", "wipe")).isEqualTo(2); // not a runtime fault (yet)
         assertThat(run("--runtime", "--plant", "ack-at-append")).isEqualTo(2);

@@ -16,7 +16,11 @@ public enum RuntimeFault {
     /** The power goes out in the middle of a write: after a few more disk changes, then a restart. */
     TORN_CRASH,
     /** A node's fsyncs become twenty times slower for a while. */
-    SLOW_DISK;
+    SLOW_DISK,
+    /** A node's process freezes (a long GC pause) for a while, then resumes; its time moved on. */
+    PAUSE,
+    /** A node's monotonic clock runs up to 20 % fast or slow for a while. */
+    CLOCK_DRIFT;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -41,7 +45,7 @@ public enum RuntimeFault {
             }
             if (found == null) {
                 throw new IllegalArgumentException("unknown runtime nemesis '" + part.trim()
-                        + "'; known: all, none, partition, lossy-net, clog, crash, torn-crash, slow-disk");
+                        + "'; known: all, none, partition, lossy-net, clog, crash, torn-crash, slow-disk, pause, clock-drift");
             }
             out.add(found);
         }

@@ -90,6 +90,8 @@ final class RuntimeNemesis {
             case CRASH -> crash(false);
             case TORN_CRASH -> crash(true);
             case SLOW_DISK -> slowDisk();
+            case PAUSE -> pause();
+            case CLOCK_DRIFT -> clockDrift();
             default -> throw new IllegalStateException("unhandled fault " + f);
         }
     }
@@ -179,6 +181,23 @@ final class RuntimeNemesis {
         scheduler.after(durationNs(), () -> node.setFsyncSlowFactor(1));
     }
 
+    private void pause() {
+        RuntimeNode node = nodes[1 + random.nextInt(n())];
+        if (!node.isUp() || node.isPaused()) {
+            return;
+        }
+        node.pause();
+        count("pause", node.id());
+        scheduler.after(random.between(10_000_000L, 2_000_000_000L), node::resume);
+    }
+
+    private void clockDrift() {
+        RuntimeNode node = nodes[1 + random.nextInt(n())];
+        node.setClockRate(0.8 + 0.4 * random.nextDouble());
+        count("clock-drift", node.id());
+        scheduler.after(durationNs(), () -> node.setClockRate(1.0));
+    }
+
     /** Ends every fault: cuts healed, links unclogged, the network clean, every node up. */
     void stopAndHeal() {
         stopped = true;
@@ -187,6 +206,8 @@ final class RuntimeNemesis {
         network.setConfig(baseNet);
         for (int i = 1; i <= n(); i++) {
             nodes[i].setFsyncSlowFactor(1);
+            nodes[i].setClockRate(1.0);
+            nodes[i].resume();
             if (!nodes[i].isUp()) {
                 nodes[i].start();
             }

@@ -62,6 +62,10 @@ final class RuntimeNode {
     private final SimRandom random;
     private final long fsyncLatencyNsMean;
     private long fsyncSlowFactor = 1;
+    private boolean paused;
+    private long clockBaseNs = CLOCK_ORIGIN_NS;
+    private long clockSimBaseNs;
+    private double clockRate = 1.0;
     private SimDisk disk;
     private Incarnation inc;
     private long crashes;
@@ -137,9 +141,46 @@ final class RuntimeNode {
         return inc == null ? null : inc.machine;
     }
 
-    /** This node's clock: the scheduler's time, from an origin, as a real monotonic clock would read. */
+    /**
+     * This node's monotonic clock: the scheduler's time from an origin, running at {@link #setClockRate}
+     * (1 unless a clock fault makes it drift).
+     */
     long clockNs() {
-        return scheduler.nowNs() + CLOCK_ORIGIN_NS;
+        return clockBaseNs + (long) ((scheduler.nowNs() - clockSimBaseNs) * clockRate);
+    }
+
+    /** The node's clock runs at {@code rate} (in (0, 2]) times real time from now on; it never goes back. */
+    void setClockRate(double rate) {
+        if (!(rate > 0 && rate <= 2)) {
+            throw new IllegalArgumentException("clock rate must be in (0, 2]: " + rate);
+        }
+        clockBaseNs = clockNs();
+        clockSimBaseNs = scheduler.nowNs();
+        clockRate = rate;
+        trace.record(scheduler.nowNs(), "node.clock-rate", id, (long) (rate * 1000), 0, 0);
+    }
+
+    /**
+     * Freezes the process (a long GC pause or SIGSTOP): nothing of it runs; packets and requests queue
+     * in its bounded inbound queues (beyond them, dropped) until {@link #resume}.
+     */
+    void pause() {
+        paused = true;
+        trace.record(scheduler.nowNs(), "node.pause", id, 0, 0, 0);
+    }
+
+    void resume() {
+        if (paused) {
+            paused = false;
+            trace.record(scheduler.nowNs(), "node.resume", id, 0, 0, 0);
+            if (inc != null) {
+                kick(inc);
+            }
+        }
+    }
+
+    boolean isPaused() {
+        return paused;
     }
 
     // ================================ life cycle ================================
@@ -149,6 +190,7 @@ final class RuntimeNode {
         if (inc != null) {
             throw new IllegalStateException("node " + id + " is already up");
         }
+        paused = false;
         try {
             Disk view = dropFsync ? new UnsyncedDisk(disk) : disk;
             NodeMeta meta = NodeMeta.startNewIncarnation(view, ROOT);
@@ -271,6 +313,9 @@ final class RuntimeNode {
     }
 
     private void step(Incarnation i) {
+        if (paused) {
+            return;
+        }
         long now = clockNs();
         try {
             for (int round = 0; round < ROUNDS_PER_STEP_MAX; round++) {

@@ -25,7 +25,7 @@ class PlantedRuntimeBugTest {
             }
         }
         assertThat(caught).as("drop-fsync caught within " + SEEDS_TO_CATCH_DROP_FSYNC + " seeds").isNotNull();
-        assertThat(caught.failure()).startsWith("invariant"); // seed 2: state-machine-safety
+        assertThat(caught.failure()).startsWith("invariant"); // seed 1: state-machine-safety
     }
 
     @Test
