@@ -10,6 +10,7 @@ import io.conclave.sim.cluster.SimConfig;
 import io.conclave.sim.cluster.SimResult;
 import io.conclave.sim.cluster.Simulation;
 import io.conclave.sim.core.Trace;
+import io.conclave.sim.runtime.RuntimeSimulation;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -37,7 +38,11 @@ public final class SimMain {
         SimOptions opts;
         try {
             opts = SimOptions.parse(args);
-            opts.config(opts.seed());
+            if (opts.runtime()) {
+                opts.runtimeConfig(opts.seed());
+            } else {
+                opts.config(opts.seed());
+            }
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 2;
@@ -45,12 +50,17 @@ public final class SimMain {
         List<SimResult> results = new ArrayList<>();
         for (int i = 0; i < opts.seeds(); i++) {
             long s = opts.seed() + i;
-            SimConfig config = opts.config(s);
-            Trace trace = new Trace();
-            if (opts.trace()) {
-                trace.echoTo(err);
+            SimResult r;
+            if (opts.runtime()) {
+                r = RuntimeSimulation.run(opts.runtimeConfig(s), opts.trace() ? err : null);
+            } else {
+                SimConfig config = opts.config(s);
+                Trace trace = new Trace();
+                if (opts.trace()) {
+                    trace.echoTo(err);
+                }
+                r = Simulation.run(config, trace);
             }
-            SimResult r = Simulation.run(config, trace);
             results.add(r);
             if (opts.history() != null) {
                 writeHistory(opts, r, err);
@@ -114,6 +124,7 @@ public final class SimMain {
             root.put("replay", opts.replayCommand(firstFailure.seed()));
         }
         root.put("seeds", results.size());
+        root.put("mode", opts.runtime() ? "runtime" : "raft-core");
         long ops = 0;
         long simNs = 0;
         long wallNs = 0;

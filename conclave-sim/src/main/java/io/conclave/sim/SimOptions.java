@@ -3,6 +3,8 @@ package io.conclave.sim;
 import io.conclave.sim.cluster.SimConfig;
 import io.conclave.sim.nemesis.FaultKind;
 import io.conclave.sim.node.HostBug;
+import io.conclave.sim.runtime.RuntimeFault;
+import io.conclave.sim.runtime.RuntimeSimConfig;
 import io.conclave.sim.workload.WorkloadConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,15 +18,18 @@ import java.util.Locale;
  */
 public record SimOptions(long seed, int seeds, int nodes, int groups, int replicas, int ops, String nemesis,
                          Path history, double durationSeconds, HostBug plant, boolean json, boolean leaseReads,
-                         Boolean buggify, boolean trace, List<String> replayArgs) {
+                         Boolean buggify, boolean trace, boolean runtime, List<String> replayArgs) {
 
     public static final String USAGE = "usage: SimMain --seed S [--seeds N] [--nodes N] [--groups G] [--replicas R]"
             + " [--ops K] [--nemesis LIST] [--history FILE] [--duration SIMSECONDS] [--plant BUG] [--lease]"
-            + " [--buggify on|off] [--trace] [--json]\n"
+            + " [--buggify on|off] [--trace] [--json] [--runtime]\n"
             + "  LIST: all, none, or a comma-separated list of " + String.join(",",
                     java.util.Arrays.stream(FaultKind.values()).map(FaultKind::label).toList()) + "\n"
             + "  BUG: " + String.join(",", java.util.Arrays.stream(HostBug.values())
-                    .map(b -> b.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+                    .map(b -> b.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList()) + "\n"
+            + "  --runtime: the real node runtime (storage engine, event loops, liveness) instead of the Raft-core\n"
+            + "    host; LIST then takes " + String.join(",", java.util.Arrays.stream(RuntimeFault.values())
+                    .map(RuntimeFault::label).toList()) + "; BUG only drop-fsync (the WAL acks without fsync)";
 
     public static SimOptions parse(String[] args) {
         long seed = 1;
@@ -41,6 +46,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         boolean lease = false;
         Boolean buggify = null;
         boolean trace = false;
+        boolean runtime = false;
         List<String> replay = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -59,22 +65,30 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                 case "--lease" -> lease = true;
                 case "--buggify" -> buggify = parseOnOff(value(args, ++i, a));
                 case "--trace" -> trace = true;
+                case "--runtime" -> runtime = true;
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
             }
             if (!a.equals("--seed") && !a.equals("--seeds") && !a.equals("--history") && !a.equals("--json")
                     && !a.equals("--trace")) {
                 replay.add(a);
-                if (!a.equals("--lease")) {
+                if (!a.equals("--lease") && !a.equals("--runtime")) {
                     replay.add(args[i]);
                 }
             }
         }
-        FaultKind.parseList(nemesis);
+        if (runtime) {
+            RuntimeFault.parseList(nemesis);
+            if (plant != null && plant != HostBug.DROP_FSYNC) {
+                throw new IllegalArgumentException("--runtime takes only --plant drop-fsync\n" + USAGE);
+            }
+        } else {
+            FaultKind.parseList(nemesis);
+        }
         if (duration < 0) {
             throw new IllegalArgumentException("--duration must be >= 0 simulated seconds");
         }
         return new SimOptions(seed, seeds, nodes, groups, replicas, ops, nemesis, history, duration, plant, json,
-                lease, buggify, trace, List.copyOf(replay));
+                lease, buggify, trace, runtime, List.copyOf(replay));
     }
 
     private static String value(String[] args, int i, String option) {
@@ -107,6 +121,22 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
             }
         }
         throw new IllegalArgumentException("unknown planted bug '" + v + "'\n" + USAGE);
+    }
+
+    /**
+     * The configuration of one seed's run of the real runtime ({@code --runtime}): 3 nodes and
+     * replicas unless told, {@code --duration} of faults, eight clients ({@code --ops} does not apply:
+     * clients run for the whole fault phase).
+     */
+    public RuntimeSimConfig runtimeConfig(long runSeed) {
+        int r = replicas > 0 ? replicas : Math.min(nodes, 3);
+        if (r > nodes) {
+            throw new IllegalArgumentException("--replicas " + r + " exceeds --nodes " + nodes);
+        }
+        RuntimeSimConfig c = RuntimeSimConfig.defaults(runSeed, groups).withNodes(nodes, r)
+                .withFaultNs((long) (durationSeconds * 1e9)).withFaults(RuntimeFault.parseList(nemesis))
+                .withDropFsync(plant == HostBug.DROP_FSYNC);
+        return c.validate();
     }
 
     /** The configuration of one seed's run. */

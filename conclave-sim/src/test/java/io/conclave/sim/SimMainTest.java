@@ -60,6 +60,22 @@ class SimMainTest {
     }
 
     @Test
+    void theRuntimeModeRunsTheRealNodeRuntimeAndCatchesItsPlantedBug() throws Exception {
+        assertThat(run("--runtime", "--seed", "1", "--groups", "4", "--duration", "1", "--json")).isZero();
+        JsonNode json = new ObjectMapper().readTree(out());
+        assertThat(json.get("mode").asText()).isEqualTo("runtime");
+        assertThat(json.get("checkerVerdicts").get("linearizability").get("valid").asInt()).isEqualTo(1);
+        out.reset();
+        int rc = run("--runtime", "--seed", "1", "--groups", "10", "--duration", "5", "--plant", "drop-fsync");
+        assertThat(rc).isEqualTo(1);
+        assertThat(out()).contains("FAILED seed 1: invariant")
+                .contains("replay: java -jar conclave-sim/target/simulator.jar --seed 1 --runtime --groups 10"
+                        + " --duration 5 --plant drop-fsync");
+        assertThat(run("--runtime", "--nemesis", "wipe")).isEqualTo(2); // not a runtime fault (yet)
+        assertThat(run("--runtime", "--plant", "ack-at-append")).isEqualTo(2);
+    }
+
+    @Test
     void badOptionsExitTwoWithTheUsage() {
         assertThat(run("--nodes")).isEqualTo(2);
         assertThat(run("--plant", "nope")).isEqualTo(2);

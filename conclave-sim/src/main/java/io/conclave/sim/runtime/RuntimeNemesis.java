@@ -1,0 +1,217 @@
+package io.conclave.sim.runtime;
+
+import io.conclave.sim.core.Scheduler;
+import io.conclave.sim.core.SimRandom;
+import io.conclave.sim.core.Trace;
+import io.conclave.sim.net.NetConfig;
+import io.conclave.sim.net.Network;
+import io.conclave.sim.net.Partition;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A swarm nemesis for runtime runs: each seed draws which allowed faults are on (each with
+ * probability 0.6, at least one; all when two or fewer are allowed) and a mean interval for each;
+ * every fault heals itself after a drawn duration and {@link #stopAndHeal} ends them all. Crashes
+ * keep a majority of nodes up when there are three or more, except that a second crash may land
+ * while another node is still down with probability one half — the case that loses acknowledged
+ * writes when fsync lies.
+ */
+final class RuntimeNemesis {
+
+    private final Scheduler scheduler;
+    private final SimRandom random;
+    private final Trace trace;
+    private final Network network;
+    private final RuntimeNode[] nodes; // by id, index 0 unused
+    private final EnumMap<RuntimeFault, Long> meanIntervalNs = new EnumMap<>(RuntimeFault.class);
+    private final NetConfig baseNet;
+    private final TreeMap<String, Long> counts = new TreeMap<>();
+    private boolean stopped;
+
+    RuntimeNemesis(Scheduler scheduler, SimRandom random, Trace trace, Network network, RuntimeNode[] nodes,
+                   EnumSet<RuntimeFault> allowed) {
+        this.scheduler = scheduler;
+        this.random = random;
+        this.trace = trace;
+        this.network = network;
+        this.nodes = nodes;
+        this.baseNet = network.config();
+        for (RuntimeFault f : RuntimeFault.values()) {
+            if (allowed.contains(f) && (allowed.size() <= 2 || random.chance(0.6))) {
+                meanIntervalNs.put(f, random.between(300_000_000L, 2_000_000_000L));
+            }
+        }
+        if (meanIntervalNs.isEmpty() && !allowed.isEmpty()) {
+            meanIntervalNs.put(random.pick(List.copyOf(allowed)), random.between(300_000_000L, 2_000_000_000L));
+        }
+    }
+
+    Map<String, Long> counts() {
+        return counts;
+    }
+
+    void start() {
+        for (RuntimeFault f : meanIntervalNs.keySet()) {
+            scheduleNext(f);
+        }
+    }
+
+    private void scheduleNext(RuntimeFault f) {
+        scheduler.after(random.exponential(meanIntervalNs.get(f)), () -> {
+            if (!stopped) {
+                inject(f);
+                scheduleNext(f);
+            }
+        });
+    }
+
+    private long durationNs() {
+        return random.between(100_000_000L, 3_000_000_000L);
+    }
+
+    private void count(String kind, long a) {
+        counts.merge(kind, 1L, Long::sum);
+        trace.record(scheduler.nowNs(), "fault." + kind, a, 0, 0, 0);
+    }
+
+    private int n() {
+        return nodes.length - 1;
+    }
+
+    private void inject(RuntimeFault f) {
+        switch (f) {
+            case PARTITION -> partition();
+            case LOSSY_NET -> lossy();
+            case CLOG -> clog();
+            case CRASH -> crash(false);
+            case TORN_CRASH -> crash(true);
+            case SLOW_DISK -> slowDisk();
+            case PAUSE -> pause();
+            case CLOCK_DRIFT -> clockDrift();
+            default -> throw new IllegalStateException("unhandled fault " + f);
+        }
+    }
+
+    private void partition() {
+        if (n() < 2) {
+            return;
+        }
+        int a = 1 + random.nextInt(n());
+        int b = 1 + (a % n());
+        Partition p = switch (random.nextInt(3)) {
+            case 0 -> Partition.isolate(n(), a);
+            case 1 -> Partition.oneWay(n(), a, b);
+            default -> Partition.cutLink(n(), a, b);
+        };
+        network.apply(p);
+        count("partition", a);
+        scheduler.after(durationNs(), () -> {
+            if (!stopped) {
+                network.healCuts();
+            }
+        });
+    }
+
+    private void lossy() {
+        network.setConfig(network.config().withFaults(random.nextDouble() * 0.2, random.nextDouble() * 0.1,
+                random.nextDouble() * 0.2));
+        count("lossy-net", 0);
+        scheduler.after(durationNs(), () -> {
+            if (!stopped) {
+                network.setConfig(network.config().withFaults(baseNet.lossRate(), baseNet.duplicateRate(),
+                        baseNet.reorderRate()));
+            }
+        });
+    }
+
+    private void clog() {
+        if (n() < 2) {
+            return;
+        }
+        int a = 1 + random.nextInt(n());
+        int b = 1 + (a % n());
+        network.clog(a, b);
+        count("clog", a);
+        scheduler.after(random.between(50_000_000L, 1_000_000_000L), () -> {
+            if (!stopped) {
+                network.unclogAll();
+            }
+        });
+    }
+
+    private int downCount() {
+        int down = 0;
+        for (int i = 1; i <= n(); i++) {
+            if (!nodes[i].isUp()) {
+                down++;
+            }
+        }
+        return down;
+    }
+
+    private void crash(boolean torn) {
+        RuntimeNode node = nodes[1 + random.nextInt(n())];
+        int down = downCount();
+        boolean allowed = down == 0 || (n() >= 3 && down < (n() + 1) / 2 && random.chance(0.5));
+        if (!node.isUp() || !allowed) {
+            return;
+        }
+        if (torn) {
+            node.crashAfterMutations(random.between(0, 20));
+            scheduler.after(random.between(0, 5_000_000L), node::crash);
+        } else {
+            node.crash();
+        }
+        count(torn ? "torn-crash" : "crash", node.id());
+        scheduler.after(durationNs(), () -> {
+            if (!stopped && !node.isUp()) {
+                node.start();
+            }
+        });
+    }
+
+    private void slowDisk() {
+        RuntimeNode node = nodes[1 + random.nextInt(n())];
+        node.setFsyncSlowFactor(20);
+        count("slow-disk", node.id());
+        scheduler.after(durationNs(), () -> node.setFsyncSlowFactor(1));
+    }
+
+    private void pause() {
+        RuntimeNode node = nodes[1 + random.nextInt(n())];
+        if (!node.isUp() || node.isPaused()) {
+            return;
+        }
+        node.pause();
+        count("pause", node.id());
+        scheduler.after(random.between(10_000_000L, 2_000_000_000L), node::resume);
+    }
+
+    private void clockDrift() {
+        RuntimeNode node = nodes[1 + random.nextInt(n())];
+        node.setClockRate(0.8 + 0.4 * random.nextDouble());
+        count("clock-drift", node.id());
+        scheduler.after(durationNs(), () -> node.setClockRate(1.0));
+    }
+
+    /** Ends every fault: cuts healed, links unclogged, the network clean, every node up. */
+    void stopAndHeal() {
+        stopped = true;
+        network.healCuts();
+        network.unclogAll();
+        network.setConfig(baseNet);
+        for (int i = 1; i <= n(); i++) {
+            nodes[i].setFsyncSlowFactor(1);
+            nodes[i].setClockRate(1.0);
+            nodes[i].resume();
+            if (!nodes[i].isUp()) {
+                nodes[i].start();
+            }
+        }
+        trace.record(scheduler.nowNs(), "nemesis.healed", 0, 0, 0, 0);
+    }
+}

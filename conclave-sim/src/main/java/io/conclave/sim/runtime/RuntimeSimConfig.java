@@ -1,0 +1,86 @@
+package io.conclave.sim.runtime;
+
+import io.conclave.multiraft.liveness.LivenessConfig;
+import io.conclave.multiraft.node.RuntimeConfig;
+import java.util.EnumSet;
+
+/**
+ * One runtime simulation run.
+ *
+ * @param seed the run seed: every random choice derives from it
+ * @param nodes simulated machines (ids 1..nodes)
+ * @param groups Raft groups; each has {@code replicas} replicas on consecutive nodes
+ * @param replicas replicas per group (at most {@code nodes})
+ * @param faultNs simulated length of the fault phase
+ * @param clients concurrent clients of the workload
+ * @param keysPerGroup registers per group the clients touch
+ * @param activeGroupsMax groups the clients touch (spread evenly over all groups), so keys stay checkable
+ * @param opTimeoutNs a client gives up on an operation after this (outcome unknown)
+ * @param faults the fault kinds the swarm may draw
+ * @param dropFsync the planted bug: fsyncs report success without making anything durable
+ * @param settleNsMax after healing, time allowed for every group to converge
+ * @param runtime the node runtime's configuration (loops, ticks, liveness, storage)
+ */
+public record RuntimeSimConfig(long seed, int nodes, int groups, int replicas, long faultNs, int clients,
+                               int keysPerGroup, int activeGroupsMax, long opTimeoutNs, EnumSet<RuntimeFault> faults,
+                               boolean dropFsync, long settleNsMax, RuntimeConfig runtime) {
+
+    public RuntimeSimConfig {
+        faults = faults.isEmpty() ? EnumSet.noneOf(RuntimeFault.class) : EnumSet.copyOf(faults);
+    }
+
+    /** Three nodes, {@code groups} groups of three, every fault, ten simulated seconds of faults. */
+    public static RuntimeSimConfig defaults(long seed, int groups) {
+        return new RuntimeSimConfig(seed, 3, groups, 3, 10_000_000_000L, 8, 2, 64, 3_000_000_000L,
+                EnumSet.allOf(RuntimeFault.class), false, 60_000_000_000L, defaultRuntime(seed));
+    }
+
+    /** The runtime as in production, but two loops (to exercise group placement), smaller snapshots. */
+    static RuntimeConfig defaultRuntime(long seed) {
+        return RuntimeConfig.builder().loopCount(2).snapshotEntries(200).compactKeepEntries(50)
+                .requestTimeoutNs(2_000_000_000L).liveness(LivenessConfig.defaults()).seed(seed).build();
+    }
+
+    public RuntimeSimConfig withFaultNs(long ns) {
+        return new RuntimeSimConfig(seed, nodes, groups, replicas, ns, clients, keysPerGroup, activeGroupsMax,
+                opTimeoutNs, faults, dropFsync, settleNsMax, runtime);
+    }
+
+    public RuntimeSimConfig withFaults(EnumSet<RuntimeFault> f) {
+        return new RuntimeSimConfig(seed, nodes, groups, replicas, faultNs, clients, keysPerGroup, activeGroupsMax,
+                opTimeoutNs, f, dropFsync, settleNsMax, runtime);
+    }
+
+    public RuntimeSimConfig withDropFsync(boolean on) {
+        return new RuntimeSimConfig(seed, nodes, groups, replicas, faultNs, clients, keysPerGroup, activeGroupsMax,
+                opTimeoutNs, faults, on, settleNsMax, runtime);
+    }
+
+    public RuntimeSimConfig withNodes(int n, int r) {
+        return new RuntimeSimConfig(seed, n, groups, r, faultNs, clients, keysPerGroup, activeGroupsMax,
+                opTimeoutNs, faults, dropFsync, settleNsMax, runtime);
+    }
+
+    public RuntimeSimConfig withClients(int c) {
+        return new RuntimeSimConfig(seed, nodes, groups, replicas, faultNs, c, keysPerGroup, activeGroupsMax,
+                opTimeoutNs, faults, dropFsync, settleNsMax, runtime);
+    }
+
+    public RuntimeSimConfig validate() {
+        require(nodes >= 1 && nodes <= 1_000, "nodes must be in [1, 1000]");
+        require(replicas >= 1 && replicas <= nodes, "replicas must be in [1, nodes]");
+        require(groups >= 1 && groups <= 1_000_000, "groups must be in [1, 1e6]");
+        require(faultNs >= 0 && settleNsMax > 0, "faultNs >= 0, settleNsMax > 0");
+        require(clients >= 0 && clients <= 10_000, "clients must be in [0, 10000]");
+        require(keysPerGroup >= 1 && activeGroupsMax >= 1, "keysPerGroup and activeGroupsMax must be >= 1");
+        require(opTimeoutNs > 0, "opTimeoutNs must be > 0");
+        runtime.validate();
+        return this;
+    }
+
+    private static void require(boolean ok, String msg) {
+        if (!ok) {
+            throw new IllegalArgumentException("invalid runtime simulation config: " + msg);
+        }
+    }
+}

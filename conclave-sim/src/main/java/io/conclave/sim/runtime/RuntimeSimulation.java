@@ -1,0 +1,323 @@
+package io.conclave.sim.runtime;
+
+import io.conclave.check.CheckConfig;
+import io.conclave.check.CheckResult;
+import io.conclave.check.Checkers;
+import io.conclave.check.Report;
+import io.conclave.check.history.History;
+import io.conclave.multiraft.replica.GroupStatus;
+import io.conclave.multiraft.replica.Replica;
+import io.conclave.sim.cluster.SimResult;
+import io.conclave.sim.core.Scheduler;
+import io.conclave.sim.core.SimRandom;
+import io.conclave.sim.core.Trace;
+import io.conclave.sim.invariant.InvariantViolation;
+import io.conclave.sim.net.NetConfig;
+import io.conclave.sim.net.Network;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One seed of the real runtime under simulation: boot the nodes and create every group, wait for a
+ * leader in each, run the workload while the nemesis injects faults, heal, wait for every group to
+ * settle, read every key touched, check convergence and that no acknowledged proposal was lost, then
+ * run the history checkers. Safety invariants (one leader per term per group, identical applied
+ * prefixes) are checked as the run goes and end it at the first violation.
+ */
+public final class RuntimeSimulation {
+
+    private static final long SAMPLE_NS = 5_000_000L;
+    private static final long POLL_NS = 50_000_000L;
+    private static final long STARTUP_NS_MAX = 30_000_000_000L;
+    private static final long FINAL_READS_NS_MAX = 20_000_000_000L;
+
+    private final RuntimeSimConfig config;
+    private final Scheduler scheduler = new Scheduler(2_000_000_000L);
+    private final Trace trace = new Trace();
+    private final Oracle oracle = new Oracle();
+    private final RuntimeNode[] nodes;
+    private final Network network;
+    private final long[][] leaderTermSeen; // [node][group]: the last term the sampler saw the node lead in
+    private RuntimeNemesis nemesis;
+    private RuntimeWorkload workload;
+
+    private RuntimeSimulation(RuntimeSimConfig config, PrintStream echo) {
+        this.config = config.validate();
+        if (echo != null) {
+            trace.echoTo(echo);
+        }
+        int n = config.nodes();
+        int[] rackOf = new int[n + 1];
+        for (int i = 1; i <= n; i++) {
+            rackOf[i] = (i - 1) % 3;
+        }
+        network = new Network(scheduler, SimRandom.of(config.seed(), "net"), trace, NetConfig.defaults(), rackOf);
+        RuntimeNetwork rnet = new RuntimeNetwork(network);
+        nodes = new RuntimeNode[n + 1];
+        SimRandom nodeRandom = SimRandom.of(config.seed(), "nodes");
+        for (int i = 1; i <= n; i++) {
+            nodes[i] = new RuntimeNode(i, scheduler, trace, oracle, rnet, peersOf(i), config.runtime(),
+                    config.dropFsync(), nodeRandom.child("node-" + i));
+        }
+        rnet.attach(nodes);
+        leaderTermSeen = new long[n + 1][config.groups() + 1];
+    }
+
+    /** Runs one seed. */
+    public static SimResult run(RuntimeSimConfig config) {
+        return new RuntimeSimulation(config, null).execute();
+    }
+
+    /** Runs one seed, echoing every traced event to {@code echo} (for diffing two runs). */
+    public static SimResult run(RuntimeSimConfig config, PrintStream echo) {
+        return new RuntimeSimulation(config, echo).execute();
+    }
+
+    /** The voters of {@code group}: {@code replicas} consecutive nodes from a start spread by the group id. */
+    Set<Long> votersOf(long group) {
+        Set<Long> out = new TreeSet<>();
+        for (int j = 0; j < config.replicas(); j++) {
+            out.add((group - 1 + j) % config.nodes() + 1);
+        }
+        return out;
+    }
+
+    private Set<Long> peersOf(int node) {
+        Set<Long> out = new TreeSet<>();
+        int n = config.nodes();
+        int r = config.replicas();
+        for (int d = -(r - 1); d <= r - 1; d++) {
+            long p = Math.floorMod(node - 1 + d, n) + 1;
+            if (p != node) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private SimResult execute() {
+        long wallStart = System.nanoTime();
+        String failure = null;
+        try {
+            failure = phases();
+        } catch (InvariantViolation v) {
+            failure = "invariant " + v.getMessage();
+        } catch (RuntimeException e) {
+            StringWriter sw = new StringWriter();
+            e.printStackTrace(new PrintWriter(sw));
+            failure = "crash at t=" + scheduler.nowNs() + "ns: " + sw;
+        }
+        oracle.recordTo(trace, scheduler.nowNs());
+        History history = workload == null ? new io.conclave.check.history.HistoryRecorder(() -> 0).history()
+                : workload.history();
+        Map<String, String> verdicts = new LinkedHashMap<>();
+        String checkFailure = check(history, verdicts);
+        if (failure == null) {
+            failure = checkFailure;
+        }
+        TreeMap<String, Long> faults = new TreeMap<>(nemesis == null ? Map.of() : nemesis.counts());
+        return new SimResult(config.seed(), failure, history, trace.hash(), scheduler.nowNs(),
+                System.nanoTime() - wallStart, scheduler.eventsRun(), faults, verdicts);
+    }
+
+    private String phases() {
+        for (int i = 1; i <= config.nodes(); i++) {
+            nodes[i].start();
+        }
+        for (long g = 1; g <= config.groups(); g++) {
+            Set<Long> voters = votersOf(g);
+            for (long v : voters) {
+                nodes[(int) v].createGroup(g, voters);
+            }
+        }
+        scheduleSampler();
+        if (!runUntil(this::everyGroupHasLeader, STARTUP_NS_MAX)) {
+            return "liveness: not every group elected a leader within " + STARTUP_NS_MAX / 1_000_000_000L
+                    + " s of the start; " + stuckGroup();
+        }
+        workload = new RuntimeWorkload(scheduler, SimRandom.of(config.seed(), "workload"), trace, nodes, oracle,
+                config);
+        nemesis = new RuntimeNemesis(scheduler, SimRandom.of(config.seed(), "nemesis"), trace, network, nodes,
+                config.faults());
+        workload.start();
+        nemesis.start();
+        runUntil(() -> false, config.faultNs());
+        workload.stop();
+        nemesis.stopAndHeal();
+        if (!runUntil(this::everyGroupHasLeader, config.settleNsMax())) {
+            return "liveness: after healing, not every group had a leader within "
+                    + config.settleNsMax() / 1_000_000_000L + " s; " + stuckGroup();
+        }
+        List<String> unread = new ArrayList<>();
+        workload.finalReads(scheduler.nowNs() + FINAL_READS_NS_MAX, unread);
+        if (!runUntil(unread::isEmpty, FINAL_READS_NS_MAX + POLL_NS)) {
+            return "liveness: final reads of " + unread.size() + " keys did not succeed within "
+                    + FINAL_READS_NS_MAX / 1_000_000_000L + " s, e.g. " + unread.get(0);
+        }
+        if (!runUntil(() -> divergentGroup() == null, config.settleNsMax())) {
+            return "convergence: " + divergentGroup();
+        }
+        return lostAcknowledgement();
+    }
+
+    /**
+     * Runs the scheduler until {@code done} holds, polling it every {@link #POLL_NS}, for at most
+     * {@code limitNs}. Ends the run when more than {@link #eventsPerSimSecondMax()} events run in one
+     * simulated second: a message storm in which simulated time hardly moves (a livelock).
+     */
+    private boolean runUntil(java.util.function.BooleanSupplier done, long limitNs) {
+        long end = scheduler.nowNs() + limitNs;
+        while (!done.getAsBoolean()) {
+            if (scheduler.nowNs() >= end) {
+                return false;
+            }
+            scheduler.runUntil(Math.min(end, scheduler.nowNs() + POLL_NS));
+            checkEventRate();
+        }
+        return true;
+    }
+
+    private long windowStartNs;
+    private long windowStartEvents;
+
+    long eventsPerSimSecondMax() {
+        return 250_000L + 100L * config.groups() * config.replicas();
+    }
+
+    private void checkEventRate() {
+        if (scheduler.nowNs() - windowStartNs < 1_000_000_000L) {
+            return;
+        }
+        long events = scheduler.eventsRun() - windowStartEvents;
+        if (events > eventsPerSimSecondMax()) {
+            throw new InvariantViolation("no-livelock", events + " events in the simulated second before t="
+                    + scheduler.nowNs() + "ns (at most " + eventsPerSimSecondMax() + "): a message storm"
+                    + " (run with --trace to see the packets)");
+        }
+        windowStartNs = scheduler.nowNs();
+        windowStartEvents = scheduler.eventsRun();
+    }
+
+    /** Every few ms: every replica that believes it leads is recorded; two leaders of one term fail the run. */
+    private void scheduleSampler() {
+        scheduler.after(SAMPLE_NS, () -> {
+            for (int i = 1; i <= config.nodes(); i++) {
+                long id = i;
+                long[] seen = leaderTermSeen[i];
+                nodes[i].forEachReplica(r -> {
+                    if (r.raft().isLeader() && seen[(int) r.groupId()] != r.raft().term()) {
+                        seen[(int) r.groupId()] = r.raft().term();
+                        oracle.onLeader(r.groupId(), r.raft().term(), id);
+                    }
+                });
+            }
+            scheduleSampler();
+        });
+    }
+
+    private boolean everyGroupHasLeader() {
+        for (long g = 1; g <= config.groups(); g++) {
+            if (leaderOf(g) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Replica leaderOf(long g) {
+        for (long v : votersOf(g)) {
+            Replica r = nodes[(int) v].replica(g);
+            if (r != null && r.raft().isLeader()) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private String stuckGroup() {
+        for (long g = 1; g <= config.groups(); g++) {
+            if (leaderOf(g) == null) {
+                return "group " + g + " has no leader: " + describe(g);
+            }
+        }
+        return "every group has a leader now";
+    }
+
+    private String describe(long g) {
+        StringBuilder sb = new StringBuilder();
+        for (long v : votersOf(g)) {
+            Replica r = nodes[(int) v].replica(g);
+            sb.append("\n  node ").append(v).append(nodes[(int) v].isUp() ? "" : " (down)").append(": ")
+                    .append(r == null ? "no replica" : r.status());
+        }
+        return sb.toString();
+    }
+
+    /** The first group whose replicas differ in applied index or state, described; null when all agree. */
+    private String divergentGroup() {
+        for (long g = 1; g <= config.groups(); g++) {
+            Long applied = null;
+            TreeMap<String, String> state = null;
+            for (long v : votersOf(g)) {
+                RuntimeNode node = nodes[(int) v];
+                Replica r = node.replica(g);
+                if (r == null) {
+                    return "group " + g + " has no replica on node " + v;
+                }
+                GroupStatus s = r.status();
+                if (s.rejoining() || s.commitIndex() != s.appliedIndex()) {
+                    return "group " + g + " is not settled on node " + v + ": " + s;
+                }
+                TreeMap<String, String> st = node.machine().state(g);
+                if (applied == null) {
+                    applied = s.appliedIndex();
+                    state = st;
+                } else if (applied != s.appliedIndex() || !Objects.equals(state, st)) {
+                    return "group " + g + " differs between replicas: " + describe(g);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Every acknowledged proposal must be applied by every replica (its entry fixed by the oracle). */
+    private String lostAcknowledgement() {
+        for (Map.Entry<Long, Long> e : new TreeMap<>(oracle.ackedIndexMax()).entrySet()) {
+            long g = e.getKey();
+            for (long v : votersOf(g)) {
+                Replica r = nodes[(int) v].replica(g);
+                long applied = r == null ? 0 : r.status().appliedIndex();
+                if (applied < e.getValue()) {
+                    return "invariant acknowledged-survives: group " + g + " acknowledged index " + e.getValue()
+                            + " but node " + v + " has applied only " + applied;
+                }
+            }
+            if (oracle.appliedAt(g, e.getValue()) == null) {
+                return "invariant acknowledged-survives: group " + g + " acknowledged index " + e.getValue()
+                        + " that no replica applied";
+            }
+        }
+        return null;
+    }
+
+    static String check(History history, Map<String, String> verdicts) {
+        Report report = Checkers.runAll(history, CheckConfig.defaults());
+        String failure = null;
+        for (CheckResult r : report.results()) {
+            verdicts.put(r.checker(), r.verdict().wireName());
+            if (!r.isValid() && failure == null) {
+                failure = "checker " + r.checker() + " " + r.verdict().wireName() + ": " + r.explanation().strip();
+            }
+        }
+        return failure;
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * The real node runtime under the simulator: {@code conclave-multiraft}'s event loops, replicas,
+ * appliers and liveness monitor, {@code conclave-storage}'s engine (WAL group commit, segments,
+ * snapshots) over a {@link io.conclave.storage.disk.SimDisk}, and a {@link io.conclave.transport.Transport}
+ * over the simulated network — every agent stepped by hand from the one scheduler thread, with the
+ * node's time read from the scheduler. Owns the simulated node ({@link io.conclave.sim.runtime.RuntimeNode}),
+ * its transport, the test state machine and its oracle, the workload, the nemesis and one seed's run
+ * ({@link io.conclave.sim.runtime.RuntimeSimulation}). Everything here runs on the simulation thread;
+ * it never starts a thread and never reads the wall clock except to report how long a run took.
+ */
+package io.conclave.sim.runtime;
