@@ -98,10 +98,10 @@ public final class BenchCommand implements Callable<Integer> {
             } else {
                 Main.out().printf("STRONG latency (1 in flight, %d B): p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d writes%n",
                         size, latency.get("p50Ms"), latency.get("p99Ms"), latency.get("maxMs"), latencyRecords);
-                Main.out().printf("STRONG throughput:   %,d records/s, %.1f MB/s%n", strong.get("recordsPerSec"),
-                        strong.get("mbPerSec"));
-                Main.out().printf("EVENTUAL throughput: %,d records/s, %.1f MB/s%n", eventual.get("recordsPerSec"),
-                        eventual.get("mbPerSec"));
+                Main.out().printf("STRONG throughput:   %,d records/s, %.1f MB/s (%d failed)%n", strong.get("recordsPerSec"),
+                        strong.get("mbPerSec"), strong.get("failed"));
+                Main.out().printf("EVENTUAL throughput: %,d records/s, %.1f MB/s (%d failed)%n",
+                        eventual.get("recordsPerSec"), eventual.get("mbPerSec"), eventual.get("failed"));
             }
             return 0;
         } finally {
@@ -158,10 +158,12 @@ public final class BenchCommand implements Callable<Integer> {
             }
             p.flush();
         }
-        CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).join();
+        CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).exceptionally(e -> null).join();
         double s = (System.nanoTime() - t0) / 1e9;
-        long perSec = Math.round(throughputRecords / s);
-        return Json.map("records", throughputRecords, "seconds", s, "recordsPerSec", perSec,
-                "mbPerSec", throughputRecords * (double) value.length / s / 1e6, "consistency", level.name());
+        long failed = acks.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+        long acked = throughputRecords - failed;
+        long perSec = Math.round(acked / s);
+        return Json.map("records", throughputRecords, "acknowledged", acked, "failed", failed, "seconds", s,
+                "recordsPerSec", perSec, "mbPerSec", acked * (double) value.length / s / 1e6, "consistency", level.name());
     }
 }

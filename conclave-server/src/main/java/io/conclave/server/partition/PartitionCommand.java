@@ -10,10 +10,13 @@ import java.util.List;
  * leader expects it to start at (validated at apply: a batch whose base is not the partition's next
  * offset is refused as fenced) and the producer's id and sequence (deduplicated at apply).
  * {@code SYNC} is a barrier the leader proposes to learn the partition's next offset after a change
- * of leader. Layout: magic, type, then the fields; records as (flags, key, value, timestamp, headers).
+ * of leader. {@code gapAllowed} marks an EVENTUAL batch: its producer's earlier EVENTUAL batches may
+ * have been lost with a leader (acknowledged on append, never replicated), so its sequence may follow
+ * a gap; duplicates are still refused. Layout: magic, type, then the fields; records as (flags, key,
+ * value, timestamp, headers).
  */
-public record PartitionCommand(Type type, long producerId, int sequence, long baseOffset, long timestampMs,
-                               List<StoredRecord> records) {
+public record PartitionCommand(Type type, long producerId, int sequence, boolean gapAllowed, long baseOffset,
+                               long timestampMs, List<StoredRecord> records) {
 
     private static final byte MAGIC = (byte) 0xC7;
     static final int RECORD_OVERHEAD_BYTES = 32;
@@ -43,16 +46,17 @@ public record PartitionCommand(Type type, long producerId, int sequence, long ba
     }
 
     public static PartitionCommand sync() {
-        return new PartitionCommand(Type.SYNC, 0, 0, 0, 0, List.of());
+        return new PartitionCommand(Type.SYNC, 0, 0, false, 0, 0, List.of());
     }
 
     public byte[] encode() {
-        int size = 1 + 1 + 8 + 4 + 8 + 8 + 4;
+        int size = 1 + 1 + 8 + 4 + 1 + 8 + 8 + 4;
         for (StoredRecord r : records) {
             size += r.sizeBytes();
         }
         ByteBuffer b = ByteBuffer.allocate(size);
-        b.put(MAGIC).put((byte) type.ordinal()).putLong(producerId).putInt(sequence).putLong(baseOffset)
+        b.put(MAGIC).put((byte) type.ordinal()).putLong(producerId).putInt(sequence).put((byte) (gapAllowed ? 1 : 0))
+                .putLong(baseOffset)
                 .putLong(timestampMs).putInt(records.size());
         for (StoredRecord r : records) {
             b.put((byte) (r.key() == null ? 0 : 1));
@@ -80,6 +84,7 @@ public record PartitionCommand(Type type, long producerId, int sequence, long ba
         Type type = Type.values()[b.get()];
         long pid = b.getLong();
         int seq = b.getInt();
+        boolean gapAllowed = b.get() == 1;
         long base = b.getLong();
         long ts = b.getLong();
         int n = b.getInt();
@@ -96,7 +101,7 @@ public record PartitionCommand(Type type, long producerId, int sequence, long ba
             }
             records.add(new StoredRecord(hasKey ? key : null, value, rts, headers));
         }
-        return new PartitionCommand(type, pid, seq, base, ts, records);
+        return new PartitionCommand(type, pid, seq, gapAllowed, base, ts, records);
     }
 
     private static void putBytes(ByteBuffer b, byte[] v) {

@@ -99,7 +99,7 @@ public final class PartitionLog {
                 return new ApplyResult(ApplyResult.Kind.DUPLICATE, -1, "sequence " + cmd.sequence()
                         + " is older than the last " + PRODUCER_BATCHES_KEPT + " batches remembered");
             }
-            if (cmd.sequence() != last + 1) {
+            if (cmd.sequence() != last + 1 && !cmd.gapAllowed()) {
                 return new ApplyResult(ApplyResult.Kind.OUT_OF_SEQUENCE, -1, "producer " + cmd.producerId()
                         + " sent sequence " + cmd.sequence() + " but " + (last + 1) + " was expected");
             }

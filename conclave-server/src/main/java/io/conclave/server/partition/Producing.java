@@ -90,14 +90,14 @@ public final class Producing {
                 if (sequence <= last) {
                     return CompletableFuture.completedFuture(new Result(log.offsetOf(producerId, sequence), true));
                 }
-                if (sequence != last + 1) {
+                if (sequence != last + 1 && !eventual) {
                     return CompletableFuture.failedFuture(ApiErrors.error(ErrorCode.OUT_OF_ORDER_SEQUENCE, "producer "
                             + producerId + " sent batch " + sequence + " to group " + groupId + " but "
                             + (last + 1) + " was expected (a gap: an earlier batch was never written)"));
                 }
             }
             long base = s.nextOffset;
-            byte[] data = new PartitionCommand(PartitionCommand.Type.APPEND, producerId, sequence, base,
+            byte[] data = new PartitionCommand(PartitionCommand.Type.APPEND, producerId, sequence, eventual, base,
                     node.nowMs(), records).encode();
             s.nextOffset += records.size();
             if (producerId != 0) {
