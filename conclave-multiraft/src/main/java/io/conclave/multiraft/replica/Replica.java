@@ -15,6 +15,7 @@ import io.conclave.raft.RandomSource;
 import io.conclave.raft.Ready;
 import io.conclave.raft.Snapshot;
 import io.conclave.raft.SoftState;
+import io.conclave.raft.StateRole;
 import io.conclave.raft.message.Message;
 import io.conclave.raft.message.RequestVote;
 import io.conclave.raft.message.VoteResponse;
@@ -441,6 +442,21 @@ public final class Replica implements ApplySink {
         if (ss.leader() != nodeId) {
             requests.onLostLeadership(ss.leader());
         }
+        if (ss.leader() == 0 && ss.role() == StateRole.FOLLOWER && !campaignTimer.isScheduled() && !inCampaignQueue) {
+            scheduleLeaderlessCampaign();
+        }
+    }
+
+    /**
+     * This replica became a follower of nobody without being told to fail over: a higher term arrived
+     * with no leader (a rival's failover campaign that may never win, for its log is behind, while
+     * the replicas that could win wait for their election timeouts — with liveness-driven failover
+     * those may be long). Campaign soon (pre-vote first, so a stale replica cannot disrupt), after
+     * a seeded jitter of one to two retry intervals, under the same admission and retry bounds.
+     */
+    private void scheduleLeaderlessCampaign() {
+        long retryNs = config.campaignRetryNs();
+        scheduleCampaign(-1, retryNs + random.nextLong(retryNs));
     }
 
     private void send(Message m) {
