@@ -10,13 +10,13 @@ import java.util.Set;
 /**
  * {@code --name value} arguments of a benchmark main, with defaults; an unknown name is an error.
  * Every main also takes the runtime overrides of {@link #runtimeConfig()}: {@code --dir},
- * {@code --quiesce-idle-ticks}, {@code --ping-interval-ms}, {@code --phi}, {@code --acceptable-pause-ms},
- * {@code --loops}.
+ * {@code --quiesce-idle-ticks}, {@code --ping-interval-ms}, {@code --phi}, {@code --acceptable-pause-ms}, {@code --unreachable-silence-ms},
+ * {@code --loops}, {@code --election-timeout-ticks}.
  */
 final class BenchArgs {
 
     private static final Set<String> COMMON = Set.of("dir", "quiesce-idle-ticks", "ping-interval-ms", "phi",
-            "acceptable-pause-ms", "loops");
+            "acceptable-pause-ms", "unreachable-silence-ms", "loops", "election-timeout-ticks");
 
     private final Map<String, String> values = new HashMap<>();
 
@@ -58,10 +58,13 @@ final class BenchArgs {
                 .withPingIntervalNs(number("ping-interval-ms", d.liveness().pingIntervalNs() / 1_000_000) * 1_000_000)
                 .withPhiThreshold(decimal("phi", d.liveness().phiThreshold()))
                 .withAcceptablePauseNs(number("acceptable-pause-ms", d.liveness().acceptablePauseNs() / 1_000_000)
-                        * 1_000_000);
+                        * 1_000_000)
+                .withUnreachableSilenceNs(number("unreachable-silence-ms",
+                        d.liveness().unreachableSilenceNs() / 1_000_000) * 1_000_000);
         return RuntimeConfig.builder()
                 .quiesceIdleTicks(integer("quiesce-idle-ticks", d.quiesceIdleTicks()))
                 .loopCount(integer("loops", d.loopCount()))
+                .electionTimeoutTicks(integer("election-timeout-ticks", d.electionTimeoutTicks()))
                 .liveness(l)
                 .build();
     }

@@ -88,9 +88,32 @@ public final class FailoverBench {
             throws java.io.IOException {
         Set<Long> survivors = Set.of(2L, 3L);
         Map<Long, Double> movedMs = new HashMap<>();
+        Map<Long, Long> suspicionsBefore = new HashMap<>();
+        for (long s : survivors) {
+            suspicionsBefore.put(s, c.node(s).stats().liveness().suspicions());
+        }
+        double[] suspectedMs = {-1};
+        double[] unreachableMs = {-1};
+        // The kill runs on its own thread: closing a runtime takes a while (threads joined, storage
+        // closed) and the survivors must be watched from the moment its transport goes.
+        Thread killer = new Thread(() -> {
+            try {
+                c.stop(victim);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "failover-bench-kill");
         long t0 = SystemClock.INSTANCE.nowNs();
-        c.stop(victim);
+        killer.start();
         GrpcCluster.await(30, () -> {
+            if (suspectedMs[0] < 0 && survivors.stream().allMatch(s ->
+                    c.node(s).stats().liveness().suspicions() > suspicionsBefore.get(s))) {
+                suspectedMs[0] = (SystemClock.INSTANCE.nowNs() - t0) / 1e6;
+            }
+            if (unreachableMs[0] < 0 && survivors.stream().allMatch(s ->
+                    c.node(s).transport().stats().unreachablePeers().contains(victim))) {
+                unreachableMs[0] = (SystemClock.INSTANCE.nowNs() - t0) / 1e6;
+            }
             List<Long> pending = new ArrayList<>(affected);
             pending.removeAll(movedMs.keySet());
             Map<Long, Long> now = leaders(c, pending, survivors);
@@ -98,7 +121,14 @@ public final class FailoverBench {
             now.forEach((g, l) -> movedMs.put(g, ms));
             return movedMs.size() == affected.size();
         }, "a new leader for every group node " + victim + " led");
+        try {
+            killer.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         groupMs.addAll(movedMs.values());
+        System.out.printf(Locale.ROOT, "  both survivors' transports saw node %d unreachable after %.1f ms, suspected it"
+                + " after %.1f ms (as first observed by the polling loop)%n", victim, unreachableMs[0], suspectedMs[0]);
         return movedMs.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
     }
 

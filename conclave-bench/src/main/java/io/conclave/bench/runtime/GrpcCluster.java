@@ -35,7 +35,7 @@ final class GrpcCluster implements AutoCloseable {
 
     private final Path dir;
     private final RuntimeConfig config;
-    private final Map<Long, RaftRuntime> nodes = new TreeMap<>();
+    private final Map<Long, RaftRuntime> nodes = new java.util.concurrent.ConcurrentSkipListMap<>(); // stop() may run on another thread
     private final Map<Long, BenchMachine> machines = new TreeMap<>();
     private final Map<Long, Integer> ports = new TreeMap<>();
     private final Set<Long> voters;
