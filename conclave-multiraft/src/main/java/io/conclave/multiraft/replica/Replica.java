@@ -62,6 +62,8 @@ public final class Replica implements ApplySink {
     private Ready inFlight;
     private boolean awaitingDurable;
     private Snapshot startupSnapshot;
+    /** Committed entries the full applier could not take yet; handed over before the next Ready. */
+    private ApplyTask deferredApply;
     /** Membership by the index it took effect at, to label state-machine snapshots. */
     private final TreeMap<Long, ConfState> confAt = new TreeMap<>();
     /** Last index handed to the applier (the core's applied index). */
@@ -233,7 +235,7 @@ public final class Replica implements ApplySink {
                 && ticks - lastActiveTick >= config.quiesceIdleTicks() && requests.pendingProposals() == 0) {
             node.quiesce();
         }
-        if (node.isQuiesced()) {
+        if (node.isQuiesced() && deferredApply == null) {
             tickParked = true; // a resting group costs no timer work until something wakes it
         } else {
             nextTickNs += config.tickIntervalNs();
@@ -305,6 +307,14 @@ public final class Replica implements ApplySink {
     public boolean handleReady() {
         if (broken || inFlight != null) {
             return false;
+        }
+        if (deferredApply != null) {
+            if (!loop.applier().hasCapacity()) {
+                loop.noteApplyBackPressure();
+                return false; // retried on the next step, tick or apply news of this replica
+            }
+            loop.applier().submit(deferredApply);
+            deferredApply = null;
         }
         if (startupSnapshot != null) {
             if (!loop.applier().hasCapacity()) {
@@ -400,7 +410,7 @@ public final class Replica implements ApplySink {
         }
         requests.onCommitted(committed, node.getLeader());
         if (snap != null || !committed.isEmpty()) {
-            loop.applier().submit(new ApplyTask(this, cursor, snap, committed));
+            handToApplier(new ApplyTask(this, cursor, snap, committed));
             if (!committed.isEmpty()) {
                 handedIndex = committed.get(committed.size() - 1).index();
             }
@@ -409,6 +419,20 @@ public final class Replica implements ApplySink {
         node.advance(rd);
         inFlight = null;
         loop.markReady(this);
+    }
+
+    /**
+     * Hands committed entries to the applier, or keeps them (in order, before anything later) when its
+     * queue is full: the capacity checked when the Ready was taken is not a reservation, and many
+     * replicas' Readies may become durable in one loop step.
+     */
+    private void handToApplier(ApplyTask task) {
+        if (loop.applier().hasCapacity()) {
+            loop.applier().submit(task);
+        } else {
+            deferredApply = task;
+            loop.noteApplyBackPressure();
+        }
     }
 
     /** A write failed (a full disk): the storage fell back to what is durable; rebuild the core from it. */
@@ -482,7 +506,7 @@ public final class Replica implements ApplySink {
         boolean wasHeld = handedIndex - appliedIndex >= config.applyPendingEntriesPerGroupMax();
         appliedIndex = Math.max(appliedIndex, index);
         requests.onApplied(appliedIndex);
-        if (wasHeld || node.hasReady()) {
+        if (wasHeld || deferredApply != null || node.hasReady()) {
             loop.markReady(this);
         }
     }
