@@ -33,6 +33,8 @@ public final class LivenessMonitor {
     private final BoundedMpscQueue<Arrival> arrivals;
     private final Map<Long, Peer> peers = new HashMap<>();
     private long round;
+    private long lastTimerNs = Long.MIN_VALUE;
+    private volatile long evaluationsSkipped;
     private volatile long suspicions;
     private volatile long recoveries;
     private volatile long peerRestarts;
@@ -55,10 +57,25 @@ public final class LivenessMonitor {
         arrivals.offer(new Arrival(from, peerIncarnation, arrivalNs));
     }
 
-    /** Takes in arrivals, evaluates every detector, then pings every peer. Owning loop only. */
+    /**
+     * Takes in arrivals, evaluates every detector, then pings every peer. Owning loop only.
+     *
+     * <p>When this timer itself comes late by more than the acceptable pause (this node was stalled: a
+     * GC pause, a loop busy with a long step, a starved CPU), the detectors are not judged this round:
+     * peers' pings sent during the stall may not have been read yet, and this node's own pings were
+     * not sent, so the silence says more about this node than about its peers. The next round, on
+     * time, judges them (a peer that is really gone is suspected one interval later).
+     */
     public void onTimer(long nowNs) {
         drainArrivals();
-        evaluate(nowNs);
+        boolean stalled = lastTimerNs != Long.MIN_VALUE
+                && nowNs - lastTimerNs > config.pingIntervalNs() + config.acceptablePauseNs();
+        lastTimerNs = nowNs;
+        if (stalled) {
+            evaluationsSkipped++;
+        } else {
+            evaluate(nowNs);
+        }
         round++;
         int sent = 0;
         for (long peer : knownPeers.get()) {
@@ -80,6 +97,7 @@ public final class LivenessMonitor {
             if (p.detector == null || a.incarnation() != p.incarnation) {
                 if (p.detector != null && a.incarnation() > p.incarnation) {
                     peerRestarts++;
+                    restarted(a.from(), a.arrivalNs(), p);
                 }
                 if (p.detector != null && a.incarnation() < p.incarnation) {
                     continue; // a late ping from a previous life
@@ -92,10 +110,38 @@ public final class LivenessMonitor {
         pingsReceived += received;
     }
 
+    /**
+     * A peer came back with a new incarnation: its previous life is over, whether or not its silence
+     * was long enough to suspect it (a fast restart may beat the detector). Its groups' followers must
+     * not wait for an election timeout (or forever, in a quiesced group) for a leader that forgot it
+     * led, so the restart counts as a suspicion, immediately followed by the recovery.
+     */
+    private void restarted(long peer, long nowNs, Peer p) {
+        if (!p.suspected) {
+            suspicions++;
+            listener.onSuspected(peer, nowNs);
+        }
+        p.suspected = false;
+        recoveries++;
+        listener.onRecovered(peer, nowNs);
+    }
+
+    /**
+     * Two ways to be suspected: the phi detector (tolerant: a stalled but live peer must not lose its
+     * groups), or a silence of {@code unreachableSilenceNs} while the transport reports the peer's
+     * connection gone (fast: a dead process's sockets are reset; a stalled one's stay connected).
+     */
     private void evaluate(long nowNs) {
+        Set<Long> unreachable = null;
         for (Map.Entry<Long, Peer> e : peers.entrySet()) {
             Peer p = e.getValue();
             boolean suspect = p.detector.phi(nowNs) > config.phiThreshold();
+            if (!suspect && nowNs - p.detector.lastArrivalNs() > config.unreachableSilenceNs()) {
+                if (unreachable == null) {
+                    unreachable = transport.stats().unreachablePeers(); // only asked when someone is silent
+                }
+                suspect = unreachable.contains(e.getKey());
+            }
             if (suspect && !p.suspected) {
                 p.suspected = true;
                 suspicions++;
@@ -115,7 +161,8 @@ public final class LivenessMonitor {
     }
 
     public LivenessStats stats() {
-        return new LivenessStats(suspicions, recoveries, peerRestarts, pingsSent, pingsReceived, arrivals.refused());
+        return new LivenessStats(suspicions, recoveries, peerRestarts, pingsSent, pingsReceived, arrivals.refused(),
+                evaluationsSkipped);
     }
 
     public long pingIntervalNs() {

@@ -9,7 +9,10 @@ package io.conclave.multiraft.liveness;
  * @param pingsSent pings sent
  * @param pingsReceived pings received
  * @param pingsDropped ping arrivals refused because the arrival queue was full
+ * @param evaluationsSkipped rounds in which this node's own liveness timer ran late (a GC pause, a busy
+ *     or starved loop) so the detectors were not judged: silence this node could not observe is not
+ *     held against its peers
  */
 public record LivenessStats(long suspicions, long recoveries, long peerRestarts, long pingsSent, long pingsReceived,
-                            long pingsDropped) {
+                            long pingsDropped, long evaluationsSkipped) {
 }

@@ -11,4 +11,12 @@ public interface Agent {
 
     /** Whether {@link #doWork} would find queued work now; a runner checks it before parking. */
     boolean hasWork();
+
+    /**
+     * How long a runner may park when idle at {@code nowNs}: until the agent's next deadline (its
+     * producers wake it for anything else). The default is the runner's own bound.
+     */
+    default long idleParkNs(long nowNs, long runnerParkNs) {
+        return runnerParkNs;
+    }
 }

@@ -6,8 +6,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Owns one thread that loops on an {@link Agent} with the time of a {@link Clock}: runs
- * {@code doWork} while it finds work and parks when idle, for at most {@code idleParkNs} (so timers
- * still fire) or until {@link #wake()}. No busy spin. An error thrown by the agent stops the thread
+ * {@code doWork} while it finds work and parks when idle, for as long as the agent allows
+ * ({@link Agent#idleParkNs}: by default {@code idleParkNs}; an event loop, until its next timer) or
+ * until {@link #wake()}. No busy spin. An error thrown by the agent stops the thread
  * and is kept in {@link #failure()}.
  */
 public final class AgentThread implements AutoCloseable {
@@ -60,7 +61,7 @@ public final class AgentThread implements AutoCloseable {
                 }
                 parked = true;
                 if (running && !agent.hasWork()) {
-                    LockSupport.parkNanos(this, idleParkNs);
+                    LockSupport.parkNanos(this, agent.idleParkNs(clock.nowNs(), idleParkNs));
                 }
                 parked = false;
             }

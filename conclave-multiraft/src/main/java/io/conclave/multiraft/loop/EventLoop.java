@@ -22,6 +22,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class EventLoop implements Agent {
 
+    /** The longest an idle loop parks with no timer due (a bound, in case a wake-up is ever missed). */
+    static final long IDLE_PARK_NS_MAX = 100_000_000L;
+
     private final int index;
     private final RuntimeConfig config;
     private final Transport transport;
@@ -131,6 +134,17 @@ public final class EventLoop implements Agent {
     @Override
     public boolean hasWork() {
         return !completions.isEmpty() || !tasks.isEmpty() || !inbound.isEmpty() || !readyQueue.isEmpty();
+    }
+
+    /**
+     * Parks until the next timer's slot (at least one resolution, at most {@link #IDLE_PARK_NS_MAX}):
+     * a loop whose groups all rest sleeps between liveness rounds instead of waking every
+     * resolution. Producers unpark it for anything queued.
+     */
+    @Override
+    public long idleParkNs(long now, long runnerParkNs) {
+        long untilNs = wheel.nanosUntilNextTimer(Math.max(nowNs, now), IDLE_PARK_NS_MAX);
+        return Math.max(runnerParkNs, untilNs);
     }
 
     @Override

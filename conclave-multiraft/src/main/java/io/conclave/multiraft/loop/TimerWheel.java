@@ -108,6 +108,27 @@ public final class TimerWheel {
         return fired;
     }
 
+    /**
+     * Nanoseconds from {@code nowNs} to the start of the first slot, from the cursor on, that holds a
+     * timer — an early answer when that slot's timers belong to a later turn, never a late one — or
+     * {@code maxNs} when no slot within {@code maxNs} holds one. 0 when a timer is already due.
+     * Visits at most one turn of slots.
+     */
+    public long nanosUntilNextTimer(long nowNs, long maxNs) {
+        if (scheduled == 0) {
+            return maxNs;
+        }
+        long nowTick = Math.floorDiv(nowNs, resolutionNs);
+        long slotsMax = Math.min(heads.length, maxNs / resolutionNs + 1);
+        for (long i = 0; i < slotsMax; i++) {
+            long tick = cursorTick + i;
+            if (heads[(int) (tick & mask)] != null) {
+                return tick <= nowTick ? 0 : Math.min(maxNs, tick * resolutionNs - nowNs);
+            }
+        }
+        return maxNs;
+    }
+
     /** Timers currently scheduled. */
     public int size() {
         return scheduled;

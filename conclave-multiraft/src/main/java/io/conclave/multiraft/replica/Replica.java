@@ -15,6 +15,7 @@ import io.conclave.raft.RandomSource;
 import io.conclave.raft.Ready;
 import io.conclave.raft.Snapshot;
 import io.conclave.raft.SoftState;
+import io.conclave.raft.StateRole;
 import io.conclave.raft.message.Message;
 import io.conclave.raft.message.RequestVote;
 import io.conclave.raft.message.VoteResponse;
@@ -61,6 +62,8 @@ public final class Replica implements ApplySink {
     private Ready inFlight;
     private boolean awaitingDurable;
     private Snapshot startupSnapshot;
+    /** Committed entries the full applier could not take yet; handed over before the next Ready. */
+    private ApplyTask deferredApply;
     /** Membership by the index it took effect at, to label state-machine snapshots. */
     private final TreeMap<Long, ConfState> confAt = new TreeMap<>();
     /** Last index handed to the applier (the core's applied index). */
@@ -250,7 +253,7 @@ public final class Replica implements ApplySink {
                 && ticks - lastActiveTick >= config.quiesceIdleTicks() && requests.pendingProposals() == 0) {
             node.quiesce();
         }
-        if (node.isQuiesced()) {
+        if (node.isQuiesced() && deferredApply == null) {
             tickParked = true; // a resting group costs no timer work until something wakes it
         } else {
             nextTickNs += config.tickIntervalNs();
@@ -322,6 +325,14 @@ public final class Replica implements ApplySink {
     public boolean handleReady() {
         if (broken || inFlight != null) {
             return false;
+        }
+        if (deferredApply != null) {
+            if (!loop.applier().hasCapacity()) {
+                loop.noteApplyBackPressure();
+                return false; // retried on the next step, tick or apply news of this replica
+            }
+            loop.applier().submit(deferredApply);
+            deferredApply = null;
         }
         if (startupSnapshot != null) {
             if (!loop.applier().hasCapacity()) {
@@ -417,7 +428,7 @@ public final class Replica implements ApplySink {
         }
         requests.onCommitted(committed, node.getLeader());
         if (snap != null || !committed.isEmpty()) {
-            loop.applier().submit(new ApplyTask(this, cursor, snap, committed));
+            handToApplier(new ApplyTask(this, cursor, snap, committed));
             if (!committed.isEmpty()) {
                 handedIndex = committed.get(committed.size() - 1).index();
             }
@@ -426,6 +437,20 @@ public final class Replica implements ApplySink {
         node.advance(rd);
         inFlight = null;
         loop.markReady(this);
+    }
+
+    /**
+     * Hands committed entries to the applier, or keeps them (in order, before anything later) when its
+     * queue is full: the capacity checked when the Ready was taken is not a reservation, and many
+     * replicas' Readies may become durable in one loop step.
+     */
+    private void handToApplier(ApplyTask task) {
+        if (loop.applier().hasCapacity()) {
+            loop.applier().submit(task);
+        } else {
+            deferredApply = task;
+            loop.noteApplyBackPressure();
+        }
     }
 
     /** A write failed (a full disk): the storage fell back to what is durable; rebuild the core from it. */
@@ -462,6 +487,21 @@ public final class Replica implements ApplySink {
         if (ss.leader() != nodeId) {
             requests.onLostLeadership(ss.leader());
         }
+        if (ss.leader() == 0 && ss.role() == StateRole.FOLLOWER && !campaignTimer.isScheduled() && !inCampaignQueue) {
+            scheduleLeaderlessCampaign();
+        }
+    }
+
+    /**
+     * This replica became a follower of nobody without being told to fail over: a higher term arrived
+     * with no leader (a rival's failover campaign that may never win, for its log is behind, while
+     * the replicas that could win wait for their election timeouts — with liveness-driven failover
+     * those may be long). Campaign soon (pre-vote first, so a stale replica cannot disrupt), after
+     * a seeded jitter of one to two retry intervals, under the same admission and retry bounds.
+     */
+    private void scheduleLeaderlessCampaign() {
+        long retryNs = config.campaignRetryNs();
+        scheduleCampaign(-1, retryNs + random.nextLong(retryNs));
     }
 
     private void send(Message m) {
@@ -487,7 +527,7 @@ public final class Replica implements ApplySink {
         boolean wasHeld = handedIndex - appliedIndex >= config.applyPendingEntriesPerGroupMax();
         appliedIndex = Math.max(appliedIndex, index);
         requests.onApplied(appliedIndex);
-        if (wasHeld || node.hasReady()) {
+        if (wasHeld || deferredApply != null || node.hasReady()) {
             loop.markReady(this);
         }
     }

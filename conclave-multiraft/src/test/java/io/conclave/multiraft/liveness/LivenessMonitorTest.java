@@ -21,6 +21,7 @@ class LivenessMonitorTest {
 
     private static final class Capture implements Transport {
         final List<Liveness> priority = new ArrayList<>();
+        final java.util.Set<Long> down = new java.util.HashSet<>();
 
         @Override
         public long localNode() {
@@ -54,7 +55,11 @@ class LivenessMonitorTest {
 
         @Override
         public TransportStats stats() {
-            return new TransportStats(Map.of());
+            Map<Long, TransportStats.PeerStats> m = new java.util.HashMap<>();
+            for (long p : peers()) {
+                m.put(p, new TransportStats.PeerStats(p, !down.contains(p), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+            }
+            return new TransportStats(m);
         }
 
         @Override
@@ -114,6 +119,89 @@ class LivenessMonitorTest {
     }
 
     @Test
+    void aSilentPeerWhoseConnectionIsGoneIsSuspectedLongBeforeTheDetectorWouldFire() {
+        ManualClock clock = new ManualClock(0);
+        Capture transport = new Capture();
+        Events events = new Events();
+        LivenessMonitor m = new LivenessMonitor(1, 1, LivenessConfig.defaults(), transport, () -> Set.of(2L, 3L),
+                events);
+        for (int i = 0; i < 100; i++) {
+            m.recordPing(2, 1, clock.nowNs());
+            m.recordPing(3, 1, clock.nowNs());
+            m.onTimer(clock.nowNs());
+            clock.advanceMs(10);
+        }
+        // Both go silent; only peer 3's connection is reported gone.
+        transport.down.add(3L);
+        for (int i = 0; i < 3; i++) {
+            m.onTimer(clock.nowNs());
+            clock.advanceMs(10);
+        }
+        assertThat(events.seen).as("30 ms of silence is not yet enough").isEmpty();
+        m.onTimer(clock.nowNs());
+        clock.advanceMs(10);
+        assertThat(events.seen).containsExactly("suspect 3");
+        for (int i = 0; i < 5; i++) {
+            m.onTimer(clock.nowNs());
+            clock.advanceMs(10);
+        }
+        assertThat(events.seen).as("peer 2 is silent for 100 ms but connected: a stall, not a death")
+                .containsExactly("suspect 3");
+        for (int i = 0; i < 30; i++) {
+            m.onTimer(clock.nowNs());
+            clock.advanceMs(10);
+        }
+        assertThat(events.seen).as("after 400 ms the detector judges peer 2 silent too")
+                .containsExactly("suspect 3", "suspect 2");
+    }
+
+    @Test
+    void aStallOfThisNodeIsNotHeldAgainstItsPeersButARealSilenceIsSuspectedOneRoundLater() {
+        ManualClock clock = new ManualClock(0);
+        Events events = new Events();
+        LivenessMonitor m = new LivenessMonitor(1, 1, LivenessConfig.defaults(), new Capture(), () -> Set.of(2L, 3L),
+                events);
+        for (int i = 0; i < 100; i++) {
+            m.recordPing(2, 1, clock.nowNs());
+            m.recordPing(3, 1, clock.nowNs());
+            m.onTimer(clock.nowNs());
+            clock.advanceMs(10);
+        }
+        // This node stalls for 300 ms (its timer does not run); peer 2's pings sent meanwhile are only
+        // stamped when this node's transport threads run again, at the end of the stall.
+        clock.advanceMs(300);
+        m.onTimer(clock.nowNs());
+        assertThat(events.seen).as("nobody is judged right after this node's own stall").isEmpty();
+        assertThat(m.stats().evaluationsSkipped()).isEqualTo(1);
+
+        m.recordPing(2, 1, clock.nowNs());
+        clock.advanceMs(10);
+        m.onTimer(clock.nowNs());
+        assertThat(events.seen).as("peer 2 pinged after the stall, peer 3 stays silent")
+                .containsExactly("suspect 3");
+        assertThat(m.stats().evaluationsSkipped()).isEqualTo(1);
+    }
+
+    @Test
+    void aRestartedPeerCountsAsSuspectedAndRecoveredEvenWhenItCameBackBeforeTheDetectorFired() {
+        ManualClock clock = new ManualClock(0);
+        Events events = new Events();
+        LivenessMonitor m = new LivenessMonitor(1, 1, LivenessConfig.defaults(), new Capture(), () -> Set.of(2L),
+                events);
+        for (int i = 0; i < 20; i++) {
+            m.recordPing(2, 1, clock.nowNs());
+            m.onTimer(clock.nowNs());
+            clock.advanceMs(10);
+        }
+        m.recordPing(2, 2, clock.nowNs()); // back within 10 ms, in its next life
+        m.onTimer(clock.nowNs());
+        assertThat(events.seen).containsExactly("suspect 2", "recover 2");
+        assertThat(m.isSuspected(2)).isFalse();
+        assertThat(m.stats().suspicions()).isEqualTo(1);
+        assertThat(m.stats().recoveries()).isEqualTo(1);
+    }
+
+    @Test
     void peerWithANewIncarnationStartsAFreshHistoryAndOldIncarnationPingsAreIgnored() {
         ManualClock clock = new ManualClock(0);
         Events events = new Events();
@@ -128,6 +216,7 @@ class LivenessMonitorTest {
         m.recordPing(2, 1, clock.nowNs());
         m.onTimer(clock.nowNs());
         assertThat(m.stats().peerRestarts()).isEqualTo(1);
-        assertThat(events.seen).isEmpty();
+        // the restart itself is one suspicion and recovery; the stale ping of incarnation 1 adds nothing
+        assertThat(events.seen).containsExactly("suspect 2", "recover 2");
     }
 }

@@ -24,6 +24,10 @@ class QuiescenceTest {
         }
     }
 
+    private long suspicions() {
+        return cluster.nodes().stream().mapToLong(n -> n.stats().liveness().suspicions()).sum();
+    }
+
     private long ticks() {
         return cluster.nodes().stream().mapToLong(n -> n.stats().loops().ticks()).sum();
     }
@@ -43,12 +47,25 @@ class QuiescenceTest {
         Await.until(Duration.ofSeconds(15), () -> gids.stream().allMatch(g ->
                 LongStream.rangeClosed(1, 3).allMatch(n -> cluster.status(n, g).quiesced())),
                 () -> "every replica of every group rests: " + cluster.describe(gids.get(0)));
-        long ticksBefore = ticks();
-        long pings = cluster.node(1).livenessStats().pingsSent();
-        Await.until(Duration.ofSeconds(10), () -> cluster.node(1).livenessStats().pingsSent() >= pings + 100,
-                () -> "a while passes (node 1 pings its peers 50 more times)");
         // At most one last tick per replica (the one that parks it); awake, they would tick ~50 times each.
-        assertThat(ticks() - ticksBefore).isLessThanOrEqualTo(gids.size() * 3L);
+        // A suspicion (a loaded machine can starve a node past the detector) legitimately wakes groups:
+        // such a window is not evidence either way and is taken again, a bounded number of times.
+        long restTicks = -1;
+        for (int window = 0; window < 5 && restTicks < 0; window++) {
+            Await.until(Duration.ofSeconds(15), () -> gids.stream().allMatch(g ->
+                    LongStream.rangeClosed(1, 3).allMatch(n -> cluster.status(n, g).quiesced())),
+                    () -> "every replica rests again");
+            long suspicionsBefore = suspicions();
+            long ticksBefore = ticks();
+            long pings = cluster.node(1).livenessStats().pingsSent();
+            Await.until(Duration.ofSeconds(10), () -> cluster.node(1).livenessStats().pingsSent() >= pings + 100,
+                    () -> "a while passes (node 1 pings its peers 50 more times)");
+            if (suspicions() == suspicionsBefore) {
+                restTicks = ticks() - ticksBefore;
+            }
+        }
+        assertThat(restTicks).as("ticks of resting groups in a window without suspicions").isBetween(0L,
+                gids.size() * 3L);
 
         cluster.propose(gids.get(0), "wake", Duration.ofSeconds(10));
         Await.until(Duration.ofSeconds(10), () -> LongStream.rangeClosed(1, 3).allMatch(n ->
