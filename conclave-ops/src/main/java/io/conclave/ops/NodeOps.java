@@ -102,6 +102,7 @@ public final class NodeOps implements AutoCloseable {
         metrics.bindTo(registry);
         eventLog = new ClusterEventLog(config.nodeId(), LEADER_CHANGE_LINES_PER_CENSUS_MAX);
         census.addListener(eventLog);
+        runtime.addLivenessListener(eventLog);
         census.addListener((report, changes) -> {
             eventLog.onSample(sampler.sample());
             metrics.registerNewPeers();
@@ -133,10 +134,7 @@ public final class NodeOps implements AutoCloseable {
         return census;
     }
 
-    /**
-     * The event log, which is also a {@code LivenessListener}: a host able to register listeners on
-     * the runtime's liveness can pass it to get a line per suspicion and recovery as they happen.
-     */
+    /** The event log; also registered on the runtime's liveness: a line per suspicion and recovery as they happen. */
     public ClusterEventLog eventLog() {
         return eventLog;
     }

@@ -58,6 +58,7 @@ public final class RaftRuntime implements AutoCloseable {
     private final List<AgentThread> threads = new ArrayList<>();
     private LivenessMonitor liveness;
     private final LeaderTable leaders = new LeaderTable();
+    private final java.util.List<LivenessListener> livenessListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -387,12 +388,26 @@ public final class RaftRuntime implements AutoCloseable {
         @Override
         public void onSuspected(long peer, long nowNs) {
             forEachLoop(l -> l.postCompletion(() -> l.forEachReplica(r -> r.onPeerSuspected(peer))));
+            for (LivenessListener l : livenessListeners) {
+                l.onSuspected(peer, nowNs);
+            }
         }
 
         @Override
         public void onRecovered(long peer, long nowNs) {
             // nothing to undo: campaigns stop by themselves once a leader is known
+            for (LivenessListener l : livenessListeners) {
+                l.onRecovered(peer, nowNs);
+            }
         }
+    }
+
+    /**
+     * Also tells {@code listener} of every suspicion and recovery (on loop 0's thread: it must only
+     * record or hand off). For operations: a log line per event, counters.
+     */
+    public void addLivenessListener(LivenessListener listener) {
+        livenessListeners.add(listener);
     }
 
     private void forEachLoop(Consumer<EventLoop> action) {

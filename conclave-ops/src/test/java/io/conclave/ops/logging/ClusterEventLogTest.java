@@ -55,7 +55,7 @@ class ClusterEventLogTest {
         TransportStats t = new TransportStats(Map.of(
                 2L, new TransportStats.PeerStats(2, peer2Up, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
                 3L, new TransportStats.PeerStats(3, peer3Up, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
-        RuntimeStats r = new RuntimeStats(LoopStats.ZERO, new LivenessStats(suspicions, recoveries, 0, 0, 0, 0), 0, 0, 0);
+        RuntimeStats r = new RuntimeStats(LoopStats.ZERO, new LivenessStats(suspicions, recoveries, 0, 0, 0, 0, 0), 0, 0, 0);
         return new RuntimeSample(r, t, null);
     }
 
