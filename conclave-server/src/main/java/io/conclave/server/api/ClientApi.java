@@ -162,10 +162,12 @@ public final class ClientApi implements ConclaveGrpc.ClientHandler {
             int maxBytes = req.getMaxBytes() == 0 ? FETCH_BYTES_DEFAULT : Math.min(req.getMaxBytes(), FETCH_BYTES_MAX);
             int waitMs = Math.min(req.getMaxWaitMs(), FETCH_WAIT_MS_MAX);
             PartitionLog log = node.stateMachine().partition(p.groupId());
+            // The barrier completes on an event loop and a long poll's wake-up on an applier: hop to
+            // the readers before touching the log, so neither ever does a fetch's disk reads.
             barrier.orTimeout(node.config().requestTimeoutMs(), TimeUnit.MILLISECONDS)
-                    .thenCompose(ignored -> awaitData(log, req.getOffset(), waitMs))
-                    .thenCompose(ignored -> lag(req.getConsistency(), p.groupId()))
-                    .whenComplete((lag, err) -> {
+                    .thenComposeAsync(ignored -> awaitData(log, req.getOffset(), waitMs), node.readers())
+                    .thenComposeAsync(ignored -> lag(req.getConsistency(), p.groupId()), node.readers())
+                    .whenCompleteAsync((lag, err) -> {
                         if (err != null) {
                             response.onError(Errors.toStatus(err));
                             return;
@@ -176,7 +178,7 @@ public final class ClientApi implements ConclaveGrpc.ClientHandler {
                         } catch (RuntimeException e) {
                             response.onError(Errors.toStatus(e));
                         }
-                    });
+                    }, node.readers());
         } catch (RuntimeException e) {
             response.onError(Errors.toStatus(e));
         }

@@ -61,6 +61,10 @@ import java.util.stream.Collectors;
 public final class ConclaveNode implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ConclaveNode.class.getName());
+    /** Threads that serve fetches (reads of partition logs), off the event loops and appliers. */
+    static final int READER_THREADS = 4;
+    /** Fetches waiting for a reader; beyond it a fetch fails with BACK_PRESSURE (the executor refuses). */
+    static final int READER_QUEUE_MAX = 4_096;
 
     private final ServerConfig config;
     private NodeStateMachine stateMachine;
@@ -70,6 +74,7 @@ public final class ConclaveNode implements AutoCloseable {
     private String clusterId;
     private List<Long> controllerVoters = List.of();
     private ScheduledExecutorService background;
+    private java.util.concurrent.ThreadPoolExecutor readers;
     private Producing producing;
     private ControllerOps controllerOps;
     private MembershipReconciler membership;
@@ -103,6 +108,8 @@ public final class ConclaveNode implements AutoCloseable {
             new NodeIdentity(clusterId, config.nodeId()).write(config.dataDir());
         }
         background = Executors.newScheduledThreadPool(2, daemon("n" + config.nodeId() + "-node"));
+        readers = new java.util.concurrent.ThreadPoolExecutor(READER_THREADS, READER_THREADS, 60, TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(READER_QUEUE_MAX), daemon("n" + config.nodeId() + "-reader"));
         producing = new Producing(new Host());
         stateMachine = new NodeStateMachine(producing::onFenced);
         stateMachine.metadata().addListener(this::onImage);
@@ -371,6 +378,11 @@ public final class ConclaveNode implements AutoCloseable {
         return background;
     }
 
+    /** The executor that serves fetches. */
+    public java.util.concurrent.Executor readers() {
+        return readers;
+    }
+
     public int clientPort() {
         return server.getPort();
     }
@@ -478,6 +490,9 @@ public final class ConclaveNode implements AutoCloseable {
         }
         if (background != null) {
             background.shutdownNow();
+        }
+        if (readers != null) {
+            readers.shutdownNow();
         }
         channels.values().forEach(ManagedChannel::shutdownNow);
         if (producing != null) {
