@@ -17,7 +17,8 @@ import java.util.concurrent.TimeoutException;
  * membership change at a time: a missing replica is added as a learner; a learner that has caught
  * up (its match index within {@link #CATCH_UP_SLACK_ENTRIES} of the commit) is promoted to voter;
  * a voter no longer assigned is removed (the leader hands its leadership to an assigned voter
- * first when it is the one leaving). Each pass makes at most one change per group; passes repeat
+ * first when it is the one leaving). Once membership is as assigned, leadership goes to the
+ * preferred (first) replica when it has caught up, so leaders spread as placement balanced them. Each pass makes at most one change per group; passes repeat
  * on every metadata change and every second, so a change that failed is simply tried again.
  */
 final class MembershipReconciler {
@@ -88,6 +89,15 @@ final class MembershipReconciler {
                 change(runtime, p, ConfChange.remove(n), "removed learner " + n);
                 return;
             }
+        }
+        // Membership is as assigned: hand leadership to the preferred replica (the first one, which
+        // placement balances over the nodes) once it holds everything committed.
+        long preferred = target.get(0);
+        RaftStatus.PeerProgress pr = st.progress().get(preferred);
+        if (preferred != node.nodeId() && conf.voters().contains(preferred) && pr != null && pr.match() >= st.commit()
+                && st.leadTransferee() == 0) {
+            runtime.transferLeadership(p.groupId(), preferred);
+            LOG.log(Level.DEBUG, "group {0}: leadership handed to preferred replica {1}", p.groupId(), preferred);
         }
     }
 

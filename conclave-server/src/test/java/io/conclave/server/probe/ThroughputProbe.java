@@ -29,6 +29,28 @@ public final class ThroughputProbe {
             try (ConclaveClient client = ConclaveClient.connect(ClientConfig.of(c.clientAddress(1)))) {
                 client.admin().createTopic("tp", parts, 3, Map.of());
                 byte[] v = new byte[size];
+                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+                java.util.concurrent.atomic.AtomicLong polled = new java.util.concurrent.atomic.AtomicLong();
+                java.util.concurrent.atomic.AtomicLong consumed = new java.util.concurrent.atomic.AtomicLong();
+                if (args.length > 3) {
+                    io.conclave.api.proto.ConsistencyLevel level = io.conclave.api.proto.ConsistencyLevel.valueOf(args[3]);
+                    Thread t = new Thread(() -> {
+                        try (io.conclave.client.Consumer consumer = client.consumer(
+                                io.conclave.client.ConsumerConfig.defaults().withConsistency(level))) {
+                            int[] ps = new int[parts];
+                            for (int i = 0; i < parts; i++) {
+                                ps[i] = i;
+                            }
+                            consumer.assign("tp", ps);
+                            while (!stop.get()) {
+                                consumed.addAndGet(consumer.poll(Duration.ofMillis(200)).size());
+                                polled.incrementAndGet();
+                            }
+                        }
+                    });
+                    t.setDaemon(true);
+                    t.start();
+                }
                 for (int round = 0; round < 3; round++) {
                     List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(n);
                     long t0 = System.nanoTime();
@@ -40,8 +62,10 @@ public final class ThroughputProbe {
                     }
                     CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).join();
                     double s = (System.nanoTime() - t0) / 1e9;
-                    System.out.printf("round %d: %d records of %d B in %.2f s = %.0f records/s%n", round, n, size, s, n / s);
+                    System.out.printf("round %d: %d records of %d B in %.2f s = %.0f records/s (polls %d, consumed %d)%n",
+                            round, n, size, s, n / s, polled.get(), consumed.get());
                 }
+                stop.set(true);
             }
         }
     }
