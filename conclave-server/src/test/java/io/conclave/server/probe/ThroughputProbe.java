@@ -32,7 +32,7 @@ public final class ThroughputProbe {
                 java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
                 java.util.concurrent.atomic.AtomicLong polled = new java.util.concurrent.atomic.AtomicLong();
                 java.util.concurrent.atomic.AtomicLong consumed = new java.util.concurrent.atomic.AtomicLong();
-                if (args.length > 3) {
+                if (args.length > 3 && !args[3].equals("NONE")) {
                     io.conclave.api.proto.ConsistencyLevel level = io.conclave.api.proto.ConsistencyLevel.valueOf(args[3]);
                     Thread t = new Thread(() -> {
                         try (io.conclave.client.Consumer consumer = client.consumer(
@@ -55,8 +55,12 @@ public final class ThroughputProbe {
                     List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(n);
                     long t0 = System.nanoTime();
                     try (Producer p = client.producer(ProducerConfig.defaults().withLingerMs(5))) {
+                        boolean keyed = args.length > 4;
+                        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(keyed ? Integer.parseInt(args[4]) : Integer.MAX_VALUE);
                         for (int i = 0; i < n; i++) {
-                            acks.add(p.send("tp", null, v));
+                            window.acquireUninterruptibly();
+                            byte[] key = keyed ? ("k" + (i % 1000)).getBytes() : null;
+                            acks.add(p.send("tp", key, v).whenComplete((m, e) -> window.release()));
                         }
                         p.flush();
                     }
