@@ -61,7 +61,7 @@ final class LogWorkload {
         final int index;
         final long group;
         long producerId = ++producerIds;
-        int sequence;
+        int sequence = -1; // a producer's first batch is sequence 0
         long counter;
 
         Client(int index, long group) {
@@ -72,7 +72,7 @@ final class LogWorkload {
         void renew() {
             id = recorder.newClient();
             producerId = ++producerIds;
-            sequence = 0;
+            sequence = -1;
         }
     }
 
@@ -263,6 +263,10 @@ final class LogWorkload {
 
     /** The node's applied log of the partition from {@code from} to its tail; null when not hosted there. */
     static List<Object> readLocal(RuntimeNode node, long group, long from) {
+        return node.readStorage(() -> readApplied(node, group, from));
+    }
+
+    private static List<Object> readApplied(RuntimeNode node, long group, long from) {
         DataPlane dp = node.dataPlane();
         RaftStorage raftLog = dp == null ? null : dp.log(group);
         if (raftLog == null) {

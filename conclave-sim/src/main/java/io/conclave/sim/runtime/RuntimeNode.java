@@ -242,6 +242,22 @@ final class RuntimeNode {
         }
     }
 
+    /**
+     * Runs {@code read} (a client's read of this node's storage, outside a step); when the power went
+     * out under it, the node crashes as it would inside a step and the answer is null.
+     */
+    <T> T readStorage(java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (UncheckedIOException e) {
+            if (disk.poweredOff()) {
+                crash();
+                return null;
+            }
+            throw e;
+        }
+    }
+
     /** Fsyncs take {@code factor} times longer (a slow disk); 1 restores them. */
     void setFsyncSlowFactor(long factor) {
         fsyncSlowFactor = Math.max(1, factor);
