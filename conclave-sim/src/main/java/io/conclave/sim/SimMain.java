@@ -52,7 +52,9 @@ public final class SimMain {
             long s = opts.seed() + i;
             SimResult r;
             if (opts.runtime()) {
-                r = RuntimeSimulation.run(opts.runtimeConfig(s), opts.trace() ? err : null);
+                r = opts.logWorkload()
+                        ? RuntimeSimulation.runLog(opts.runtimeConfig(s), opts.logOptions(), opts.trace() ? err : null)
+                        : RuntimeSimulation.run(opts.runtimeConfig(s), opts.trace() ? err : null);
             } else {
                 SimConfig config = opts.config(s);
                 Trace trace = new Trace();
@@ -124,7 +126,7 @@ public final class SimMain {
             root.put("replay", opts.replayCommand(firstFailure.seed()));
         }
         root.put("seeds", results.size());
-        root.put("mode", opts.runtime() ? "runtime" : "raft-core");
+        root.put("mode", opts.runtime() ? (opts.logWorkload() ? "runtime-log" : "runtime") : "raft-core");
         long ops = 0;
         long simNs = 0;
         long wallNs = 0;

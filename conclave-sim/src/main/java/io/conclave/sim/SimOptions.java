@@ -18,18 +18,21 @@ import java.util.Locale;
  */
 public record SimOptions(long seed, int seeds, int nodes, int groups, int replicas, int ops, String nemesis,
                          Path history, double durationSeconds, HostBug plant, boolean json, boolean leaseReads,
-                         Boolean buggify, boolean trace, boolean runtime, List<String> replayArgs) {
+                         Boolean buggify, boolean trace, boolean runtime, List<String> replayArgs,
+                         boolean logWorkload, boolean unfencedReads) {
 
     public static final String USAGE = "usage: SimMain --seed S [--seeds N] [--nodes N] [--groups G] [--replicas R]"
             + " [--ops K] [--nemesis LIST] [--history FILE] [--duration SIMSECONDS] [--plant BUG] [--lease]"
-            + " [--buggify on|off] [--trace] [--json] [--runtime]\n"
+            + " [--buggify on|off] [--trace] [--json] [--runtime [--workload registers|log]]\n"
             + "  LIST: all, none, or a comma-separated list of " + String.join(",",
                     java.util.Arrays.stream(FaultKind.values()).map(FaultKind::label).toList()) + "\n"
             + "  BUG: " + String.join(",", java.util.Arrays.stream(HostBug.values())
                     .map(b -> b.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList()) + "\n"
             + "  --runtime: the real node runtime (storage engine, event loops, liveness) instead of the Raft-core\n"
             + "    host; LIST then takes " + String.join(",", java.util.Arrays.stream(RuntimeFault.values())
-                    .map(RuntimeFault::label).toList()) + "; BUG only drop-fsync (the WAL acks without fsync)";
+                    .map(RuntimeFault::label).toList()) + "; BUG only drop-fsync (the WAL acks without fsync)\n"
+            + "  --workload log (with --runtime): the server's data plane (partitions, produce, fetch) under a log\n"
+            + "    workload; BUG then also unfenced-reads (LINEARIZABLE reads skip the ReadIndex barrier)";
 
     public static SimOptions parse(String[] args) {
         long seed = 1;
@@ -47,6 +50,8 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         Boolean buggify = null;
         boolean trace = false;
         boolean runtime = false;
+        boolean log = false;
+        boolean unfenced = false;
         List<String> replay = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -60,7 +65,15 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                 case "--nemesis" -> nemesis = value(args, ++i, a);
                 case "--history" -> history = Path.of(value(args, ++i, a));
                 case "--duration" -> duration = Double.parseDouble(value(args, ++i, a));
-                case "--plant" -> plant = parseBug(value(args, ++i, a));
+                case "--plant" -> {
+                    String bug = value(args, ++i, a);
+                    if (bug.equals("unfenced-reads")) {
+                        unfenced = true;
+                    } else {
+                        plant = parseBug(bug);
+                    }
+                }
+                case "--workload" -> log = parseWorkload(value(args, ++i, a));
                 case "--json" -> json = true;
                 case "--lease" -> lease = true;
                 case "--buggify" -> buggify = parseOnOff(value(args, ++i, a));
@@ -76,6 +89,12 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                 }
             }
         }
+        if ((log || unfenced) && !runtime) {
+            throw new IllegalArgumentException("--workload and --plant unfenced-reads need --runtime\n" + USAGE);
+        }
+        if (unfenced && !log) {
+            throw new IllegalArgumentException("--plant unfenced-reads needs --workload log\n" + USAGE);
+        }
         if (runtime) {
             RuntimeFault.parseList(nemesis);
             if (plant != null && plant != HostBug.DROP_FSYNC) {
@@ -88,7 +107,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
             throw new IllegalArgumentException("--duration must be >= 0 simulated seconds");
         }
         return new SimOptions(seed, seeds, nodes, groups, replicas, ops, nemesis, history, duration, plant, json,
-                lease, buggify, trace, runtime, List.copyOf(replay));
+                lease, buggify, trace, runtime, List.copyOf(replay), log, unfenced);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -111,6 +130,19 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
             case "off" -> Boolean.FALSE;
             default -> throw new IllegalArgumentException("--buggify takes on or off, not '" + v + "'");
         };
+    }
+
+    private static boolean parseWorkload(String v) {
+        return switch (v) {
+            case "log" -> true;
+            case "registers" -> false;
+            default -> throw new IllegalArgumentException("unknown workload '" + v + "' (registers or log)\n" + USAGE);
+        };
+    }
+
+    /** The log workload's options ({@code --workload log}). */
+    public io.conclave.sim.runtime.LogOptions logOptions() {
+        return io.conclave.sim.runtime.LogOptions.defaults().withPlantedUnfencedReads(unfencedReads);
     }
 
     static HostBug parseBug(String v) {

@@ -76,6 +76,24 @@ class SimMainTest {
     }
 
     @Test
+    void theLogWorkloadRunsTheDataPlaneAndCatchesUnfencedReads() throws Exception {
+        assertThat(run("--runtime", "--workload", "log", "--seed", "1", "--groups", "4", "--duration", "2",
+                "--json")).isZero();
+        JsonNode json = new ObjectMapper().readTree(out());
+        assertThat(json.get("mode").asText()).isEqualTo("runtime-log");
+        assertThat(json.get("checkerVerdicts").get("convergence").get("valid").asInt()).isEqualTo(1);
+        out.reset();
+        int rc = run("--runtime", "--workload", "log", "--seed", "1", "--groups", "4", "--duration", "5",
+                "--plant", "unfenced-reads");
+        assertThat(rc).isEqualTo(1);
+        assertThat(out()).contains("FAILED seed 1: checker linearizability invalid")
+                .contains("replay: java -jar conclave-sim/target/simulator.jar --seed 1 --runtime --workload log"
+                        + " --groups 4 --duration 5 --plant unfenced-reads");
+        assertThat(run("--workload", "log")).isEqualTo(2); // needs --runtime
+        assertThat(run("--runtime", "--plant", "unfenced-reads")).isEqualTo(2); // needs --workload log
+    }
+
+    @Test
     void badOptionsExitTwoWithTheUsage() {
         assertThat(run("--nodes")).isEqualTo(2);
         assertThat(run("--plant", "nope")).isEqualTo(2);

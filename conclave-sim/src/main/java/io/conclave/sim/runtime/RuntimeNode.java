@@ -67,6 +67,7 @@ final class RuntimeNode {
     private long clockSimBaseNs;
     private double clockRate = 1.0;
     private SimDisk disk;
+    private boolean dataPlaneOn;
     private Incarnation inc;
     private long crashes;
 
@@ -79,6 +80,7 @@ final class RuntimeNode {
         final Applier[] appliers;
         final LivenessMonitor liveness;
         final RegisterMachine machine;
+        final DataPlane dataPlane; // null in register mode
         boolean kickPending;
         long walBatchAtNs = -1;
 
@@ -87,11 +89,13 @@ final class RuntimeNode {
             this.transport = transport;
             this.engine = engine;
             this.machine = machine;
+            this.dataPlane = dataPlaneOn ? new DataPlane(RuntimeNode.this, oracle) : null;
+            io.conclave.multiraft.apply.StateMachine sm = dataPlane == null ? machine : dataPlane.machine();
             long now = clockNs();
             loops = new EventLoop[config.loopCount()];
             appliers = new Applier[config.loopCount()];
             for (int i = 0; i < loops.length; i++) {
-                appliers[i] = new Applier(machine, config.applyQueueCapacity(), config.snapshotEntries(),
+                appliers[i] = new Applier(sm, config.applyQueueCapacity(), config.snapshotEntries(),
                         config.snapshotBytes(), config.itemsPerWorkMax());
                 loops[i] = new EventLoop(i, config, transport, appliers[i], now);
             }
@@ -135,6 +139,16 @@ final class RuntimeNode {
 
     long crashes() {
         return crashes;
+    }
+
+    /** Runs the data plane (partition groups) instead of the register machine from the next start on. */
+    void useDataPlane() {
+        dataPlaneOn = true;
+    }
+
+    /** The current incarnation's data plane; null when down or in register mode. */
+    DataPlane dataPlane() {
+        return inc == null ? null : inc.dataPlane;
     }
 
     RegisterMachine machine() {
@@ -225,6 +239,22 @@ final class RuntimeNode {
     void crashAfterMutations(long mutations) {
         if (inc != null) {
             disk.powerOffAfter(mutations);
+        }
+    }
+
+    /**
+     * Runs {@code read} (a client's read of this node's storage, outside a step); when the power went
+     * out under it, the node crashes as it would inside a step and the answer is null.
+     */
+    <T> T readStorage(java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (UncheckedIOException e) {
+            if (disk.poweredOff()) {
+                crash();
+                return null;
+            }
+            throw e;
         }
     }
 
@@ -385,7 +415,17 @@ final class RuntimeNode {
 
     /** A LINEARIZABLE read barrier on this node's replica; null when the node is down. */
     CompletableFuture<Long> read(long groupId) {
-        return onReplica(groupId, (r, f) -> r.read(ReadMode.READ_INDEX, f));
+        return read(groupId, ReadMode.READ_INDEX);
+    }
+
+    /** A read barrier of {@code mode} on this node's replica; null when the node is down. */
+    CompletableFuture<Long> read(long groupId, ReadMode mode) {
+        return onReplica(groupId, (r, f) -> r.read(mode, f));
+    }
+
+    /** Proposes {@code data}, answered once this node (the leader) appended it; null when down. */
+    CompletableFuture<Long> proposeAppended(long groupId, byte[] data) {
+        return onReplica(groupId, (r, f) -> r.proposeAppended(data, f));
     }
 
     private CompletableFuture<Long> onReplica(long groupId, BiConsumer<Replica, CompletableFuture<Long>> action) {

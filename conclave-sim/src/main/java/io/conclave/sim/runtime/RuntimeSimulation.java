@@ -49,9 +49,13 @@ public final class RuntimeSimulation {
     private final long[][] leaderTermSeen; // [node][group]: the last term the sampler saw the node lead in
     private RuntimeNemesis nemesis;
     private RuntimeWorkload workload;
+    private final LogOptions logOptions; // null: the register workload
+    private LogWorkload logWorkload;
+    private long faultStartNs;
 
-    private RuntimeSimulation(RuntimeSimConfig config, PrintStream echo) {
+    private RuntimeSimulation(RuntimeSimConfig config, LogOptions logOptions, PrintStream echo) {
         this.config = config.validate();
+        this.logOptions = logOptions == null ? null : logOptions.validate();
         if (echo != null) {
             trace.echoTo(echo);
         }
@@ -67,6 +71,9 @@ public final class RuntimeSimulation {
         for (int i = 1; i <= n; i++) {
             nodes[i] = new RuntimeNode(i, scheduler, trace, oracle, rnet, peersOf(i), config.runtime(),
                     config.dropFsync(), nodeRandom.child("node-" + i));
+            if (logOptions != null) {
+                nodes[i].useDataPlane();
+            }
         }
         rnet.attach(nodes);
         leaderTermSeen = new long[n + 1][config.groups() + 1];
@@ -74,12 +81,25 @@ public final class RuntimeSimulation {
 
     /** Runs one seed. */
     public static SimResult run(RuntimeSimConfig config) {
-        return new RuntimeSimulation(config, null).execute();
+        return new RuntimeSimulation(config, null, null).execute();
+    }
+
+    /**
+     * Runs one seed of the data plane: every group is a partition served by the server's real
+     * produce and fetch code, driven by the log workload and checked by the log checkers.
+     */
+    public static SimResult runLog(RuntimeSimConfig config, LogOptions log) {
+        return new RuntimeSimulation(config, java.util.Objects.requireNonNull(log, "log"), null).execute();
+    }
+
+    /** As {@link #runLog(RuntimeSimConfig, LogOptions)}, echoing every traced event to {@code echo}. */
+    public static SimResult runLog(RuntimeSimConfig config, LogOptions log, PrintStream echo) {
+        return new RuntimeSimulation(config, java.util.Objects.requireNonNull(log, "log"), echo).execute();
     }
 
     /** Runs one seed, echoing every traced event to {@code echo} (for diffing two runs). */
     public static SimResult run(RuntimeSimConfig config, PrintStream echo) {
-        return new RuntimeSimulation(config, echo).execute();
+        return new RuntimeSimulation(config, null, echo).execute();
     }
 
     /** The voters of {@code group}: {@code replicas} consecutive nodes from a start spread by the group id. */
@@ -117,10 +137,14 @@ public final class RuntimeSimulation {
             failure = "crash at t=" + scheduler.nowNs() + "ns: " + sw;
         }
         oracle.recordTo(trace, scheduler.nowNs());
-        History history = workload == null ? new io.conclave.check.history.HistoryRecorder(() -> 0).history()
-                : workload.history();
+        History history = workload != null ? workload.history() : logWorkload != null ? logWorkload.history()
+                : new io.conclave.check.history.HistoryRecorder(() -> 0).history();
         Map<String, String> verdicts = new LinkedHashMap<>();
         String checkFailure = check(history, verdicts);
+        if (logWorkload != null && failure == null) {
+            String convergence = checkConvergence(history, verdicts);
+            checkFailure = checkFailure != null ? checkFailure : convergence;
+        }
         if (failure == null) {
             failure = checkFailure;
         }
@@ -144,21 +168,39 @@ public final class RuntimeSimulation {
             return "liveness: not every group elected a leader within " + STARTUP_NS_MAX / 1_000_000_000L
                     + " s of the start; " + stuckGroup();
         }
-        workload = new RuntimeWorkload(scheduler, SimRandom.of(config.seed(), "workload"), trace, nodes, oracle,
-                config);
+        if (logOptions == null) {
+            workload = new RuntimeWorkload(scheduler, SimRandom.of(config.seed(), "workload"), trace, nodes, oracle,
+                    config);
+        } else {
+            logWorkload = new LogWorkload(scheduler, SimRandom.of(config.seed(), "workload"), trace, nodes, config,
+                    logOptions);
+        }
         nemesis = new RuntimeNemesis(scheduler, SimRandom.of(config.seed(), "nemesis"), trace, network, nodes,
                 config.faults());
-        workload.start();
+        faultStartNs = scheduler.nowNs();
+        if (workload != null) {
+            workload.start();
+        } else {
+            logWorkload.start();
+        }
         nemesis.start();
         runUntil(() -> false, config.faultNs());
-        workload.stop();
+        if (workload != null) {
+            workload.stop();
+        } else {
+            logWorkload.stop();
+        }
         nemesis.stopAndHeal();
         if (!runUntil(this::everyGroupHasLeader, config.settleNsMax())) {
             return "liveness: after healing, not every group had a leader within "
                     + config.settleNsMax() / 1_000_000_000L + " s; " + stuckGroup();
         }
         List<String> unread = new ArrayList<>();
-        workload.finalReads(scheduler.nowNs() + FINAL_READS_NS_MAX, unread);
+        if (workload != null) {
+            workload.finalReads(scheduler.nowNs() + FINAL_READS_NS_MAX, unread);
+        } else {
+            logWorkload.finalReads(scheduler.nowNs() + FINAL_READS_NS_MAX, unread);
+        }
         if (!runUntil(unread::isEmpty, FINAL_READS_NS_MAX + POLL_NS)) {
             return "liveness: final reads of " + unread.size() + " keys did not succeed within "
                     + FINAL_READS_NS_MAX / 1_000_000_000L + " s, e.g. " + unread.get(0);
@@ -266,7 +308,7 @@ public final class RuntimeSimulation {
     private String divergentGroup() {
         for (long g = 1; g <= config.groups(); g++) {
             Long applied = null;
-            TreeMap<String, String> state = null;
+            Object state = null;
             for (long v : votersOf(g)) {
                 RuntimeNode node = nodes[(int) v];
                 Replica r = node.replica(g);
@@ -277,7 +319,7 @@ public final class RuntimeSimulation {
                 if (s.rejoining() || s.commitIndex() != s.appliedIndex()) {
                     return "group " + g + " is not settled on node " + v + ": " + s;
                 }
-                TreeMap<String, String> st = node.machine().state(g);
+                Object st = logOptions == null ? node.machine().state(g) : partitionState(node, g);
                 if (applied == null) {
                     applied = s.appliedIndex();
                     state = st;
@@ -287,6 +329,28 @@ public final class RuntimeSimulation {
             }
         }
         return null;
+    }
+
+    /** A partition's applied state on a node, for convergence: its next offset and digest. */
+    private static List<Long> partitionState(RuntimeNode node, long g) {
+        DataPlane dp = node.dataPlane();
+        if (dp == null) {
+            return null;
+        }
+        io.conclave.server.partition.PartitionLog log = dp.partition(g);
+        return List.of(log.nextOffset(), log.digest());
+    }
+
+    /**
+     * What EVENTUAL appends promise, once the cluster settled: every replica holds the same log of each
+     * partition, with no duplicate and no value nobody wrote. Any acknowledged eventual append may have
+     * been lost to the faults, so the last replicated point is the start of the fault phase.
+     */
+    private String checkConvergence(History history, Map<String, String> verdicts) {
+        CheckResult r = Checkers.convergence(history, logWorkload.finalLogs(this::votersOf), faultStartNs);
+        verdicts.put(r.checker(), r.verdict().wireName());
+        return r.isValid() ? null : "checker " + r.checker() + " " + r.verdict().wireName() + ": "
+                + r.explanation().strip();
     }
 
     /** Every acknowledged proposal must be applied by every replica (its entry fixed by the oracle). */
