@@ -191,6 +191,15 @@ public final class RaftRuntime implements AutoCloseable {
      * {@code voters} waits for a leader to add it and send it the log or a snapshot.
      */
     public CompletableFuture<Void> createGroup(long groupId, Set<Long> voters) {
+        return createGroup(groupId, voters, voters.stream().min(Long::compare).orElse(0L));
+    }
+
+    /**
+     * As {@link #createGroup(long, Set)}, with {@code bootstrapper} (one of {@code voters}) as the
+     * genesis voter that campaigns at once — a partition's preferred leader, so that the leaders of
+     * new partitions spread as placement balanced them instead of all landing on the lowest id.
+     */
+    public CompletableFuture<Void> createGroup(long groupId, Set<Long> voters, long bootstrapper) {
         checkRunning();
         CompletableFuture<Void> f = new CompletableFuture<>();
         GroupLog g;
@@ -201,7 +210,7 @@ public final class RaftRuntime implements AutoCloseable {
             f.completeExceptionally(e);
             return f;
         }
-        boolean bootstrapCampaign = voters.contains(nodeId) && nodeId == voters.stream().min(Long::compare).orElse(0L);
+        boolean bootstrapCampaign = voters.contains(nodeId) && nodeId == bootstrapper;
         EventLoop loop = loopOf(groupId);
         Replica r = newReplica(groupId, g, false);
         if (!loop.offerTask(() -> {

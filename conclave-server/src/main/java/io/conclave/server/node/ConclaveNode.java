@@ -287,7 +287,7 @@ public final class ConclaveNode implements AutoCloseable {
         for (PartitionInfo p : img.partitionsOn(config.nodeId())) {
             if (!runtime.hostsGroup(p.groupId())) {
                 try {
-                    awaitFuture(runtime.createGroup(p.groupId(), new TreeSet<>(p.genesis())),
+                    awaitFuture(runtime.createGroup(p.groupId(), new TreeSet<>(p.genesis()), p.genesis().get(0)),
                             "creating the replica of group " + p.groupId());
                     LOG.log(Level.INFO, "node {0} created its replica of partition {1}/{2} (group {3})",
                             config.nodeId(), p.topicId(), p.partition(), p.groupId());
