@@ -590,8 +590,8 @@ public final class Replica implements ApplySink {
         }
         if (rejoin == RejoinPhase.CATCHING_UP) {
             if (voter && !learner) {
+                finishRejoin(); // recorded first: the counter says the rejoin is over and persisted
                 loop.noteRejoinCompleted();
-                finishRejoin();
             } else if (learner && node.getLeader() != 0 && node.commitIndex() >= demotedAtCommit
                     && handedIndex >= node.commitIndex() && !cs.isJoint()) {
                 node.proposeConfChange(RejoinRequests.promote(nodeId));
