@@ -78,7 +78,7 @@ public final class ConclaveNode implements AutoCloseable {
     private Producing producing;
     private ControllerOps controllerOps;
     private MembershipReconciler membership;
-    private final Map<Long, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final AtomicBoolean reconcileQueued = new AtomicBoolean();
     private volatile boolean registered;
     private volatile boolean closed;
@@ -329,7 +329,7 @@ public final class ConclaveNode implements AutoCloseable {
     }
 
     private ManagedChannel channelTo(String hostPort) {
-        return channels.computeIfAbsent((long) hostPort.hashCode() << 16 ^ hostPort.length(), k -> {
+        return channels.computeIfAbsent(hostPort, k -> {
             int colon = hostPort.lastIndexOf(':');
             return NettyChannelBuilder.forAddress(hostPort.substring(0, colon),
                     Integer.parseInt(hostPort.substring(colon + 1))).usePlaintext().build();
