@@ -3,12 +3,11 @@ package io.conclave.ops.disk;
 import io.conclave.multiraft.time.Clock;
 import io.conclave.storage.disk.Disk;
 import io.conclave.storage.disk.FileHandle;
-import io.conclave.storage.disk.OpenMode;
+import io.conclave.storage.disk.ForwardingDisk;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,21 +16,20 @@ import java.util.concurrent.TimeUnit;
  * skipped: then an acknowledged write is only in the page cache, and a machine crash can lose it.
  * Every other call goes straight to the wrapped disk.
  */
-public final class ObservedDisk implements Disk {
+public final class ObservedDisk extends ForwardingDisk {
 
     private static final Duration[] BUCKETS = {
         Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
         Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
         Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(1_000)};
 
-    private final Disk disk;
     private final boolean fsync;
     private final Clock clock;
     private final Timer fileSyncs;
     private final Timer dirSyncs;
 
     public ObservedDisk(Disk disk, boolean fsync, Clock clock, MeterRegistry registry) {
-        this.disk = disk;
+        super(disk);
         this.fsync = fsync;
         this.clock = clock;
         this.fileSyncs = timer(registry, "file");
@@ -68,90 +66,17 @@ public final class ObservedDisk implements Disk {
     }
 
     @Override
-    public FileHandle open(String path, OpenMode mode) throws IOException {
-        return new ObservedFile(disk.open(path, mode));
-    }
-
-    @Override
-    public boolean exists(String path) {
-        return disk.exists(path);
-    }
-
-    @Override
-    public List<String> list(String dir) throws IOException {
-        return disk.list(dir);
-    }
-
-    @Override
-    public boolean delete(String path) throws IOException {
-        return disk.delete(path);
-    }
-
-    @Override
-    public void rename(String from, String to) throws IOException {
-        disk.rename(from, to);
-    }
-
-    @Override
-    public void mkdirs(String dir) throws IOException {
-        disk.mkdirs(dir);
+    protected FileHandle wrap(String path, FileHandle file) {
+        return new ForwardingFile(file) {
+            @Override
+            public void sync() throws IOException {
+                timed(fileSyncs, file::sync);
+            }
+        };
     }
 
     @Override
     public void syncDir(String dir) throws IOException {
         timed(dirSyncs, () -> disk.syncDir(dir));
-    }
-
-    @Override
-    public long usableBytes() throws IOException {
-        return disk.usableBytes();
-    }
-
-    private final class ObservedFile implements FileHandle {
-        private final FileHandle file;
-
-        ObservedFile(FileHandle file) {
-            this.file = file;
-        }
-
-        @Override
-        public String path() {
-            return file.path();
-        }
-
-        @Override
-        public long size() throws IOException {
-            return file.size();
-        }
-
-        @Override
-        public int read(long pos, byte[] dst, int off, int len) throws IOException {
-            return file.read(pos, dst, off, len);
-        }
-
-        @Override
-        public void write(long pos, byte[] src, int off, int len) throws IOException {
-            file.write(pos, src, off, len);
-        }
-
-        @Override
-        public long append(byte[] src, int off, int len) throws IOException {
-            return file.append(src, off, len);
-        }
-
-        @Override
-        public void truncate(long size) throws IOException {
-            file.truncate(size);
-        }
-
-        @Override
-        public void sync() throws IOException {
-            timed(fileSyncs, file::sync);
-        }
-
-        @Override
-        public void close() throws IOException {
-            file.close();
-        }
     }
 }

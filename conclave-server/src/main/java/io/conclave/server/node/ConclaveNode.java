@@ -198,25 +198,22 @@ public final class ConclaveNode implements AutoCloseable {
 
     private JoinResponse joinVia(String seed) {
         ManagedChannel ch = channelTo(seed);
-        try {
-            MetadataResponse md = ClientCalls.blockingUnaryCall(ch, ConclaveGrpc.METADATA,
-                    io.grpc.CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), MetadataRequest.getDefaultInstance());
-            if (config.clusterId() != null && !config.clusterId().equals(md.getClusterId())) {
-                throw ApiErrors.error(ErrorCode.CLUSTER_ID_MISMATCH, "seed " + seed + " is in cluster "
-                        + md.getClusterId() + ", this node is configured for " + config.clusterId());
-            }
-            ManagedChannel target = ch;
-            for (NodeMetadata n : md.getNodesList()) {
-                if (n.getNodeId() == md.getControllerLeader()) {
-                    target = channelTo(n.getHost() + ":" + n.getClientPort());
-                }
-            }
-            return ClientCalls.blockingUnaryCall(target, ConclaveGrpc.JOIN,
-                    io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), joinRequest());
-        } catch (StatusRuntimeException e) {
-            throw e;
+        MetadataResponse md = ClientCalls.blockingUnaryCall(ch, ConclaveGrpc.METADATA,
+                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), MetadataRequest.getDefaultInstance());
+        if (config.clusterId() != null && !config.clusterId().equals(md.getClusterId())) {
+            throw ApiErrors.error(ErrorCode.CLUSTER_ID_MISMATCH, "seed " + seed + " is in cluster "
+                    + md.getClusterId() + ", this node is configured for " + config.clusterId());
         }
+        ManagedChannel target = ch;
+        for (NodeMetadata n : md.getNodesList()) {
+            if (n.getNodeId() == md.getControllerLeader()) {
+                target = channelTo(n.getHost() + ":" + n.getClientPort());
+            }
+        }
+        return ClientCalls.blockingUnaryCall(target, ConclaveGrpc.JOIN,
+                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), joinRequest());
     }
+
 
     JoinRequest joinRequest() {
         return JoinRequest.newBuilder().setClusterId(clusterId == null ? "" : clusterId).setNodeId(config.nodeId())
@@ -466,21 +463,15 @@ public final class ConclaveNode implements AutoCloseable {
                 return;
             }
         }
-        AtomicInteger still = new AtomicInteger(led.size());
-        while (System.nanoTime() < deadline && still.get() > 0) {
-            int n = 0;
-            for (long gid : led) {
-                if (runtime.leaderOf(gid).node() == config.nodeId()) {
-                    n++;
-                }
-            }
-            still.set(n);
-            if (n > 0) {
+        int still = led.size();
+        while (System.nanoTime() < deadline && still > 0) {
+            still = (int) led.stream().filter(gid -> runtime.leaderOf(gid).node() == config.nodeId()).count();
+            if (still > 0) {
                 java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
             }
         }
         LOG.log(Level.INFO, "node {0} handed off {1} of {2} leaderships before stopping", config.nodeId(),
-                led.size() - still.get(), led.size());
+                led.size() - still, led.size());
     }
 
     private void closeQuietly() {
