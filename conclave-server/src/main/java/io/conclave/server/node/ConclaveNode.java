@@ -17,6 +17,8 @@ import io.conclave.partition.metadata.PartitionInfo;
 import io.conclave.server.api.AdminApi;
 import io.conclave.server.api.ClientApi;
 import io.conclave.server.partition.Producing;
+import io.conclave.server.replication.NodeReplication;
+import io.conclave.server.replication.ReplicationManager;
 import io.conclave.storage.disk.RealDisk;
 import io.conclave.transport.grpc.GrpcTransport;
 import io.grpc.ManagedChannel;
@@ -76,6 +78,7 @@ public final class ConclaveNode implements AutoCloseable {
     private ScheduledExecutorService background;
     private java.util.concurrent.ThreadPoolExecutor readers;
     private Producing producing;
+    private ReplicationManager replication;
     private ControllerOps controllerOps;
     private MembershipReconciler membership;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
@@ -111,6 +114,7 @@ public final class ConclaveNode implements AutoCloseable {
         readers = new java.util.concurrent.ThreadPoolExecutor(READER_THREADS, READER_THREADS, 60, TimeUnit.SECONDS,
                 new java.util.concurrent.ArrayBlockingQueue<>(READER_QUEUE_MAX), daemon("n" + config.nodeId() + "-reader"));
         producing = new Producing(new Host());
+        replication = new NodeReplication(this);
         stateMachine = new NodeStateMachine(producing::onFenced);
         stateMachine.metadata().addListener(this::onImage);
         controllerOps = new ControllerOps(this);
@@ -365,6 +369,11 @@ public final class ConclaveNode implements AutoCloseable {
 
     public Producing producing() {
         return producing;
+    }
+
+    /** The node-side face of produce and replication (validated writes, replication factor, status). */
+    public ReplicationManager replication() {
+        return replication;
     }
 
     public ControllerOps controllerOps() {
