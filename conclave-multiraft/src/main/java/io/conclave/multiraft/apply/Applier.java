@@ -109,6 +109,9 @@ public final class Applier implements Agent {
                 t.sink().onStateSnapshot(last, data);
             }
         }
+        for (ApplyTask.Waiter w : t.waiters()) {
+            w.future().complete(w.index());
+        }
         t.sink().onApplied(last);
     }
 

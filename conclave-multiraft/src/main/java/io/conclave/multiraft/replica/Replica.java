@@ -5,6 +5,7 @@ import io.conclave.multiraft.apply.ApplySink;
 import io.conclave.multiraft.apply.ApplyTask;
 import io.conclave.multiraft.loop.EventLoop;
 import io.conclave.multiraft.loop.TimerWheel;
+import io.conclave.multiraft.node.RequestFailedException;
 import io.conclave.multiraft.node.RuntimeConfig;
 import io.conclave.raft.ConfChange;
 import io.conclave.raft.ConfState;
@@ -426,9 +427,9 @@ public final class Replica implements ApplySink {
                 confAt.put(e.index(), node.applyConfChange(ConfChange.decode(e.data())));
             }
         }
-        requests.onCommitted(committed, node.getLeader());
+        List<ApplyTask.Waiter> waiters = requests.onCommitted(committed, node.getLeader());
         if (snap != null || !committed.isEmpty()) {
-            handToApplier(new ApplyTask(this, cursor, snap, committed));
+            handToApplier(new ApplyTask(this, cursor, snap, committed, waiters));
             if (!committed.isEmpty()) {
                 handedIndex = committed.get(committed.size() - 1).index();
             }
@@ -474,7 +475,16 @@ public final class Replica implements ApplySink {
     private void breakReplica(String why) {
         broken = true;
         inFlight = null;
-        requests.failAll("replica of group " + groupId + " on node " + nodeId + " stopped: " + why);
+        failRequests("replica of group " + groupId + " on node " + nodeId + " stopped: " + why);
+    }
+
+    /** Fails every pending request, including committed proposals held back in a deferred apply task. */
+    private void failRequests(String why) {
+        requests.failAll(why);
+        if (deferredApply != null && !deferredApply.waiters().isEmpty()) {
+            RequestFailedException ex = new RequestFailedException(RequestFailedException.Reason.CLOSED, why);
+            deferredApply.waiters().forEach(w -> w.future().completeExceptionally(ex));
+        }
     }
 
     private void onSoftState(SoftState ss) {
@@ -639,6 +649,6 @@ public final class Replica implements ApplySink {
         loop.wheel().cancel(tickTimer);
         loop.wheel().cancel(campaignTimer);
         loop.wheel().cancel(retryTimer);
-        requests.failAll("the runtime closed");
+        failRequests("the runtime closed");
     }
 }
