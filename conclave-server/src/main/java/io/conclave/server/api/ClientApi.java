@@ -165,7 +165,7 @@ public final class ClientApi implements ConclaveGrpc.ClientHandler {
         }
         PartitionReader.Slice slice = PartitionReader.read(log, node.runtime().storage().group(groupId), offset, maxBytes);
         FetchResponse.Builder out = FetchResponse.newBuilder().setHighWatermark(slice.highWatermark())
-                .setLogStartOffset(0).setServedByNode(node.nodeId()).setLagEntries(lag);
+                .setLogStartOffset(log.logStartOffset()).setServedByNode(node.nodeId()).setLagEntries(lag);
         for (PartitionReader.Fetched f : slice.records()) {
             out.addRecords(FetchedRecord.newBuilder().setOffset(f.offset()).setRecord(toProto(f.record())));
         }

@@ -16,6 +16,9 @@ import io.conclave.partition.metadata.NodeInfo;
 import io.conclave.partition.metadata.PartitionInfo;
 import io.conclave.server.api.AdminApi;
 import io.conclave.server.api.ClientApi;
+import io.conclave.partition.metadata.TopicInfo;
+import io.conclave.partition.controller.TopicConfig;
+import io.conclave.server.partition.PartitionLog;
 import io.conclave.server.partition.Producing;
 import io.conclave.server.replication.NodeReplication;
 import io.conclave.server.replication.ReplicationManager;
@@ -286,6 +289,12 @@ public final class ConclaveNode implements AutoCloseable {
         }
         ClusterImage img = image();
         for (PartitionInfo p : img.partitionsOn(config.nodeId())) {
+            TopicInfo topic = img.topics().get(p.topicId());
+            if (topic != null) {
+                stateMachine.partition(p.groupId()).retention(new PartitionLog.Retention(
+                        Long.parseLong(topic.config().getOrDefault(TopicConfig.RETENTION_MS, "-1")),
+                        Long.parseLong(topic.config().getOrDefault(TopicConfig.RETENTION_BYTES, "-1"))));
+            }
             if (!runtime.hostsGroup(p.groupId())) {
                 try {
                     awaitFuture(runtime.createGroup(p.groupId(), new TreeSet<>(p.genesis()), p.genesis().get(0)),

@@ -31,9 +31,16 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<Long, ConclaveNode> nodes = new TreeMap<>();
     private final Map<Long, ManagedChannel> channels = new TreeMap<>();
     private final List<ServerConfig.ControllerSpec> controllers = new ArrayList<>();
+    private final RuntimeConfig runtime;
 
     public LocalCluster(Path root, int initialControllers) {
+        this(root, initialControllers, runtimeConfig());
+    }
+
+    /** With {@code runtime} for every node (e.g. small snapshot thresholds). */
+    public LocalCluster(Path root, int initialControllers, RuntimeConfig runtime) {
         this.root = root;
+        this.runtime = runtime;
         for (long id = 1; id <= initialControllers; id++) {
             int[] p = {freePort(), freePort()};
             ports.put(id, p);
@@ -58,7 +65,7 @@ public final class LocalCluster implements AutoCloseable {
         boolean controller = controllers.stream().anyMatch(c -> c.nodeId() == id);
         return new ServerConfig(id, "127.0.0.1", p[0], p[1], "rack-" + (char) ('a' + (id - 1) % 26),
                 root.resolve("node-" + id), null, controller || seeds.isEmpty() ? controllers : List.of(), seeds,
-                runtimeConfig(), TransportConfig.defaults("127.0.0.1", 0), 10_000);
+                runtime, TransportConfig.defaults("127.0.0.1", 0), 10_000);
     }
 
     /** Starts an initial controller, or (with seeds) a node joining through them. */
