@@ -9,6 +9,12 @@ import io.conclave.api.proto.ConsistencyLevel;
 import io.conclave.api.proto.ErrorCode;
 import io.conclave.api.proto.FetchRequest;
 import io.conclave.api.proto.FetchResponse;
+import io.conclave.client.ClientConfig;
+import io.conclave.client.ConclaveClient;
+import io.conclave.client.ConclaveException;
+import io.conclave.client.Consumer;
+import io.conclave.client.ConsumerConfig;
+import io.conclave.client.ConsumerRecord;
 import io.conclave.multiraft.node.RuntimeConfig;
 import io.conclave.partition.controller.TopicConfig;
 import io.conclave.server.node.ConclaveNode;
@@ -17,6 +23,7 @@ import io.conclave.server.support.LocalCluster;
 import io.conclave.server.support.RawClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,6 +105,31 @@ class RetentionTest {
             assertThat(r.getRecords(0).getOffset()).isEqualTo(start);
             assertThat(RawClient.value(r.getRecords(0))).startsWith(start + ":");
             assertThat(r.getHighWatermark()).isEqualTo(80);
+        }
+        try (ConclaveClient conclave = ConclaveClient.connect(ClientConfig.of(cluster.clientAddress(1),
+                cluster.clientAddress(2), cluster.clientAddress(3)));
+             Consumer consumer = conclave.consumer(ConsumerConfig.defaults())) {
+            consumer.assign("short", 0);
+            List<ConsumerRecord> first = LocalCluster.Await.result(Duration.ofSeconds(30), () -> {
+                List<ConsumerRecord> got = consumer.poll(Duration.ofMillis(500));
+                return got.isEmpty() ? null : got;
+            }, "a new consumer's first records");
+            long leaderStart = partitionOn(client.leaderOf("short", 0)).logStartOffset();
+            assertThat(first.get(0).offset()).as("a new consumer starts at the leader's log start").isPositive()
+                    .isLessThanOrEqualTo(leaderStart);
+            assertThat(new String(first.get(0).value(), java.nio.charset.StandardCharsets.UTF_8))
+                    .startsWith(first.get(0).offset() + ":");
+            consumer.seek("short", 0, 0);
+            assertThatThrownBy(() -> consumer.poll(Duration.ofSeconds(10)))
+                    .as("an explicit seek below the start is an error")
+                    .isInstanceOf(ConclaveException.class)
+                    .satisfies(e -> assertThat(((ConclaveException) e).code()).isEqualTo(ErrorCode.OFFSET_OUT_OF_RANGE));
+            consumer.seekToBeginning("short", 0);
+            List<ConsumerRecord> again = LocalCluster.Await.result(Duration.ofSeconds(30), () -> {
+                List<ConsumerRecord> got = consumer.poll(Duration.ofMillis(500));
+                return got.isEmpty() ? null : got;
+            }, "records after seekToBeginning");
+            assertThat(again.get(0).offset()).isPositive();
         }
     }
 

@@ -160,8 +160,8 @@ public final class ClientApi implements ConclaveGrpc.ClientHandler {
 
     private FetchResponse read(long groupId, PartitionLog log, long offset, int maxBytes, long lag) {
         if (offset > log.nextOffset()) {
-            throw ApiErrors.error(ErrorCode.OFFSET_OUT_OF_RANGE, "offset " + offset + " is past the high watermark "
-                    + log.nextOffset() + " of this replica");
+            throw ApiErrors.offsetOutOfRange("offset " + offset + " is past the high watermark "
+                    + log.nextOffset() + " of this replica", log.logStartOffset());
         }
         PartitionReader.Slice slice = PartitionReader.read(log, node.runtime().storage().group(groupId), offset, maxBytes);
         FetchResponse.Builder out = FetchResponse.newBuilder().setHighWatermark(slice.highWatermark())

@@ -1,7 +1,6 @@
 package io.conclave.server.partition;
 
 import io.conclave.api.ApiErrors;
-import io.conclave.api.proto.ErrorCode;
 import io.conclave.raft.Entry;
 import io.conclave.raft.storage.RaftStorage;
 import java.util.ArrayList;
@@ -35,8 +34,8 @@ public final class PartitionReader {
         if (span == null) {
             long start = log.logStartOffset();
             if (offset < start) {
-                throw ApiErrors.error(ErrorCode.OFFSET_OUT_OF_RANGE, "offset " + offset
-                        + " was removed by retention; this replica's log starts at " + start);
+                throw ApiErrors.offsetOutOfRange("offset " + offset
+                        + " was removed by retention; this replica's log starts at " + start, start);
             }
             return new Slice(out, hw);
         }
