@@ -69,6 +69,10 @@ public final class BenchCommand implements Callable<Integer> {
             + " healthy window of failover (default: ${DEFAULT-VALUE})")
     int seconds;
 
+    @Option(names = "--warmup-seconds", defaultValue = "2", description = "warm-up before the storage and runtime"
+            + " throughput windows (default: ${DEFAULT-VALUE})")
+    int warmupSeconds;
+
     @Option(names = "--groups", split = ",", description = "group counts: storage runs each, runtime throughput, idle"
             + " and failover the largest (default: storage 1,1000; runtime 1; idle 1000; failover 100)")
     List<Integer> groups;
@@ -103,8 +107,8 @@ public final class BenchCommand implements Callable<Integer> {
         BenchSizes sizes;
         try {
             chosen = Suite.parse(suites);
-            sizes = new BenchSizes(latencyRecords, throughputRecords, size, partitions, seconds, groups, trials,
-                    raftBatches, raftEntries, quiesceIdleTicks,
+            sizes = new BenchSizes(latencyRecords, throughputRecords, size, partitions, seconds, warmupSeconds, groups,
+                    trials, raftBatches, raftEntries, quiesceIdleTicks,
                     dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir"))).validate();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -122,8 +126,10 @@ public final class BenchCommand implements Callable<Integer> {
         List<Figure> figures = new ArrayList<>();
         List<Map<String, Object>> errors = new ArrayList<>();
         PrintStream progress = Main.err();
+        Map<String, Object> suiteSeconds = new java.util.LinkedHashMap<>();
         for (Suite s : chosen) {
             progress.printf("[bench] suite %s: %s%n", s.label(), s.title());
+            long s0 = System.nanoTime();
             try {
                 List<Figure> got = s == Suite.DATA ? new DataSuite(sizes, bootstrap, progress).run()
                         : new EngineSuites(sizes, progress).run(s);
@@ -135,8 +141,11 @@ public final class BenchCommand implements Callable<Integer> {
                 errors.add(Json.map("suite", s.label(), "error", String.valueOf(e)));
                 Main.err().println("conclave bench: suite " + s.label() + " failed: " + e);
             }
+            suiteSeconds.put(s.label(), (System.nanoTime() - s0) / 1e9);
+            progress.printf(Locale.ROOT, "[bench] suite %s took %.1f s%n", s.label(), (System.nanoTime() - s0) / 1e9);
         }
         Map<String, Object> doc = document(started, chosen, figures, errors, (System.nanoTime() - t0) / 1e9);
+        doc.put("suiteSeconds", suiteSeconds);
         if (out != null) {
             Files.writeString(out, Json.of(doc) + "\n");
         }

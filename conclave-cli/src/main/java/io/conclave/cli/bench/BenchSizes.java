@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param recordBytes       record / entry bytes of the data, storage and runtime suites
  * @param partitions        partitions of the data suite's topic
  * @param seconds           measuring window of storage, runtime throughput and idle; healthy window of failover
+ * @param warmupSeconds     warm-up before the storage and runtime throughput windows
  * @param groups            group counts: storage runs each, the other suites the largest (null: defaults)
  * @param trials            failover trials
  * @param raftBatches       Raft core: proposals per batch, one run each
@@ -21,7 +22,7 @@ import java.util.Objects;
  * @param dir               where the storage and runtime suites put their data (a fresh directory each)
  */
 public record BenchSizes(int latencyRecords, int throughputRecords, int recordBytes, int partitions, int seconds,
-                         List<Integer> groups, int trials, List<Integer> raftBatches, long raftEntries,
+                         int warmupSeconds, List<Integer> groups, int trials, List<Integer> raftBatches, long raftEntries,
                          int quiesceIdleTicks, Path dir) {
 
     /** Rounds of the Raft core probe; the first ones warm the JIT up. */
@@ -41,6 +42,9 @@ public record BenchSizes(int latencyRecords, int throughputRecords, int recordBy
         positive("--partitions", partitions);
         positive("--seconds", seconds);
         positive("--trials", trials);
+        if (warmupSeconds < 0) {
+            throw new IllegalArgumentException("--warmup-seconds must be >= 0, was " + warmupSeconds);
+        }
         positive("--raft-entries", raftEntries);
         if (quiesceIdleTicks < 0) {
             throw new IllegalArgumentException("--quiesce-idle-ticks must be >= 0, was " + quiesceIdleTicks);
@@ -68,10 +72,5 @@ public record BenchSizes(int latencyRecords, int throughputRecords, int recordBy
     /** One group count for a suite: the largest given, or the suite's default. */
     int groupsOr(int dflt) {
         return groups == null ? dflt : groups.stream().mapToInt(Integer::intValue).max().orElse(dflt);
-    }
-
-    /** Warm-up seconds before a measuring window: 2, or less for a window shorter than that. */
-    int warmupSeconds() {
-        return Math.min(2, seconds);
     }
 }

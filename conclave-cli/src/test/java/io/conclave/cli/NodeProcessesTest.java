@@ -2,6 +2,8 @@ package io.conclave.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conclave.api.proto.ConsistencyLevel;
 import io.conclave.api.proto.PartitionMetadata;
 import io.conclave.cli.demo.LocalProcesses;
@@ -13,6 +15,8 @@ import io.conclave.client.ConsumerRecord;
 import io.conclave.client.Producer;
 import io.conclave.client.ProducerConfig;
 import io.conclave.client.RecordMetadata;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,19 +35,27 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A planned rolling restart of real node processes under a retrying producer: three {@code conclave
- * node start} JVMs, a topic of 3 partitions at RF 3, a STRONG idempotent producer writing all along;
- * each node in turn gets SIGTERM (it hands its leaderships off, then stops), must exit within a bound,
- * is started again on its data directory and ports and awaited ready. Afterwards no send may have
- * failed, and a consumer reading every partition from offset 0 must see every acknowledged record
- * exactly once, at the offset its acknowledgement named.
+ * Three real node processes ({@code conclave node start} JVMs on 127.0.0.1), started once and shared
+ * by the tests that need them (each awaits every node ready first):
+ * <ul>
+ *   <li>a planned rolling restart under a retrying producer: a topic of 3 partitions at RF 3, a STRONG
+ *   idempotent producer writing all along; each node in turn gets SIGTERM (it hands its leaderships
+ *   off, then stops), must exit within a bound, is started again on its data directory and ports and
+ *   awaited ready. Afterwards no send may have failed, and a consumer reading every partition from
+ *   offset 0 must see every acknowledged record exactly once, at the offset its acknowledgement named;</li>
+ *   <li>{@code bench --suite data --bootstrap ...} at a tiny size against them (the suite's own
+ *   cluster start is LocalProcesses, which DemoTest covers).</li>
+ * </ul>
  */
-class RollingRestartTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NodeProcessesTest {
 
     private static final String TOPIC = "rolling";
     private static final int PARTITIONS = 3;
@@ -52,47 +64,85 @@ class RollingRestartTest {
     private static final int IN_FLIGHT_MAX = 200;
     private static final Pattern HANDED_OFF = Pattern.compile("node (\\d+) handed off (\\d+) of (\\d+) leaderships");
 
+    private Path root;
+    private LocalProcesses cluster;
+
     @BeforeAll
-    static void childClassPath() {
+    void startThreeNodes() throws Exception {
         String cp = System.getProperty("surefire.test.class.path");
         if (cp != null) {
             System.setProperty("conclave.child.classpath", cp);
         }
+        root = Files.createTempDirectory("conclave-node-processes-");
+        cluster = new LocalProcesses(root, 3, List.of("-Xmx512m", "-XX:+UseParallelGC"), "INFO");
+        for (long id = 1; id <= 3; id++) {
+            cluster.start(id);
+        }
+    }
+
+    @AfterAll
+    void stopThem() {
+        cluster.close();
+        LocalProcesses.deleteTree(root);
+    }
+
+    private void awaitEveryNodeReady() {
+        for (long id = 1; id <= 3; id++) {
+            long node = id;
+            await(Duration.ofSeconds(120), () -> cluster.isReady(node), "node " + id + " ready", cluster);
+        }
     }
 
     @Test
-    void aRollingRestartOfEveryNodeUnderARetryingProducerLosesAndFailsNothing(@TempDir Path root) throws Exception {
-        try (LocalProcesses cluster = new LocalProcesses(root, 3, List.of("-Xmx512m", "-XX:+UseParallelGC"), "INFO")) {
-            for (long id = 1; id <= 3; id++) {
-                cluster.start(id);
-            }
-            for (long id = 1; id <= 3; id++) {
-                long node = id;
-                await(Duration.ofSeconds(120), () -> cluster.isReady(node), "node " + id + " ready", cluster);
-            }
-            try (ConclaveClient client = ConclaveClient.connect(ClientConfig.of(cluster.clientAddresses())
-                    .withRequestTimeoutMs(5_000).withRetriesMax(30))) {
-                client.admin().createTopic(TOPIC, PARTITIONS, 3, Map.of());
-                await(Duration.ofSeconds(60), () -> leaders(client).values().stream().allMatch(l -> l != 0),
-                        "a leader for every partition", cluster);
-                Writer writer = new Writer(client);
-                Thread producing = new Thread(writer, "rolling-producer");
-                producing.start();
-                try {
-                    await(Duration.ofSeconds(60), () -> writer.acknowledged.get() >= 300, "first acknowledgements",
-                            cluster);
-                    for (long id = 1; id <= 3; id++) {
-                        restart(cluster, client, writer, id);
-                    }
-                } finally {
-                    writer.stop.set(true);
-                    producing.join(TimeUnit.SECONDS.toMillis(180));
+    void theBenchDataSuiteMeasuresARunningClusterAndWritesItsFigures(@TempDir Path dir) throws Exception {
+        awaitEveryNodeReady();
+        Path file = dir.resolve("data.json");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"bench", "--bootstrap", String.join(",", cluster.clientAddresses()),
+            "--latency-records", "50", "--throughput-records", "2000", "--out", file.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String stdout = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(stdout + err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(stdout).contains("data plane", "produceLatencyP50", "records/s");
+        JsonNode doc = new ObjectMapper().readTree(Files.readString(file));
+        assertThat(doc.get("suites").toString()).isEqualTo("[\"data\"]");
+        assertThat(doc.get("errors")).isEmpty();
+        assertThat(doc.get("machine").get("cores").asInt()).isPositive();
+        BenchCommandTest.assertEveryFigureComplete(doc);
+        BenchCommandTest.assertOrdered(doc, "data", "produceLatencyP50", "produceLatencyP99", "produceLatencyMax");
+        assertThat(BenchCommandTest.values(doc, "data", "acknowledged")).containsExactly(2000.0, 2000.0);
+        assertThat(BenchCommandTest.values(doc, "data", "failed")).containsExactly(0.0, 0.0);
+        assertThat(BenchCommandTest.values(doc, "data", "throughput")).hasSize(2).allMatch(v -> v > 0);
+        assertThat(BenchCommandTest.figures(doc, "data", "produceLatencyP50").get(0).get("parameters")
+                .get("records").asInt()).isEqualTo(50);
+    }
+
+    @Test
+    void aRollingRestartOfEveryNodeUnderARetryingProducerLosesAndFailsNothing() throws Exception {
+        awaitEveryNodeReady();
+        try (ConclaveClient client = ConclaveClient.connect(ClientConfig.of(cluster.clientAddresses())
+                .withRequestTimeoutMs(5_000).withRetriesMax(30))) {
+            client.admin().createTopic(TOPIC, PARTITIONS, 3, Map.of());
+            await(Duration.ofSeconds(60), () -> leaders(client).values().stream().allMatch(l -> l != 0),
+                    "a leader for every partition", cluster);
+            Writer writer = new Writer(client);
+            Thread producing = new Thread(writer, "rolling-producer");
+            producing.start();
+            try {
+                await(Duration.ofSeconds(60), () -> writer.acknowledged.get() >= 300, "first acknowledgements",
+                        cluster);
+                for (long id = 1; id <= 3; id++) {
+                    restart(cluster, client, writer, id);
                 }
-                assertThat(producing.isAlive()).as("the producer finished within its bound").isFalse();
-                assertThat(writer.failures).as("failed sends (first few)").isEmpty();
-                assertThat(writer.acks).hasSize(writer.sent).allMatch(CompletableFuture::isDone);
-                verifyEveryAcknowledgedRecordOnce(client, writer.acks, cluster);
+            } finally {
+                writer.stop.set(true);
+                producing.join(TimeUnit.SECONDS.toMillis(180));
             }
+            assertThat(producing.isAlive()).as("the producer finished within its bound").isFalse();
+            assertThat(writer.failures).as("failed sends (first few)").isEmpty();
+            assertThat(writer.acks).hasSize(writer.sent).allMatch(CompletableFuture::isDone);
+            verifyEveryAcknowledgedRecordOnce(client, writer.acks, cluster);
         }
     }
 
@@ -113,7 +163,8 @@ class RollingRestartTest {
             assertThat(handOffs).as("node %d logged its leadership hand-off before stopping", id)
                     .hasSizeGreaterThan((int) handOffsBefore);
             int[] last = handOffs.get(handOffs.size() - 1);
-            assertThat(last[0]).as("leaderships node %d handed off, of %d", id, last[1]).isPositive();
+            assertThat(last[0]).as("leaderships node %d handed off before stopping, of %d it held", id, last[1])
+                    .isPositive().isEqualTo(last[1]);
         }
         long ackedAtStop = writer.acknowledged.get();
         cluster.start(id);
