@@ -24,18 +24,20 @@ import picocli.CommandLine.Option;
  * stderr as progress) and writes every figure as one JSON document ({@code --out}, {@code --json}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, description = {
-        "Runs benchmark suites, prints their figures and writes them as JSON (--out FILE, --json).",
-        "Suites (--suite, comma-separated or repeated; default: data):",
-        "  data      produce through the client library to 3 local node processes (separate JVMs), RF 3:",
-        "            STRONG latency with one record in flight, then throughput at STRONG and EVENTUAL",
-        "  raft      the Raft core alone: 3 nodes on one thread, in-memory storage (per CPU-second and per second)",
-        "  storage   durable appends on this machine's disk: raw fsync, the shared WAL and per-group files",
-        "  runtime   the Multi-Raft runtime, 3 runtimes over gRPC in this JVM: commit latency, throughput",
+        "Runs benchmark suites, prints their figures and writes them as JSON",
+        "(--out FILE, --json). Suites (--suite a,b or repeated; default: data):",
+        "  data      produce via the client library to 3 local node processes, RF 3:",
+        "            STRONG latency (1 in flight), throughput at STRONG and EVENTUAL",
+        "  raft      the Raft core: 3 nodes on one thread, in-memory storage",
+        "  storage   durable appends on this disk: raw fsync, shared WAL, per-group files",
+        "  runtime   Multi-Raft runtime, 3 runtimes over gRPC in this JVM: commit",
+        "            latency and throughput",
         "  idle      CPU and heap of many elected, idle groups",
-        "  failover  time until every group of an abruptly closed leader node is led again",
-        "  all       every suite above, in that order (a few minutes at the default sizes)",
-        "The default sizes are short; raise --latency-records, --throughput-records, --seconds, --groups,",
-        "--trials and --raft-entries for steadier figures. Exit code 0 when every suite ran, 1 otherwise."})
+        "  failover  time until every group of a closed leader node is led again",
+        "  all       every suite above, in that order (minutes at the default sizes)",
+        "Raise --latency-records, --throughput-records, --seconds, --groups, --trials",
+        "and --raft-entries for steadier figures. Details: docs/bench-cli.md.",
+        "Exit code: 0 when every suite ran, 1 when one failed, 2 for bad arguments."})
 public final class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -65,8 +67,8 @@ public final class BenchCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE})")
     int partitions;
 
-    @Option(names = "--seconds", defaultValue = "3", description = "measuring window: storage, runtime throughput, idle;"
-            + " healthy window of failover (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", defaultValue = "3", description = "measuring window: storage, runtime throughput,"
+            + " idle; healthy window of failover (default: ${DEFAULT-VALUE})")
     int seconds;
 
     @Option(names = "--warmup-seconds", defaultValue = "2", description = "warm-up before the storage and runtime"
@@ -114,7 +116,8 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (!Files.isDirectory(sizes.dir())) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--dir " + sizes.dir() + " is not a directory");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--dir " + sizes.dir()
+                    + " is not a directory");
         }
         if (out != null && out.toAbsolutePath().getParent() != null
                 && !Files.isDirectory(out.toAbsolutePath().getParent())) {

@@ -22,8 +22,8 @@ import java.util.Objects;
  * @param dir               where the storage and runtime suites put their data (a fresh directory each)
  */
 public record BenchSizes(int latencyRecords, int throughputRecords, int recordBytes, int partitions, int seconds,
-                         int warmupSeconds, List<Integer> groups, int trials, List<Integer> raftBatches, long raftEntries,
-                         int quiesceIdleTicks, Path dir) {
+                         int warmupSeconds, List<Integer> groups, int trials, List<Integer> raftBatches,
+                         long raftEntries, int quiesceIdleTicks, Path dir) {
 
     /** Rounds of the Raft core probe; the first ones warm the JIT up. */
     public static final int RAFT_ROUNDS = 5;

@@ -132,7 +132,7 @@ final class DataSuite {
         double s = (System.nanoTime() - t0) / 1e9;
         long failed = acks.stream().filter(CompletableFuture::isCompletedExceptionally).count();
         long acked = n - failed;
-        Map<String, Object> p = params(level.name(), n, "lingerMs", 5, "seconds", s);
+        Map<String, Object> p = params(level.name(), n, "lingerMs", 5, "seconds", EngineSuites.round3(s));
         f.add("throughput", acked / s, "records/s", p);
         f.add("throughputBytes", acked * (double) value.length / s / 1e6, "MB/s", p);
         f.add("acknowledged", acked, "records", p);

@@ -48,8 +48,8 @@ final class EngineSuites {
             List<RaftCoreCpuProbe.Round> rounds = RaftCoreCpuProbe.run(batch, sizes.raftEntries(),
                     BenchSizes.RAFT_ROUNDS, progress);
             RaftCoreCpuProbe.Round last = rounds.get(rounds.size() - 1);
-            Map<String, Object> p = params("batch", batch, "entriesPerRound", sizes.raftEntries(), "round", last.round(),
-                    "entryBytes", RaftCoreBenchmark.ENTRY_BYTES, "nodes", 3, "command",
+            Map<String, Object> p = params("batch", batch, "entriesPerRound", sizes.raftEntries(), "round",
+                    last.round(), "entryBytes", RaftCoreBenchmark.ENTRY_BYTES, "nodes", 3, "command",
                     BENCH_JAR + RaftCoreCpuProbe.class.getName() + " " + batch + " " + sizes.raftEntries());
             f.add("entriesPerCpuSecond", last.entriesPerCpuSecond(), "entries/CPU-s", p);
             f.add("entriesPerSecond", last.entriesPerWallSecond(), "entries/s", p);
@@ -105,7 +105,7 @@ final class EngineSuites {
                 sizes.dir().toString());
         ThroughputBench.Result t = ThroughputBench.run(thr.toArray(new String[0]), progress);
         Map<String, Object> tp = params("groups", t.groups(), "window", t.window(), "entryBytes", t.entryBytes(),
-                "seconds", t.seconds(), "command", BENCH_JAR + ThroughputBench.class.getName() + " "
+                "seconds", round3(t.seconds()), "command", BENCH_JAR + ThroughputBench.class.getName() + " "
                         + String.join(" ", thr));
         f.add("throughput", t.entriesPerSecond(), "entries/s", tp);
         f.add("throughputBytes", t.mbPerSecond(), "MB/s", tp);
@@ -118,12 +118,14 @@ final class EngineSuites {
 
     private List<Figure> idle() throws Exception {
         Sink f = new Sink(Suite.IDLE);
+        // With quiescence the bench waits (bounded) for every group to rest; without, it pauses this long.
+        String settleSeconds = sizes.quiesceIdleTicks() > 0 ? "60" : "1";
         List<String> args = List.of("--groups", str(sizes.groupsOr(1000)), "--window-seconds", str(sizes.seconds()),
-                "--settle-seconds", sizes.quiesceIdleTicks() > 0 ? "60" : "1", "--quiesce-idle-ticks", str(sizes.quiesceIdleTicks()), "--dir",
+                "--settle-seconds", settleSeconds, "--quiesce-idle-ticks", str(sizes.quiesceIdleTicks()), "--dir",
                 sizes.dir().toString());
         IdleBench.Result r = IdleBench.run(args.toArray(new String[0]), progress);
         Map<String, Object> p = params("groups", r.groups(), "replicasPerNode", r.groups(), "quiescence",
-                r.quiescence(), "windowSeconds", r.windowSeconds(), "command",
+                r.quiescence(), "windowSeconds", round3(r.windowSeconds()), "command",
                 BENCH_JAR + IdleBench.class.getName() + " " + String.join(" ", args));
         f.add("processCpu", r.processCpuPercent(), "% of one core", p);
         f.add("nodeCpuMax", r.nodeCpuPercentMax(), "% of one core", p);
@@ -149,6 +151,11 @@ final class EngineSuites {
         f.add("spuriousSuspicions", r.spuriousSuspicions(), "suspicions", p);
         f.add("spuriousLeaderChanges", r.spuriousLeaderChanges(), "leader changes", p);
         return f.figures;
+    }
+
+    /** A duration parameter to the millisecond (the figures carry the precision, not the parameters). */
+    static double round3(double seconds) {
+        return Math.round(seconds * 1000) / 1000.0;
     }
 
     private static String str(long v) {
