@@ -125,6 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + out.toAbsolutePath().getParent());
         }
         String started = Instant.now().toString();
+        double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         long t0 = System.nanoTime();
         List<Figure> figures = new ArrayList<>();
         List<Map<String, Object>> errors = new ArrayList<>();
@@ -148,6 +149,10 @@ public final class BenchCommand implements Callable<Integer> {
             progress.printf(Locale.ROOT, "[bench] suite %s took %.1f s%n", s.label(), (System.nanoTime() - s0) / 1e9);
         }
         Map<String, Object> doc = document(started, chosen, figures, errors, (System.nanoTime() - t0) / 1e9);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> machine = (Map<String, Object>) doc.get("machine");
+        machine.put("loadAverageAtStart", loadAtStart);
+        machine.put("loadAverageAtEnd", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         doc.put("suiteSeconds", suiteSeconds);
         if (out != null) {
             Files.writeString(out, Json.of(doc) + "\n");
@@ -169,8 +174,7 @@ public final class BenchCommand implements Callable<Integer> {
                 System.getProperty("java.version"), "javaVm", System.getProperty("java.vm.name") + " "
                         + System.getProperty("java.vm.version"), "os", System.getProperty("os.name") + " "
                         + System.getProperty("os.version") + " " + System.getProperty("os.arch"), "heapMaxBytes",
-                Runtime.getRuntime().maxMemory(), "loadAverage", ManagementFactory.getOperatingSystemMXBean()
-                        .getSystemLoadAverage());
+                Runtime.getRuntime().maxMemory());
         return Json.map("date", started, "machine", machine, "suites",
                 chosen.stream().map(Suite::label).collect(Collectors.toList()), "seconds", seconds, "figures", fs,
                 "errors", errors);
