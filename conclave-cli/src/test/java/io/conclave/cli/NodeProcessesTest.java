@@ -74,7 +74,9 @@ class NodeProcessesTest {
             System.setProperty("conclave.child.classpath", cp);
         }
         root = Files.createTempDirectory("conclave-node-processes-");
-        cluster = new LocalProcesses(root, 3, List.of("-Xmx512m", "-XX:+UseParallelGC"), "INFO");
+        // C1 only: a node JVM starts in a fraction of the CPU on a shared 2-core machine; nothing here is timed.
+        cluster = new LocalProcesses(root, 3, List.of("-Xmx512m", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1"),
+                "INFO");
         for (long id = 1; id <= 3; id++) {
             cluster.start(id);
         }
@@ -150,15 +152,17 @@ class NodeProcessesTest {
     private static void restart(LocalProcesses cluster, ConclaveClient client, Writer writer, long id) throws Exception {
         boolean ledSomething = leaders(client).containsValue(id);
         long handOffsBefore = handOffLines(cluster, id).size();
+        long t0 = System.nanoTime();
         LocalProcesses.Stopped stopped = cluster.terminate(id, 60);
+        long exitedMs = (System.nanoTime() - t0) / 1_000_000;
         assertThat(stopped.exited()).as("node %d exited within 60 s of SIGTERM; log:%n%s", id, cluster.tail(id, 30))
                 .isTrue();
         // 143 = 128 + SIGTERM: the JVM ran its shutdown hooks (the node's close) and exited on the signal.
         assertThat(stopped.exitCode()).as("exit code of node %d", id).isIn(0, 143);
         List<int[]> handOffs = handOffLines(cluster, id);
-        System.out.printf("node %d: led a partition: %s, exit code %d, hand-offs logged: %s, acknowledged so far %d%n",
-                id, ledSomething, stopped.exitCode(), handOffs.stream().map(h -> h[0] + " of " + h[1]).toList(),
-                writer.acknowledged.get());
+        System.out.printf("node %d: led a partition: %s, exited %d ms after SIGTERM with code %d, hand-offs logged: %s,"
+                + " acknowledged so far %d%n", id, ledSomething, exitedMs, stopped.exitCode(),
+                handOffs.stream().map(h -> h[0] + " of " + h[1]).toList(), writer.acknowledged.get());
         if (ledSomething) {
             assertThat(handOffs).as("node %d logged its leadership hand-off before stopping", id)
                     .hasSizeGreaterThan((int) handOffsBefore);
@@ -167,8 +171,10 @@ class NodeProcessesTest {
                     .isPositive().isEqualTo(last[1]);
         }
         long ackedAtStop = writer.acknowledged.get();
+        long t1 = System.nanoTime();
         cluster.start(id);
         await(Duration.ofSeconds(120), () -> cluster.isReady(id), "node " + id + " ready after its restart", cluster);
+        System.out.printf("node %d: ready %d ms after its restart%n", id, (System.nanoTime() - t1) / 1_000_000);
         await(Duration.ofSeconds(120), () -> writer.acknowledged.get() >= ackedAtStop + 300,
                 "the producer to go on after node " + id + " restarted", cluster);
         await(Duration.ofSeconds(60), () -> leaders(client).values().stream().allMatch(l -> l != 0),
