@@ -196,47 +196,27 @@ class NodeProcessesTest {
         return out;
     }
 
-    private static void verifyEveryAcknowledgedRecordOnce(ConclaveClient client, List<CompletableFuture<RecordMetadata>> acks,
+    private static void verifyEveryAcknowledgedRecordOnce(ConclaveClient client,
+                                                          List<CompletableFuture<RecordMetadata>> acks,
                                                           LocalProcesses cluster) {
         Map<String, RecordMetadata> acked = new HashMap<>();
         for (int i = 0; i < acks.size(); i++) {
             acked.put("r" + i, acks.get(i).join());
         }
-        Map<String, ConsumerRecord> seen = new HashMap<>();
-        long[] lastOffset = new long[PARTITIONS];
-        java.util.Arrays.fill(lastOffset, -1);
-        List<String> problems = new ArrayList<>();
+        DeliveryCheck check = new DeliveryCheck(acked);
         try (Consumer consumer = client.consumer(ConsumerConfig.defaults().withConsistency(ConsistencyLevel.STRONG))) {
             consumer.assign(TOPIC, 0, 1, 2);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             boolean drained = false;
             while (!drained && System.nanoTime() < deadline) {
                 List<ConsumerRecord> got = consumer.poll(Duration.ofMillis(500));
-                for (ConsumerRecord r : got) {
-                    String id = new String(r.value(), StandardCharsets.UTF_8);
-                    if (seen.putIfAbsent(id, r) != null) {
-                        problems.add("duplicate " + id + " at " + r.partition() + "/" + r.offset());
-                    }
-                    if (r.offset() <= lastOffset[r.partition()]) {
-                        problems.add("offset went back on partition " + r.partition() + ": " + r.offset());
-                    }
-                    lastOffset[r.partition()] = r.offset();
-                }
-                drained = got.isEmpty() && seen.size() >= acked.size();
+                got.forEach(check::read);
+                drained = got.isEmpty() && check.distinctRead() >= acked.size();
             }
         }
-        assertThat(seen.size()).as("records read (acknowledged: %d); logs under %s", acked.size(),
-                cluster.log(1).getParent()).isEqualTo(acked.size());
-        for (Map.Entry<String, RecordMetadata> e : acked.entrySet()) {
-            ConsumerRecord r = seen.get(e.getKey());
-            if (r == null) {
-                problems.add("lost " + e.getKey());
-            } else if (r.partition() != e.getValue().partition() || r.offset() != e.getValue().offset()) {
-                problems.add(e.getKey() + " acknowledged at " + e.getValue().partition() + "/" + e.getValue().offset()
-                        + " but read at " + r.partition() + "/" + r.offset());
-            }
-        }
-        assertThat(problems).as("lost, duplicated or misplaced records").isEmpty();
+        assertThat(check.problems()).as("lost, duplicated, misplaced or unacknowledged records (logs under %s)",
+                cluster.log(1).getParent()).isEmpty();
+        assertThat(check.distinctRead()).as("records read").isEqualTo(acked.size());
     }
 
     private static Map<Integer, Long> leaders(ConclaveClient client) {
