@@ -92,8 +92,16 @@ public final class NodeReplication implements ReplicationManager {
             throw ApiErrors.error(ErrorCode.INVALID_REQUEST, "a batch holds at most " + BATCH_BYTES_MAX
                     + " bytes, this one " + total);
         }
-        return batch.partition() == BY_KEY ? byKey(img, topic, records.get(0))
+        PartitionInfo p = batch.partition() == BY_KEY ? byKey(img, topic, records.get(0))
                 : Lookup.partition(img, topic, batch.partition());
+        if (!node.runtime().hostsGroup(p.groupId())) {
+            // This node knows no leader of a group it does not host: point at the preferred
+            // replica, which hosts it and names the leader if it is not the leader itself.
+            long hint = p.replicas().isEmpty() ? 0 : p.replicas().get(0);
+            throw ApiErrors.error(hint == 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NOT_LEADER, "node "
+                    + node.nodeId() + " has no replica of " + topic.name() + "/" + p.partition(), hint);
+        }
+        return p;
     }
 
     private static PartitionInfo byKey(ClusterImage img, TopicInfo topic, StoredRecord first) {
