@@ -240,4 +240,9 @@ final class ClientRequests {
     int pendingProposals() {
         return proposals.size();
     }
+
+    /** Whether proposals or reads wait for an answer (futures waiting only for the applier do not count). */
+    boolean hasPending() {
+        return !proposals.isEmpty() || !reads.isEmpty();
+    }
 }
