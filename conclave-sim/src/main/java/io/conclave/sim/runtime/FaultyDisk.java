@@ -10,10 +10,11 @@ import java.io.IOException;
 /**
  * A node's view of its disk with the faults the runtime nemesis turns on and off: read errors (each
  * read fails with an {@link IOException} with a drawn probability while they are on) and — only as the
- * planted bug {@code lying-full-disk} — a write to a WAL file that does not fit is silently dropped
- * and reported as done, as a storage layer that ignores ENOSPC from a short write would; its syncs then
- * succeed, so the group commit acknowledges what never reached the disk. (Segment files stay honest:
- * their writer checks each file's size before appending and would stop the node at once.) Full disks themselves are the
+ * planted bug {@code lying-full-disk} — a write that does not fit is silently dropped and reported as
+ * done, as a file system or storage layer that ignores ENOSPC from a short write would; its syncs then
+ * succeed, so the group commit acknowledges what never reached the disk. The segment writer's
+ * always-on size check ("written behind the log's back") is what stops it; with only the WAL lying,
+ * 14 seeds of full disks and crashes passed — one lying replica is outvoted by the two honest ones. Full disks themselves are the
  * {@code SimDisk}'s capacity (writes past it throw {@link DiskFullException}).
  */
 final class FaultyDisk extends ForwardingDisk {
@@ -71,7 +72,7 @@ final class FaultyDisk extends ForwardingDisk {
 
     @Override
     protected FileHandle wrap(String path, FileHandle h) {
-        boolean lies = faults.lyingFullDisk && (path.contains("/wal/") || path.startsWith("wal/"));
+        boolean lies = faults.lyingFullDisk;
         return new ForwardingFile(h) {
             @Override
             public int read(long pos, byte[] dst, int off, int len) throws IOException {

@@ -423,56 +423,21 @@ final class RuntimeNode {
     }
 
     /**
-     * While the node is down, damages one durable file of its data directory: flips {@code bits} seeded
-     * bits, or (when {@code bits == 0}) cuts it at a seeded length. Returns the file's path, or null
-     * when the node is up or has no file with data.
+     * While the node is down, damages one durable file of its data directory ({@link DiskDamage}).
+     * Returns the file's path, or null when the node is up or has no file with data.
      */
     String corrupt(int bits) {
         if (inc != null) {
             return null;
         }
-        try {
-            List<String> files = new java.util.ArrayList<>();
-            listFiles(ROOT, files);
-            files.removeIf(f -> fileSize(f) == 0);
-            if (files.isEmpty()) {
-                return null;
-            }
-            String f = files.get(random.nextInt(files.size()));
-            if (bits == 0) {
-                disk.cutFile(f, random.between(0, fileSize(f) - 1));
-            } else {
-                for (int b = 0; b < bits; b++) {
-                    disk.flipBit(f);
-                }
-            }
+        String f = DiskDamage.damage(disk, ROOT, random, bits);
+        if (f != null) {
             lostData = true;
             trace.record(scheduler.nowNs(), "node.corrupt", id, bits, f.hashCode(), 0);
-            return f;
-        } catch (IOException e) {
-            throw new UncheckedIOException("listing node " + id + "'s disk", e);
         }
+        return f;
     }
 
-    private void listFiles(String dir, List<String> out) throws IOException {
-        for (String name : disk.list(dir)) {
-            String p = DiskPaths.join(dir, name);
-            if (disk.list(p).isEmpty() && fileSize(p) >= 0) {
-                out.add(p);
-            } else {
-                listFiles(p, out);
-            }
-        }
-    }
-
-    /** The file's size, or -1 when {@code path} is a directory. */
-    private long fileSize(String path) {
-        try (io.conclave.storage.disk.FileHandle h = disk.open(path, io.conclave.storage.disk.OpenMode.READ)) {
-            return h.size();
-        } catch (IOException e) {
-            return -1;
-        }
-    }
 
     /** Fsyncs take {@code factor} times longer (a slow disk); 1 restores them. */
     void setFsyncSlowFactor(long factor) {
