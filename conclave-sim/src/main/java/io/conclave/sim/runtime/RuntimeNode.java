@@ -91,6 +91,8 @@ final class RuntimeNode {
         final DataPlane dataPlane; // null in register mode
         boolean kickPending;
         long walBatchAtNs = -1;
+        /** A full disk or read errors were injected during this life: storage may be left needing a reopen. */
+        boolean diskFaultSeen;
 
         Incarnation(NodeMeta meta, SimTransport transport, StorageEngine engine, RegisterMachine machine) {
             this.meta = meta;
@@ -411,13 +413,21 @@ final class RuntimeNode {
      * until {@link #setDiskFull} {@code false}.
      */
     void setDiskFull(boolean on, long slackBytes) {
+        noteDiskFault(on);
         faults().setFull(on);
         disk.setCapacityBytes(on ? disk.usedBytes() + slackBytes : Long.MAX_VALUE);
         trace.record(scheduler.nowNs(), "node.disk-full", id, on ? 1 : 0, slackBytes, 0);
     }
 
+    private void noteDiskFault(boolean on) {
+        if (on && inc != null) {
+            inc.diskFaultSeen = true;
+        }
+    }
+
     /** Reads fail with probability {@code rate} until set back to 0. */
     void setReadErrorRate(double rate) {
+        noteDiskFault(rate > 0);
         faults().setReadErrorRate(rate);
         trace.record(scheduler.nowNs(), "node.read-errors", id, (long) (rate * 1000), 0, 0);
     }
@@ -558,7 +568,7 @@ final class RuntimeNode {
                 crash(); // the power went out inside a write: what was done so far is what the disk has
                 return;
             }
-            if (faults().active() && causedByIo(e)) {
+            if ((faults().active() || i.diskFaultSeen) && causedByIo(e)) {
                 ioCrash(e); // an agent died on the injected fault: the process goes down, its supervisor restarts it
                 return;
             }
@@ -566,9 +576,15 @@ final class RuntimeNode {
         }
     }
 
+    /**
+     * Whether an agent's exception came from an I/O error: one in its cause chain, or a storage object
+     * that refuses further use after one ("unusable after an I/O error ... close and reopen it", which
+     * carries the error in its message only; seed 208 of {@code RuntimeFaultsTest}).
+     */
     private static boolean causedByIo(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException || t instanceof UncheckedIOException) {
+            if (t instanceof IOException || t instanceof UncheckedIOException
+                    || (t instanceof IllegalStateException && String.valueOf(t.getMessage()).contains("I/O error"))) {
                 return true;
             }
         }

@@ -97,6 +97,20 @@ class RuntimeFaultsTest {
     }
 
     /**
+     * Seed 208 (5 nodes, groups of 3, 10 groups, 5 s, every fault): a read error in a segment during a
+     * suffix truncation left the segment log refusing further use ("unusable after an I/O error ...
+     * close and reopen it") with an {@code IllegalStateException} that carries the I/O error only in its
+     * message; the node now goes down on it (and restarts, reopening the log) like on any I/O error.
+     */
+    @Test
+    void seed208AnUnusableSegmentLogAfterAReadErrorTakesTheNodeDownAndItRecovers() {
+        SimResult r = RuntimeSimulation.run(RuntimeSimConfig.defaults(208, 10).withNodes(5, 3)
+                .withFaultNs(5_000_000_000L));
+        assertThat(r.failure()).isNull();
+        assertThat(r.faults()).containsKey("io-crash");
+    }
+
+    /**
      * Seed 41 (10 groups, 5 s, every fault) flipped a bit in a segment of node 3: recovery caught it
      * (the group's log needs a snapshot) but the leader, which had not compacted, sent entries; the
      * storage refused them and the replica stopped for good. The operator's repair — wipe the node,
