@@ -128,7 +128,8 @@ final class LogWorkload {
             append(c, then);
         } else {
             long from = Math.max(0, knownLength[(int) c.group] - random.between(0, 16));
-            read(c, from, isEventual(c.group), ok -> then.run());
+            Level level = isEventual(c.group) ? Level.EVENTUAL : random.chance(0.5) ? Level.STRONG : Level.LINEARIZABLE;
+            read(c, from, level, ok -> then.run());
         }
     }
 
@@ -209,15 +210,21 @@ final class LogWorkload {
 
     // ================================ reads ================================
 
-    /** One read of the partition from {@code from} to its tail; {@code then} gets whether it succeeded. */
-    private void read(Client c, long from, boolean eventual, java.util.function.Consumer<Boolean> then) {
+    /**
+     * One read of the partition from {@code from} to its tail at {@code level}; {@code then} gets whether
+     * it succeeded. {@code linearizable}: a ReadIndex barrier; {@code strong}: a lease read barrier
+     * ({@code ReadMode.LEASE}, as the server's STRONG fetch) — a ReadIndex round when the lease is not
+     * valid or lease reads are off; {@code eventual}: any replica's local log.
+     */
+    private void read(Client c, long from, Level level, java.util.function.Consumer<Boolean> then) {
+        boolean eventual = level == Level.EVENTUAL;
         RuntimeNode node = eventual ? anyUp(c.group) : pickNode(c.group);
         if (node == null) {
             scheduler.after(RETRY_NS, () -> then.accept(false));
             return;
         }
         Invocation inv = recorder.invoke(c.id, Request.read(keyOf(c.group), from, null, false)
-                .at(eventual ? Level.EVENTUAL : Level.LINEARIZABLE));
+                .at(level));
         if (eventual || options.plantedUnfencedReads()) {
             List<Object> values = readLocal(node, c.group, from);
             if (values == null) {
@@ -228,7 +235,7 @@ final class LogWorkload {
             then.accept(values != null);
             return;
         }
-        CompletableFuture<Long> f = node.read(c.group, ReadMode.READ_INDEX);
+        CompletableFuture<Long> f = node.read(c.group, level == Level.STRONG ? ReadMode.LEASE : ReadMode.READ_INDEX);
         boolean[] done = new boolean[1];
         scheduler.after(config.opTimeoutNs(), () -> {
             if (!done[0]) {
@@ -332,7 +339,7 @@ final class LogWorkload {
         if (scheduler.nowNs() > deadlineNs) {
             return;
         }
-        read(c, 0, false, ok -> {
+        read(c, 0, Level.LINEARIZABLE, ok -> {
             if (ok) {
                 unread.remove(keyOf(c.group));
             } else {
