@@ -113,6 +113,7 @@ public final class NodeCommand implements Runnable {
                 Main.err().println("  " + e.getMessage().replace("\n", "\n  "));
                 return 2;
             }
+            FailStop.install();
             NodeOps ops = NodeOps.create(cfg, SystemClock.INSTANCE);
             ConclaveNode node;
             try {
