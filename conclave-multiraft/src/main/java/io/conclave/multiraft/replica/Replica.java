@@ -324,10 +324,17 @@ public final class Replica implements ApplySink {
      * (a new incarnation counts as a suspicion and a recovery). A resting group it is a member of is
      * woken, so that the peer's replica hears from its leader: after a restart it knows no leader, and
      * when it rejoins after possible data loss it does not vote, so it could not wake the group itself
-     * and would wait for a client request to do it (docs/multiraft.md, "Quiescence").
+     * and would wait for a client request to do it (docs/multiraft.md, "Quiescence"). A leader also
+     * forgets what it knew of the peer's log and probes it again ({@code RaftNode.forgetProgress}):
+     * a peer back with a wiped disk would otherwise have its rejections ignored as stale for good.
      */
     public void onPeerRecovered(long peer) {
         campaign.onPeerRecovered(peer);
+        if (!broken && node.isLeader() && isMember(node.confState(), peer)) {
+            // It may have come back with less than we believed it had (a wiped disk): probe it afresh.
+            node.forgetProgress(peer);
+            loop.markReady(this);
+        }
         if (!broken && node.isLeader() && node.isQuiesced() && isMember(node.confState(), peer)) {
             node.readIndex(WAKE_CONTEXT); // wakes the leader, which confirms the read with a heartbeat to every member
             noteActive();
