@@ -50,7 +50,7 @@ final class EngineSuites {
             RaftCoreCpuProbe.Round last = rounds.get(rounds.size() - 1);
             Map<String, Object> p = params("batch", batch, "entriesPerRound", sizes.raftEntries(), "round",
                     last.round(), "entryBytes", RaftCoreBenchmark.ENTRY_BYTES, "nodes", 3, "command",
-                    BENCH_JAR + RaftCoreCpuProbe.class.getName() + " " + batch + " " + sizes.raftEntries());
+                    command(RaftCoreCpuProbe.class, List.of(str(batch), str(sizes.raftEntries()))));
             f.add("entriesPerCpuSecond", last.entriesPerCpuSecond(), "entries/CPU-s", p);
             f.add("entriesPerSecond", last.entriesPerWallSecond(), "entries/s", p);
             f.add("entriesCommitted", last.entries(), "entries", p);
@@ -65,7 +65,7 @@ final class EngineSuites {
                 str(sizes.warmupSeconds()), "--raw-seconds", str(sizes.seconds()), "--entry-bytes",
                 str(sizes.recordBytes()), "--dir", sizes.dir().toString());
         StorageBench.Report r = StorageBench.run(args.toArray(new String[0]), progress, progress);
-        String command = BENCH_JAR + StorageBench.class.getName() + " " + String.join(" ", args);
+        String command = command(StorageBench.class, args);
         if (r.raw() != null) {
             Map<String, Object> p = params("blockBytes", 4096, "seconds", r.raw().seconds(), "command", command);
             f.add("rawFsyncP50", r.raw().p50Ms(), "ms", p);
@@ -94,8 +94,7 @@ final class EngineSuites {
                 str(sizes.recordBytes()), "--dir", sizes.dir().toString());
         CommitLatencyBench.Result l = CommitLatencyBench.run(lat.toArray(new String[0]), progress);
         Map<String, Object> lp = params("groups", 1, "count", l.count(), "entryBytes", l.entryBytes(), "outstanding", 1,
-                "leaderMoves", l.leaderMoves(), "command", BENCH_JAR + CommitLatencyBench.class.getName() + " "
-                        + String.join(" ", lat));
+                "leaderMoves", l.leaderMoves(), "command", command(CommitLatencyBench.class, lat));
         f.add("commitLatencyP50", l.p50Ms(), "ms", lp);
         f.add("commitLatencyP99", l.p99Ms(), "ms", lp);
         f.add("commitLatencyMax", l.maxMs(), "ms", lp);
@@ -105,8 +104,7 @@ final class EngineSuites {
                 sizes.dir().toString());
         ThroughputBench.Result t = ThroughputBench.run(thr.toArray(new String[0]), progress);
         Map<String, Object> tp = params("groups", t.groups(), "window", t.window(), "entryBytes", t.entryBytes(),
-                "seconds", round3(t.seconds()), "command", BENCH_JAR + ThroughputBench.class.getName() + " "
-                        + String.join(" ", thr));
+                "seconds", round3(t.seconds()), "command", command(ThroughputBench.class, thr));
         f.add("throughput", t.entriesPerSecond(), "entries/s", tp);
         f.add("throughputBytes", t.mbPerSecond(), "MB/s", tp);
         f.add("committed", t.committed(), "entries", tp);
@@ -126,7 +124,7 @@ final class EngineSuites {
         IdleBench.Result r = IdleBench.run(args.toArray(new String[0]), progress);
         Map<String, Object> p = params("groups", r.groups(), "replicasPerNode", r.groups(), "quiescence",
                 r.quiescence(), "windowSeconds", round3(r.windowSeconds()), "command",
-                BENCH_JAR + IdleBench.class.getName() + " " + String.join(" ", args));
+                command(IdleBench.class, args));
         f.add("processCpu", r.processCpuPercent(), "% of one core", p);
         f.add("nodeCpuMax", r.nodeCpuPercentMax(), "% of one core", p);
         f.add("ticksPerSecondMax", r.ticksPerSecondMax(), "ticks/s", p);
@@ -141,7 +139,7 @@ final class EngineSuites {
                 "--healthy-seconds", str(sizes.seconds()), "--dir", sizes.dir().toString());
         FailoverBench.Result r = FailoverBench.run(args.toArray(new String[0]), progress);
         Map<String, Object> p = params("trials", r.trials(), "groups", r.groups(), "healthySeconds", r.healthySeconds(),
-                "command", BENCH_JAR + FailoverBench.class.getName() + " " + String.join(" ", args));
+                "command", command(FailoverBench.class, args));
         f.add("trialP50", r.trialP50Ms(), "ms", p);
         f.add("trialP99", r.trialP99Ms(), "ms", p);
         f.add("trialMax", r.trialMaxMs(), "ms", p);
@@ -151,6 +149,11 @@ final class EngineSuites {
         f.add("spuriousSuspicions", r.spuriousSuspicions(), "suspicions", p);
         f.add("spuriousLeaderChanges", r.spuriousLeaderChanges(), "leader changes", p);
         return f.figures;
+    }
+
+    /** The conclave-bench command line that runs the same measurement on its own. */
+    private static String command(Class<?> main, List<String> args) {
+        return BENCH_JAR + main.getName() + " " + String.join(" ", args);
     }
 
     /** A duration parameter to the millisecond (the figures carry the precision, not the parameters). */

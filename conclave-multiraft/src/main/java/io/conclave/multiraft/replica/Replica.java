@@ -330,16 +330,16 @@ public final class Replica implements ApplySink {
      */
     public void onPeerRecovered(long peer) {
         campaign.onPeerRecovered(peer);
-        if (!broken && node.isLeader() && isMember(node.confState(), peer)) {
-            // It may have come back with less than we believed it had (a wiped disk): probe it afresh.
-            node.forgetProgress(peer);
-            loop.markReady(this);
+        if (broken || !node.isLeader() || !isMember(node.confState(), peer)) {
+            return;
         }
-        if (!broken && node.isLeader() && node.isQuiesced() && isMember(node.confState(), peer)) {
+        // It may have come back with less than we believed it had (a wiped disk): probe it afresh.
+        node.forgetProgress(peer);
+        if (node.isQuiesced()) {
             node.readIndex(WAKE_CONTEXT); // wakes the leader, which confirms the read with a heartbeat to every member
             noteActive();
-            loop.markReady(this);
         }
+        loop.markReady(this);
     }
 
     /** Admitted by the loop: campaigns unless a leader is known or another replica has the turn. */

@@ -61,7 +61,7 @@ public final class NodeStateMachine implements StateMachine {
     @Override
     public IndexedSnapshot snapshotUpTo(long groupId, long appliedIndex) {
         if (groupId == CONTROLLER_GROUP) {
-            return new IndexedSnapshot(appliedIndex, metadata.snapshot());
+            return StateMachine.super.snapshotUpTo(groupId, appliedIndex);
         }
         return partition(groupId).retentionSnapshot(nowMs.getAsLong());
     }

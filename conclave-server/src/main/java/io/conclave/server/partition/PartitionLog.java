@@ -1,7 +1,9 @@
 package io.conclave.server.partition;
 
+import io.conclave.multiraft.apply.StateMachine.IndexedSnapshot;
 import io.conclave.raft.Entry;
 import io.conclave.server.partition.PartitionCommand.StoredRecord;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -190,16 +192,12 @@ public final class PartitionLog {
         retention = r;
     }
 
-    public Retention retention() {
-        return retention;
-    }
-
     /**
      * Applier thread, at the group's snapshot threshold: drops the batches retention no longer keeps
      * and, when the boundary moved since the last call, returns the snapshot as of the boundary (else
      * null). {@code nowMs} ages batches by the leader's append time.
      */
-    public synchronized io.conclave.multiraft.apply.StateMachine.IndexedSnapshot retentionSnapshot(long nowMs) {
+    public synchronized IndexedSnapshot retentionSnapshot(long nowMs) {
         Retention r = retention;
         int drop = 0;
         long left = retainedBytes;
@@ -214,7 +212,7 @@ public final class PartitionLog {
             return null;
         }
         snapshotBoundaryIndex = boundaryIndex;
-        return new io.conclave.multiraft.apply.StateMachine.IndexedSnapshot(boundaryIndex, encodeBoundary());
+        return new IndexedSnapshot(boundaryIndex, encodeBoundary());
     }
 
     private void advanceBoundary(int drop) {
@@ -245,7 +243,7 @@ public final class PartitionLog {
         for (ArrayDeque<long[]> seen : boundaryProducers.values()) {
             n += 12 + seen.size() * 16;
         }
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 8 * 3 + 4 + n);
+        ByteBuffer b = ByteBuffer.allocate(4 + 8 * 3 + 4 + n);
         b.putInt(SNAPSHOT_VERSION).putLong(boundaryIndex).putLong(logStartOffset).putLong(boundaryDigest);
         b.putInt(boundaryProducers.size());
         for (Map.Entry<Long, ArrayDeque<long[]>> e : boundaryProducers.entrySet()) {
@@ -262,7 +260,7 @@ public final class PartitionLog {
      * after its index are applied next.
      */
     public void restore(byte[] data) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data);
+        ByteBuffer b = ByteBuffer.wrap(data);
         int version = b.getInt();
         if (version != SNAPSHOT_VERSION) {
             throw new IllegalStateException("group " + groupId + ": partition snapshot version " + version

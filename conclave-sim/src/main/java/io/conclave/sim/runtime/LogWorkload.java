@@ -19,9 +19,7 @@ import io.conclave.sim.core.SimRandom;
 import io.conclave.sim.core.Trace;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -50,7 +48,7 @@ final class LogWorkload {
     private final LogOptions options;
     private final HistoryRecorder recorder;
     private final int partitions;
-    private final Map<Long, Long> leaderHint = new HashMap<>();
+    private final Routing routing;
     private final long[] knownLength;
     private final List<Client> clients = new ArrayList<>();
     private long producerIds;
@@ -82,6 +80,7 @@ final class LogWorkload {
         this.random = random;
         this.trace = trace;
         this.nodes = nodes;
+        this.routing = new Routing(nodes, random);
         this.config = config;
         this.options = options.validate();
         this.recorder = new HistoryRecorder(scheduler::nowNs);
@@ -154,7 +153,7 @@ final class LogWorkload {
             then.run();
             return;
         }
-        RuntimeNode node = pickNode(c.group);
+        RuntimeNode node = routing.pick(c.group);
         DataPlane dp = node == null ? null : node.dataPlane();
         if (dp == null) {
             scheduler.after(RETRY_NS, () -> attempt(c, inv, sequence, records, eventual, deadlineNs, then));
@@ -178,7 +177,7 @@ final class LogWorkload {
             if (error == null && r.baseOffset() >= 0) {
                 inv.okAppend(r.baseOffset());
                 knownLength[(int) c.group] = Math.max(knownLength[(int) c.group], r.baseOffset() + 1);
-                leaderHint.put(c.group, node.id());
+                routing.led(c.group, node.id());
                 trace.record(scheduler.nowNs(), "client.append", c.group, r.baseOffset(), node.id(),
                         r.duplicate() ? 1 : 0);
                 then.run();
@@ -199,11 +198,7 @@ final class LogWorkload {
                 return;
             }
             long hint = ApiErrors.leaderOf(e);
-            if (code == ErrorCode.NOT_LEADER && hint > 0 && hint < nodes.length) {
-                leaderHint.put(c.group, hint);
-            } else {
-                leaderHint.remove(c.group);
-            }
+            routing.hinted(c.group, code == ErrorCode.NOT_LEADER ? hint : 0);
             scheduler.after(RETRY_NS, retry);
         });
     }
@@ -218,7 +213,7 @@ final class LogWorkload {
      */
     private void read(Client c, long from, Level level, java.util.function.Consumer<Boolean> then) {
         boolean eventual = level == Level.EVENTUAL;
-        RuntimeNode node = eventual ? anyUp(c.group) : pickNode(c.group);
+        RuntimeNode node = eventual ? routing.anyUp(c.group) : routing.pick(c.group);
         if (node == null) {
             scheduler.after(RETRY_NS, () -> then.accept(false));
             return;
@@ -258,10 +253,10 @@ final class LogWorkload {
             done[0] = true;
             List<Object> values = error == null ? readLocal(node, c.group, from) : null;
             if (values == null) {
-                leaderHint.remove(c.group);
+                routing.forget(c.group);
                 inv.fail();
             } else {
-                leaderHint.put(c.group, node.id());
+                routing.led(c.group, node.id());
                 inv.okRead(values);
             }
             then.accept(values != null);
@@ -299,24 +294,6 @@ final class LogWorkload {
             }
         }
         return values;
-    }
-
-    private RuntimeNode pickNode(long group) {
-        Long hint = leaderHint.get(group);
-        if (hint != null && nodes[hint.intValue()].isUp() && random.chance(0.9)) {
-            return nodes[hint.intValue()];
-        }
-        return anyUp(group);
-    }
-
-    private RuntimeNode anyUp(long group) {
-        List<RuntimeNode> up = new ArrayList<>();
-        for (int i = 1; i < nodes.length; i++) {
-            if (nodes[i].isUp() && nodes[i].replica(group) != null) {
-                up.add(nodes[i]);
-            }
-        }
-        return up.isEmpty() ? null : random.pick(up);
     }
 
     /**

@@ -1,10 +1,9 @@
 package io.conclave.sim.runtime;
 
-import io.conclave.check.CheckConfig;
 import io.conclave.check.CheckResult;
 import io.conclave.check.Checkers;
-import io.conclave.check.Report;
 import io.conclave.check.history.History;
+import io.conclave.sim.cluster.Simulation;
 import io.conclave.multiraft.replica.GroupStatus;
 import io.conclave.multiraft.replica.Replica;
 import io.conclave.sim.cluster.SimResult;
@@ -164,7 +163,7 @@ public final class RuntimeSimulation {
         History history = workload != null ? workload.history() : logWorkload != null ? logWorkload.history()
                 : new io.conclave.check.history.HistoryRecorder(() -> 0).history();
         Map<String, String> verdicts = new LinkedHashMap<>();
-        String checkFailure = check(history, verdicts);
+        String checkFailure = Simulation.check(history, null, 0, verdicts);
         if (logWorkload != null && failure == null) {
             String convergence = checkConvergence(history, verdicts);
             checkFailure = checkFailure != null ? checkFailure : convergence;
@@ -429,17 +428,5 @@ public final class RuntimeSimulation {
             }
         }
         return null;
-    }
-
-    static String check(History history, Map<String, String> verdicts) {
-        Report report = Checkers.runAll(history, CheckConfig.defaults());
-        String failure = null;
-        for (CheckResult r : report.results()) {
-            verdicts.put(r.checker(), r.verdict().wireName());
-            if (!r.isValid() && failure == null) {
-                failure = "checker " + r.checker() + " " + r.verdict().wireName() + ": " + r.explanation().strip();
-            }
-        }
-        return failure;
     }
 }
