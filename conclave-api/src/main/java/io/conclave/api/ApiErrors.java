@@ -106,6 +106,7 @@ public final class ApiErrors {
         }
         switch (status.getCode()) {
             case UNAVAILABLE:
+            case CANCELLED: // without our trailer: the node reset the stream as it went away; the outcome is unknown
                 return ErrorCode.LEADER_NOT_AVAILABLE;
             case DEADLINE_EXCEEDED:
                 return ErrorCode.TIMEOUT;

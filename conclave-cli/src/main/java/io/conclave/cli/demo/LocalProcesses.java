@@ -54,8 +54,9 @@ public final class LocalProcesses implements AutoCloseable {
         this.nodes = nodes;
         this.javaOptions = List.copyOf(javaOptions);
         this.logLevel = logLevel;
-        for (long id = 1; id <= nodes; id++) {
-            ports.put(id, new Ports(freePort(), freePort(), freePort()));
+        int[] free = freePorts(3 * nodes);
+        for (int i = 0; i < nodes; i++) {
+            ports.put(i + 1L, new Ports(free[3 * i], free[3 * i + 1], free[3 * i + 2]));
         }
     }
 
@@ -68,10 +69,35 @@ public final class LocalProcesses implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /**
+     * {@code n} distinct ports free right now: every socket stays bound until all are chosen, so the
+     * kernel cannot hand the same ephemeral port out twice (it did: a node's client and raft ports
+     * collided and the node refused its configuration).
+     */
+    static int[] freePorts(int n) {
+        ServerSocket[] held = new ServerSocket[n];
+        try {
+            int[] out = new int[n];
+            for (int i = 0; i < n; i++) {
+                held[i] = new ServerSocket(0);
+                out[i] = held[i].getLocalPort();
+            }
+            return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket s : held) {
+                if (s != null) {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // the port is released either way when the socket is collected
+                    }
+                }
+            }
         }
     }
 
