@@ -27,14 +27,17 @@ public final class RaftLog {
         long first = storage.firstIndex();
         long last = storage.lastIndex();
         this.unstable = new Unstable(last + 1);
-        if (committed < first - 1 || committed > last) {
-            throw new IllegalStateException("persisted commit " + committed + " outside the log [" + (first - 1)
-                    + ", " + last + "]: storage is corrupt or from another replica");
+        if (committed > last) {
+            throw new IllegalStateException("persisted commit " + committed + " beyond the log's last index "
+                    + last + ": storage is corrupt or from another replica");
         }
-        this.committed = committed;
+        // The commit index is volatile state in Raft: a host may persist it lazily (without waiting for
+        // its fsync), so the persisted one may be older than a snapshot taken since, and a snapshot
+        // holds only committed entries.
+        this.committed = Math.max(committed, first - 1);
         long a = Math.max(applied, first - 1);
-        if (a > committed) {
-            throw new IllegalStateException("applied " + a + " > committed " + committed);
+        if (a > this.committed) {
+            throw new IllegalStateException("applied " + a + " > committed " + this.committed);
         }
         this.applied = a;
         this.applying = a;

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Safety invariants checked in code: the core throws {@link IllegalStateException} for a persisted
- * commit index beyond the log, for an attempt to truncate committed entries, for a commit beyond the
+ * commit index beyond the log (one older than the snapshot starts at the snapshot), for an attempt to truncate committed entries, for a commit beyond the
  * log, for a leader that hears another leader of its own term, and for ready() called twice without
  * advance(); programmer errors (a message for another node, a bad config, storage without any
  * membership) throw {@link IllegalArgumentException}.
@@ -34,6 +34,17 @@ class InvariantTest {
         MemoryStorage s = Net.storage(THREE, new HardState(1, 0, 5), 1, 1);
         assertThatThrownBy(() -> new RaftNode(RaftConfig.defaults(1), s, RandomSource.seeded(1)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("commit 5");
+    }
+
+    @Test
+    void persistedCommitIndexOlderThanTheSnapshotStartsAtTheSnapshot() {
+        // A host may write the commit index without waiting for its fsync; a snapshot taken since holds
+        // only committed entries, so it is the better evidence.
+        MemoryStorage s = Net.storage(THREE, new HardState(1, 0, 2), 1, 1, 1, 1, 1);
+        s.createSnapshot(4, io.conclave.raft.ConfState.ofVoters(THREE), bytes("sm"));
+        s.compact(4);
+        RaftNode n = new RaftNode(RaftConfig.defaults(1), s, RandomSource.seeded(1));
+        assertThat(n.commitIndex()).isEqualTo(4);
     }
 
     @Test
