@@ -11,6 +11,7 @@ import io.conclave.raft.ConfChange;
 import io.conclave.raft.ConfState;
 import io.conclave.raft.Entry;
 import io.conclave.raft.EntryType;
+import io.conclave.raft.HardState;
 import io.conclave.raft.RaftNode;
 import io.conclave.raft.RandomSource;
 import io.conclave.raft.Ready;
@@ -398,13 +399,51 @@ public final class Replica implements ApplySink {
                 send(m);
             }
         }
-        if (rd.hasPersistentState()) {
-            persist(rd);
-        } else {
+        if (!rd.hasPersistentState()) {
             onPersisted(rd);
+        } else if (onlyCommitMoved(rd)) {
+            writeCommitWithoutWaiting(rd.hardState());
+            onPersisted(rd);
+        } else {
+            persist(rd);
         }
         return true;
     }
+
+    /**
+     * Whether the Ready's only durable news is a higher commit index: no entries, no snapshot, the
+     * same term and vote as the hard state last handed to storage.
+     */
+    private boolean onlyCommitMoved(Ready rd) {
+        HardState hs = rd.hardState();
+        if (hs == null || !rd.entries().isEmpty() || rd.snapshot() != null) {
+            return false;
+        }
+        HardState last = log.hardState();
+        return hs.term() == last.term() && hs.vote() == last.vote();
+    }
+
+    /**
+     * The commit index is volatile state in Raft: a replica that restarts with an older one learns
+     * the commit again from its leader, and the core starts no lower than its snapshot. So it is
+     * written without waiting for the fsync, and the committed entries go to the applier at once
+     * rather than one WAL round later (a leader's STRONG acknowledgement waited on it). A write the
+     * storage cannot take now is skipped: the next hard state carries a newer commit.
+     */
+    private void writeCommitWithoutWaiting(HardState hs) {
+        log.persist(hs, List.of(), null, NO_WAIT);
+    }
+
+    private static final WriteCallback NO_WAIT = new WriteCallback() {
+        @Override
+        public void onDurable() {
+        }
+
+        @Override
+        public void onFailed(IOException cause) {
+            // A later write of this group fails at admission and rebuilds the core from what is durable.
+        }
+    };
 
     private void persist(Ready rd) {
         StorageStatus st = log.persist(rd.hardState(), rd.entries(), rd.snapshot(), new Durable(rd));
