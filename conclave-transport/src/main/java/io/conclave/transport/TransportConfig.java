@@ -23,12 +23,17 @@ package io.conclave.transport;
  * @param senderThreads threads that drain the queues into the streams, shared by all peers
  * @param shutdownMs how long close() waits for the server and channels to terminate
  * @param seed the seed of the reconnection jitter
+ * @param inboundOnNetty whether inbound frames are handed to the {@code InboundHandler} on the network
+ *     thread that read them (one thread hand-off fewer per message; the handler must then never
+ *     block, as the runtime's does not: it queues or refuses) rather than on a pool thread per call
+ *     (a handler that blocks then pushes back on its own lane alone)
  */
 public record TransportConfig(String bindHost, int port, LaneLimits priority, LaneLimits bulk, LaneLimits snapshot,
                               int batchMessagesMax, int batchBytesMax, int inboundMessageBytesMax,
                               int flowControlWindowBytes,
                               long backoffMinMs, long backoffMaxMs, double backoffJitter, long handshakeDeadlineMs,
-                              long keepAliveMs, int senderThreads, long shutdownMs, long seed) {
+                              long keepAliveMs, int senderThreads, long shutdownMs, long seed,
+                              boolean inboundOnNetty) {
 
     /**
      * The bounds of one lane's queue towards one peer; a message that would exceed either is dropped.
@@ -53,7 +58,7 @@ public record TransportConfig(String bindHost, int port, LaneLimits priority, La
                 new LaneLimits(16_384, 64L << 20),
                 new LaneLimits(16, 64L << 20),
                 1_024, 1 << 20, 16 << 20, 1 << 20,
-                50, 5_000, 0.5, 5_000, 10_000, 2, 5_000, 0x5eed);
+                50, 5_000, 0.5, 5_000, 10_000, 2, 5_000, 0x5eed, true);
     }
 
     /** Checks every bound; returns this so that a caller can chain it. */
@@ -113,31 +118,37 @@ public record TransportConfig(String bindHost, int port, LaneLimits priority, La
     public TransportConfig withPort(int newPort) {
         return new TransportConfig(bindHost, newPort, priority, bulk, snapshot, batchMessagesMax, batchBytesMax,
                 inboundMessageBytesMax, flowControlWindowBytes, backoffMinMs, backoffMaxMs, backoffJitter,
-                handshakeDeadlineMs, keepAliveMs, senderThreads, shutdownMs, seed);
+                handshakeDeadlineMs, keepAliveMs, senderThreads, shutdownMs, seed, inboundOnNetty);
     }
 
     public TransportConfig withLimits(Lane lane, LaneLimits limits) {
         return new TransportConfig(bindHost, port, lane == Lane.PRIORITY ? limits : priority,
                 lane == Lane.BULK ? limits : bulk, lane == Lane.SNAPSHOT ? limits : snapshot, batchMessagesMax,
                 batchBytesMax, inboundMessageBytesMax, flowControlWindowBytes, backoffMinMs, backoffMaxMs,
-                backoffJitter, handshakeDeadlineMs, keepAliveMs, senderThreads, shutdownMs, seed);
+                backoffJitter, handshakeDeadlineMs, keepAliveMs, senderThreads, shutdownMs, seed, inboundOnNetty);
     }
 
     public TransportConfig withBatch(int messagesMax, int bytesMax) {
         return new TransportConfig(bindHost, port, priority, bulk, snapshot, messagesMax, bytesMax,
                 inboundMessageBytesMax, flowControlWindowBytes, backoffMinMs, backoffMaxMs, backoffJitter,
-                handshakeDeadlineMs, keepAliveMs, senderThreads, shutdownMs, seed);
+                handshakeDeadlineMs, keepAliveMs, senderThreads, shutdownMs, seed, inboundOnNetty);
     }
 
     public TransportConfig withBackoff(long minMs, long maxMs) {
         return new TransportConfig(bindHost, port, priority, bulk, snapshot, batchMessagesMax, batchBytesMax,
                 inboundMessageBytesMax, flowControlWindowBytes, minMs, maxMs, backoffJitter, handshakeDeadlineMs,
-                keepAliveMs, senderThreads, shutdownMs, seed);
+                keepAliveMs, senderThreads, shutdownMs, seed, inboundOnNetty);
+    }
+
+    public TransportConfig withInboundOnNetty(boolean onNetty) {
+        return new TransportConfig(bindHost, port, priority, bulk, snapshot, batchMessagesMax, batchBytesMax,
+                inboundMessageBytesMax, flowControlWindowBytes, backoffMinMs, backoffMaxMs, backoffJitter,
+                handshakeDeadlineMs, keepAliveMs, senderThreads, shutdownMs, seed, onNetty);
     }
 
     public TransportConfig withShutdownMs(long newShutdownMs) {
         return new TransportConfig(bindHost, port, priority, bulk, snapshot, batchMessagesMax, batchBytesMax,
                 inboundMessageBytesMax, flowControlWindowBytes, backoffMinMs, backoffMaxMs, backoffJitter,
-                handshakeDeadlineMs, keepAliveMs, senderThreads, newShutdownMs, seed);
+                handshakeDeadlineMs, keepAliveMs, senderThreads, newShutdownMs, seed, inboundOnNetty);
     }
 }

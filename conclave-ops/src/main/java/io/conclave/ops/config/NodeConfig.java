@@ -369,6 +369,6 @@ public final class NodeConfig {
         return new TransportConfig(d.bindHost(), d.port(), d.priority(), d.bulk(), d.snapshot(), d.batchMessagesMax(),
                 d.batchBytesMax(), d.inboundMessageBytesMax(), d.flowControlWindowBytes(), d.backoffMinMs(),
                 d.backoffMaxMs(), d.backoffJitter(), d.handshakeDeadlineMs(), d.keepAliveMs(), transportSenderThreads(),
-                d.shutdownMs(), nodeId()).validate();
+                d.shutdownMs(), nodeId(), d.inboundOnNetty()).validate();
     }
 }

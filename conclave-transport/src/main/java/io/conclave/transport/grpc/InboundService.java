@@ -15,9 +15,11 @@ import java.util.function.LongFunction;
 
 /**
  * The server side of one node: answers handshakes and turns each inbound frame into one call of
- * the {@link InboundHandler}, on the gRPC thread that delivered the frame. gRPC delivers a call's
- * frames one at a time and asks for the next only when the handler has returned, so a slow
- * handler pushes back on that lane of that peer alone.
+ * the {@link InboundHandler}, on the gRPC thread that delivered the frame: the network thread that
+ * read it when {@code TransportConfig.inboundOnNetty} (the default; the handler must not block, or
+ * it holds every connection that thread serves), else a pool thread per call. gRPC delivers a
+ * call's frames one at a time and asks for the next only when the handler has returned, so with the
+ * pool a slow handler pushes back on that lane of that peer alone.
  */
 final class InboundService implements RaftTransportService.Handler {
 

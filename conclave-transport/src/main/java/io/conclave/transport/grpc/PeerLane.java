@@ -145,6 +145,14 @@ final class PeerLane {
         }
     }
 
+    /** Drains in the caller's thread unless a drain is pending or running, or there is nothing to do. */
+    void flushInline() {
+        if (state != State.CONNECTED || queue.isEmpty() || !draining.compareAndSet(false, true)) {
+            return;
+        }
+        drain();
+    }
+
     /** Starts the first connection attempt. */
     void start() {
         connect();

@@ -73,7 +73,8 @@ class GrpcTransportTest {
 
     @Test
     void aPriorityMessageGetsThroughWhileTheBulkLaneIsBlocked() throws InterruptedException {
-        cluster = new TestCluster(3, TestCluster.testConfig(), null);
+        // A handler that blocks needs the pooled dispatch: on the network thread it would hold other lanes.
+        cluster = new TestCluster(3, TestCluster.testConfig().withInboundOnNetty(false), null);
         RecordingHandler receiver = cluster.handler(2);
         receiver.holdFramesWith(MessageType.APPEND);
         awaitReachable(1, 2);
@@ -101,8 +102,9 @@ class GrpcTransportTest {
     void withTheReceiverBlockedTheQueueStaysBoundedAndDropsAreCounted() {
         int queueMax = 64;
         long queueBytesMax = 256 * 1024;
-        cluster = new TestCluster(2, TestCluster.testConfig().withLimits(io.conclave.transport.Lane.BULK,
-                new io.conclave.transport.TransportConfig.LaneLimits(queueMax, queueBytesMax)), null);
+        cluster = new TestCluster(2, TestCluster.testConfig().withInboundOnNetty(false)
+                .withLimits(io.conclave.transport.Lane.BULK,
+                        new io.conclave.transport.TransportConfig.LaneLimits(queueMax, queueBytesMax)), null);
         RecordingHandler receiver = cluster.handler(2);
         receiver.holdFramesWith(MessageType.APPEND);
         awaitReachable(1, 2);
