@@ -175,7 +175,7 @@ class FaultToleranceTest {
         cluster.awaitReady(Duration.ofSeconds(60));
         MetadataResponse md = cluster.call(2, ConclaveGrpc.METADATA, MetadataRequest.newBuilder().addTopics("durable").build());
         assertThat(md.getTopics(0).getPartitionsCount()).isEqualTo(2);
-        LocalCluster.Await.until(Duration.ofSeconds(30), () -> client.leaderOf("durable", 0) != 0, () -> "a leader again");
+        LocalCluster.Await.until(Duration.ofSeconds(30), () -> client.knownLeaderOf("durable", 0) != 0, () -> "a leader again");
         verify("durable", acked, Set.of(1L, 2L, 3L));
         Map<String, Long> more = produceStream("durable", 31, 30, 5, null);
         List<Long> offsets = new ArrayList<>(more.values());

@@ -50,7 +50,17 @@ public final class RawClient {
         return r.getRecord().getValue().toString(StandardCharsets.UTF_8);
     }
 
+    /** The partition's leader, awaited for up to 30 s: a group may be between leaders for a moment. */
     public long leaderOf(String topic, int partition) {
+        long[] leader = {0};
+        LocalCluster.Await.until(java.time.Duration.ofSeconds(30),
+                () -> (leader[0] = knownLeaderOf(topic, partition)) != 0,
+                () -> "a leader of " + topic + "/" + partition);
+        return leader[0];
+    }
+
+    /** The partition's leader as the usable nodes know it now; 0 when none knows one. */
+    public long knownLeaderOf(String topic, int partition) {
         for (long id : usable()) {
             try {
                 MetadataResponse md = cluster.call(id, ConclaveGrpc.METADATA,
@@ -131,7 +141,7 @@ public final class RawClient {
         }, "topic " + name + " created");
         for (int p = 0; p < partitions; p++) {
             int part = p;
-            LocalCluster.Await.until(java.time.Duration.ofSeconds(30), () -> leaderOf(name, part) != 0,
+            LocalCluster.Await.until(java.time.Duration.ofSeconds(30), () -> knownLeaderOf(name, part) != 0,
                     () -> name + "/" + part + " has a leader");
         }
     }
