@@ -46,6 +46,8 @@ import java.util.function.LongConsumer;
  */
 public final class Replica implements ApplySink {
 
+    private static final System.Logger LOG = System.getLogger(Replica.class.getName());
+
     /** The context of the read that wakes a resting leader; never a client's (theirs are 8 bytes). */
     private static final byte[] WAKE_CONTEXT = {'w'};
 
@@ -408,20 +410,15 @@ public final class Replica implements ApplySink {
 
     private void persist(Ready rd) {
         StorageStatus st = log.persist(rd.hardState(), rd.entries(), rd.snapshot(), new Durable(rd));
+        // Every status is recoverable: a log lost to corruption takes the leader's entries after its
+        // snapshot (GroupLog re-bases it), so nothing here stops the replica.
         switch (st) {
-            case OK:
-                awaitingDurable = true;
-                break;
-            case QUEUE_FULL:
-            case RESOURCE_EXHAUSTED:
+            case OK -> awaitingDurable = true;
+            case QUEUE_FULL, RESOURCE_EXHAUSTED -> {
                 loop.notePersistRetry();
                 loop.wheel().schedule(retryTimer, loop.nowNs() + config.timerResolutionNs());
-                break;
-            case CLOSED:
-                break; // shutting down: the Ready is abandoned with the node
-            default:
-                breakReplica("its log needs a snapshot and the Ready carries entries");
-                break;
+            }
+            case CLOSED -> { } // shutting down: the Ready is abandoned with the node
         }
     }
 
@@ -511,10 +508,16 @@ public final class Replica implements ApplySink {
         loop.markReady(this);
     }
 
+    /**
+     * Stops the replica for good: only for a state storage cannot recover from by itself. Visible: an
+     * error in the log, the status's {@code broken}, and the node's broken-replica gauge.
+     */
     private void breakReplica(String why) {
         broken = true;
         inFlight = null;
-        failRequests("replica of group " + groupId + " on node " + nodeId + " stopped: " + why);
+        String what = "replica of group " + groupId + " on node " + nodeId + " stopped: " + why;
+        LOG.log(System.Logger.Level.ERROR, what + "; restart the node to recover it from its storage");
+        failRequests(what);
     }
 
     /** Fails every pending request, including committed proposals held back in a deferred apply task. */
