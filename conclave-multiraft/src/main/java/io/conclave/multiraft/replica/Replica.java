@@ -90,6 +90,10 @@ public final class Replica implements ApplySink {
     // ---- rejoin ----
     private RejoinPhase rejoin;
     private long demotedAtCommit;
+    /** Index of this incarnation's own demotion once applied; 0 before. */
+    private long ownDemotionIndex;
+    /** Tick of the last demotion request; retried after an election timeout. */
+    private long demotionAskedTick = Long.MIN_VALUE / 2;
 
     private final TimerWheel.Timer tickTimer = new TimerWheel.Timer() {
         @Override
@@ -459,7 +463,11 @@ public final class Replica implements ApplySink {
         List<Entry> committed = rd.committedEntries();
         for (Entry e : committed) {
             if (e.type() == EntryType.CONF_CHANGE) {
-                confAt.put(e.index(), node.applyConfChange(ConfChange.decode(e.data())));
+                ConfChange cc = ConfChange.decode(e.data());
+                confAt.put(e.index(), node.applyConfChange(cc));
+                if (rejoin == RejoinPhase.DEMOTING && RejoinRequests.isDemotionBy(cc, nodeId, incarnation)) {
+                    ownDemotionIndex = e.index();
+                }
             }
         }
         List<ApplyTask.Waiter> waiters = requests.onCommitted(committed, node.getLeader());
@@ -626,20 +634,27 @@ public final class Replica implements ApplySink {
         return isVoter(cs, nodeId);
     }
 
+    /**
+     * One step of the rejoin, every heartbeat interval. The membership this replica has applied may be
+     * its past replayed (a lost or wiped log is re-sent from the start, old demotions and promotions
+     * included), so the demotion counts only once this incarnation's own request is applied: the
+     * leader appended it after the loss, so every entry the replica may have acknowledged before
+     * lies below it, and the replica holds them all by then. While its applied membership does not
+     * list it (not caught up to its addition yet, or removed) it asks for nothing and keeps waiting.
+     */
     private void rejoinStep() {
         ConfState cs = node.confState();
         boolean voter = isVoter(cs);
         boolean learner = cs.learners().contains(nodeId);
         if (rejoin == RejoinPhase.DEMOTING) {
-            if (learner && !voter) {
+            if (ownDemotionIndex > 0) {
                 rejoin = RejoinPhase.CATCHING_UP;
-                demotedAtCommit = node.commitIndex();
+                demotedAtCommit = Math.max(node.commitIndex(), ownDemotionIndex);
                 loop.noteRejoinDemoted();
-            } else if (!voter) {
-                finishRejoin(); // no longer a member at all: nothing to protect
-                return;
-            } else if (node.getLeader() != 0 && !cs.isJoint()) {
-                node.proposeConfChange(RejoinRequests.demote(nodeId));
+            } else if ((voter || learner) && node.getLeader() != 0 && !cs.isJoint()
+                    && ticks - demotionAskedTick >= config.electionTimeoutTicks()) {
+                node.proposeConfChange(RejoinRequests.demote(nodeId, incarnation));
+                demotionAskedTick = ticks;
             }
         }
         if (rejoin == RejoinPhase.CATCHING_UP) {
@@ -648,7 +663,7 @@ public final class Replica implements ApplySink {
                 loop.noteRejoinCompleted();
             } else if (learner && node.getLeader() != 0 && node.commitIndex() >= demotedAtCommit
                     && handedIndex >= node.commitIndex() && !cs.isJoint()) {
-                node.proposeConfChange(RejoinRequests.promote(nodeId));
+                node.proposeConfChange(RejoinRequests.promote(nodeId, incarnation));
             }
         }
     }

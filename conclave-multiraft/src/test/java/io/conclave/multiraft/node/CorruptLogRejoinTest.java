@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conclave.multiraft.support.Await;
 import io.conclave.multiraft.support.TestCluster;
+import io.conclave.raft.ConfChange;
 import io.conclave.raft.message.AppendResponse;
 import io.conclave.raft.message.Message;
 import io.conclave.raft.message.RequestVote;
@@ -21,6 +22,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -112,6 +116,91 @@ class CorruptLogRejoinTest {
         assertThat(sent.get(3L).votes()).as("node 3 voted in the election").isNotEmpty();
         assertThat(sent.get(3L).votes()).as("the log node 3 had acknowledged when it voted")
                 .allSatisfy(acked -> assertThat(acked).isGreaterThanOrEqualTo(lastBeforeRestart));
+    }
+
+    /**
+     * Node 3 was once demoted to a learner and promoted back by an operator; its last snapshot was
+     * taken in between, so after its log is lost it restarts as a learner by that snapshot. That is its
+     * past, not the demotion it must ask for now: it must not count itself demoted (and go on to
+     * promotion) before its own request of this incarnation is applied — until then it may lack
+     * entries it had acknowledged.
+     */
+    @Test
+    void aReplayedOldDemotionIsNotTakenForTheRejoiningReplicasOwn() {
+        cluster = new TestCluster(null, id -> TestCluster.fastConfig().snapshotEntries(15).build(),
+                (id, incarnation) -> new Recording(cluster.network.endpoint(id), sent.get(id)));
+        for (long id = 1; id <= 3; id++) {
+            cluster.start(id);
+        }
+        cluster.createGroup(GROUP, Set.of(1L, 2L, 3L));
+        cluster.awaitLeaders(List.of(GROUP), Duration.ofSeconds(15));
+        List<String> values = new ArrayList<>();
+        propose(values, "v", 5);
+        long demotedAt = changeMembership(ConfChange.addLearner(3));
+        propose(values, "w", 12);
+        long promotedAt = changeMembership(ConfChange.addVoter(3));
+        propose(values, "x", 2);
+        Await.until(Duration.ofSeconds(10), () -> cluster.machine(3).values(GROUP).equals(values),
+                () -> "node 3 applied every value: " + cluster.describe(GROUP));
+        long snapshot = cluster.status(3, GROUP).snapshotIndex();
+        assertThat(snapshot).as("node 3's snapshot lies between the old demotion and promotion")
+                .isGreaterThan(demotedAt).isLessThan(promotedAt);
+
+        cluster.stop(3);
+        flipBitInFirstRecord((SimDisk) cluster.disk(3));
+        long leader = cluster.leaderOf(GROUP);
+        long other = leader == 1 ? 2 : 1;
+        cluster.stop(leader);
+        cluster.start(3);
+        assertThat(cluster.node(3).storage().group(GROUP).state()).isEqualTo(GroupState.NEEDS_SNAPSHOT);
+        assertThat(cluster.status(3, GROUP).confState().learners()).as("a learner by its snapshot").contains(3L);
+        long asked = sent.get(other).voteRequests.get();
+        Await.until(Duration.ofSeconds(20), () -> sent.get(other).voteRequests.get() >= asked + 6,
+                () -> "node " + other + " campaigned: " + cluster.describe(GROUP));
+        assertThat(cluster.node(3).stats().loops().rejoinsDemoted())
+                .as("no demotion of its own yet: the one it replayed is from before the loss").isZero();
+        assertThat(cluster.status(3, GROUP).rejoining()).isTrue();
+
+        cluster.start(leader);
+        Await.until(Duration.ofSeconds(30), () -> cluster.node(3).stats().loops().rejoinsCompleted() == 1,
+                () -> "node 3 finished rejoining: " + cluster.describe(GROUP));
+        assertThat(cluster.node(3).stats().loops().rejoinsDemoted()).isEqualTo(1);
+        propose(values, "after", 1);
+        for (long id = 1; id <= 3; id++) {
+            long node = id;
+            Await.until(Duration.ofSeconds(15), () -> cluster.machine(node).values(GROUP).equals(values),
+                    () -> "node " + node + " applied the same values: " + cluster.machine(node).values(GROUP));
+        }
+    }
+
+    private void propose(List<String> values, String prefix, int count) {
+        for (int i = 0; i < count; i++) {
+            values.add(prefix + i);
+            cluster.propose(GROUP, prefix + i, Duration.ofSeconds(10));
+        }
+    }
+
+    /** Proposes {@code cc} through whichever node leads, retrying on NOT_LEADER; returns its index once applied there. */
+    private long changeMembership(ConfChange cc) {
+        long[] index = {0};
+        Await.until(Duration.ofSeconds(15), () -> {
+            long leader = cluster.leaderOf(GROUP);
+            if (leader == 0) {
+                return false;
+            }
+            try {
+                index[0] = cluster.node(leader).changeMembership(GROUP, cc).get(5, TimeUnit.SECONDS);
+                return true;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof NotLeaderException) {
+                    return false;
+                }
+                throw new AssertionError(e);
+            } catch (InterruptedException | TimeoutException e) {
+                return false;
+            }
+        }, () -> "membership change " + cc + ": " + cluster.describe(GROUP));
+        return index[0];
     }
 
     /** Corrupts the first record of the group's first segment (intact records follow: not a torn tail). */
