@@ -637,9 +637,9 @@ public final class Replica implements ApplySink {
     /**
      * One step of the rejoin, every heartbeat interval. The membership this replica has applied may be
      * its past replayed (a lost or wiped log is re-sent from the start, old demotions and promotions
-     * included), so the demotion counts only once this incarnation's own request is applied: the
-     * leader appended it after the loss, so every entry the replica may have acknowledged before
-     * lies below it, and the replica holds them all by then. While its applied membership does not
+     * included), so the demotion counts only once this incarnation's own request is applied: a
+     * leader appended it after the loss, so every entry the replica's earlier acknowledgements may
+     * have helped commit lies below it, and the replica holds them all by then. While its applied membership does not
      * list it (not caught up to its addition yet, or removed) it asks for nothing and keeps waiting.
      */
     private void rejoinStep() {
