@@ -47,6 +47,8 @@ import java.util.function.LongConsumer;
  */
 public final class Replica implements ApplySink {
 
+    private static final System.Logger LOG = System.getLogger(Replica.class.getName());
+
     /** The context of the read that wakes a resting leader; never a client's (theirs are 8 bytes). */
     private static final byte[] WAKE_CONTEXT = {'w'};
 
@@ -89,6 +91,10 @@ public final class Replica implements ApplySink {
     // ---- rejoin ----
     private RejoinPhase rejoin;
     private long demotedAtCommit;
+    /** Index of this incarnation's own demotion once applied; 0 before. */
+    private long ownDemotionIndex;
+    /** Tick of the last demotion request; retried after an election timeout. */
+    private long demotionAskedTick = Long.MIN_VALUE / 2;
 
     private final TimerWheel.Timer tickTimer = new TimerWheel.Timer() {
         @Override
@@ -447,20 +453,15 @@ public final class Replica implements ApplySink {
 
     private void persist(Ready rd) {
         StorageStatus st = log.persist(rd.hardState(), rd.entries(), rd.snapshot(), new Durable(rd));
+        // Every status is recoverable: a log lost to corruption takes the leader's entries after its
+        // snapshot (GroupLog re-bases it), so nothing here stops the replica.
         switch (st) {
-            case OK:
-                awaitingDurable = true;
-                break;
-            case QUEUE_FULL:
-            case RESOURCE_EXHAUSTED:
+            case OK -> awaitingDurable = true;
+            case QUEUE_FULL, RESOURCE_EXHAUSTED -> {
                 loop.notePersistRetry();
                 loop.wheel().schedule(retryTimer, loop.nowNs() + config.timerResolutionNs());
-                break;
-            case CLOSED:
-                break; // shutting down: the Ready is abandoned with the node
-            default:
-                breakReplica("its log needs a snapshot and the Ready carries entries");
-                break;
+            }
+            case CLOSED -> { } // shutting down: the Ready is abandoned with the node
         }
     }
 
@@ -501,7 +502,11 @@ public final class Replica implements ApplySink {
         List<Entry> committed = rd.committedEntries();
         for (Entry e : committed) {
             if (e.type() == EntryType.CONF_CHANGE) {
-                confAt.put(e.index(), node.applyConfChange(ConfChange.decode(e.data())));
+                ConfChange cc = ConfChange.decode(e.data());
+                confAt.put(e.index(), node.applyConfChange(cc));
+                if (rejoin == RejoinPhase.DEMOTING && RejoinRequests.isDemotionBy(cc, nodeId, incarnation)) {
+                    ownDemotionIndex = e.index();
+                }
             }
         }
         List<ApplyTask.Waiter> waiters = requests.onCommitted(committed, node.getLeader());
@@ -550,10 +555,16 @@ public final class Replica implements ApplySink {
         loop.markReady(this);
     }
 
+    /**
+     * Stops the replica for good: only for a state storage cannot recover from by itself. Visible: an
+     * error in the log, the status's {@code broken}, and the node's broken-replica gauge.
+     */
     private void breakReplica(String why) {
         broken = true;
         inFlight = null;
-        failRequests("replica of group " + groupId + " on node " + nodeId + " stopped: " + why);
+        String what = "replica of group " + groupId + " on node " + nodeId + " stopped: " + why;
+        LOG.log(System.Logger.Level.ERROR, what + "; restart the node to recover it from its storage");
+        failRequests(what);
     }
 
     /** Fails every pending request, including committed proposals held back in a deferred apply task. */
@@ -662,20 +673,27 @@ public final class Replica implements ApplySink {
         return isVoter(cs, nodeId);
     }
 
+    /**
+     * One step of the rejoin, every heartbeat interval. The membership this replica has applied may be
+     * its past replayed (a lost or wiped log is re-sent from the start, old demotions and promotions
+     * included), so the demotion counts only once this incarnation's own request is applied: a
+     * leader appended it after the loss, so every entry the replica's earlier acknowledgements may
+     * have helped commit lies below it, and the replica holds them all by then. While its applied membership does not
+     * list it (not caught up to its addition yet, or removed) it asks for nothing and keeps waiting.
+     */
     private void rejoinStep() {
         ConfState cs = node.confState();
         boolean voter = isVoter(cs);
         boolean learner = cs.learners().contains(nodeId);
         if (rejoin == RejoinPhase.DEMOTING) {
-            if (learner && !voter) {
+            if (ownDemotionIndex > 0) {
                 rejoin = RejoinPhase.CATCHING_UP;
-                demotedAtCommit = node.commitIndex();
+                demotedAtCommit = Math.max(node.commitIndex(), ownDemotionIndex);
                 loop.noteRejoinDemoted();
-            } else if (!voter) {
-                finishRejoin(); // no longer a member at all: nothing to protect
-                return;
-            } else if (node.getLeader() != 0 && !cs.isJoint()) {
-                node.proposeConfChange(RejoinRequests.demote(nodeId));
+            } else if ((voter || learner) && node.getLeader() != 0 && !cs.isJoint()
+                    && ticks - demotionAskedTick >= config.electionTimeoutTicks()) {
+                node.proposeConfChange(RejoinRequests.demote(nodeId, incarnation));
+                demotionAskedTick = ticks;
             }
         }
         if (rejoin == RejoinPhase.CATCHING_UP) {
@@ -684,7 +702,7 @@ public final class Replica implements ApplySink {
                 loop.noteRejoinCompleted();
             } else if (learner && node.getLeader() != 0 && node.commitIndex() >= demotedAtCommit
                     && handedIndex >= node.commitIndex() && !cs.isJoint()) {
-                node.proposeConfChange(RejoinRequests.promote(nodeId));
+                node.proposeConfChange(RejoinRequests.promote(nodeId, incarnation));
             }
         }
     }

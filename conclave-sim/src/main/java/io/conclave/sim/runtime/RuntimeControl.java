@@ -237,28 +237,6 @@ final class RuntimeControl {
         return r != null && !r.isBroken() && r.rejoinPhase() == null;
     }
 
-    /**
-     * The operator's repair: a node with a replica stopped for good (its storage refused the writes its
-     * leader sent, e.g. a log lost to corruption the checksums caught while the leader sends entries
-     * rather than a snapshot) is wiped and rejoins every group. Only while no other node is losing or
-     * regaining data, so a majority with the data always remains; returns the node wiped, or 0.
-     */
-    long repairBrokenReplicas() {
-        if (reconfiguring()) {
-            return 0;
-        }
-        for (int i = 1; i < nodes.length; i++) {
-            boolean[] broken = new boolean[1];
-            nodes[i].forEachReplica(r -> broken[0] |= r.isBroken());
-            if (broken[0]) {
-                trace.record(scheduler.nowNs(), "control.repair-wipe", i, 0, 0, 0);
-                nodes[i].wipe();
-                return i;
-            }
-        }
-        return 0;
-    }
-
     /** Asks the leader of a random group to hand leadership to another voter; the target, or 0. */
     long transferLeadership() {
         long g = 1 + random.nextInt(groups);

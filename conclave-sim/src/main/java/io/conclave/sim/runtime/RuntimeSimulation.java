@@ -14,10 +14,13 @@ import io.conclave.sim.core.Trace;
 import io.conclave.sim.invariant.InvariantViolation;
 import io.conclave.sim.net.NetConfig;
 import io.conclave.sim.net.Network;
+import io.conclave.storage.engine.GroupLog;
+import io.conclave.storage.engine.StorageEngine;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -187,8 +190,9 @@ public final class RuntimeSimulation {
         if (refused > 0) {
             faults.put("refused-start", refused);
         }
-        if (repairs > 0) {
-            faults.put("repair-wipe", repairs);
+        if (!lostLogs.isEmpty()) {
+            faults.put("lost-log", (long) lostLogs.size());
+            faults.put("lost-log-restarted", (long) lostLogsRestarted.size());
         }
         return new SimResult(config.seed(), failure, history, trace.hash(), scheduler.nowNs(),
                 System.nanoTime() - wallStart, scheduler.eventsRun(), faults, verdicts);
@@ -205,7 +209,6 @@ public final class RuntimeSimulation {
             }
         }
         scheduleSampler();
-        scheduleRepairs();
         if (!runUntil(this::everyGroupHasLeader, STARTUP_NS_MAX)) {
             return "liveness: not every group elected a leader within " + STARTUP_NS_MAX / 1_000_000_000L
                     + " s of the start; " + stuckGroup();
@@ -291,33 +294,45 @@ public final class RuntimeSimulation {
         windowStartEvents = scheduler.eventsRun();
     }
 
-    private long repairs;
+    /** Replicas (node, incarnation, group) whose log recovery found lost, and those of them seen writable again. */
+    private final Set<List<Long>> lostLogs = new HashSet<>();
+    private final Set<List<Long>> lostLogsRestarted = new HashSet<>();
 
-    /** Every 100 ms, for the whole run: the operator wipes a node holding a replica that stopped for good. */
-    private void scheduleRepairs() {
-        scheduler.after(100_000_000L, () -> {
-            if (control.repairBrokenReplicas() != 0) {
-                repairs++;
-            }
-            scheduleRepairs();
-        });
-    }
-
-    /** Every few ms: every replica that believes it leads is recorded; two leaders of one term fail the run. */
+    /**
+     * Every few ms: every replica that believes it leads is recorded; two leaders of one term fail the
+     * run. Rejoining replicas whose log was lost are noted (the faults' {@code lost-log}), and again once
+     * their log took entries or a snapshot ({@code lost-log-restarted}).
+     */
     private void scheduleSampler() {
         scheduler.after(SAMPLE_NS, () -> {
             for (int i = 1; i <= config.nodes(); i++) {
                 long id = i;
                 long[] seen = leaderTermSeen[i];
+                StorageEngine engine = nodes[i].engine();
+                long incarnation = nodes[i].incarnation();
                 nodes[i].forEachReplica(r -> {
                     if (r.raft().isLeader() && seen[(int) r.groupId()] != r.raft().term()) {
                         seen[(int) r.groupId()] = r.raft().term();
                         oracle.onLeader(r.groupId(), r.raft().term(), id);
                     }
+                    if (r.rejoinPhase() != null) {
+                        noteLostLog(engine.group(r.groupId()), List.of(id, incarnation, r.groupId()));
+                    }
                 });
             }
             scheduleSampler();
         });
+    }
+
+    private void noteLostLog(GroupLog log, List<Long> replica) {
+        if (log == null) {
+            return;
+        }
+        if (log.needsSnapshot()) {
+            lostLogs.add(replica);
+        } else if (lostLogs.contains(replica)) {
+            lostLogsRestarted.add(replica);
+        }
     }
 
     private boolean everyGroupHasLeader() {

@@ -30,6 +30,14 @@ import java.util.Objects;
  * found. The host must then rebuild the group's Raft node from this storage, since the core
  * believes the failed entries were handed to storage.
  *
+ * <p>A log that recovery finds corrupt before its tail is <em>lost</em> ({@link GroupState#NEEDS_SNAPSHOT}):
+ * it serves an empty log at the group's last snapshot, keeps term and vote, and clamps the commit to
+ * the snapshot. It restarts from there: a snapshot from the leader, or entries that follow the last
+ * snapshot (the leader's probing finds that index), replace the corrupt segments (the write carries a
+ * snapshot mark at the last snapshot, so a crash before the segments are reset replays it). The
+ * replica may have acknowledged entries it lost: the host must keep it from voting until it has
+ * caught up (the runtime's rejoin), which is why the state stays visible until the first such write.
+ *
  * <p>Threads: the group's owner calls the public methods; the engine's agent calls the
  * package-private ones. Both hold this object's monitor, briefly.
  */
@@ -152,9 +160,6 @@ public final class GroupLog implements LogStorage {
             if (engine.isClosed()) {
                 return StorageStatus.CLOSED;
             }
-            if (logLost && !hasSnap && !given.isEmpty()) {
-                return StorageStatus.NEEDS_SNAPSHOT;
-            }
             if (hasSnap && snapshot.index() >= snap.index()) {
                 throw new IllegalStateException("snapshot " + snap.index() + " is older than " + snapshot.index());
             }
@@ -171,9 +176,12 @@ public final class GroupLog implements LogStorage {
                     return status;
                 }
             }
-            long start = hasSnap ? snap.index() + 1 : add.isEmpty() ? Long.MAX_VALUE : add.get(0).index();
+            // A lost log restarts after its snapshot: the first entries written re-base the segments there.
+            boolean rebase = logLost && !hasSnap && !add.isEmpty();
+            SnapshotMetadata mark = hasSnap ? snap.metadata() : rebase ? snapshot.metadata() : null;
+            long start = mark != null ? mark.index() + 1 : add.isEmpty() ? Long.MAX_VALUE : add.get(0).index();
             PendingOp op = new PendingOp(this, epoch, start, hasSnap ? snap : null, callback);
-            op.request = new WriteRequest(groupId, hasSnap ? snap.metadata() : null, add, hs, compactIndexToWrite, op);
+            op.request = new WriteRequest(groupId, mark, add, hs, compactIndexToWrite, op);
             if (!engine.offer(op.request)) {
                 return StorageStatus.QUEUE_FULL;
             }
@@ -228,9 +236,13 @@ public final class GroupLog implements LogStorage {
 
     private void applyToView(PendingOp op) {
         WriteRequest r = op.request;
-        if (op.snapshot != null) {
-            view.resetTo(op.snapshot.index(), op.snapshot.term());
-            snapshot = op.snapshot;
+        SnapshotMetadata mark = r.snapshotMark();
+        if (mark != null) {
+            // An installed snapshot, or the re-base of a lost log at its own snapshot (already the view).
+            view.resetTo(mark.index(), mark.term());
+            if (op.snapshot != null) {
+                snapshot = op.snapshot;
+            }
             logLost = false;
         }
         view.append(r.entries());
@@ -561,7 +573,7 @@ public final class GroupLog implements LogStorage {
         notePending(rec.fileSeq());
     }
 
-    /** Marks the log lost (corruption found in the WAL after it): it serves nothing until a snapshot. */
+    /** Marks the log lost (corruption found in the WAL after it): it restarts from its last snapshot. */
     synchronized void markLogLost() {
         matLogLost = true;
     }

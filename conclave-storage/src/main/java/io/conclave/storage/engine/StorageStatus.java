@@ -11,8 +11,6 @@ public enum StorageStatus {
      * the next attempt probes for free space and writes resume by themselves once there is some.
      */
     RESOURCE_EXHAUSTED,
-    /** The group's log was lost to corruption; only a snapshot (and hard state) can be written. */
-    NEEDS_SNAPSHOT,
     /** The engine is closed. */
     CLOSED;
 
