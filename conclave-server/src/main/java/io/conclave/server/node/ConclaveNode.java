@@ -314,8 +314,9 @@ public final class ConclaveNode implements AutoCloseable {
      * Destroys this node's replicas of partitions the image no longer assigns to it: a deleted
      * topic's (the group is gone from an image that knows of its creation: group ids are never
      * reused), and one whose replica set shrank, once this replica has applied its own removal (the
-     * removal is committed, so the group does not count on this replica any more). Never the
-     * controller group's. A removed replica that never hears of the commit of its removal stays.
+     * removal is committed, so the group does not count on this replica any more; see
+     * {@link #removalApplied}). Never the controller group's. A removed replica that never hears of
+     * the commit of its removal stays.
      */
     private void destroyUnassigned(ClusterImage img) {
         Set<Long> assigned = new TreeSet<>();
@@ -342,11 +343,20 @@ public final class ConclaveNode implements AutoCloseable {
         }
     }
 
-    /** Whether this node's replica of {@code gid} has applied a membership without this node. */
+    /**
+     * Whether this node's replica of {@code gid} has applied a membership without this node, judged
+     * only on fresh knowledge: the replica has applied everything it knows committed (after a restart
+     * its membership is the snapshot's until it re-applies its log), and so has this node's controller
+     * replica (an image replayed at start passes through older assignments).
+     */
     private boolean removalApplied(long gid) {
         try {
-            return !runtime.status(gid).get(config.requestTimeoutMs(), TimeUnit.MILLISECONDS).confState()
-                    .allMembers().contains(config.nodeId());
+            io.conclave.multiraft.replica.GroupStatus controller = runtime.status(NodeStateMachine.CONTROLLER_GROUP)
+                    .get(config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+            io.conclave.multiraft.replica.GroupStatus st = runtime.status(gid)
+                    .get(config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+            return controller.appliedIndex() >= controller.commitIndex() && st.commitIndex() > 0
+                    && st.appliedIndex() >= st.commitIndex() && !st.confState().allMembers().contains(config.nodeId());
         } catch (ExecutionException | TimeoutException e) {
             return false;
         } catch (InterruptedException e) {
