@@ -114,6 +114,44 @@ class ReplicaCleanupTest {
                 .containsExactly("fresh");
     }
 
+    /**
+     * The removed replica's node is down while its removal commits, so the replica never applies it;
+     * back up, its node asks the partition's leader, which no longer lists it, and destroys it.
+     */
+    @Test
+    void aReplicaRemovedWhileItsNodeWasDownIsDestroyedWhenItComesBack() {
+        client.createTopic("away", 1, 3);
+        client.produce("away", 0, ConsistencyLevel.STRONG, 6, 0, "p", "q");
+        long group = groupsOf("away").get(0);
+        List<Long> before = cluster.node(1).image().partitions(
+                cluster.node(1).image().topic("away").orElseThrow().topicId()).get(0).replicas();
+        long away = before.get(before.size() - 1); // a shrink drops the last replica
+        long stays = before.get(0);
+        cluster.kill(away);
+
+        controllerCall(ConclaveGrpc.SET_REPLICATION_FACTOR,
+                SetReplicationFactorRequest.newBuilder().setTopic("away").setReplicationFactor(2).build());
+        LocalCluster.Await.until(Duration.ofSeconds(60), () -> {
+            try {
+                return cluster.call(client.leaderOf("away", 0), ConclaveGrpc.REPLICATION_STATUS,
+                        io.conclave.api.proto.ReplicationStatusRequest.newBuilder().setTopic("away").setPartition(0)
+                                .build()).getReplicasList().stream().noneMatch(r -> r.getNodeId() == away);
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }, () -> "the leader removed node " + away);
+        client.produce("away", 0, ConsistencyLevel.STRONG, 6, 1, "r");
+        assertThat(Files.exists(groupDir(away, group))).as("the stopped node keeps its replica meanwhile").isTrue();
+
+        cluster.start(away);
+        cluster.awaitReady(Duration.ofSeconds(60));
+        LocalCluster.Await.until(Duration.ofSeconds(60), () -> !hosts(away, group),
+                () -> "node " + away + " destroyed its replica of group " + group);
+        assertThat(hosts(stays, group)).isTrue();
+        assertThat(client.readAll(client.leaderOf("away", 0), "away", 0, ConsistencyLevel.LINEARIZABLE))
+                .containsExactly("p", "q", "r");
+    }
+
     @Test
     void aReplicaRemovedFromItsReplicaSetIsDestroyedOnceItsRemovalIsCommitted() {
         client.createTopic("shrinks", 1, 3);

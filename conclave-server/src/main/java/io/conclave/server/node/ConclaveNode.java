@@ -84,6 +84,7 @@ public final class ConclaveNode implements AutoCloseable {
     private ReplicationManager replication;
     private ControllerOps controllerOps;
     private MembershipReconciler membership;
+    private ReplicaRemover replicaRemover;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final AtomicBoolean reconcileQueued = new AtomicBoolean();
     private volatile boolean registered;
@@ -122,6 +123,7 @@ public final class ConclaveNode implements AutoCloseable {
         stateMachine.metadata().addListener(this::onImage);
         controllerOps = new ControllerOps(this);
         membership = new MembershipReconciler(this);
+        replicaRemover = new ReplicaRemover(this);
         runtime = new RaftRuntime(config.nodeId(), config.runtime(), observeDisk.apply(new RealDisk(config.dataDir())), "raft",
                 incarnation -> GrpcTransport.start(config.nodeId(), incarnation,
                         config.transport().withPort(config.raftPort())),
@@ -307,62 +309,7 @@ public final class ConclaveNode implements AutoCloseable {
             }
         }
         membership.pass(img);
-        destroyUnassigned(img);
-    }
-
-    /**
-     * Destroys this node's replicas of partitions the image no longer assigns to it: a deleted
-     * topic's (the group is gone from an image that knows of its creation: group ids are never
-     * reused), and one whose replica set shrank, once this replica has applied its own removal (the
-     * removal is committed, so the group does not count on this replica any more; see
-     * {@link #removalApplied}). Never the controller group's. A removed replica that never hears of
-     * the commit of its removal stays.
-     */
-    private void destroyUnassigned(ClusterImage img) {
-        Set<Long> assigned = new TreeSet<>();
-        img.partitionsOn(config.nodeId()).forEach(p -> assigned.add(p.groupId()));
-        Map<Long, PartitionInfo> byGroup = new java.util.HashMap<>();
-        img.partitionsByTopic().values().forEach(ps -> ps.forEach(p -> byGroup.put(p.groupId(), p)));
-        for (long gid : runtime.storage().groupIds()) {
-            if (gid == NodeStateMachine.CONTROLLER_GROUP || assigned.contains(gid) || gid > img.groupIdHighWater()) {
-                continue; // ours, or created after what this image knows
-            }
-            PartitionInfo p = byGroup.get(gid);
-            if (p != null && !removalApplied(gid)) {
-                continue;
-            }
-            try {
-                awaitFuture(runtime.destroyGroup(gid), "destroying the replica of group " + gid);
-                producing.forget(gid);
-                LOG.log(Level.INFO, "node {0} destroyed its replica of group {1}: {2}", config.nodeId(), gid,
-                        p == null ? "its topic was deleted" : "it left the replica set of partition "
-                                + p.topicId() + "/" + p.partition());
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.WARNING, "node " + config.nodeId() + " could not destroy group " + gid, e);
-            }
-        }
-    }
-
-    /**
-     * Whether this node's replica of {@code gid} has applied a membership without this node, judged
-     * only on fresh knowledge: the replica has applied everything it knows committed (after a restart
-     * its membership is the snapshot's until it re-applies its log), and so has this node's controller
-     * replica (an image replayed at start passes through older assignments).
-     */
-    private boolean removalApplied(long gid) {
-        try {
-            io.conclave.multiraft.replica.GroupStatus controller = runtime.status(NodeStateMachine.CONTROLLER_GROUP)
-                    .get(config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
-            io.conclave.multiraft.replica.GroupStatus st = runtime.status(gid)
-                    .get(config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
-            return controller.appliedIndex() >= controller.commitIndex() && st.commitIndex() > 0
-                    && st.appliedIndex() >= st.commitIndex() && !st.confState().allMembers().contains(config.nodeId());
-        } catch (ExecutionException | TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        replicaRemover.pass(img);
     }
 
     private void addPeer(long node, String host, int raftPort) {
