@@ -6,6 +6,8 @@ import io.conclave.raft.EntryType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,7 +27,15 @@ public final class Applier implements Agent {
     private final AtomicLong entriesApplied = new AtomicLong();
     private final AtomicLong snapshotsTaken = new AtomicLong();
     private final AtomicLong snapshotsRestored = new AtomicLong();
+    /** Tasks submitted (loop thread) and run (applier thread): a forget waits for those before it. */
+    private volatile long tasksSubmitted;
+    private volatile long tasksRun;
+    private final ConcurrentLinkedQueue<Forget> forgets = new ConcurrentLinkedQueue<>();
     private volatile Runnable waker = () -> { };
+
+    /** A destroyed group's state to drop once the tasks submitted before it have run. */
+    private record Forget(long groupId, long afterTasks, CompletableFuture<Void> done) {
+    }
 
     public Applier(StateMachine stateMachine, int queueCapacity, long snapshotEntries, long snapshotBytes,
                    int tasksPerWorkMax) {
@@ -50,12 +60,25 @@ public final class Applier implements Agent {
         if (!queue.offer(task)) {
             throw new IllegalStateException("apply queue full: the loop must check hasCapacity() before ready()");
         }
+        tasksSubmitted++;
         waker.run();
+    }
+
+    /**
+     * Asks the state machine to {@link StateMachine#forget} a destroyed group once every task
+     * submitted so far has run (so no entry of the group reaches it afterwards). Loop thread; the
+     * future completes on the applier's thread. Never refused: one per destroyed replica.
+     */
+    public CompletableFuture<Void> forget(long groupId) {
+        Forget f = new Forget(groupId, tasksSubmitted, new CompletableFuture<>());
+        forgets.add(f);
+        waker.run();
+        return f.done();
     }
 
     @Override
     public boolean hasWork() {
-        return !queue.isEmpty();
+        return !queue.isEmpty() || !forgets.isEmpty();
     }
 
     @Override
@@ -64,6 +87,17 @@ public final class Applier implements Agent {
         ApplyTask t;
         while (n < tasksPerWorkMax && (t = queue.poll()) != null) {
             run(t);
+            tasksRun++;
+            n++;
+        }
+        for (Forget f = forgets.peek(); f != null && tasksRun >= f.afterTasks(); f = forgets.peek()) {
+            forgets.poll();
+            try {
+                stateMachine.forget(f.groupId());
+                f.done().complete(null);
+            } catch (RuntimeException e) {
+                f.done().completeExceptionally(e);
+            }
             n++;
         }
         return n;

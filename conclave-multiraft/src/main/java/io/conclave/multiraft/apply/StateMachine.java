@@ -28,6 +28,14 @@ public interface StateMachine {
     void restore(long groupId, byte[] data);
 
     /**
+     * This node's replica of the group was destroyed: drop the group's state. Called by the group's
+     * applier after every entry handed to it for the group, and never again for that group (unless a
+     * replica of the same id is created later, which starts from an empty state). Default: nothing.
+     */
+    default void forget(long groupId) {
+    }
+
+    /**
      * Called by the applier when a group passed its snapshot threshold, with everything up to
      * {@code appliedIndex} applied: the snapshot to store, or null for none. A state machine may
      * summarize its state only up to an earlier index — a partition's retention point, behind which

@@ -264,6 +264,13 @@ public final class EventLoop implements Agent {
         r.start(nowNs);
     }
 
+    /** Takes the replica off this loop (it must be stopped: queued work for it is then skipped); null when absent. */
+    public Replica removeReplica(long groupId) {
+        Replica r = replicas.remove(groupId);
+        replicaCount = replicas.size();
+        return r;
+    }
+
     public Replica replica(long groupId) {
         return replicas.get(groupId);
     }

@@ -20,6 +20,10 @@ public final class LeaderTable {
         leaders.put(groupId, new Leader(leader, term));
     }
 
+    void forget(long groupId) {
+        leaders.remove(groupId);
+    }
+
     Leader get(long groupId) {
         return leaders.getOrDefault(groupId, Leader.NONE);
     }

@@ -225,6 +225,55 @@ public final class RaftRuntime implements AutoCloseable {
         return f;
     }
 
+    /**
+     * Destroys this node's replica of a group: on its loop the replica stops (its timers and campaign
+     * are cancelled, its pending proposals, reads and membership changes fail with
+     * {@code RequestFailedException(CLOSED)}, later requests with {@code UNKNOWN_GROUP}), its leader
+     * entry is dropped, the state machine {@link StateMachine#forget forgets} the group once the
+     * applier has run what it was handed, and the storage deletes the group durably
+     * ({@link StorageEngine#deleteGroup}). Messages for the group arriving afterwards are dropped
+     * (counted as {@code messagesUnknownGroup}); they never recreate it, nor does a restart. The
+     * future completes once all of that is done; then {@link #hostsGroup} is false and the id may be
+     * created again (as a new, empty replica).
+     *
+     * <p>Destroying a replica that is still a voter of its group takes a vote away from it: the
+     * caller removes it from the membership first (or the whole group goes, as for a deleted topic).
+     */
+    public CompletableFuture<Void> destroyGroup(long groupId) {
+        checkRunning();
+        CompletableFuture<Void> out = new CompletableFuture<>();
+        EventLoop loop = loopOf(groupId);
+        boolean queued = loop.offerTask(() -> {
+            Replica r = loop.removeReplica(groupId);
+            if (r == null) {
+                out.completeExceptionally(new RequestFailedException(RequestFailedException.Reason.UNKNOWN_GROUP,
+                        "group " + groupId + " is not hosted on node " + nodeId));
+                return;
+            }
+            r.destroy();
+            leaders.forget(groupId);
+            CompletableFuture<Void> state = loop.applier().forget(groupId);
+            CompletableFuture<Void> storage = engine.deleteGroup(groupId);
+            CompletableFuture.allOf(state, storage).whenComplete((v, e) -> {
+                if (e != null) {
+                    out.completeExceptionally(e);
+                    return;
+                }
+                try {
+                    meta.removeRejoining(groupId);
+                    out.complete(null);
+                } catch (IOException | RuntimeException ex) {
+                    out.completeExceptionally(ex);
+                }
+            });
+        });
+        if (!queued) {
+            out.completeExceptionally(new BackPressureException("loop " + loop.index() + " of node " + nodeId
+                    + " has " + config.taskQueueCapacity() + " tasks queued"));
+        }
+        return out;
+    }
+
     /** Proposes {@code data}; completes with its log index once applied here, or fails (NOT_LEADER, BACK_PRESSURE, ...). */
     public CompletableFuture<Long> propose(long groupId, byte[] data) {
         return onReplica(groupId, (r, f) -> r.propose(data, f));

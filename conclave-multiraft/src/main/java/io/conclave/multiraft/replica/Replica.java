@@ -78,6 +78,7 @@ public final class Replica implements ApplySink {
     /** Last index the state machine applied. */
     private long appliedIndex;
     private boolean broken;
+    private boolean destroyed;
 
     // ---- scheduling ----
     private boolean inReadyQueue;
@@ -748,5 +749,29 @@ public final class Replica implements ApplySink {
         campaign.cancel();
         loop.wheel().cancel(retryTimer);
         failRequests("the runtime closed");
+    }
+
+    /**
+     * Stops the replica for good (its group is being destroyed on this node): timers cancelled,
+     * pending requests failed with {@code CLOSED}, and everything still queued for it on the loop —
+     * a Ready in flight, apply news, a campaign, a place in the ready queue — finds it stopped and does
+     * nothing. Its committed entries still queued on the applier are applied (and then forgotten).
+     */
+    public void destroy() {
+        broken = true;
+        destroyed = true;
+        inFlight = null;
+        awaitingDurable = false;
+        startupSnapshot = null;
+        loop.wheel().cancel(tickTimer);
+        campaign.cancel();
+        loop.wheel().cancel(retryTimer);
+        failRequests("the replica of group " + groupId + " on node " + nodeId + " was destroyed");
+        deferredApply = null;
+    }
+
+    /** Whether {@link #destroy()} was called. */
+    public boolean isDestroyed() {
+        return destroyed;
     }
 }

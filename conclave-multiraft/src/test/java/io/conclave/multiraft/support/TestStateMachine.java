@@ -18,6 +18,7 @@ public final class TestStateMachine implements StateMachine {
 
     private final Map<Long, List<String>> groups = new ConcurrentHashMap<>();
     private final Map<Long, Long> lastIndex = new ConcurrentHashMap<>();
+    private final java.util.Set<Long> forgotten = ConcurrentHashMap.newKeySet();
 
     private List<String> list(long groupId) {
         return groups.computeIfAbsent(groupId, k -> new ArrayList<>());
@@ -74,6 +75,19 @@ public final class TestStateMachine implements StateMachine {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /** Drops the group's state (its replica was destroyed) and remembers that it did. */
+    @Override
+    public void forget(long groupId) {
+        groups.remove(groupId);
+        lastIndex.remove(groupId);
+        forgotten.add(groupId);
+    }
+
+    /** The groups {@link #forget} was called for. */
+    public java.util.Set<Long> forgotten() {
+        return java.util.Set.copyOf(forgotten);
     }
 
     /** A copy of the group's applied payloads. */

@@ -163,7 +163,12 @@ public final class ClientApi implements ConclaveGrpc.ClientHandler {
             throw ApiErrors.offsetOutOfRange("offset " + offset + " is past the high watermark "
                     + log.nextOffset() + " of this replica", log.logStartOffset());
         }
-        PartitionReader.Slice slice = PartitionReader.read(log, node.runtime().storage().group(groupId), offset, maxBytes);
+        io.conclave.storage.engine.GroupLog raftLog = node.runtime().storage().group(groupId);
+        if (raftLog == null) { // the replica left this node while the fetch waited (deleted topic, moved replica)
+            throw ApiErrors.error(ErrorCode.NOT_LEADER, "node " + node.nodeId() + " no longer has a replica of group "
+                    + groupId + "; refresh the metadata");
+        }
+        PartitionReader.Slice slice = PartitionReader.read(log, raftLog, offset, maxBytes);
         FetchResponse.Builder out = FetchResponse.newBuilder().setHighWatermark(slice.highWatermark())
                 .setLogStartOffset(log.logStartOffset()).setServedByNode(node.nodeId()).setLagEntries(lag);
         for (PartitionReader.Fetched f : slice.records()) {

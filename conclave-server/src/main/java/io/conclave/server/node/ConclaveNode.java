@@ -84,6 +84,7 @@ public final class ConclaveNode implements AutoCloseable {
     private ReplicationManager replication;
     private ControllerOps controllerOps;
     private MembershipReconciler membership;
+    private ReplicaRemover replicaRemover;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final AtomicBoolean reconcileQueued = new AtomicBoolean();
     private volatile boolean registered;
@@ -122,6 +123,7 @@ public final class ConclaveNode implements AutoCloseable {
         stateMachine.metadata().addListener(this::onImage);
         controllerOps = new ControllerOps(this);
         membership = new MembershipReconciler(this);
+        replicaRemover = new ReplicaRemover(this);
         runtime = new RaftRuntime(config.nodeId(), config.runtime(), observeDisk.apply(new RealDisk(config.dataDir())), "raft",
                 incarnation -> GrpcTransport.start(config.nodeId(), incarnation,
                         config.transport().withPort(config.raftPort())),
@@ -308,6 +310,7 @@ public final class ConclaveNode implements AutoCloseable {
             }
         }
         membership.pass(img);
+        replicaRemover.pass(img);
     }
 
     private void addPeer(long node, String host, int raftPort) {

@@ -66,6 +66,23 @@ public final class NodeStateMachine implements StateMachine {
         return partition(groupId).retentionSnapshot(nowMs.getAsLong());
     }
 
+    /** The partition's replica was destroyed on this node: its state goes (a later replica of the id starts empty). */
+    @Override
+    public void forget(long groupId) {
+        if (groupId == CONTROLLER_GROUP) {
+            throw new IllegalStateException("the controller group's state is never forgotten");
+        }
+        PartitionLog p = partitions.remove(groupId);
+        if (p != null) {
+            p.wakeWaiters();
+        }
+    }
+
+    /** Whether this node holds state for the group (for tests and status). */
+    public boolean hasPartition(long groupId) {
+        return partitions.containsKey(groupId);
+    }
+
     @Override
     public void restore(long groupId, byte[] data) {
         if (groupId == CONTROLLER_GROUP) {

@@ -369,6 +369,16 @@ public final class PartitionLog {
         return -1;
     }
 
+    /** Wakes every long-polling fetch (the partition's replica is gone from this node): they read again and find it gone. */
+    public void wakeWaiters() {
+        List<CompletableFuture<Void>> wake;
+        synchronized (this) {
+            wake = waiters;
+            waiters = new ArrayList<>();
+        }
+        wake.forEach(f -> f.complete(null));
+    }
+
     /** A future completed when the next offset moves past {@code offset} (long-polling fetches). */
     public synchronized CompletableFuture<Void> awaitBeyond(long offset) {
         CompletableFuture<Void> f = new CompletableFuture<>();

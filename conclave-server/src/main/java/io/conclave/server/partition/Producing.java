@@ -42,6 +42,11 @@ public final class Producing {
         this.node = node;
     }
 
+    /** The partition's replica left this node: its sequencer goes with it. */
+    public void forget(long groupId) {
+        sequencers.remove(groupId);
+    }
+
     /** Called by a partition's state machine when it fenced a batch. */
     public void onFenced(long groupId) {
         Sequencer s = sequencers.get(groupId);

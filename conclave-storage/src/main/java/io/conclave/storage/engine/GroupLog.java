@@ -44,6 +44,8 @@ import java.util.Objects;
 public final class GroupLog implements LogStorage {
 
     private final long groupId;
+    /** Which incarnation of the group id on this disk (a deleted group's id may be created again). */
+    private final long incarnation;
     private final StorageEngine engine;
     private final GroupSegments segments;
     private final GroupSnapshots snapshots;
@@ -54,6 +56,10 @@ public final class GroupLog implements LogStorage {
     private Snapshot snapshot = Snapshot.EMPTY;
     private boolean logLost;
     private boolean blocked;
+    /** Deletion started: writes answer CLOSED, nothing new goes to the WAL. */
+    private boolean deleting;
+    /** Deletion done: the files are gone or going; the housekeeper leaves it alone. */
+    private boolean deleted;
     private IOException lastWriteFailure;
     private volatile long epoch;
     private long compactIndexToWrite;
@@ -80,10 +86,11 @@ public final class GroupLog implements LogStorage {
     private volatile boolean hardStateRewriteInFlight;
     private IOException materializeFailure;
 
-    GroupLog(long groupId, StorageEngine engine, GroupSegments segments, GroupSnapshots snapshots,
+    GroupLog(long groupId, long incarnation, StorageEngine engine, GroupSegments segments, GroupSnapshots snapshots,
              boolean dirsDurable) {
         this.dirsDurable = dirsDurable;
         this.groupId = groupId;
+        this.incarnation = incarnation;
         this.engine = engine;
         this.segments = segments;
         this.snapshots = snapshots;
@@ -93,6 +100,16 @@ public final class GroupLog implements LogStorage {
     @Override
     public long groupId() {
         return groupId;
+    }
+
+    /** Which incarnation of the group id this is on this disk (0 unless the id was deleted and created again). */
+    public long incarnation() {
+        return incarnation;
+    }
+
+    /** Whether the group's deletion has started ({@link StorageEngine#deleteGroup}). */
+    public synchronized boolean isDeleting() {
+        return deleting;
     }
 
     // =============================== reads ===============================
@@ -157,7 +174,7 @@ public final class GroupLog implements LogStorage {
         List<Entry> given = entries == null ? List.of() : entries;
         boolean hasSnap = snap != null && !snap.isEmpty();
         synchronized (this) {
-            if (engine.isClosed()) {
+            if (engine.isClosed() || deleting) {
                 return StorageStatus.CLOSED;
             }
             if (hasSnap && snapshot.index() >= snap.index()) {
@@ -256,6 +273,9 @@ public final class GroupLog implements LogStorage {
 
     @Override
     public synchronized Snapshot createSnapshot(long index, ConfState cs, byte[] data) {
+        if (deleting) {
+            throw new IllegalStateException("group " + groupId + " is being deleted: no snapshot is stored");
+        }
         if (index <= snapshot.index()) {
             throw new IllegalStateException("snapshot at " + index + " is not newer than " + snapshot.index());
         }
@@ -275,6 +295,9 @@ public final class GroupLog implements LogStorage {
     @Override
     public void compact(long compactIndex) {
         synchronized (this) {
+            if (deleting) {
+                return;
+            }
             long firstBefore = view.firstIndex;
             view.compact(compactIndex);
             if (view.firstIndex == firstBefore || logLost) {
@@ -338,6 +361,9 @@ public final class GroupLog implements LogStorage {
         }
         boolean sync;
         synchronized (this) {
+            if (deleted) {
+                return true; // nothing to keep: the group is gone
+            }
             if (materializeFailure != null) {
                 return false;
             }
@@ -350,7 +376,7 @@ public final class GroupLog implements LogStorage {
             try {
                 segments.sync();
                 if (!dirsDurable) {
-                    engine.syncGroupDirs(groupId);
+                    engine.syncGroupDirs(this);
                     dirsDurable = true;
                 }
             } catch (IOException e) {
@@ -374,6 +400,9 @@ public final class GroupLog implements LogStorage {
     /** Materializes up to {@link #MATERIALIZE_CHUNK_OPS} durable ops; true when more are left. */
     private synchronized boolean materializeChunk() {
         materializeFailure = null;
+        if (deleted) {
+            return false;
+        }
         int done = 0;
         while (!ops.isEmpty() && ops.peekFirst().durable && done < MATERIALIZE_CHUNK_OPS) {
             PendingOp op = ops.peekFirst();
@@ -416,6 +445,9 @@ public final class GroupLog implements LogStorage {
 
     /** Closes the segment files (they reopen on next use); the housekeeper's bound on open files. */
     synchronized void releaseSegments() {
+        if (deleted) {
+            return;
+        }
         if (!matLogLost) {
             try {
                 // A reopened segment log does not know what this one wrote or created without a sync
@@ -467,7 +499,7 @@ public final class GroupLog implements LogStorage {
      * the housekeeper when this group's latest hard state record sits in a file about to be reclaimed.
      */
     synchronized boolean rewriteHardState() {
-        if (hardState.isEmpty() || hardStateRewriteInFlight) {
+        if (hardState.isEmpty() || hardStateRewriteInFlight || deleting) {
             return false;
         }
         PendingOp op = new PendingOp(this, epoch, Long.MAX_VALUE, null, PendingOp.NO_CALLBACK);
@@ -565,6 +597,8 @@ public final class GroupLog implements LogStorage {
                     0, PendingOp.NO_CALLBACK);
             case TRUNCATE -> new WriteRequest(groupId, null, List.of(), null, WalCodec.getTruncate(rec.payload()),
                     PendingOp.NO_CALLBACK);
+            case DELETE_GROUP -> throw new IllegalStateException("group " + groupId
+                    + ": a tombstone reached a live incarnation's replay (the engine skips them)");
         };
         applyToSegments(r, null, true);
         if (r.hardState() != null) {
@@ -613,9 +647,38 @@ public final class GroupLog implements LogStorage {
         segments.close();
     }
 
+    // ============================ deletion ============================
+
+    /**
+     * First step of a deletion (any thread): from now on writes answer CLOSED and nothing of this
+     * group is queued to the WAL, so a tombstone queued after this call follows every record of it.
+     *
+     * @return false when the deletion had already started
+     */
+    synchronized boolean beginDelete() {
+        if (deleting) {
+            return false;
+        }
+        deleting = true;
+        return true;
+    }
+
+    /**
+     * Housekeeper, once the tombstone is durable: forgets the unmaterialized writes and closes the
+     * files, so that they can be removed; the housekeeper's later rounds skip the group.
+     */
+    synchronized void finishDelete() throws IOException {
+        deleted = true;
+        ops.clear();
+        view.resetTo(0, 0);
+        oldestNeededWalSeq = Long.MAX_VALUE;
+        hardStateWalSeq = Long.MAX_VALUE;
+        segments.close();
+    }
+
     @Override
     public synchronized String toString() {
-        return "GroupLog[" + groupId + " " + state() + " [" + view.firstIndex + ", " + view.lastIndex + "] tail "
+        return "GroupLog[" + groupId + (incarnation == 0 ? "" : "." + incarnation) + " " + state() + " [" + view.firstIndex + ", " + view.lastIndex + "] tail "
                 + view.tailSize() + " hs " + hardState + "]";
     }
 }

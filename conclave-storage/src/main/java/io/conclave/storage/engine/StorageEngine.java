@@ -19,8 +19,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -29,7 +32,8 @@ import java.util.function.LongSupplier;
  * The storage of one data directory: one shared WAL and the logs of many groups.
  *
  * <p>Layout under {@code root}: {@code wal/} (the WAL files), {@code groups/<groupId>/log/} (segments)
- * and {@code groups/<groupId>/snap/} (the snapshot store).
+ * and {@code groups/<groupId>/snap/} (the snapshot store); a group id created again after a
+ * deletion lives in {@code groups/<groupId>.<incarnation>/} ({@link GroupDeletions}).
  *
  * <p>Two agents: the WAL agent ({@link #walAgent()}) writes group-commit batches and completes the
  * callbacks, taking no group's monitor; the housekeeper ({@link #housekeeperAgent()}) accounts
@@ -54,6 +58,7 @@ public final class StorageEngine implements Agent, AutoCloseable {
     private final OpenSegments openSegments;
     private final Set<Long> laggardSet = new TreeSet<>();
     private final Housekeeper housekeeper = new Housekeeper();
+    private final GroupDeletions deletions;
 
     /** Ops the writer made durable, for the housekeeper to account (the writer takes no group monitor). */
     private final java.util.concurrent.ConcurrentLinkedQueue<PendingOp> durableOps =
@@ -72,6 +77,7 @@ public final class StorageEngine implements Agent, AutoCloseable {
     private volatile long replayGaps;
     private volatile SnapshotRequestListener snapshotRequests = id -> { };
     private volatile Runnable waker = () -> { };
+    private volatile Runnable housekeeperWaker = () -> { };
     private volatile boolean closed;
     private AgentRunner walRunner;
     private AgentRunner housekeeperRunner;
@@ -82,6 +88,7 @@ public final class StorageEngine implements Agent, AutoCloseable {
         this.config = config.validate();
         this.clockMs = clockMs;
         this.openSegments = new OpenSegments(config.segmentLogsOpenMax());
+        this.deletions = new GroupDeletions(disk, groupsDir(), this);
     }
 
     /**
@@ -106,14 +113,9 @@ public final class StorageEngine implements Agent, AutoCloseable {
 
     private void recover() throws IOException {
         disk.mkdirs(groupsDir());
-        for (String name : disk.list(groupsDir())) {
-            long id;
-            try {
-                id = Long.parseLong(name);
-            } catch (NumberFormatException ex) {
-                continue;
-            }
-            openGroupFiles(id, false).recoverStart();
+        Map<Long, Long> live = deletions.recoverDirs(GroupDeletions.scan(disk, walDir(), config.wal()));
+        for (Map.Entry<Long, Long> e : new TreeMap<>(live).entrySet()) {
+            openGroupFiles(e.getKey(), e.getValue(), false).recoverStart();
             openSegments.closeEldest();
         }
         WalReader.Report report = new WalReader.Report();
@@ -134,10 +136,13 @@ public final class StorageEngine implements Agent, AutoCloseable {
     }
 
     private void replay(WalRecord rec) {
+        if (deletions.skipsOnReplay(rec.groupId(), rec.fileSeq(), rec.offset())) {
+            return; // an incarnation that was deleted later (or its tombstone)
+        }
         try {
             GroupLog g = groups.get(rec.groupId());
             if (g == null) {
-                g = openGroupFiles(rec.groupId(), false);
+                g = openGroupFiles(rec.groupId(), deletions.nextIncarnation(rec.groupId()), false);
                 g.recoverStart();
             }
             g.replay(rec);
@@ -154,8 +159,8 @@ public final class StorageEngine implements Agent, AutoCloseable {
      * Opens a group's files. A group created now ({@code lazyDirs}) does not fsync its new
      * directories here: its first segment sync does, before any WAL file it needs can go.
      */
-    private GroupLog openGroupFiles(long id, boolean lazyDirs) throws IOException {
-        String dir = DiskPaths.join(groupsDir(), Long.toString(id));
+    private GroupLog openGroupFiles(long id, long incarnation, boolean lazyDirs) throws IOException {
+        String dir = deletions.dirOf(id, incarnation);
         boolean fresh = !disk.exists(dir);
         disk.mkdirs(dir);
         if (fresh && !lazyDirs) {
@@ -164,7 +169,7 @@ public final class StorageEngine implements Agent, AutoCloseable {
         SegmentLogSegments segments = new SegmentLogSegments(disk, DiskPaths.join(dir, "log"), config.segment(),
                 openSegments);
         GroupSnapshots snapshots = StoreSnapshots.open(disk, DiskPaths.join(dir, "snap"));
-        GroupLog g = new GroupLog(id, this, segments, snapshots, !(fresh && lazyDirs));
+        GroupLog g = new GroupLog(id, incarnation, this, segments, snapshots, !(fresh && lazyDirs));
         segments.setOwner(g);
         groups.put(id, g);
         return g;
@@ -181,16 +186,21 @@ public final class StorageEngine implements Agent, AutoCloseable {
      * Creates a group's log; with a non-empty {@code initial} configuration it starts like
      * {@code MemoryStorage.withVoters}: a snapshot at index 0 holding the membership.
      *
-     * @throws IllegalStateException when the group exists
+     * @throws IllegalStateException when the group exists or its deletion has not finished
      */
     public synchronized GroupLog createGroup(long groupId, ConfState initial) throws IOException {
+        if (deletions.isDeleting(groupId)) {
+            throw new IllegalStateException("group " + groupId + " is being deleted; create it again once "
+                    + "deleteGroup's future has completed");
+        }
         if (groups.containsKey(groupId)) {
             throw new IllegalStateException("group " + groupId + " already exists");
         }
-        String dir = DiskPaths.join(groupsDir(), Long.toString(groupId));
+        long incarnation = deletions.nextIncarnation(groupId);
+        String dir = deletions.dirOf(groupId, incarnation);
         boolean fresh = !disk.exists(dir);
         boolean boot = initial != null && !initial.allMembers().isEmpty();
-        GroupLog g = openGroupFiles(groupId, !boot);
+        GroupLog g = openGroupFiles(groupId, incarnation, !boot);
         if (boot) {
             StoreSnapshots.open(disk, DiskPaths.join(dir, "snap"))
                     .save(new Snapshot(new SnapshotMetadata(0, 0, initial), null));
@@ -206,8 +216,36 @@ public final class StorageEngine implements Agent, AutoCloseable {
         return g;
     }
 
+    /**
+     * Deletes a group durably: its writes stop at once (they answer CLOSED), a tombstone is written
+     * through the group commit after every record of the group, and once it is durable the group's
+     * files are removed and {@code groups/} is synced; the future completes then (on the housekeeper's
+     * thread). A crash at any point recovers either the group intact (the tombstone was not durable)
+     * or no group at all. Replay skips the group's records older than the tombstone, and the group no
+     * longer holds WAL files back. The id may be created again once the future has completed.
+     *
+     * <p>The group's owner must have stopped using its {@link GroupLog}. Calling it again while the
+     * deletion runs returns the same future; the future fails when the engine closes before the
+     * tombstone is durable (the group then stays, intact).
+     */
+    public synchronized CompletableFuture<Void> deleteGroup(long groupId) {
+        GroupLog g = groups.get(groupId);
+        if (closed || g == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(closed ? "storage is closed"
+                    : "no group " + groupId + " in this storage"));
+        }
+        return deletions.start(g);
+    }
+
+    /** Ids of the groups hosted, including those whose deletion has started but not finished. */
     public Set<Long> groupIds() {
         return new TreeSet<>(groups.keySet());
+    }
+
+    /** A deleted group's last step: no longer hosted, no longer pending (its files go next). */
+    void forget(GroupLog g) {
+        groups.remove(g.groupId(), g);
+        removePending(g);
     }
 
     // ============================== agents ==============================
@@ -244,6 +282,8 @@ public final class StorageEngine implements Agent, AutoCloseable {
         housekeeperRunner = new AgentRunner(housekeeper, "storage-housekeeper-" + name, parkNs);
         AgentRunner r = walRunner;
         waker = r::wake;
+        AgentRunner hk = housekeeperRunner;
+        housekeeperWaker = hk::wake;
         walRunner.start();
         housekeeperRunner.start();
     }
@@ -254,6 +294,10 @@ public final class StorageEngine implements Agent, AutoCloseable {
 
     void wake() {
         waker.run();
+    }
+
+    void wakeHousekeeper() {
+        housekeeperWaker.run();
     }
 
     boolean isClosed() {
@@ -277,8 +321,8 @@ public final class StorageEngine implements Agent, AutoCloseable {
     }
 
     /** Makes a new group's directories durable (its first segment sync calls this). */
-    void syncGroupDirs(long groupId) throws IOException {
-        String dir = DiskPaths.join(groupsDir(), Long.toString(groupId));
+    void syncGroupDirs(GroupLog g) throws IOException {
+        String dir = deletions.dirOf(g.groupId(), g.incarnation());
         disk.syncDir(groupsDir());
         disk.syncDir(dir);
     }
@@ -313,6 +357,7 @@ public final class StorageEngine implements Agent, AutoCloseable {
             // Ops made durable after this point are in files >= activeBefore: never reclaimed below.
             long activeBefore = wal.activeSeq();
             int work = noteDurableOps();
+            work += deletions.step();
             work += syncStep();
             if (roundNext >= round.size()) {
                 work += reclaim(activeBefore);
@@ -323,7 +368,8 @@ public final class StorageEngine implements Agent, AutoCloseable {
 
         @Override
         public boolean hasWork() {
-            return !durableOps.isEmpty() || roundNext < round.size() || (due() && pendingCount() > 0);
+            return !durableOps.isEmpty() || roundNext < round.size() || (due() && pendingCount() > 0)
+                    || deletions.hasWork();
         }
 
         private int noteDurableOps() {
@@ -394,6 +440,7 @@ public final class StorageEngine implements Agent, AutoCloseable {
             try {
                 int n = wal.reclaimBefore(candidate);
                 walFilesReclaimed += n;
+                deletions.pruneBefore(wal.firstSeq());
                 return n;
             } catch (IOException e) {
                 return 0;
@@ -407,9 +454,9 @@ public final class StorageEngine implements Agent, AutoCloseable {
         }
     }
 
-    /** The oldest WAL file some group still needs; the active file when none. */
+    /** The oldest WAL file some group (or an unfinished deletion) still needs; the active file when none. */
     private long oldestNeededWalSeq() {
-        long active = wal.activeSeq();
+        long active = Math.min(wal.activeSeq(), deletions.oldestPinnedWalSeq());
         synchronized (pending) {
             return pending.isEmpty() ? active : Math.min(active, pending.iterator().next().oldestNeededWalSeq());
         }
@@ -497,6 +544,21 @@ public final class StorageEngine implements Agent, AutoCloseable {
         return replayGaps;
     }
 
+    /** Groups whose deletion finished since open. */
+    public long groupsDeleted() {
+        return deletions.groupsDeleted();
+    }
+
+    /** Attempts to remove a deleted group's files that failed (each is retried). */
+    public long groupRemovalFailures() {
+        return deletions.removalFailures();
+    }
+
+    /** WAL records replay skipped because a later tombstone deleted their group. */
+    public long tombstonedRecordsSkipped() {
+        return deletions.recordsSkipped();
+    }
+
     public int pendingGroups() {
         return pendingCount();
     }
@@ -526,10 +588,13 @@ public final class StorageEngine implements Agent, AutoCloseable {
             w.close();
             h.close();
         }
+        deletions.step(); // queues tombstones still waiting for room
         for (int i = 0; i < 1_000_000 && writer.hasWork(); i++) {
             writer.doWork();
         }
         housekeeper.noteDurableOps();
+        deletions.step(); // removes the files of groups whose tombstone is now durable
+        deletions.failUnfinished();
         List<GroupLog> left;
         synchronized (pending) {
             left = new ArrayList<>(pending);
@@ -554,6 +619,9 @@ public final class StorageEngine implements Agent, AutoCloseable {
 
         @Override
         public boolean admit(WriteRequest request) {
+            if (request.isTombstone()) {
+                return true;
+            }
             PendingOp op = (PendingOp) request.callback();
             if (op.group.admit(op)) {
                 return true;
@@ -566,6 +634,10 @@ public final class StorageEngine implements Agent, AutoCloseable {
         @Override
         public void onDurable(List<WriteRequest> batch, long fileSeq) {
             for (WriteRequest r : batch) {
+                if (r.isTombstone()) {
+                    ((GroupDeletions.Deletion) r.callback()).walSeq = fileSeq;
+                    continue;
+                }
                 PendingOp op = (PendingOp) r.callback();
                 op.walSeq = fileSeq;
                 op.durable = true;
@@ -579,6 +651,9 @@ public final class StorageEngine implements Agent, AutoCloseable {
         @Override
         public void onFailed(List<WriteRequest> batch, IOException cause) {
             for (WriteRequest r : batch) {
+                if (r.isTombstone()) {
+                    continue;
+                }
                 PendingOp op = (PendingOp) r.callback();
                 op.group.onFailed(op, cause);
             }

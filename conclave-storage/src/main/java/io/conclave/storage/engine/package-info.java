@@ -3,7 +3,8 @@
  * hosts many groups, each a {@link io.conclave.storage.engine.GroupLog} that the Raft core reads as
  * its {@link io.conclave.raft.storage.RaftStorage}. Writes of every group go through the disk's
  * shared WAL ({@code storage.wal}) with group commit; once durable they are materialized into the
- * group's segment files, which are synced lazily, after which the WAL files are reclaimed.
+ * group's segment files, which are synced lazily, after which the WAL files are reclaimed. A group
+ * is deleted durably by a tombstone in the WAL ({@link io.conclave.storage.engine.GroupDeletions}).
  *
  * <p>Threads: a group's event loop calls its {@code GroupLog} (reads, {@code persist}, snapshots);
  * the engine's WAL thread writes batches and completes callbacks (it takes no group monitor); the

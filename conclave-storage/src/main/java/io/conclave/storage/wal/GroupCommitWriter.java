@@ -143,6 +143,11 @@ public final class GroupCommitWriter implements Agent {
             WalCodec.putTruncate(buffer, r.compactIndex());
             endFrame(start);
         }
+        if (r.isTombstone()) {
+            int start = WalFrame.begin(buffer, r.groupId(), WalRecordKind.DELETE_GROUP);
+            WalCodec.putDeleteGroup(buffer, r.deletedIncarnation());
+            endFrame(start);
+        }
         if (buffer.position() - before != r.encodedBytes()) {
             throw new IllegalStateException("request encoded to " + (buffer.position() - before)
                     + " bytes, expected " + r.encodedBytes());

@@ -21,6 +21,7 @@ import java.util.TreeSet;
  * HARD_STATE     term:long vote:long commit:long
  * SNAPSHOT_MARK  index:long term:long confState
  * TRUNCATE       compactIndex:long
+ * DELETE_GROUP   incarnation:long (the deleted incarnation of the group id)
  * confState      voters learners votersOutgoing learnersNext (each count:int ids:long...) autoLeave:byte
  * </pre>
  */
@@ -120,6 +121,19 @@ public final class WalCodec {
     public static long getTruncate(byte[] payload) {
         if (payload.length != TRUNCATE_BYTES) {
             throw new IllegalStateException("truncate payload has " + payload.length + " bytes");
+        }
+        return ByteBuffer.wrap(payload).getLong();
+    }
+
+    public static final int DELETE_GROUP_BYTES = 8;
+
+    public static void putDeleteGroup(ByteBuffer out, long incarnation) {
+        out.putLong(incarnation);
+    }
+
+    public static long getDeleteGroup(byte[] payload) {
+        if (payload.length != DELETE_GROUP_BYTES) {
+            throw new IllegalStateException("delete-group payload has " + payload.length + " bytes");
         }
         return ByteBuffer.wrap(payload).getLong();
     }

@@ -64,6 +64,20 @@ public final class WalLog implements AutoCloseable {
         return log;
     }
 
+    /**
+     * Reads the WAL in {@code dir} without changing it: every good record, oldest first, up to the first
+     * frame that does not decode — exactly the records {@link #open} will replay. For a look ahead
+     * before the replay (the engine finds the groups' tombstones first).
+     */
+    public static void peek(Disk disk, String dir, WalConfig config, WalReader.Visitor visitor) throws IOException {
+        WalReader reader = new WalReader(disk, dir, config.recordBytesMax());
+        for (long seq : listSeqs(disk, dir)) {
+            if (reader.scan(seq, visitor).reason() != null) {
+                return;
+            }
+        }
+    }
+
     static List<Long> listSeqs(Disk disk, String dir) throws IOException {
         List<Long> seqs = new ArrayList<>();
         for (String name : disk.list(dir)) {

@@ -9,7 +9,12 @@ public enum WalRecordKind {
     /** The group's log was replaced by a snapshot: metadata only, the data lives in the snapshot store. */
     SNAPSHOT_MARK((byte) 3),
     /** The group's entries before an index were compacted away. */
-    TRUNCATE((byte) 4);
+    TRUNCATE((byte) 4),
+    /**
+     * The group was deleted (a tombstone): replay skips every earlier record of the group, and records
+     * after it belong to a new incarnation of the group id. Payload: the deleted incarnation's number.
+     */
+    DELETE_GROUP((byte) 5);
 
     private final byte code;
 

@@ -18,7 +18,8 @@ import net.jqwik.api.Property;
  * points (a SimDisk crash keeps synced data plus a seeded, possibly torn, prefix of the rest). After
  * each reopen every group's log and hard state must equal its state after some accepted write that
  * is no older than the last one acknowledged as durable: nothing acknowledged is lost, nothing
- * half-written or never written is served, and nothing is corrupt.
+ * half-written or never written is served, and nothing is corrupt. Groups are also deleted and
+ * created again now and then: a crash afterwards must show only the new incarnation's states.
  */
 class EngineCrashProperties {
 
@@ -70,6 +71,9 @@ class EngineCrashProperties {
             GroupLog log = fx.engine.group(g + 1);
             long c = log.firstIndex() - 1 + rnd.nextLong(log.lastIndex() - log.firstIndex() + 2);
             log.compact(c);
+        } else if (op < 64) {
+            int g = rnd.nextInt(GROUPS);
+            recreate(fx, g + 1, models[g]);
         } else if (op < 92) {
             for (int i = rnd.nextInt(1, 4); i > 0; i--) {
                 fx.engine.doWork();
@@ -77,6 +81,25 @@ class EngineCrashProperties {
         } else {
             fx.syncSegments();
         }
+    }
+
+    /**
+     * Deletes the group (running the agent until the deletion is done) and creates it again: a new
+     * incarnation whose only acceptable states are its own; nothing of the old one may come back.
+     */
+    private static void recreate(EngineFixture fx, long groupId, Model m) {
+        java.util.concurrent.CompletableFuture<Void> deleted = fx.engine.deleteGroup(groupId);
+        fx.drain();
+        assertThat(deleted).isCompleted();
+        try {
+            fx.engine.createGroup(groupId, ConfState.ofVoters(1, 2, 3));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        m.states.clear();
+        m.states.add(new State(List.of(), HardState.EMPTY));
+        m.acked = 0;
+        m.term = 1;
     }
 
     private static void persist(GroupLog log, Model m, SplittableRandom rnd, long salt) {
