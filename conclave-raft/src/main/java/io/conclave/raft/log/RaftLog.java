@@ -27,18 +27,15 @@ public final class RaftLog {
         long first = storage.firstIndex();
         long last = storage.lastIndex();
         this.unstable = new Unstable(last + 1);
-        if (committed > last) {
-            throw new IllegalStateException("persisted commit " + committed + " beyond the log's last index "
-                    + last + ": storage is corrupt or from another replica");
+        long a = Math.max(applied, first - 1);
+        if (committed > last || a > last) {
+            throw new IllegalStateException("persisted commit " + committed + " or applied " + a
+                    + " beyond the log's last index " + last + ": storage is corrupt or from another replica");
         }
         // The commit index is volatile state in Raft: a host may persist it lazily (without waiting for
-        // its fsync), so the persisted one may be older than a snapshot taken since, and a snapshot
-        // holds only committed entries.
-        this.committed = Math.max(committed, first - 1);
-        long a = Math.max(applied, first - 1);
-        if (a > this.committed) {
-            throw new IllegalStateException("applied " + a + " > committed " + this.committed);
-        }
+        // its fsync), so the persisted one may be older than a snapshot taken since or than what the
+        // host applied before it rebuilt the node; both hold only committed entries.
+        this.committed = Math.max(committed, a);
         this.applied = a;
         this.applying = a;
     }

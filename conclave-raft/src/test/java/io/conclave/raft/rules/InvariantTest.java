@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Safety invariants checked in code: the core throws {@link IllegalStateException} for a persisted
- * commit index beyond the log (one older than the snapshot starts at the snapshot), for an attempt to truncate committed entries, for a commit beyond the
+ * commit index beyond the log (one older than the snapshot or the host's applied index starts
+ * there), for an attempt to truncate committed entries, for a commit beyond the
  * log, for a leader that hears another leader of its own term, and for ready() called twice without
  * advance(); programmer errors (a message for another node, a bad config, storage without any
  * membership) throw {@link IllegalArgumentException}.
@@ -45,6 +46,16 @@ class InvariantTest {
         s.compact(4);
         RaftNode n = new RaftNode(RaftConfig.defaults(1), s, RandomSource.seeded(1));
         assertThat(n.commitIndex()).isEqualTo(4);
+    }
+
+    @Test
+    void persistedCommitIndexOlderThanWhatTheHostAppliedStartsAtTheApplied() {
+        // A host that rebuilds its node after a failed write may have applied beyond the commit it wrote.
+        MemoryStorage s = Net.storage(THREE, new HardState(1, 0, 2), 1, 1, 1, 1, 1);
+        RaftNode n = new RaftNode(RaftConfig.builder(1).appliedIndex(4).build(), s, RandomSource.seeded(1));
+        assertThat(n.commitIndex()).isEqualTo(4);
+        assertThatThrownBy(() -> new RaftNode(RaftConfig.builder(1).appliedIndex(6).build(), s, RandomSource.seeded(1)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("applied 6");
     }
 
     @Test
