@@ -19,11 +19,12 @@ import java.util.Locale;
 public record SimOptions(long seed, int seeds, int nodes, int groups, int replicas, int ops, String nemesis,
                          Path history, double durationSeconds, HostBug plant, boolean json, boolean leaseReads,
                          Boolean buggify, boolean trace, boolean runtime, List<String> replayArgs,
-                         boolean logWorkload, boolean unfencedReads, boolean lyingFullDisk) {
+                         boolean logWorkload, boolean unfencedReads, boolean lyingFullDisk,
+                         boolean leaderMoveAfterDataLoss) {
 
     public static final String USAGE = "usage: SimMain --seed S [--seeds N] [--nodes N] [--groups G] [--replicas R]"
             + " [--ops K] [--nemesis LIST] [--history FILE] [--duration SIMSECONDS] [--plant BUG] [--lease]"
-            + " [--buggify on|off] [--trace] [--json] [--runtime [--workload registers|log]]\n"
+            + " [--buggify on|off] [--trace] [--json] [--runtime [--workload registers|log] [--no-leader-move]]\n"
             + "  LIST: all, none, or a comma-separated list of " + String.join(",",
                     java.util.Arrays.stream(FaultKind.values()).map(FaultKind::label).toList()) + "\n"
             + "  BUG: " + String.join(",", java.util.Arrays.stream(HostBug.values())
@@ -32,6 +33,8 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
             + "    host; LIST then takes " + String.join(",", java.util.Arrays.stream(RuntimeFault.values())
                     .map(RuntimeFault::label).toList()) + "; BUG only drop-fsync (the WAL acks without fsync) or\n"
             + "    lying-full-disk (a write that does not fit on a full disk is dropped and reported done)\n"
+            + "  --no-leader-move (with --runtime): the simulated operator does not move leadership away from a\n"
+            + "    node's groups after it lost data (a wipe, corruption); only the runtime repairs the replicas\n"
             + "  --workload log (with --runtime): the server's data plane (partitions, produce, fetch) under a log\n"
             + "    workload; BUG then also unfenced-reads (LINEARIZABLE reads skip the ReadIndex barrier)";
 
@@ -54,6 +57,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         boolean log = false;
         boolean unfenced = false;
         boolean lyingFullDisk = false;
+        boolean leaderMove = true;
         List<String> replay = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -83,18 +87,22 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                 case "--buggify" -> buggify = parseOnOff(value(args, ++i, a));
                 case "--trace" -> trace = true;
                 case "--runtime" -> runtime = true;
+                case "--no-leader-move" -> leaderMove = false;
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
             }
             if (!a.equals("--seed") && !a.equals("--seeds") && !a.equals("--history") && !a.equals("--json")
                     && !a.equals("--trace")) {
                 replay.add(a);
-                if (!a.equals("--lease") && !a.equals("--runtime")) {
+                if (!a.equals("--lease") && !a.equals("--runtime") && !a.equals("--no-leader-move")) {
                     replay.add(args[i]);
                 }
             }
         }
         if ((log || unfenced) && !runtime) {
             throw new IllegalArgumentException("--workload and --plant unfenced-reads need --runtime\n" + USAGE);
+        }
+        if (!leaderMove && !runtime) {
+            throw new IllegalArgumentException("--no-leader-move needs --runtime\n" + USAGE);
         }
         if (lyingFullDisk && !runtime) {
             throw new IllegalArgumentException("--plant lying-full-disk needs --runtime\n" + USAGE);
@@ -114,7 +122,8 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
             throw new IllegalArgumentException("--duration must be >= 0 simulated seconds");
         }
         return new SimOptions(seed, seeds, nodes, groups, replicas, ops, nemesis, history, duration, plant, json,
-                lease, buggify, trace, runtime, List.copyOf(replay), log, unfenced, lyingFullDisk);
+                lease, buggify, trace, runtime, List.copyOf(replay), log, unfenced, lyingFullDisk,
+                leaderMove);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -174,7 +183,8 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         }
         RuntimeSimConfig c = RuntimeSimConfig.defaults(runSeed, groups).withNodes(nodes, r)
                 .withFaultNs((long) (durationSeconds * 1e9)).withFaults(RuntimeFault.parseList(nemesis))
-                .withDropFsync(plant == HostBug.DROP_FSYNC).withLyingFullDisk(lyingFullDisk).withBuggify(buggify);
+                .withDropFsync(plant == HostBug.DROP_FSYNC).withLyingFullDisk(lyingFullDisk).withBuggify(buggify)
+                .withLeaderMoveAfterDataLoss(leaderMoveAfterDataLoss);
         return c.validate();
     }
 

@@ -20,19 +20,12 @@ import io.conclave.storage.disk.Disk;
 import io.conclave.storage.disk.DiskPaths;
 import io.conclave.storage.engine.GroupLog;
 import io.conclave.storage.engine.StorageEngine;
-import io.conclave.storage.wal.WalReader;
-import io.conclave.transport.Envelope;
-import io.conclave.transport.InboundHandler;
-import io.conclave.transport.Liveness;
 import io.conclave.transport.Transport;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
@@ -51,6 +44,7 @@ public final class RaftRuntime implements AutoCloseable {
     private Transport transport;
     private final StateMachine stateMachine;
     private final Clock clock;
+    private NodeAssembly assembly;
     private NodeMeta meta;
     private StorageEngine engine;
     private EventLoop[] loops;
@@ -86,30 +80,23 @@ public final class RaftRuntime implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Opens storage (recovering every group found), starts the loops, appliers and liveness. */
+    /**
+     * Opens storage (recovering every group found) and starts the loops, appliers and liveness: the
+     * pieces {@link NodeAssembly} builds, each given a thread here.
+     */
     public synchronized RaftRuntime start() throws IOException {
         if (started) {
             throw new IllegalStateException("runtime of node " + nodeId + " already started");
         }
-        meta = NodeMeta.startNewIncarnation(disk, root);
-        transport = transportFactory.apply(meta.incarnation());
-        if (transport.localNode() != nodeId) {
-            throw new IllegalArgumentException("transport is node " + transport.localNode() + "'s, not " + nodeId + "'s");
-        }
-        engine = StorageEngine.open(disk, DiskPaths.join(root, "storage"), config.storage(), clock::nowMs);
-        long now = clock.nowNs();
-        loops = new EventLoop[config.loopCount()];
-        appliers = new Applier[config.loopCount()];
-        for (int i = 0; i < loops.length; i++) {
-            appliers[i] = new Applier(stateMachine, config.applyQueueCapacity(), config.snapshotEntries(),
-                    config.snapshotBytes(), config.itemsPerWorkMax());
-            loops[i] = new EventLoop(i, config, transport, appliers[i], now);
-        }
-        liveness = new LivenessMonitor(nodeId, meta.incarnation(), config.liveness(), transport, transport::peers,
-                new Failover());
-        loops[0].attachLiveness(liveness);
-        recoverGroups();
-        transport.setInboundHandler(new Inbound());
+        assembly = NodeAssembly.open(nodeId, config, disk, root, transportFactory, stateMachine, clock, leaders,
+                new Observers());
+        meta = assembly.meta();
+        transport = assembly.transport();
+        engine = assembly.engine();
+        loops = assembly.loops().toArray(EventLoop[]::new);
+        appliers = assembly.appliers().toArray(Applier[]::new);
+        liveness = assembly.liveness();
+        assembly.recoverGroups(Set.of());
         engine.startRunner();
         for (int i = 0; i < loops.length; i++) {
             AgentThread lt = new AgentThread("n" + nodeId + "-loop-" + i, loops[i], clock, config.timerResolutionNs());
@@ -123,63 +110,12 @@ public final class RaftRuntime implements AutoCloseable {
         return this;
     }
 
-    /** Groups whose replica may have lost unsynced data in a crash (see docs/multiraft.md). */
-    private Set<Long> groupsWithPossibleLoss() {
-        Set<Long> suspect = new TreeSet<>();
-        WalReader.Report report = engine.recoveryReport();
-        boolean tornTail = report != null && report.cutBytes > 0;
-        for (long gid : engine.groupIds()) {
-            GroupLog g = engine.group(gid);
-            if (g.needsSnapshot() || (report != null && report.groupsAfterCorruption.contains(gid))
-                    || (tornTail && config.rejoinAfterTornTail())) {
-                suspect.add(gid);
-            }
-        }
-        return suspect;
-    }
-
-    private void recoverGroups() throws IOException {
-        Set<Long> rejoin = groupsWithPossibleLoss();
-        meta.addRejoining(rejoin);
-        Set<Long> rejoining = meta.rejoining();
-        for (long gid : engine.groupIds()) {
-            GroupLog g = engine.group(gid);
-            loopOf(gid).addReplica(newReplica(gid, g, rejoining.contains(gid)));
-        }
-    }
-
     private Replica newReplica(long gid, GroupLog g, boolean rejoining) {
-        Replica r = new Replica(loopOf(gid), nodeId, meta.incarnation(), g, rejoining, this::onRejoined);
-        r.setLeaderListener(leaders::record);
-        return r;
-    }
-
-    private void onRejoined(long groupId) {
-        try {
-            meta.removeRejoining(groupId);
-        } catch (IOException e) {
-            throw new UncheckedIOException("recording that group " + groupId + " finished rejoining", e);
-        }
+        return assembly.newReplica(gid, g, rejoining);
     }
 
     private EventLoop loopOf(long groupId) {
-        long h = groupId * 0x9E3779B97F4A7C15L;
-        return loops[(int) Math.floorMod(h ^ (h >>> 32), (long) loops.length)];
-    }
-
-    /** On the transport's threads: messages go to their loops' queues, pings to the liveness queue. */
-    private final class Inbound implements InboundHandler {
-        @Override
-        public void onMessages(long fromNode, List<Envelope> messages) {
-            for (Envelope e : messages) {
-                loopOf(e.groupId()).offerMessage(e.groupId(), e.message());
-            }
-        }
-
-        @Override
-        public void onLiveness(long fromNode, Liveness signal) {
-            liveness.recordPing(fromNode, signal.incarnation(), clock.nowNs());
-        }
+        return assembly.loopOf(groupId);
     }
 
     // ================================ groups ================================
@@ -340,31 +276,9 @@ public final class RaftRuntime implements AutoCloseable {
         return engine.groupIds().contains(groupId);
     }
 
-    private interface ReplicaAction {
-        void run(Replica r, CompletableFuture<Long> f);
-    }
-
-    private CompletableFuture<Long> onReplica(long groupId, ReplicaAction action) {
+    private CompletableFuture<Long> onReplica(long groupId, NodeAssembly.ReplicaAction action) {
         checkRunning();
-        CompletableFuture<Long> f = new CompletableFuture<>();
-        EventLoop loop = loopOf(groupId);
-        boolean queued = loop.offerTask(() -> {
-            Replica r = loop.replica(groupId);
-            if (r == null) {
-                f.completeExceptionally(new RequestFailedException(RequestFailedException.Reason.UNKNOWN_GROUP,
-                        "group " + groupId + " is not hosted on node " + nodeId));
-            } else if (r.isBroken()) {
-                f.completeExceptionally(new RequestFailedException(RequestFailedException.Reason.CLOSED,
-                        "the replica of group " + groupId + " on node " + nodeId + " is stopped after a storage failure"));
-            } else {
-                action.run(r, f);
-            }
-        });
-        if (!queued) {
-            f.completeExceptionally(new BackPressureException("loop " + loop.index() + " of node " + nodeId
-                    + " has " + config.taskQueueCapacity() + " tasks queued"));
-        }
-        return f;
+        return assembly.onReplica(groupId, action);
     }
 
     // ================================ observation ================================
@@ -441,11 +355,10 @@ public final class RaftRuntime implements AutoCloseable {
         engine.close();
     }
 
-    /** Suspicions start failover on every loop: each follower of a group the peer led campaigns soon. */
-    private final class Failover implements LivenessListener {
+    /** Tells the listeners added by {@link #addLivenessListener} of each suspicion and recovery. */
+    private final class Observers implements LivenessListener {
         @Override
         public void onSuspected(long peer, long nowNs) {
-            forEachLoop(l -> l.postCompletion(() -> l.forEachReplica(r -> r.onPeerSuspected(peer))));
             for (LivenessListener l : livenessListeners) {
                 l.onSuspected(peer, nowNs);
             }
@@ -453,9 +366,6 @@ public final class RaftRuntime implements AutoCloseable {
 
         @Override
         public void onRecovered(long peer, long nowNs) {
-            // campaigns stop by themselves once a leader is known; a late message from the peer may
-            // make it a leader again from now on
-            forEachLoop(l -> l.postCompletion(() -> l.forEachReplica(r -> r.onPeerRecovered(peer))));
             for (LivenessListener l : livenessListeners) {
                 l.onRecovered(peer, nowNs);
             }
@@ -468,11 +378,5 @@ public final class RaftRuntime implements AutoCloseable {
      */
     public void addLivenessListener(LivenessListener listener) {
         livenessListeners.add(listener);
-    }
-
-    private void forEachLoop(Consumer<EventLoop> action) {
-        for (EventLoop l : loops) {
-            action.accept(l);
-        }
     }
 }

@@ -13,11 +13,13 @@ import io.conclave.raft.Entry;
 import io.conclave.raft.EntryType;
 import io.conclave.raft.HardState;
 import io.conclave.raft.RaftNode;
+import io.conclave.raft.RaftStatus;
 import io.conclave.raft.RandomSource;
 import io.conclave.raft.Ready;
 import io.conclave.raft.Snapshot;
 import io.conclave.raft.SoftState;
 import io.conclave.raft.StateRole;
+import io.conclave.raft.message.AppendResponse;
 import io.conclave.raft.message.Message;
 import io.conclave.raft.message.RequestVote;
 import io.conclave.raft.message.VoteResponse;
@@ -243,10 +245,33 @@ public final class Replica implements ApplySink {
         if (!campaign.admit(m, node, loop.nowNs())) {
             return; // a pre-vote grant to a replica that yields (see Campaign)
         }
+        if (m instanceof AppendResponse r && r.reject()) {
+            forgetProgressIfPeerLostData(r);
+        }
         node.step(m);
         campaign.afterStep(m, node);
         wakeTicks();
         loop.markReady(this);
+    }
+
+    /**
+     * On a leader, a rejection whose hint (the end of the peer's log that can match ours) lies below
+     * the index the peer acknowledged: the peer lost entries it had made durable — a wiped or replaced
+     * disk — and the core would drop this rejection, and every later one, as stale, so that the two
+     * trade appends and rejections for good. Forget the peer's progress and probe it afresh
+     * ({@code RaftNode.forgetProgress}). This does not wait for liveness to report the peer restarted,
+     * which it cannot when the wipe also took the node's incarnation record (the new life counts from 1
+     * again) or when the restart was too quick to be suspected (the simulator's seed 13). A peer that
+     * kept its log never hints below its match; a delayed duplicate of an old rejection costs one probe.
+     */
+    private void forgetProgressIfPeerLostData(AppendResponse r) {
+        if (!node.isLeader() || r.term() != node.term()) {
+            return;
+        }
+        RaftStatus.PeerProgress p = node.status().progress().get(r.from());
+        if (p != null && r.hintIndex() < p.match()) {
+            node.forgetProgress(r.from());
+        }
     }
 
     /** Re-arms the tick timer of a resting replica; the next tick parks it again if it still rests. */

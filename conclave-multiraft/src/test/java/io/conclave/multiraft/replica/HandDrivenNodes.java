@@ -32,35 +32,56 @@ final class HandDrivenNodes implements AutoCloseable {
     private final Applier[] appliers;
     private final Replica[] replicas;
 
+    private final long groupId;
+    private final RuntimeConfig config;
+    private final long[] voters;
+
     HandDrivenNodes(int n, long groupId, RuntimeConfig config) throws IOException {
+        this.groupId = groupId;
+        this.config = config;
         engines = new StorageEngine[n + 1];
         loops = new EventLoop[n + 1];
         appliers = new Applier[n + 1];
         replicas = new Replica[n + 1];
-        long[] voters = new long[n];
+        voters = new long[n];
         for (int i = 0; i < n; i++) {
             voters[i] = i + 1;
         }
         for (int id = 1; id <= n; id++) {
-            engines[id] = StorageEngine.open(new SimDisk(id), "s", EngineConfig.defaults(), clock::nowMs);
-            appliers[id] = new Applier(new TestStateMachine(), 16, 1_000, 1 << 20, 64);
-            Transport t = net.endpoint(id);
-            EventLoop loop = new EventLoop(0, config, t, appliers[id], clock.nowNs());
-            loops[id] = loop;
-            t.setInboundHandler(new InboundHandler() {
-                @Override
-                public void onMessages(long fromNode, List<Envelope> messages) {
-                    messages.forEach(e -> loop.offerMessage(e.groupId(), e.message()));
-                }
-
-                @Override
-                public void onLiveness(long fromNode, Liveness signal) {
-                }
-            });
-            replicas[id] = new Replica(loop, id, 1, engines[id].createGroup(groupId, ConfState.ofVoters(voters)), false,
-                    g -> { });
-            loop.addReplica(replicas[id]); // the test thread is every loop's thread
+            start(id, new SimDisk(id), false);
         }
+    }
+
+    /** Node {@code id} on {@code disk}: a fresh engine, loop and applier, and its replica of the group. */
+    private void start(int id, SimDisk disk, boolean rejoining) throws IOException {
+        engines[id] = StorageEngine.open(disk, "s", EngineConfig.defaults(), clock::nowMs);
+        appliers[id] = new Applier(new TestStateMachine(), 16, 1_000, 1 << 20, 64);
+        Transport t = net.endpoint(id);
+        EventLoop loop = new EventLoop(0, config, t, appliers[id], clock.nowNs());
+        loops[id] = loop;
+        t.setInboundHandler(new InboundHandler() {
+            @Override
+            public void onMessages(long fromNode, List<Envelope> messages) {
+                messages.forEach(e -> loop.offerMessage(e.groupId(), e.message()));
+            }
+
+            @Override
+            public void onLiveness(long fromNode, Liveness signal) {
+            }
+        });
+        replicas[id] = new Replica(loop, id, 1, engines[id].createGroup(groupId, ConfState.ofVoters(voters)),
+                rejoining, g -> { });
+        loop.addReplica(replicas[id]); // the test thread is every loop's thread
+    }
+
+    /**
+     * Node {@code id} loses its disk and starts again on an empty one, under the same id and (its node
+     * record gone with the disk) the same incarnation: its replica starts from the genesis membership
+     * and rejoins. Nothing tells the other nodes (no liveness here).
+     */
+    void wipe(int id) throws IOException {
+        net.endpoint(id).close();
+        start(id, new SimDisk(1_000 + id), true);
     }
 
     Replica replica(int id) {

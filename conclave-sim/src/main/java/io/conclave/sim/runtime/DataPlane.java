@@ -110,7 +110,7 @@ final class DataPlane {
 
         @Override
         public long nowMs() {
-            return node.wallMs();
+            return node.clock().wallMs();
         }
 
         private CompletableFuture<Long> orDown(CompletableFuture<Long> f) {

@@ -211,9 +211,9 @@ final class RuntimeNemesis {
 
     private void clockDrift() {
         RuntimeNode node = nodes[1 + random.nextInt(n())];
-        node.setClockRate(0.8 + 0.4 * random.nextDouble());
+        node.clock().setRate(0.8 + 0.4 * random.nextDouble());
         count("clock-drift", node.id());
-        scheduler.after(durationNs(), () -> node.setClockRate(1.0));
+        scheduler.after(durationNs(), () -> node.clock().setRate(1.0));
     }
 
     /** A duration drawn log-uniformly in [loNs, hiNs]: as many millisecond jumps as minute ones. */
@@ -225,9 +225,9 @@ final class RuntimeNemesis {
     private void clockBump() {
         RuntimeNode node = nodes[1 + random.nextInt(n())];
         if (random.chance(0.5)) {
-            node.bumpClock(logUniform(1_000_000L, 300_000_000_000L));
+            node.clock().bump(logUniform(1_000_000L, 300_000_000_000L));
         }
-        node.bumpWallClock((random.chance(0.5) ? 1 : -1) * logUniform(1_000_000L, 300_000_000_000L));
+        node.clock().bumpWall((random.chance(0.5) ? 1 : -1) * logUniform(1_000_000L, 300_000_000_000L));
         count("clock-bump", node.id());
     }
 
@@ -241,7 +241,7 @@ final class RuntimeNemesis {
             at += random.between(1_000_000L, 1_000_000_000L / jumps);
             scheduler.after(at, () -> {
                 if (!stopped) {
-                    node.bumpWallClock(sign * amplitudeNs);
+                    node.clock().bumpWall(sign * amplitudeNs);
                 }
             });
         }
@@ -330,8 +330,8 @@ final class RuntimeNemesis {
         network.setConfig(baseNet);
         for (int i = 1; i <= n(); i++) {
             nodes[i].setFsyncSlowFactor(1);
-            nodes[i].setClockRate(1.0);
-            nodes[i].resetWallClock();
+            nodes[i].clock().setRate(1.0);
+            nodes[i].clock().resetWall();
             nodes[i].setDiskFull(false, 0);
             nodes[i].setReadErrorRate(0);
             nodes[i].resume();

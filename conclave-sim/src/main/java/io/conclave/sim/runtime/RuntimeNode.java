@@ -1,13 +1,10 @@
 package io.conclave.sim.runtime;
 
-import io.conclave.multiraft.apply.Applier;
 import io.conclave.multiraft.liveness.LivenessListener;
-import io.conclave.multiraft.liveness.LivenessMonitor;
 import io.conclave.multiraft.loop.EventLoop;
-import io.conclave.multiraft.node.BackPressureException;
-import io.conclave.multiraft.node.RequestFailedException;
+import io.conclave.multiraft.node.LeaderTable;
+import io.conclave.multiraft.node.NodeAssembly;
 import io.conclave.multiraft.node.RuntimeConfig;
-import io.conclave.multiraft.replica.NodeMeta;
 import io.conclave.multiraft.replica.Replica;
 import io.conclave.raft.ConfState;
 import io.conclave.raft.ReadMode;
@@ -15,31 +12,26 @@ import io.conclave.sim.core.Scheduler;
 import io.conclave.sim.core.SimRandom;
 import io.conclave.sim.core.Trace;
 import io.conclave.storage.disk.Disk;
-import io.conclave.storage.disk.DiskPaths;
 import io.conclave.storage.disk.SimDisk;
 import io.conclave.storage.engine.GroupLog;
 import io.conclave.storage.engine.StorageEngine;
 import io.conclave.storage.wal.WalReader;
-import io.conclave.transport.Envelope;
-import io.conclave.transport.InboundHandler;
-import io.conclave.transport.Liveness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * One simulated machine running the real node runtime: {@code conclave-storage}'s engine over a
  * {@link SimDisk}, {@code conclave-multiraft}'s event loops, appliers, replicas and liveness monitor,
- * and a {@link SimTransport} — the pieces {@code RaftRuntime.start()} wires, wired the same way but
- * without threads. The scheduler steps them: a periodic step every timer resolution, an immediate
- * one when a packet or a client request arrives, and one when a WAL group commit's fsync completes
- * (the WAL writer runs a batch only a drawn fsync latency after work reached its queue).
+ * and a {@link SimTransport}, built by {@code conclave-multiraft}'s {@link NodeAssembly} — the very
+ * assembly {@code RaftRuntime.start()} runs — but given no thread: each life ({@link Incarnation}) is
+ * stepped from the scheduler on the node's own {@link RuntimeClock}. This class owns the machine's
+ * life cycle (start, crash, restart, wipe, pause), its disk and the faults on it, and the client
+ * requests routed to it.
  *
  * <p>Crash: the incarnation's objects are dropped without closing anything, and the disk keeps only
  * what it made durable (plus a seeded, possibly torn, prefix of the rest). Restart: a new incarnation
@@ -49,8 +41,6 @@ import java.util.function.Consumer;
 final class RuntimeNode {
 
     static final String ROOT = "node";
-    private static final int ROUNDS_PER_STEP_MAX = 64;
-    private static final long CLOCK_ORIGIN_NS = 1_000_000_000L;
 
     private final long id;
     private final Scheduler scheduler;
@@ -63,11 +53,8 @@ final class RuntimeNode {
     private final SimRandom random;
     private final long fsyncLatencyNsMean;
     private long fsyncSlowFactor = 1;
+    private final RuntimeClock clock;
     private boolean paused;
-    private long clockBaseNs = CLOCK_ORIGIN_NS;
-    private long clockSimBaseNs;
-    private double clockRate = 1.0;
-    private long wallOffsetNs;
     private SimDisk disk;
     private final FaultyDisk.Faults diskFaults;
     private boolean dataPlaneOn;
@@ -78,47 +65,6 @@ final class RuntimeNode {
     private long refusedStarts;
     /** Every group this node was given a replica of, with its genesis voters (to recreate it after a wipe). */
     private final TreeMap<Long, Set<Long>> hosted = new TreeMap<>();
-
-    /** The in-memory state of one life of the node; all of it is lost in a crash. */
-    final class Incarnation {
-        final NodeMeta meta;
-        final SimTransport transport;
-        final StorageEngine engine;
-        final EventLoop[] loops;
-        final Applier[] appliers;
-        final LivenessMonitor liveness;
-        final RegisterMachine machine;
-        final DataPlane dataPlane; // null in register mode
-        boolean kickPending;
-        long walBatchAtNs = -1;
-        /** A full disk or read errors were injected during this life: storage may be left needing a reopen. */
-        boolean diskFaultSeen;
-
-        Incarnation(NodeMeta meta, SimTransport transport, StorageEngine engine, RegisterMachine machine) {
-            this.meta = meta;
-            this.transport = transport;
-            this.engine = engine;
-            this.machine = machine;
-            this.dataPlane = dataPlaneOn ? new DataPlane(RuntimeNode.this, oracle) : null;
-            io.conclave.multiraft.apply.StateMachine sm = dataPlane == null ? machine : dataPlane.machine();
-            long now = clockNs();
-            loops = new EventLoop[config.loopCount()];
-            appliers = new Applier[config.loopCount()];
-            for (int i = 0; i < loops.length; i++) {
-                appliers[i] = new Applier(sm, config.applyQueueCapacity(), config.snapshotEntries(),
-                        config.snapshotBytes(), config.itemsPerWorkMax());
-                loops[i] = new EventLoop(i, config, transport, appliers[i], now);
-            }
-            liveness = new LivenessMonitor(id, meta.incarnation(), config.liveness(), transport, transport::peers,
-                    new Failover(this));
-            loops[0].attachLiveness(liveness);
-        }
-
-        EventLoop loopOf(long groupId) {
-            long h = groupId * 0x9E3779B97F4A7C15L;
-            return loops[(int) Math.floorMod(h ^ (h >>> 32), (long) loops.length)];
-        }
-    }
 
     RuntimeNode(long id, Scheduler scheduler, Trace trace, Oracle oracle, RuntimeNetwork network, Set<Long> peers,
                 RuntimeConfig config, boolean dropFsync, SimRandom random) {
@@ -131,6 +77,7 @@ final class RuntimeNode {
         this.config = config;
         this.dropFsync = dropFsync;
         this.random = random;
+        this.clock = new RuntimeClock(id, scheduler, trace);
         this.disk = new SimDisk(random.nextLong());
         this.fsyncLatencyNsMean = random.between(50_000, 1_000_000);
         this.diskFaults = new FaultyDisk.Faults(random.child("disk-faults"), false);
@@ -165,7 +112,7 @@ final class RuntimeNode {
     }
 
     long incarnation() {
-        return inc == null ? 0 : inc.meta.incarnation();
+        return inc == null ? 0 : inc.incarnation();
     }
 
     long crashes() {
@@ -200,55 +147,9 @@ final class RuntimeNode {
         return inc == null ? null : inc.machine;
     }
 
-    /**
-     * This node's monotonic clock: the scheduler's time from an origin, running at {@link #setClockRate}
-     * (1 unless a clock fault makes it drift).
-     */
-    long clockNs() {
-        return clockBaseNs + (long) ((scheduler.nowNs() - clockSimBaseNs) * clockRate);
-    }
-
-    /**
-     * The node's wall clock (what record timestamps read): the monotonic clock plus an offset that
-     * clock faults move forward and back. Nothing of the runtime's timing reads it.
-     */
-    long wallMs() {
-        return (clockNs() + wallOffsetNs) / 1_000_000L;
-    }
-
-    /** Moves the wall clock by {@code deltaNs} (either way): an NTP step, a strobing clock. */
-    void bumpWallClock(long deltaNs) {
-        wallOffsetNs += deltaNs;
-        trace.record(scheduler.nowNs(), "node.wall-bump", id, deltaNs, 0, 0);
-    }
-
-    /**
-     * Jumps the monotonic clock forward by {@code deltaNs} (a VM that was suspended, a stalled
-     * hypervisor): every timer of the node finds that much time gone at its next step. A monotonic
-     * clock never goes back, so backward bumps are the wall clock's ({@link #bumpWallClock}).
-     */
-    void bumpClock(long deltaNs) {
-        if (deltaNs < 0) {
-            throw new IllegalArgumentException("the monotonic clock never goes back: " + deltaNs);
-        }
-        clockBaseNs = clockNs() + deltaNs;
-        clockSimBaseNs = scheduler.nowNs();
-        trace.record(scheduler.nowNs(), "node.clock-bump", id, deltaNs, 0, 0);
-    }
-
-    void resetWallClock() {
-        wallOffsetNs = 0;
-    }
-
-    /** The node's clock runs at {@code rate} (in (0, 2]) times real time from now on; it never goes back. */
-    void setClockRate(double rate) {
-        if (!(rate > 0 && rate <= 2)) {
-            throw new IllegalArgumentException("clock rate must be in (0, 2]: " + rate);
-        }
-        clockBaseNs = clockNs();
-        clockSimBaseNs = scheduler.nowNs();
-        clockRate = rate;
-        trace.record(scheduler.nowNs(), "node.clock-rate", id, (long) (rate * 1000), 0, 0);
+    /** The node's monotonic and wall clocks (clock faults act on them). */
+    RuntimeClock clock() {
+        return clock;
     }
 
     /**
@@ -265,7 +166,7 @@ final class RuntimeNode {
             paused = false;
             trace.record(scheduler.nowNs(), "node.resume", id, 0, 0, 0);
             if (inc != null) {
-                kick(inc);
+                inc.kick();
             }
         }
     }
@@ -294,26 +195,27 @@ final class RuntimeNode {
         }
         paused = false;
         Disk view = new FaultyDisk(dropFsync ? new UnsyncedDisk(disk) : disk, faults());
-        SimTransport transport = null;
+        SimTransport[] transport = new SimTransport[1];
         try {
-            NodeMeta meta = NodeMeta.startNewIncarnation(view, ROOT);
-            transport = new SimTransport(network, id, peers, 1 << 16);
-            StorageEngine engine = StorageEngine.open(view, DiskPaths.join(ROOT, "storage"), config.storage(),
-                    () -> clockNs() / 1_000_000L);
-            Incarnation i = new Incarnation(meta, transport, engine, new RegisterMachine(id, oracle));
+            RegisterMachine machine = new RegisterMachine(id, oracle);
+            DataPlane dataPlane = dataPlaneOn ? new DataPlane(this, oracle) : null;
+            NodeAssembly parts = NodeAssembly.open(id, config, view, ROOT,
+                    incarnation -> transport[0] = new SimTransport(network, id, peers, 1 << 16),
+                    dataPlane == null ? machine : dataPlane.machine(), clock, new LeaderTable(), new Traced());
+            Incarnation i = new Incarnation(parts, machine, dataPlane, scheduler, trace, id,
+                    () -> fsyncSlowFactor * (1 + random.exponential(fsyncLatencyNsMean)), this::stepIfCurrent);
             inc = i;
             recoverGroups(i);
-            transport.setInboundHandler(new Inbound(i));
-            trace.record(scheduler.nowNs(), "node.start", id, meta.incarnation(), engine.groupIds().size(), 0);
-            schedulePeriodic(i);
+            trace.record(scheduler.nowNs(), "node.start", id, i.incarnation(), i.engine().groupIds().size(), 0);
+            i.schedulePeriodic(config.timerResolutionNs());
             if (lostData) {
                 lostData = false;
                 dataLossListener.accept(id);
             }
             return null;
         } catch (IOException | RuntimeException e) {
-            if (transport != null) {
-                transport.close();
+            if (transport[0] != null) {
+                transport[0].close();
             }
             inc = null;
             refusedStarts++;
@@ -357,7 +259,7 @@ final class RuntimeNode {
     void wipe() {
         Incarnation i = inc;
         if (i != null) {
-            i.transport.close();
+            i.parts.transport().close();
             inc = null;
         }
         long capacity = disk.capacityBytes();
@@ -375,11 +277,11 @@ final class RuntimeNode {
         if (i == null) {
             return;
         }
-        i.transport.close();
+        i.parts.transport().close();
         inc = null;
         crashes++;
         disk = disk.crash();
-        trace.record(scheduler.nowNs(), "node.crash", id, i.meta.incarnation(), 0, 0);
+        trace.record(scheduler.nowNs(), "node.crash", id, i.incarnation(), 0, 0);
     }
 
     /** Cuts the power after {@code mutations} more disk changes: the crash lands inside a write. */
@@ -454,42 +356,23 @@ final class RuntimeNode {
         fsyncSlowFactor = Math.max(1, factor);
     }
 
+    /**
+     * Recovers every group the disk holds, as production does; a group this node was given but whose
+     * storage is gone (a wiped disk) is created again, empty, and rejoins with the suspect ones.
+     */
     private void recoverGroups(Incarnation i) throws IOException {
-        WalReader.Report report = i.engine.recoveryReport();
-        boolean tornTail = report != null && report.cutBytes > 0;
-        Set<Long> suspect = new TreeSet<>();
-        for (long gid : i.engine.groupIds()) {
-            GroupLog g = i.engine.group(gid);
-            if (g.needsSnapshot() || (report != null && report.groupsAfterCorruption.contains(gid))
-                    || (tornTail && config.rejoinAfterTornTail())) {
-                suspect.add(gid);
-            }
-        }
         Set<Long> lost = new TreeSet<>(hosted.keySet());
-        lost.removeAll(i.engine.groupIds());
-        for (long gid : lost) { // a wiped disk: the replica is made again, from nothing, and rejoins
+        lost.removeAll(i.engine().groupIds());
+        for (long gid : lost) {
             long[] ids = hosted.get(gid).stream().mapToLong(Long::longValue).toArray();
-            i.engine.createGroup(gid, ConfState.ofVoters(ids));
-            suspect.add(gid);
+            i.engine().createGroup(gid, ConfState.ofVoters(ids));
         }
-        i.meta.addRejoining(suspect);
-        Set<Long> rejoining = i.meta.rejoining();
-        for (long gid : i.engine.groupIds()) {
-            i.loopOf(gid).addReplica(newReplica(i, gid, i.engine.group(gid), rejoining.contains(gid)));
-        }
+        Set<Long> rejoining = i.parts.recoverGroups(lost);
         if (!rejoining.isEmpty()) {
+            WalReader.Report report = i.engine().recoveryReport();
+            boolean tornTail = report != null && report.cutBytes > 0;
             trace.record(scheduler.nowNs(), "node.rejoin", id, rejoining.size(), tornTail ? 1 : 0, 0);
         }
-    }
-
-    private Replica newReplica(Incarnation i, long gid, GroupLog g, boolean rejoining) {
-        return new Replica(i.loopOf(gid), id, i.meta.incarnation(), g, rejoining, groupId -> {
-            try {
-                i.meta.removeRejoining(groupId);
-            } catch (IOException e) {
-                throw new UncheckedIOException("recording that group " + groupId + " finished rejoining", e);
-            }
-        });
     }
 
     /** Creates this node's replica of a new group (at the start of a run, before any fault). */
@@ -497,17 +380,17 @@ final class RuntimeNode {
         Incarnation i = requireUp();
         try {
             long[] ids = voters.stream().mapToLong(Long::longValue).toArray();
-            GroupLog g = i.engine.createGroup(groupId, ConfState.ofVoters(ids));
+            GroupLog g = i.engine().createGroup(groupId, ConfState.ofVoters(ids));
             hosted.put(groupId, new TreeSet<>(voters));
-            Replica r = newReplica(i, groupId, g, false);
-            i.loopOf(groupId).addReplica(r);
+            Replica r = i.parts.newReplica(groupId, g, false);
+            i.parts.loopOf(groupId).addReplica(r);
             if (id == voters.stream().min(Long::compare).orElseThrow()) {
                 r.scheduleCampaign(0, config.timerResolutionNs());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("node " + id + " could not create group " + groupId, e);
         }
-        kick(i);
+        i.kick();
     }
 
     private Incarnation requireUp() {
@@ -519,50 +402,21 @@ final class RuntimeNode {
 
     // ================================ stepping ================================
 
-    private void schedulePeriodic(Incarnation i) {
-        scheduler.after(config.timerResolutionNs(), () -> {
-            if (inc == i) {
-                step(i);
-                schedulePeriodic(i);
-            }
-        });
-    }
-
-    /** Runs the node's agents at the current instant (coalesced: one pending kick at a time). */
-    private void kick(Incarnation i) {
-        if (!i.kickPending) {
-            i.kickPending = true;
-            scheduler.after(0, () -> {
-                i.kickPending = false;
-                if (inc == i) {
-                    step(i);
-                }
-            });
+    /** Steps {@code i} if it is still the node's life; false when it is not (it crashed or was wiped). */
+    private boolean stepIfCurrent(Incarnation i) {
+        if (inc != i) {
+            return false;
         }
+        step(i);
+        return true;
     }
 
     private void step(Incarnation i) {
         if (paused) {
             return;
         }
-        long now = clockNs();
         try {
-            for (int round = 0; round < ROUNDS_PER_STEP_MAX; round++) {
-                int work = 0;
-                for (EventLoop l : i.loops) {
-                    work += l.doWork(now);
-                }
-                for (Applier a : i.appliers) {
-                    work += a.doWork(now);
-                }
-                work += walStep(i);
-                if (inc != i || work == 0) {
-                    break;
-                }
-            }
-            if (inc == i) {
-                i.engine.housekeeperAgent().doWork();
-            }
+            i.runAgents(clock.nowNs(), life -> inc == life);
         } catch (RuntimeException e) {
             if (disk.poweredOff()) {
                 crash(); // the power went out inside a write: what was done so far is what the disk has
@@ -603,36 +457,11 @@ final class RuntimeNode {
         scheduler.after(random.between(50_000_000L, 500_000_000L), this::restart);
     }
 
-    /** One WAL group commit, once the fsync latency drawn when work reached the writer has passed. */
-    private int walStep(Incarnation i) {
-        if (!i.engine.walAgent().hasWork()) {
-            return 0;
-        }
-        long now = scheduler.nowNs();
-        if (i.walBatchAtNs < 0) {
-            i.walBatchAtNs = now + fsyncSlowFactor * (1 + random.exponential(fsyncLatencyNsMean));
-            long at = i.walBatchAtNs;
-            scheduler.at(at, () -> {
-                if (inc == i) {
-                    step(i);
-                }
-            });
-            return 0;
-        }
-        if (now < i.walBatchAtNs) {
-            return 0;
-        }
-        i.walBatchAtNs = -1;
-        int n = i.engine.walAgent().doWork();
-        trace.record(now, "wal.batch", id, n, 0, 0);
-        return n;
-    }
-
     /** A packet from the network. */
     void receive(long from, Object payload) {
         Incarnation i = inc;
-        if (i != null && i.transport.receive(from, payload)) {
-            kick(i);
+        if (i != null && ((SimTransport) i.parts.transport()).receive(from, payload)) {
+            i.kick();
         }
     }
 
@@ -671,29 +500,13 @@ final class RuntimeNode {
         });
     }
 
-    private CompletableFuture<Long> onReplica(long groupId, BiConsumer<Replica, CompletableFuture<Long>> action) {
+    private CompletableFuture<Long> onReplica(long groupId, NodeAssembly.ReplicaAction action) {
         Incarnation i = inc;
         if (i == null) {
             return null;
         }
-        CompletableFuture<Long> f = new CompletableFuture<>();
-        EventLoop loop = i.loopOf(groupId);
-        boolean queued = loop.offerTask(() -> {
-            Replica r = loop.replica(groupId);
-            if (r == null) {
-                f.completeExceptionally(new RequestFailedException(RequestFailedException.Reason.UNKNOWN_GROUP,
-                        "group " + groupId + " is not hosted on node " + id));
-            } else if (r.isBroken()) {
-                f.completeExceptionally(new RequestFailedException(RequestFailedException.Reason.CLOSED,
-                        "the replica of group " + groupId + " on node " + id + " is stopped"));
-            } else {
-                action.accept(r, f);
-            }
-        });
-        if (!queued) {
-            f.completeExceptionally(new BackPressureException("loop " + loop.index() + " of node " + id + " is full"));
-        }
-        kick(i);
+        CompletableFuture<Long> f = i.parts.onReplica(groupId, action);
+        i.kick();
         return f;
     }
 
@@ -701,7 +514,7 @@ final class RuntimeNode {
     void forEachReplica(Consumer<Replica> action) {
         Incarnation i = inc;
         if (i != null) {
-            for (EventLoop l : i.loops) {
+            for (EventLoop l : i.parts.loops()) {
                 l.forEachReplica(action);
             }
         }
@@ -709,49 +522,18 @@ final class RuntimeNode {
 
     Replica replica(long groupId) {
         Incarnation i = inc;
-        return i == null ? null : i.loopOf(groupId).replica(groupId);
+        return i == null ? null : i.parts.loopOf(groupId).replica(groupId);
     }
 
     StorageEngine engine() {
-        return inc == null ? null : inc.engine;
+        return inc == null ? null : inc.engine();
     }
 
-    // ================================ inbound and failover ================================
-
-    private final class Inbound implements InboundHandler {
-        private final Incarnation i;
-
-        Inbound(Incarnation i) {
-            this.i = i;
-        }
-
-        @Override
-        public void onMessages(long fromNode, List<Envelope> messages) {
-            for (Envelope e : messages) {
-                i.loopOf(e.groupId()).offerMessage(e.groupId(), e.message());
-            }
-        }
-
-        @Override
-        public void onLiveness(long fromNode, Liveness signal) {
-            i.liveness.recordPing(fromNode, signal.incarnation(), clockNs());
-        }
-    }
-
-    /** As the runtime's: a suspicion makes every loop visit its replicas, whose followers of the peer campaign. */
-    private final class Failover implements LivenessListener {
-        private final Incarnation i;
-
-        Failover(Incarnation i) {
-            this.i = i;
-        }
-
+    /** Records the node's liveness suspicions and recoveries in the trace (failover itself is the assembly's). */
+    private final class Traced implements LivenessListener {
         @Override
         public void onSuspected(long peer, long nowNs) {
             trace.record(scheduler.nowNs(), "liveness.suspect", id, peer, 0, 0);
-            for (EventLoop l : i.loops) {
-                l.postCompletion(() -> l.forEachReplica(r -> r.onPeerSuspected(peer)));
-            }
         }
 
         @Override

@@ -22,18 +22,21 @@ import java.util.EnumSet;
  * @param runtime the node runtime's configuration (loops, ticks, liveness, storage)
  * @param lyingFullDisk the planted bug: a write that does not fit on a full disk is dropped and reported done
  * @param buggify whether the buggify points are on: null lets the seed decide (a quarter of the seeds)
+ * @param leaderMoveAfterDataLoss whether the simulated operator moves the leadership of every group of a
+ *     node that came back without data it had ({@link RuntimeControl#afterDataLoss}); off, only the
+ *     product's own repair ({@code Replica.onPeerRecovered}) brings the node's replicas back
  */
 public record RuntimeSimConfig(long seed, int nodes, int groups, int replicas, long faultNs, int clients,
                                int keysPerGroup, int activeGroupsMax, long opTimeoutNs, EnumSet<RuntimeFault> faults,
                                boolean dropFsync, long settleNsMax, RuntimeConfig runtime, boolean lyingFullDisk,
-                               Boolean buggify) {
+                               Boolean buggify, boolean leaderMoveAfterDataLoss) {
 
-    /** As the canonical constructor, with no lying disk and buggify left to the seed. */
+    /** As the canonical constructor, with no lying disk, buggify left to the seed and the operator's leader move on. */
     public RuntimeSimConfig(long seed, int nodes, int groups, int replicas, long faultNs, int clients,
                             int keysPerGroup, int activeGroupsMax, long opTimeoutNs, EnumSet<RuntimeFault> faults,
                             boolean dropFsync, long settleNsMax, RuntimeConfig runtime) {
         this(seed, nodes, groups, replicas, faultNs, clients, keysPerGroup, activeGroupsMax, opTimeoutNs, faults,
-                dropFsync, settleNsMax, runtime, false, null);
+                dropFsync, settleNsMax, runtime, false, null, true);
     }
 
     public RuntimeSimConfig {
@@ -54,38 +57,44 @@ public record RuntimeSimConfig(long seed, int nodes, int groups, int replicas, l
 
     public RuntimeSimConfig withFaultNs(long ns) {
         return new RuntimeSimConfig(seed, nodes, groups, replicas, ns, clients, keysPerGroup, activeGroupsMax,
-                opTimeoutNs, faults, dropFsync, settleNsMax, runtime, lyingFullDisk, buggify);
+                opTimeoutNs, faults, dropFsync, settleNsMax, runtime, lyingFullDisk, buggify, leaderMoveAfterDataLoss);
     }
 
     public RuntimeSimConfig withFaults(EnumSet<RuntimeFault> f) {
         return new RuntimeSimConfig(seed, nodes, groups, replicas, faultNs, clients, keysPerGroup, activeGroupsMax,
-                opTimeoutNs, f, dropFsync, settleNsMax, runtime, lyingFullDisk, buggify);
+                opTimeoutNs, f, dropFsync, settleNsMax, runtime, lyingFullDisk, buggify, leaderMoveAfterDataLoss);
     }
 
     public RuntimeSimConfig withDropFsync(boolean on) {
         return new RuntimeSimConfig(seed, nodes, groups, replicas, faultNs, clients, keysPerGroup, activeGroupsMax,
-                opTimeoutNs, faults, on, settleNsMax, runtime, lyingFullDisk, buggify);
+                opTimeoutNs, faults, on, settleNsMax, runtime, lyingFullDisk, buggify, leaderMoveAfterDataLoss);
     }
 
     public RuntimeSimConfig withLyingFullDisk(boolean on) {
         return new RuntimeSimConfig(seed, nodes, groups, replicas, faultNs, clients, keysPerGroup, activeGroupsMax,
-                opTimeoutNs, faults, dropFsync, settleNsMax, runtime, on, buggify);
+                opTimeoutNs, faults, dropFsync, settleNsMax, runtime, on, buggify, leaderMoveAfterDataLoss);
     }
 
     /** Buggify on ({@code true}), off ({@code false}) or as the seed decides ({@code null}). */
     public RuntimeSimConfig withBuggify(Boolean on) {
         return new RuntimeSimConfig(seed, nodes, groups, replicas, faultNs, clients, keysPerGroup, activeGroupsMax,
-                opTimeoutNs, faults, dropFsync, settleNsMax, runtime, lyingFullDisk, on);
+                opTimeoutNs, faults, dropFsync, settleNsMax, runtime, lyingFullDisk, on, leaderMoveAfterDataLoss);
+    }
+
+    /** Whether the simulated operator moves leadership away after a node lost data (on by default). */
+    public RuntimeSimConfig withLeaderMoveAfterDataLoss(boolean on) {
+        return new RuntimeSimConfig(seed, nodes, groups, replicas, faultNs, clients, keysPerGroup, activeGroupsMax,
+                opTimeoutNs, faults, dropFsync, settleNsMax, runtime, lyingFullDisk, buggify, on);
     }
 
     public RuntimeSimConfig withNodes(int n, int r) {
         return new RuntimeSimConfig(seed, n, groups, r, faultNs, clients, keysPerGroup, activeGroupsMax,
-                opTimeoutNs, faults, dropFsync, settleNsMax, runtime, lyingFullDisk, buggify);
+                opTimeoutNs, faults, dropFsync, settleNsMax, runtime, lyingFullDisk, buggify, leaderMoveAfterDataLoss);
     }
 
     public RuntimeSimConfig withClients(int c) {
         return new RuntimeSimConfig(seed, nodes, groups, replicas, faultNs, c, keysPerGroup, activeGroupsMax,
-                opTimeoutNs, faults, dropFsync, settleNsMax, runtime, lyingFullDisk, buggify);
+                opTimeoutNs, faults, dropFsync, settleNsMax, runtime, lyingFullDisk, buggify, leaderMoveAfterDataLoss);
     }
 
     public RuntimeSimConfig validate() {

@@ -90,7 +90,7 @@ public final class RuntimeSimulation {
         buggify = new Buggify(bugOn, 0.02, bugRandom);
         control = new RuntimeControl(scheduler, SimRandom.of(config.seed(), "control"), trace, nodes, config.groups(),
                 this::votersOf);
-        for (int i = 1; i <= n; i++) {
+        for (int i = 1; i <= n && config.leaderMoveAfterDataLoss(); i++) {
             nodes[i].onDataLoss(control::afterDataLoss);
         }
     }

@@ -2,8 +2,10 @@
  * The real node runtime under the simulator: {@code conclave-multiraft}'s event loops, replicas,
  * appliers and liveness monitor, {@code conclave-storage}'s engine (WAL group commit, segments,
  * snapshots) over a {@link io.conclave.storage.disk.SimDisk}, and a {@link io.conclave.transport.Transport}
- * over the simulated network — every agent stepped by hand from the one scheduler thread, with the
- * node's time read from the scheduler. Owns the simulated node ({@link io.conclave.sim.runtime.RuntimeNode}),
+ * over the simulated network, assembled by {@link io.conclave.multiraft.node.NodeAssembly} as in
+ * production — every agent stepped by hand from the one scheduler thread, with the node's time read
+ * from the scheduler. Owns the simulated node ({@link io.conclave.sim.runtime.RuntimeNode}), each of its
+ * lives ({@link io.conclave.sim.runtime.Incarnation}) and clocks ({@link io.conclave.sim.runtime.RuntimeClock}),
  * its transport, the test state machine and its oracle, the workloads, the nemesis, the control-plane
  * events ({@link io.conclave.sim.runtime.RuntimeControl}), the node's faulty view of its disk, the
  * storage buggify source of a run, and one seed's run

@@ -97,6 +97,23 @@ class RuntimeFaultsTest {
     }
 
     /**
+     * Seed 13 again (10 groups, 5 s, every fault, buggify as the seed decides) with the simulated
+     * operator's leader move switched off: only the product repairs the wiped node. Node 3 is wiped and
+     * restarts at once, empty, under the same id and — its node record gone with the disk — the same
+     * incarnation, so liveness never reports a restart and {@code Replica.onPeerRecovered} never runs;
+     * this failed on no-livelock until a leader learned to forget a peer's progress when the peer's
+     * rejection hints below its match ({@code Replica.forgetProgressIfPeerLostData}).
+     */
+    @Test
+    void seed13AWipedNodeIsRepairedByTheRuntimeWithoutTheOperatorsLeaderMove() {
+        SimResult r = RuntimeSimulation.run(RuntimeSimConfig.defaults(13, 10).withFaultNs(5_000_000_000L)
+                .withLeaderMoveAfterDataLoss(false));
+        assertThat(r.failure()).isNull();
+        assertThat(r.checks()).containsEntry("linearizability", "valid");
+        assertThat(r.faults()).containsKey("wipe");
+    }
+
+    /**
      * Seed 208 (5 nodes, groups of 3, 10 groups, 5 s, every fault): a read error in a segment during a
      * suffix truncation left the segment log refusing further use ("unusable after an I/O error ...
      * close and reopen it") with an {@code IllegalStateException} that carries the I/O error only in its

@@ -1,0 +1,79 @@
+package io.conclave.sim.runtime;
+
+import io.conclave.multiraft.time.Clock;
+import io.conclave.sim.core.Scheduler;
+import io.conclave.sim.core.Trace;
+
+/**
+ * A simulated machine's two clocks, read from the scheduler's time: the monotonic clock the runtime
+ * times everything by (loops, liveness, storage housekeeping), which clock faults can make drift or
+ * jump forward but never go back, and the wall clock record timestamps read, which they can also
+ * step back and strobe. Scheduler thread only.
+ */
+final class RuntimeClock implements Clock {
+
+    private static final long ORIGIN_NS = 1_000_000_000L;
+
+    private final long nodeId;
+    private final Scheduler scheduler;
+    private final Trace trace;
+    private long baseNs = ORIGIN_NS;
+    private long simBaseNs;
+    private double rate = 1.0;
+    private long wallOffsetNs;
+
+    RuntimeClock(long nodeId, Scheduler scheduler, Trace trace) {
+        this.nodeId = nodeId;
+        this.scheduler = scheduler;
+        this.trace = trace;
+    }
+
+    /** The monotonic clock: the scheduler's time from an origin, running at {@link #setRate}. */
+    @Override
+    public long nowNs() {
+        return baseNs + (long) ((scheduler.nowNs() - simBaseNs) * rate);
+    }
+
+    /**
+     * The wall clock (what record timestamps read): the monotonic clock plus an offset that clock
+     * faults move forward and back. Nothing of the runtime's timing reads it.
+     */
+    long wallMs() {
+        return (nowNs() + wallOffsetNs) / 1_000_000L;
+    }
+
+    /** Moves the wall clock by {@code deltaNs} (either way): an NTP step, a strobing clock. */
+    void bumpWall(long deltaNs) {
+        wallOffsetNs += deltaNs;
+        trace.record(scheduler.nowNs(), "node.wall-bump", nodeId, deltaNs, 0, 0);
+    }
+
+    void resetWall() {
+        wallOffsetNs = 0;
+    }
+
+    /**
+     * Jumps the monotonic clock forward by {@code deltaNs} (a VM that was suspended, a stalled
+     * hypervisor): every timer of the node finds that much time gone at its next step. A monotonic
+     * clock never goes back, so backward bumps are the wall clock's ({@link #bumpWall}).
+     */
+    void bump(long deltaNs) {
+        if (deltaNs < 0) {
+            throw new IllegalArgumentException("the monotonic clock never goes back: " + deltaNs);
+        }
+        baseNs = nowNs() + deltaNs;
+        simBaseNs = scheduler.nowNs();
+        trace.record(scheduler.nowNs(), "node.clock-bump", nodeId, deltaNs, 0, 0);
+    }
+
+    /** The clock runs at {@code rate} (in (0, 2]) times real time from now on; it never goes back. */
+    void setRate(double rate) {
+        if (!(rate > 0 && rate <= 2)) {
+            throw new IllegalArgumentException("clock rate must be in (0, 2]: " + rate);
+        }
+        baseNs = nowNs();
+        simBaseNs = scheduler.nowNs();
+        this.rate = rate;
+        trace.record(scheduler.nowNs(), "node.clock-rate", nodeId, (long) (rate * 1000), 0, 0);
+    }
+}
