@@ -156,12 +156,17 @@ public final class LocalCluster implements AutoCloseable {
             }
         }
 
+        /** The first non-null result of {@code attempt} within {@code bound}; null or an exception is "not yet". */
         public static <T> T result(Duration bound, Supplier<T> attempt, String what) {
             long deadline = System.nanoTime() + bound.toNanos();
             RuntimeException last = null;
             while (System.nanoTime() < deadline) {
                 try {
-                    return attempt.get();
+                    T value = attempt.get();
+                    if (value != null) {
+                        return value;
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // not yet: null
                 } catch (RuntimeException e) {
                     last = e;
                     java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
