@@ -143,4 +143,18 @@ class RuntimeFaultsTest {
         assertThat(r.faults().get("lost-log")).as("a replica came back with its log lost").isPositive();
         assertThat(r.faults().get("lost-log-restarted")).as("and its log took entries again").isPositive();
     }
+
+    /**
+     * Seed 5 of wipes, corruption, crashes and partitions (6 groups, 5 s): a bit flip in a replica's
+     * newest snapshot file made the store fall back to an older snapshot (none) while the segments had
+     * been compacted past it; recovery built a log starting at 151 over an empty state machine and the
+     * applier stopped on "apply gap, entry 151 after 0". Segments that start after the loaded snapshot
+     * are now a lost log (LostLogTest.segmentsThatStartAfterALostSnapshotLoseTheLog).
+     */
+    @Test
+    void seed5ACorruptSnapshotBelowCompactedSegmentsLosesTheLogInsteadOfLeavingAnApplyGap() {
+        SimResult r = run(5, 6, 5_000_000_000L, "wipe,corruption,crash,partition", null);
+        assertThat(r.failure()).isNull();
+        assertThat(r.faults()).containsKey("corruption");
+    }
 }

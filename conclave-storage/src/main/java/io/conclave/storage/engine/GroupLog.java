@@ -625,6 +625,11 @@ public final class GroupLog implements LogStorage {
             segmentsDirty = true;
             notePending(engine.activeWalSeq());
         }
+        if (!matLogLost && matFirst > snapshot.index() + 1) {
+            // The segments start after a snapshot that is gone (its file failed its checksum, so an
+            // older one was loaded): nothing can rebuild the state between the two. The log is lost.
+            matLogLost = true;
+        }
         logLost = matLogLost;
         if (matLogLost) {
             view.resetTo(snapshot.index(), snapshot.term());

@@ -179,6 +179,41 @@ class LostLogTest {
     }
 
     /**
+     * The snapshot that covered the compacted prefix fails its checksum, so the store falls back to an
+     * older one (here none): the segments start after a state nothing can rebuild. The log is lost —
+     * not a log starting at 151 over an empty state machine (the simulator's apply gap, seed 2 of
+     * corruption,partition).
+     */
+    @Test
+    void segmentsThatStartAfterALostSnapshotLoseTheLog() throws IOException {
+        EngineFixture fx = new EngineFixture(16);
+        GroupLog g = writeTwoHundred(fx);
+        g.createSnapshot(150, VOTERS, new byte[] {7});
+        g.compact(150);
+        fx.drain();
+        fx.syncSegments();
+        pushWalPast(fx, fx.disk.list("data/wal"));
+        List<String> snaps = fx.disk.list("data/groups/1/snap").stream().filter(n -> n.endsWith(".snap"))
+                .sorted().toList();
+        String newest = snaps.get(snaps.size() - 1);
+        assertThat(newest).startsWith(String.format("snap-%020d", 150));
+        fx.crashAndReopen();
+        assertThat(fx.engine.group(1).firstIndex()).as("precondition: the segments start after 1").isGreaterThan(1);
+
+        fx.disk.flipBit("data/groups/1/snap/" + newest, 40, 1);
+        fx.crashAndReopen();
+
+        GroupLog lost = fx.engine.group(1);
+        assertThat(lost.snapshot().index()).isZero();
+        assertThat(lost.state()).isEqualTo(GroupState.NEEDS_SNAPSHOT);
+        assertThat(lost.lastIndex()).isZero();
+        assertThat(lost.hardState()).isEqualTo(new HardState(2, 1, 0));
+        assertThat(lost.persist(null, entries(2, 1, 10, 30, 5), null, new Outcome())).isEqualTo(StorageStatus.OK);
+        fx.drain();
+        assertThat(lost.entries(1, 11, Long.MAX_VALUE)).isEqualTo(entries(2, 1, 10, 30, 5));
+    }
+
+    /**
      * A bad last record with nothing intact after it is a torn tail: cut, the log stays writable and
      * ends before it, so the leader's next entries follow the cut. A bad record in the last segment
      * with intact ones after it is corruption: the log is lost.
