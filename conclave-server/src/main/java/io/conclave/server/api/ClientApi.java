@@ -100,6 +100,13 @@ public final class ClientApi implements ConclaveGrpc.ClientHandler {
                 throw ApiErrors.error(ErrorCode.INVALID_REQUEST, "a batch holds at most " + BATCH_BYTES_MAX
                         + " bytes, this one " + total);
             }
+            if (!node.runtime().hostsGroup(p.groupId())) {
+                // This node knows no leader of a group it does not host: point at the preferred
+                // replica, which hosts it and names the leader if it is not the leader itself.
+                long hint = p.replicas().isEmpty() ? 0 : p.replicas().get(0);
+                throw ApiErrors.error(hint == 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NOT_LEADER, "node "
+                        + node.nodeId() + " has no replica of " + topic.name() + "/" + p.partition(), hint);
+            }
             boolean eventual = req.getConsistency() == ConsistencyLevel.EVENTUAL;
             node.producing().produce(p.groupId(), req.getProducerId(), req.getSequence(), records, eventual)
                     .orTimeout(node.config().requestTimeoutMs(), TimeUnit.MILLISECONDS)

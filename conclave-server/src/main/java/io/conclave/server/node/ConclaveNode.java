@@ -110,7 +110,8 @@ public final class ConclaveNode implements AutoCloseable {
         background = Executors.newScheduledThreadPool(2, daemon("n" + config.nodeId() + "-node"));
         readers = new java.util.concurrent.ThreadPoolExecutor(READER_THREADS, READER_THREADS, 60, TimeUnit.SECONDS,
                 new java.util.concurrent.ArrayBlockingQueue<>(READER_QUEUE_MAX), daemon("n" + config.nodeId() + "-reader"));
-        producing = new Producing(new Host());
+        producing = new Producing(new Host(), io.conclave.server.partition.ProducingConfig.defaults(),
+                io.conclave.server.partition.Producing.Timer.system());
         stateMachine = new NodeStateMachine(producing::onFenced);
         stateMachine.metadata().addListener(this::onImage);
         controllerOps = new ControllerOps(this);
