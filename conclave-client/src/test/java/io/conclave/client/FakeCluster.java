@@ -143,7 +143,10 @@ final class FakeCluster implements AutoCloseable {
         FakeCluster c = new FakeCluster();
         for (long id = 1; id <= n; id++) {
             Node node = c.new Node(id);
+            // directExecutor: one connection's calls are handled in arrival order (a real node may
+            // take pipelined batches in any order and holds a gap instead; the fake refuses it).
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                    .directExecutor()
                     .addService(ServerInterceptors.intercept(ConclaveGrpc.bindClient(node), node.encodingSpy()))
                     .addService(ConclaveGrpc.bindAdmin(node))
                     .build()
