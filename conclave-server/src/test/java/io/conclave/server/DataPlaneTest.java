@@ -192,7 +192,13 @@ class DataPlaneTest {
         expect(() -> cluster.call(1, ConclaveGrpc.FETCH, FetchRequest.newBuilder().setTopic("orders").setPartition(0)
                 .setOffset(1_000).setConsistency(ConsistencyLevel.EVENTUAL).build()), ErrorCode.OFFSET_OUT_OF_RANGE,
                 "past the high watermark");
-        expect(() -> cluster.call(1, ConclaveGrpc.CREATE_TOPIC, CreateTopicRequest.newBuilder().setName("t")
+        // Validation runs on the controller leader (any other node answers NOT_CONTROLLER first).
+        long[] leader = {0};
+        LocalCluster.Await.until(Duration.ofSeconds(30), () -> (leader[0] = cluster.node(1).runtime()
+                .leaderOf(io.conclave.server.node.NodeStateMachine.CONTROLLER_GROUP).node()) != 0,
+                () -> "a known controller leader");
+        long controller = leader[0];
+        expect(() -> cluster.call(controller, ConclaveGrpc.CREATE_TOPIC, CreateTopicRequest.newBuilder().setName("t")
                 .setPartitions(0).setReplicationFactor(1).build()), null, "partitions must be between");
         for (long id = 1; id <= 3; id++) {
             assertThat(cluster.node(id).runtime().failure()).isNull();
