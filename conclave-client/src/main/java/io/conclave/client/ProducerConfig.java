@@ -98,11 +98,14 @@ public record ProducerConfig(int lingerMs, int batchBytesMax, int batchRecordsMa
     }
 
     /**
-     * Batches in flight per partition. Idempotent batches keep their order across retries however
-     * many are in flight: they are resent in sequence order and the leader sequences them.
+     * Batches in flight per partition. Idempotent STRONG/LINEARIZABLE batches keep their order across
+     * retries however many are in flight: they are resent in sequence order and the leader sequences
+     * them (holding one that arrives ahead of its predecessor).
      */
     int inFlightMax() {
-        return inFlightPerPartitionMax;
+        // EVENTUAL batches may follow a gap on the leader (written at once, never held), so an
+        // idempotent EVENTUAL producer keeps one batch per partition in flight to keep its order.
+        return idempotent && consistency == ConsistencyLevel.EVENTUAL ? 1 : inFlightPerPartitionMax;
     }
 
     public ProducerConfig withLingerMs(int v) {

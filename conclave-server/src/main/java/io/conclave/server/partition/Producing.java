@@ -35,8 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * arrives ahead of its predecessor (a gap) is <em>held</em> — at most
  * {@link ProducingConfig#heldBatchesPerPartitionMax} per partition, for
  * {@link ProducingConfig#gapWaitMs} — and proposed as soon as the predecessor is; if the gap does
- * not fill in time it is refused with {@code OUT_OF_ORDER_SEQUENCE} (an {@code EVENTUAL} batch is
- * written after the gap instead: its predecessors may have been lost with a leader by design). A
+ * not fill in time it is refused with {@code OUT_OF_ORDER_SEQUENCE}. An {@code EVENTUAL} batch is
+ * never held: it is written after a gap at once, as before pipelining (its predecessors may have been
+ * lost with a leader by design, and producers send EVENTUAL batches one at a time per partition). A
  * batch the applier refused as out of sequence or fenced was not written, so it goes through this
  * path again (bounded), rather than back to the client.
  *
@@ -159,7 +160,7 @@ public final class Producing {
                     return CompletableFuture.completedFuture(new Result(log.offsetOf(b.producerId(), b.sequence()), true));
                 }
                 if (b.sequence() != last + 1) {
-                    if (mayHold && config.holds()) {
+                    if (mayHold && config.holds() && !b.eventual()) {
                         return hold(s, b);
                     }
                     if (!b.eventual()) {

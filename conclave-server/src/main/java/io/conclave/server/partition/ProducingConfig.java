@@ -8,7 +8,7 @@ package io.conclave.server.partition;
  *                                   partition, and the node may take them in any order); past it a
  *                                   batch with a gap is refused with {@code BACK_PRESSURE}
  * @param gapWaitMs                  how long a held batch waits for the gap before it is refused with
- *                                   {@code OUT_OF_ORDER_SEQUENCE} ({@code EVENTUAL}: written after the gap);
+ *                                   {@code OUT_OF_ORDER_SEQUENCE} ({@code EVENTUAL} batches are not held);
  *                                   0 turns holding off (a gap is answered at once)
  */
 public record ProducingConfig(int heldBatchesPerPartitionMax, long gapWaitMs) {
