@@ -289,6 +289,9 @@ final class Sender {
         long hint = ApiErrors.leaderOf(ConclaveException.unwrap(t));
         if (t instanceof ConclaveException) {
             code = ((ConclaveException) t).code();
+        } else if (code == ErrorCode.INTERNAL
+                && io.grpc.Status.fromThrowable(ConclaveException.unwrap(t)).getCode() == io.grpc.Status.Code.CANCELLED) {
+            code = ErrorCode.LEADER_NOT_AVAILABLE; // the stream was reset (its node died): outcome unknown, retry
         }
         if (!(t instanceof ConclaveException) && !ProducerBatch.rejectedBeforeWrite(code)) {
             b.outcomeUnknown = true;

@@ -144,4 +144,13 @@ class ProducerPipeliningTest {
         assertThat(ProducerConfig.defaults().withIdempotent(false).withInFlightPerPartitionMax(6).validate()
                 .inFlightPerPartitionMax()).isEqualTo(6);
     }
+
+    @Test
+    void anIdempotentEventualProducerKeepsOneBatchInFlightAsItsBatchesMayFollowAGap() {
+        assertThat(ProducerConfig.defaults().inFlightMax()).isEqualTo(5);
+        assertThat(ProducerConfig.defaults().withConsistency(io.conclave.api.proto.ConsistencyLevel.EVENTUAL)
+                .inFlightMax()).isEqualTo(1);
+        assertThat(ProducerConfig.defaults().withIdempotent(false)
+                .withConsistency(io.conclave.api.proto.ConsistencyLevel.EVENTUAL).inFlightMax()).isEqualTo(5);
+    }
 }
