@@ -16,6 +16,8 @@ public final class ApiErrors {
 
     public static final Metadata.Key<String> ERROR_KEY = Metadata.Key.of("conclave-error", Metadata.ASCII_STRING_MARSHALLER);
     public static final Metadata.Key<String> LEADER_KEY = Metadata.Key.of("conclave-leader", Metadata.ASCII_STRING_MARSHALLER);
+    /** On {@code OFFSET_OUT_OF_RANGE}: the first offset the answering replica still holds. */
+    public static final Metadata.Key<String> LOG_START_KEY = Metadata.Key.of("conclave-log-start", Metadata.ASCII_STRING_MARSHALLER);
 
     private static final Set<ErrorCode> RETRIABLE = EnumSet.of(ErrorCode.NOT_LEADER, ErrorCode.LEADER_NOT_AVAILABLE,
             ErrorCode.FENCED, ErrorCode.BACK_PRESSURE, ErrorCode.TIMEOUT, ErrorCode.NOT_CONTROLLER);
@@ -68,6 +70,26 @@ public final class ApiErrors {
         return error(code, message, 0);
     }
 
+    /** {@code OFFSET_OUT_OF_RANGE}, with the replica's log start offset in a trailer. */
+    public static StatusRuntimeException offsetOutOfRange(String message, long logStartOffset) {
+        Metadata trailers = new Metadata();
+        trailers.put(ERROR_KEY, ErrorCode.OFFSET_OUT_OF_RANGE.name());
+        trailers.put(LOG_START_KEY, Long.toString(logStartOffset));
+        return Status.fromCode(statusOf(ErrorCode.OFFSET_OUT_OF_RANGE)).withDescription(message)
+                .asRuntimeException(trailers);
+    }
+
+    /** The log start offset an {@code OFFSET_OUT_OF_RANGE} error carries, or -1. */
+    public static long logStartOf(Throwable t) {
+        Metadata trailers = Status.trailersFromThrowable(t);
+        String v = trailers == null ? null : trailers.get(LOG_START_KEY);
+        try {
+            return v == null ? -1 : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** The code an error carries: its trailer, or one inferred from the status when there is none. */
     public static ErrorCode codeOf(Throwable t) {
         Status status = Status.fromThrowable(t);
@@ -84,6 +106,7 @@ public final class ApiErrors {
         }
         switch (status.getCode()) {
             case UNAVAILABLE:
+            case CANCELLED: // without our trailer: the node reset the stream as it went away; the outcome is unknown
                 return ErrorCode.LEADER_NOT_AVAILABLE;
             case DEADLINE_EXCEEDED:
                 return ErrorCode.TIMEOUT;

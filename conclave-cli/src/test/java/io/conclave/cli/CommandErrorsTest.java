@@ -71,4 +71,35 @@ class CommandErrorsTest {
         assertThat(run("topic", "list", "--bootstrap", "127.0.0.1:" + free, "--timeout-ms", "500")).as(err()).isEqualTo(1);
         assertThat(err()).contains("conclave topic list");
     }
+
+    @Test
+    void benchWithAnUnknownSuiteNamesTheChoices() {
+        assertThat(run("bench", "--suite", "raft,disk")).isEqualTo(2);
+        assertThat(err()).contains("unknown suite 'disk'").contains("data, raft, storage, runtime, idle, failover, all")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void benchWithANonPositiveSizeNamesTheFlag() {
+        assertThat(run("bench", "--suite", "raft", "--seconds", "0")).isEqualTo(2);
+        assertThat(err()).contains("--seconds must be >= 1, was 0");
+    }
+
+    @Test
+    void benchWithABadGroupListNamesTheFlag() {
+        assertThat(run("bench", "--suite", "storage", "--groups", "1,-5")).isEqualTo(2);
+        assertThat(err()).contains("--groups").contains("-5");
+    }
+
+    @Test
+    void benchWithANonNumberIsAUsageError() {
+        assertThat(run("bench", "--raft-entries", "lots")).isEqualTo(2);
+        assertThat(err()).contains("--raft-entries").contains("lots");
+    }
+
+    @Test
+    void benchIntoAMissingDirectoryIsRefusedBeforeRunning(@TempDir Path dir) {
+        assertThat(run("bench", "--suite", "raft", "--out", dir.resolve("no/such/bench.json").toString())).isEqualTo(2);
+        assertThat(err()).contains("--out").contains("no such directory");
+    }
 }

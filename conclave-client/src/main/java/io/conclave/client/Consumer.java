@@ -41,6 +41,8 @@ public final class Consumer implements AutoCloseable {
     /** A partition's next offset, its fetch in flight (issued at {@code fetchedAt}) and retry count. */
     private static final class Position {
         long offset;
+        /** Set by assign and seekToBeginning: a position below the log start moves up to it. */
+        boolean fromStart = true;
         CompletableFuture<Outcome> inFlight;
         long fetchedAt;
         int failures;
@@ -54,13 +56,23 @@ public final class Consumer implements AutoCloseable {
      * What one fetch came back with: a response; a final error; or a retry (both null) after its
      * backoff, with the leader a routing error named. Built on gRPC threads, applied by the poller.
      */
-    private record Outcome(FetchResponse response, ConclaveException error, boolean routingError, long leaderHint) {
+    private record Outcome(FetchResponse response, ConclaveException error, boolean routingError, long leaderHint,
+                           long moveTo) {
+        Outcome(FetchResponse response, ConclaveException error, boolean routingError, long leaderHint) {
+            this(response, error, routingError, leaderHint, -1);
+        }
+
         static Outcome of(FetchResponse r) {
             return new Outcome(r, null, false, 0);
         }
 
         static Outcome failed(ConclaveException e) {
             return new Outcome(null, e, false, 0);
+        }
+
+        /** The position was below the log start and may follow it there. */
+        static Outcome moveTo(long offset) {
+            return new Outcome(null, null, false, 0, offset);
         }
     }
 
@@ -69,7 +81,7 @@ public final class Consumer implements AutoCloseable {
         this.config = config;
     }
 
-    /** Adds partitions, each starting at offset 0 unless already assigned. */
+    /** Adds partitions, each starting at its log start (offset 0 until retention removes records) unless already assigned. */
     public void assign(String topic, int... partitions) {
         ensureOpen();
         for (int p : partitions) {
@@ -97,11 +109,16 @@ public final class Consumer implements AutoCloseable {
         Position p = assigned(topic, partition);
         p.offset = offset;
         p.failures = 0;
+        p.fromStart = false;
     }
 
-    /** Offset 0: the first record of a log that has not been truncated by retention. */
+    /**
+     * The first record still held: offset 0, or the log start offset once retention removed the
+     * records before it (learned from the replica's {@code OFFSET_OUT_OF_RANGE} answer).
+     */
     public void seekToBeginning(String topic, int partition) {
         seek(topic, partition, 0);
+        assigned(topic, partition).fromStart = true;
     }
 
     private Position assigned(String topic, int partition) {
@@ -150,6 +167,7 @@ public final class Consumer implements AutoCloseable {
         pos.fetchedAt = pos.offset;
         int failures = pos.failures;
         long offset = pos.offset;
+        boolean fromStart = pos.fromStart;
         ClusterMetadata m = client.metadata();
         HostPort target = target(m, tp, pos);
         if (target == null) {
@@ -158,7 +176,8 @@ public final class Consumer implements AutoCloseable {
         }
         pos.lastTarget = target;
         pos.inFlight = client.call(target, ConclaveGrpc.FETCH, req, client.config().requestTimeoutMs() + (long) maxWaitMs, null)
-                .handle((r, t) -> t == null ? CompletableFuture.completedFuture(Outcome.of(r)) : onError(tp, offset, failures, t))
+                .handle((r, t) -> t == null ? CompletableFuture.completedFuture(Outcome.of(r))
+                        : onError(tp, offset, fromStart, failures, t))
                 .thenCompose(f -> f);
     }
 
@@ -230,7 +249,8 @@ public final class Consumer implements AutoCloseable {
     }
 
     /** On a gRPC thread: routing errors refresh metadata and come back as a retry after a backoff. */
-    private CompletableFuture<Outcome> onError(TopicPartition tp, long offset, int failures, Throwable t) {
+    private CompletableFuture<Outcome> onError(TopicPartition tp, long offset, boolean fromStart, int failures,
+                                               Throwable t) {
         ConclaveException e = ConclaveException.from(t);
         ErrorCode code = e.code();
         if (code == ErrorCode.NOT_LEADER || code == ErrorCode.LEADER_NOT_AVAILABLE || code == ErrorCode.UNKNOWN_PARTITION
@@ -239,6 +259,10 @@ public final class Consumer implements AutoCloseable {
                     .thenApply(o -> o.error == null ? new Outcome(null, null, true, e.leaderHint()) : o);
         }
         if (code == ErrorCode.OFFSET_OUT_OF_RANGE) {
+            long start = ApiErrors.logStartOf(t);
+            if (fromStart && start > offset) {
+                return CompletableFuture.completedFuture(Outcome.moveTo(start));
+            }
             return afterBackoff(failures, new ConclaveException(code, "offset " + offset + " of " + tp
                     + " is outside the log (" + e.getMessage() + "); seek to a valid offset", e.leaderHint(), e));
         }
@@ -285,7 +309,10 @@ public final class Consumer implements AutoCloseable {
             if (pos.fetchedAt != pos.offset) {
                 continue;
             }
-            if (o.error != null) {
+            if (o.moveTo >= 0) {
+                pos.offset = o.moveTo;
+                pos.failures = 0;
+            } else if (o.error != null) {
                 error = error == null ? o.error : error;
                 pos.failures = 0;
             } else if (o.response != null) {
@@ -319,6 +346,7 @@ public final class Consumer implements AutoCloseable {
                     rec.getHasKey() ? rec.getKey().toByteArray() : null, rec.getValue().toByteArray(),
                     Collections.unmodifiableList(headers), rec.getTimestampMs()));
             pos.offset = fr.getOffset() + 1;
+            pos.fromStart = false;
         }
     }
 

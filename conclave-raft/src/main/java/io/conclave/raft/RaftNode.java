@@ -237,6 +237,22 @@ public final class RaftNode {
     }
 
     /**
+     * On a leader: forgets what it knew of {@code peer}'s log, as a new leader would, and probes it
+     * from the end of the log again. For a peer whose node restarted: one that lost its data (a
+     * wiped disk) rejects appends below the index the leader believed it matched, and in replicate
+     * mode those rejections are ignored as stale — without this the two would trade appends and
+     * rejections for good. Harmless for a peer that kept its log: its next answer restores the match.
+     * The commit index never goes back. No-op on a follower, for itself or for an unknown peer.
+     */
+    public void forgetProgress(long peer) {
+        Progress pr = tracker.progress().get(peer);
+        if (role != StateRole.LEADER || peer == id || pr == null) {
+            return;
+        }
+        pr.reset(0, log.lastIndex() + 1);
+    }
+
+    /**
      * On a follower whose leader's node was reported failed: resume the election timer and, unless
      * lease reads are on, forget the leader at once, so this node grants (pre-)votes to others
      * right away. With lease reads on the leader is only forgotten when the election timeout runs

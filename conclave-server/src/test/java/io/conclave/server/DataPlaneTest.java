@@ -139,10 +139,15 @@ class DataPlaneTest {
         LocalCluster.Await.result(Duration.ofSeconds(30), () -> controllerCall(ConclaveGrpc.SET_REPLICATION_FACTOR,
                 SetReplicationFactorRequest.newBuilder().setTopic("grow").setReplicationFactor(3).build()), "rf 3");
         LocalCluster.Await.until(Duration.ofSeconds(60), () -> {
-            Map<Long, List<Long>> d = client.digests("grow", 0);
+            Map<Long, List<Long>> d;
+            try {
+                d = client.digests("grow", 0);
+            } catch (StatusRuntimeException e) {
+                return false; // a node has not created its new replica yet
+            }
             return d.size() == 3 && d.values().stream().allMatch(v -> v.get(0) == 10L)
                     && new java.util.HashSet<>(d.values()).size() == 1;
-        }, () -> "three replicas with the same ten records: " + client.digests("grow", 0));
+        }, () -> "three replicas with the same ten records");
         LocalCluster.Await.until(Duration.ofSeconds(60), () -> voters("grow") == 3, () -> "three voters");
         client.produce("grow", 0, ConsistencyLevel.STRONG, 5, 10, "g10");
         LocalCluster.Await.result(Duration.ofSeconds(30), () -> controllerCall(ConclaveGrpc.SET_REPLICATION_FACTOR,

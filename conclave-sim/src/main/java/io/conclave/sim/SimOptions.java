@@ -19,7 +19,7 @@ import java.util.Locale;
 public record SimOptions(long seed, int seeds, int nodes, int groups, int replicas, int ops, String nemesis,
                          Path history, double durationSeconds, HostBug plant, boolean json, boolean leaseReads,
                          Boolean buggify, boolean trace, boolean runtime, List<String> replayArgs,
-                         boolean logWorkload, boolean unfencedReads) {
+                         boolean logWorkload, boolean unfencedReads, boolean lyingFullDisk) {
 
     public static final String USAGE = "usage: SimMain --seed S [--seeds N] [--nodes N] [--groups G] [--replicas R]"
             + " [--ops K] [--nemesis LIST] [--history FILE] [--duration SIMSECONDS] [--plant BUG] [--lease]"
@@ -30,7 +30,8 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                     .map(b -> b.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList()) + "\n"
             + "  --runtime: the real node runtime (storage engine, event loops, liveness) instead of the Raft-core\n"
             + "    host; LIST then takes " + String.join(",", java.util.Arrays.stream(RuntimeFault.values())
-                    .map(RuntimeFault::label).toList()) + "; BUG only drop-fsync (the WAL acks without fsync)\n"
+                    .map(RuntimeFault::label).toList()) + "; BUG only drop-fsync (the WAL acks without fsync) or\n"
+            + "    lying-full-disk (a write that does not fit on a full disk is dropped and reported done)\n"
             + "  --workload log (with --runtime): the server's data plane (partitions, produce, fetch) under a log\n"
             + "    workload; BUG then also unfenced-reads (LINEARIZABLE reads skip the ReadIndex barrier)";
 
@@ -52,6 +53,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         boolean runtime = false;
         boolean log = false;
         boolean unfenced = false;
+        boolean lyingFullDisk = false;
         List<String> replay = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -69,6 +71,8 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                     String bug = value(args, ++i, a);
                     if (bug.equals("unfenced-reads")) {
                         unfenced = true;
+                    } else if (bug.equals("lying-full-disk")) {
+                        lyingFullDisk = true;
                     } else {
                         plant = parseBug(bug);
                     }
@@ -92,6 +96,9 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         if ((log || unfenced) && !runtime) {
             throw new IllegalArgumentException("--workload and --plant unfenced-reads need --runtime\n" + USAGE);
         }
+        if (lyingFullDisk && !runtime) {
+            throw new IllegalArgumentException("--plant lying-full-disk needs --runtime\n" + USAGE);
+        }
         if (unfenced && !log) {
             throw new IllegalArgumentException("--plant unfenced-reads needs --workload log\n" + USAGE);
         }
@@ -107,7 +114,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
             throw new IllegalArgumentException("--duration must be >= 0 simulated seconds");
         }
         return new SimOptions(seed, seeds, nodes, groups, replicas, ops, nemesis, history, duration, plant, json,
-                lease, buggify, trace, runtime, List.copyOf(replay), log, unfenced);
+                lease, buggify, trace, runtime, List.copyOf(replay), log, unfenced, lyingFullDisk);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -167,7 +174,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         }
         RuntimeSimConfig c = RuntimeSimConfig.defaults(runSeed, groups).withNodes(nodes, r)
                 .withFaultNs((long) (durationSeconds * 1e9)).withFaults(RuntimeFault.parseList(nemesis))
-                .withDropFsync(plant == HostBug.DROP_FSYNC);
+                .withDropFsync(plant == HostBug.DROP_FSYNC).withLyingFullDisk(lyingFullDisk).withBuggify(buggify);
         return c.validate();
     }
 

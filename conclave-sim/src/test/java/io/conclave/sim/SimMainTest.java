@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.conclave.check.history.HistoryReader;
+import io.conclave.sim.runtime.RuntimeFault;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -68,10 +69,19 @@ class SimMainTest {
         out.reset();
         int rc = run("--runtime", "--seed", "1", "--groups", "10", "--duration", "5", "--plant", "drop-fsync");
         assertThat(rc).isEqualTo(1);
-        assertThat(out()).contains("FAILED seed 1: invariant")
+        assertThat(out()).containsPattern("FAILED seed 1: (invariant|liveness)") // see PlantedRuntimeBugTest
                 .contains("replay: java -jar conclave-sim/target/simulator.jar --seed 1 --runtime --groups 10"
                         + " --duration 5 --plant drop-fsync");
-        assertThat(run("--runtime", "--nemesis", "wipe")).isEqualTo(2); // not a runtime fault (yet)
+        assertThat(run("--runtime", "--nemesis", "meteor")).isEqualTo(2);
+        assertThat(run("--plant", "lying-full-disk")).isEqualTo(2); // needs --runtime
+        assertThat(SimOptions.parse(new String[] {"--runtime", "--plant", "lying-full-disk", "--buggify", "on",
+                "--nemesis", "wipe,disk-full,corruption,membership"}).runtimeConfig(1))
+                .satisfies(c -> {
+                    assertThat(c.lyingFullDisk()).isTrue();
+                    assertThat(c.buggify()).isTrue();
+                    assertThat(c.faults()).containsExactlyInAnyOrder(RuntimeFault.WIPE, RuntimeFault.DISK_FULL,
+                            RuntimeFault.CORRUPTION, RuntimeFault.MEMBERSHIP);
+                });
         assertThat(run("--runtime", "--plant", "ack-at-append")).isEqualTo(2);
     }
 

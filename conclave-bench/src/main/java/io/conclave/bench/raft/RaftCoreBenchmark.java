@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class RaftCoreBenchmark {
 
-    static final int ENTRY_BYTES = 1024;
+    public static final int ENTRY_BYTES = 1024;
 
     private InMemoryCluster cluster;
     private List<byte[]> batch1;

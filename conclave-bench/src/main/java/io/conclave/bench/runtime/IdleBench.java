@@ -4,6 +4,7 @@ import io.conclave.multiraft.node.RaftRuntime;
 import io.conclave.multiraft.node.RuntimeStats;
 import io.conclave.multiraft.replica.GroupStatus;
 import io.conclave.multiraft.time.SystemClock;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -30,17 +31,40 @@ import java.util.concurrent.locks.LockSupport;
  * java -Xmx2g -cp conclave-bench/target/benchmarks.jar io.conclave.bench.runtime.IdleBench \
  *     [--groups 10000] [--window-seconds 30] [--settle-seconds 60] [--quiesce-idle-ticks 0]
  * </pre>
+ *
+ * {@link #run} takes the same arguments and returns the figures ({@code bin/conclave bench --suite idle}).
  */
 public final class IdleBench {
+
+    /**
+     * The figures of one run: CPU as % of one core over the window (the whole process; the busiest
+     * node's own threads), the heap the groups cost, and the ticks per second the busiest node gave.
+     */
+    public record Result(int groups, boolean quiescence, double windowSeconds, double processCpuPercent,
+                         double nodeCpuPercentMax, double ticksPerSecondMax, long heapEmptyBytes, long heapFullBytes,
+                         double bytesPerReplica) {
+    }
+
+    /** What one measuring window saw. */
+    private record Window(double seconds, double processCpuPercent, double nodeCpuPercentMax, double ticksPerSecondMax) {
+    }
 
     private IdleBench() {
     }
 
     public static void main(String[] args) throws Exception {
+        run(args, System.out);
+    }
+
+    /** Runs the bench, printing its report to {@code out}; a bad argument is an {@link IllegalArgumentException}. */
+    public static Result run(String[] args, PrintStream out) throws Exception {
         BenchArgs a = new BenchArgs(args, Set.of("groups", "window-seconds", "settle-seconds"));
         int groups = a.integer("groups", 10_000);
         int windowSeconds = a.integer("window-seconds", 30);
         int settleSeconds = a.integer("settle-seconds", 60);
+        if (groups < 1 || windowSeconds < 1 || settleSeconds < 0) {
+            throw new IllegalArgumentException("--groups and --window-seconds must be >= 1, --settle-seconds >= 0");
+        }
         try (GrpcCluster c = GrpcCluster.start(a.dir(), a.runtimeConfig(), 3)) {
             long heapEmpty = usedHeapAfterGc();
             long t0 = SystemClock.INSTANCE.nowNs();
@@ -48,25 +72,28 @@ public final class IdleBench {
             double createdS = (SystemClock.INSTANCE.nowNs() - t0) / 1e9;
             awaitAll(c, groups, 180, s -> s.isLeader(), 1, "leaders");
             double electedS = (SystemClock.INSTANCE.nowNs() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "created %d groups on 3 nodes in %.1f s, all led after %.1f s%n", groups,
+            out.printf(Locale.ROOT, "created %d groups on 3 nodes in %.1f s, all led after %.1f s%n", groups,
                     createdS, electedS);
-            if (a.runtimeConfig().quiesceIdleTicks() > 0) {
+            boolean quiescence = a.runtimeConfig().quiesceIdleTicks() > 0;
+            if (quiescence) {
                 awaitAll(c, groups, settleSeconds, GroupStatus::quiesced, 3, "resting replicas");
-                System.out.printf(Locale.ROOT, "every replica rests after %.1f s%n",
+                out.printf(Locale.ROOT, "every replica rests after %.1f s%n",
                         (SystemClock.INSTANCE.nowNs() - t0) / 1e9);
             } else {
                 pause(Math.min(settleSeconds, 10));
             }
-            measure(c, windowSeconds);
+            Window w = measure(c, windowSeconds, out);
             long heapFull = usedHeapAfterGc();
-            System.out.printf(Locale.ROOT, "HEAP used after GC: empty 3 nodes %.1f MB, with %d groups %.1f MB;"
+            out.printf(Locale.ROOT, "HEAP used after GC: empty 3 nodes %.1f MB, with %d groups %.1f MB;"
                             + " per node %.1f MB for %d replicas, %.0f bytes per replica%n", heapEmpty / 1e6, groups,
                     heapFull / 1e6, (heapFull - heapEmpty) / 3e6, groups, (heapFull - heapEmpty) / (3.0 * groups));
-            System.out.println("config:" + a.overrides());
+            out.println("config:" + a.overrides());
+            return new Result(groups, quiescence, w.seconds(), w.processCpuPercent(), w.nodeCpuPercentMax(),
+                    w.ticksPerSecondMax(), heapEmpty, heapFull, (heapFull - heapEmpty) / (3.0 * groups));
         }
     }
 
-    private static void measure(GrpcCluster c, int windowSeconds) {
+    private static Window measure(GrpcCluster c, int windowSeconds, PrintStream out) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -94,25 +121,32 @@ public final class IdleBench {
                 loopNs.merge(owner, ns, Long::sum);
             }
         }
-        System.out.printf(Locale.ROOT, "IDLE window=%.1f s process CPU %.2f %% of one core (3 nodes + shared JVM"
+        out.printf(Locale.ROOT, "IDLE window=%.1f s process CPU %.2f %% of one core (3 nodes + shared JVM"
                 + " threads)%n", wallNs / 1e9, 100.0 * processNs / wallNs);
+        double nodeCpuMax = 0;
         for (Map.Entry<String, Long> e : byOwner.entrySet()) {
-            System.out.printf(Locale.ROOT, "  threads %-6s %.2f %% of one core%n", e.getKey(),
+            out.printf(Locale.ROOT, "  threads %-6s %.2f %% of one core%n", e.getKey(),
                     100.0 * e.getValue() / wallNs);
+            if (!e.getKey().equals("shared")) {
+                nodeCpuMax = Math.max(nodeCpuMax, 100.0 * e.getValue() / wallNs);
+            }
         }
+        double ticksMax = 0;
         for (RaftRuntime n : c.nodes()) {
             RuntimeStats b = statsBefore.get(n.nodeId());
             RuntimeStats s = statsAfter.get(n.nodeId());
             long ticks = s.loops().ticks() - b.loops().ticks();
             long msgs = s.loops().messagesIn() - b.loops().messagesIn();
             long loop = loopNs.getOrDefault("n" + n.nodeId(), 0L);
-            System.out.printf(Locale.ROOT, "  n%d: replicas=%d ticks/s=%.0f messages-in/s=%.0f loop CPU %.2f %%"
+            ticksMax = Math.max(ticksMax, ticks / (wallNs / 1e9));
+            out.printf(Locale.ROOT, "  n%d: replicas=%d ticks/s=%.0f messages-in/s=%.0f loop CPU %.2f %%"
                             + " of one core = %.0f ns per tick (all loop work / ticks) suspicions=%d skipped=%d%n",
                     n.nodeId(), s.loops().replicas(), ticks / (wallNs / 1e9), msgs / (wallNs / 1e9),
                     100.0 * loop / wallNs, ticks == 0 ? 0.0 : (double) loop / ticks,
                     s.liveness().suspicions() - b.liveness().suspicions(),
                     s.liveness().evaluationsSkipped() - b.liveness().evaluationsSkipped());
         }
+        return new Window(wallNs / 1e9, 100.0 * processNs / wallNs, nodeCpuMax, ticksMax);
     }
 
     private static Map<Long, RuntimeStats> stats(GrpcCluster c) {

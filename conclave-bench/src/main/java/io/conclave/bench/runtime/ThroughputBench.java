@@ -4,6 +4,7 @@ import io.conclave.multiraft.node.BackPressureException;
 import io.conclave.multiraft.node.NotLeaderException;
 import io.conclave.multiraft.node.RaftRuntime;
 import io.conclave.multiraft.time.SystemClock;
+import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -24,13 +25,26 @@ import org.HdrHistogram.Histogram;
  * java -cp conclave-bench/target/benchmarks.jar io.conclave.bench.runtime.ThroughputBench \
  *     [--groups 1] [--window 1024] [--seconds 10] [--warmup-seconds 3] [--entry-bytes 1024] [--spread false]
  * </pre>
+ *
+ * {@link #run} takes the same arguments and returns the figures ({@code bin/conclave bench --suite runtime}).
  */
 public final class ThroughputBench {
+
+    /** The figures of one run; latencies (propose to commit, under the load) in ms. */
+    public record Result(int groups, int window, int entryBytes, double seconds, long committed,
+                         double entriesPerSecond, double mbPerSecond, double p50Ms, double p99Ms, long backPressure,
+                         long failed, long notLeader) {
+    }
 
     private ThroughputBench() {
     }
 
     public static void main(String[] args) throws Exception {
+        run(args, System.out);
+    }
+
+    /** Runs the bench, printing its report to {@code out}; a bad argument is an {@link IllegalArgumentException}. */
+    public static Result run(String[] args, PrintStream out) throws Exception {
         BenchArgs a = new BenchArgs(args, Set.of("groups", "window", "seconds", "warmup-seconds", "entry-bytes",
                 "spread"));
         int groups = a.integer("groups", 1);
@@ -38,6 +52,9 @@ public final class ThroughputBench {
         int seconds = a.integer("seconds", 10);
         int warmupSeconds = a.integer("warmup-seconds", 3);
         byte[] payload = new byte[a.integer("entry-bytes", 1024)];
+        if (groups < 1 || window < 1 || seconds < 1 || warmupSeconds < 0) {
+            throw new IllegalArgumentException("--groups, --window and --seconds must be >= 1, --warmup-seconds >= 0");
+        }
         new SplittableRandom(1).nextBytes(payload);
         try (GrpcCluster c = GrpcCluster.start(a.dir(), a.runtimeConfig(), 3)) {
             c.createGroups(1, groups, 3_000);
@@ -57,19 +74,23 @@ public final class ThroughputBench {
             long done = load.run(seconds, h);
             double secs = (SystemClock.INSTANCE.nowNs() - t0) / 1e9;
             double perSec = done / secs;
-            System.out.printf(Locale.ROOT, "THROUGHPUT groups=%d window=%d entry=%dB seconds=%.1f committed=%d"
+            Result res = new Result(groups, window, payload.length, secs, done, perSec, perSec * payload.length / 1e6,
+                    h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, load.backPressure.sum(),
+                    load.failed.sum(), load.notLeader.sum());
+            out.printf(Locale.ROOT, "THROUGHPUT groups=%d window=%d entry=%dB seconds=%.1f committed=%d"
                             + " entries/s=%.0f MB/s=%.2f latency p50=%.2f ms p99=%.2f ms backpressure=%d failed=%d"
                             + " notLeader=%d node1-applied/s=%.0f%n",
                     groups, window, payload.length, secs, done, perSec, perSec * payload.length / 1e6,
                     h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, load.backPressure.sum(),
                     load.failed.sum(), load.notLeader.sum(), (c.machine(1).entriesApplied() - appliedBefore) / secs);
-            System.out.println("config:" + a.overrides());
+            out.println("config:" + a.overrides());
             if (load.firstFailure() != null) {
-                System.out.println("first failure: " + load.firstFailure());
+                out.println("first failure: " + load.firstFailure());
             }
             for (RaftRuntime n : c.nodes()) {
-                System.out.println("stats n" + n.nodeId() + ": " + n.stats());
+                out.println("stats n" + n.nodeId() + ": " + n.stats());
             }
+            return res;
         }
     }
 

@@ -8,6 +8,7 @@ import io.conclave.storage.segment.RetentionPolicy;
 import io.conclave.storage.segment.SegmentConfig;
 import io.conclave.storage.wal.WalConfig;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,8 +33,24 @@ import java.util.stream.Stream;
  * Latency mode: an open loop at a fixed total rate (entries/s) spread round-robin over the groups;
  * latency is enqueue → durable callback. Throughput mode: a closed loop, each group keeping
  * max(1, window / groups) entries in flight, re-issuing from the durable callback.
+ * {@link #run(String[], PrintStream, PrintStream)} takes the same arguments and returns the figures
+ * ({@code bin/conclave bench --suite storage}).
  */
 public final class StorageBench {
+
+    /** The raw disk: 4 KiB append+fsync, one at a time. */
+    public record Raw(long ops, int seconds, double p50Ms, double p99Ms, double p999Ms) {
+    }
+
+    /** One table row: a shape, a group count and a mode. */
+    public record Row(String shape, int groups, String mode, String load, int entryBytes, double mbPerSecond,
+                      double appendsPerSecond, double p50Ms, double p99Ms, double p999Ms, double fsyncsPerSecond,
+                      long failedWrites) {
+    }
+
+    /** Everything one run measured; {@code raw} is null when {@code --raw-seconds 0}. */
+    public record Report(Raw raw, List<Row> rows) {
+    }
 
     private int[] groups = {1, 1000, 10000};
     private int seconds = 10;
@@ -45,11 +62,23 @@ public final class StorageBench {
     private int window = 4096;
     private int entryBytes = 1024;
     private Path base = Path.of(System.getProperty("java.io.tmpdir"));
+    private PrintStream out = System.out;
+    private PrintStream err = System.err;
 
     public static void main(String[] args) throws Exception {
+        run(args, System.out, System.err);
+    }
+
+    /**
+     * Runs the bench with the command line's arguments, printing its table to {@code out} and setup
+     * times to {@code err}; throws {@link IllegalArgumentException} for a bad argument.
+     */
+    public static Report run(String[] args, PrintStream out, PrintStream err) throws Exception {
         StorageBench b = new StorageBench();
         b.parse(args);
-        b.run();
+        b.out = out;
+        b.err = err;
+        return b.run();
     }
 
     private void parse(String[] args) {
@@ -70,16 +99,23 @@ public final class StorageBench {
                         + "; see the class Javadoc for the options");
             }
         }
+        if (groups.length == 0 || java.util.Arrays.stream(groups).anyMatch(g -> g < 1) || seconds < 1
+                || warmupSeconds < 0 || rawSeconds < 0 || rate < 1 || window < 1 || entryBytes < 1) {
+            throw new IllegalArgumentException("groups, --seconds, --rate, --window and --entry-bytes must be >= 1,"
+                    + " --warmup-seconds and --raw-seconds >= 0");
+        }
+        if (!List.of("wal", "files", "both").contains(shape) || !List.of("latency", "throughput", "both").contains(mode)) {
+            throw new IllegalArgumentException("--shape is wal, files or both; --mode is latency, throughput or both");
+        }
     }
 
-    private void run() throws Exception {
-        System.out.printf("# StorageBench %s, %d cores, java %s, dir %s%n", java.time.Instant.now(),
+    private Report run() throws Exception {
+        out.printf("# StorageBench %s, %d cores, java %s, dir %s%n", java.time.Instant.now(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), base);
-        if (rawSeconds > 0) {
-            rawFsync();
-        }
-        System.out.println("| shape | groups | mode | load | MB/s | appends/s | p50 ms | p99 ms | p99.9 ms | fsyncs/s |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        Raw raw = rawSeconds > 0 ? rawFsync() : null;
+        List<Row> rows = new ArrayList<>();
+        out.println("| shape | groups | mode | load | MB/s | appends/s | p50 ms | p99 ms | p99.9 ms | fsyncs/s |");
+        out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (int n : groups) {
             for (String s : List.of("wal", "files")) {
                 if (!shape.equals("both") && !shape.equals(s)) {
@@ -89,13 +125,14 @@ public final class StorageBench {
                     if (!mode.equals("both") && !mode.equals(m)) {
                         continue;
                     }
-                    runOne(s, n, m);
+                    rows.add(runOne(s, n, m));
                 }
             }
         }
+        return new Report(raw, List.copyOf(rows));
     }
 
-    private void rawFsync() throws IOException {
+    private Raw rawFsync() throws IOException {
         Path dir = Files.createTempDirectory(base, "raw-fsync");
         try {
             RealDisk disk = new RealDisk(dir);
@@ -111,8 +148,9 @@ public final class StorageBench {
                     rec.record(System.nanoTime() - t0, block.length);
                 }
             }
-            System.out.printf(Locale.ROOT, "raw 4 KiB append+fsync: %d ops in %d s, p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms%n%n",
+            out.printf(Locale.ROOT, "raw 4 KiB append+fsync: %d ops in %d s, p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms%n%n",
                     rec.ops(), rawSeconds, rec.percentileMs(50), rec.percentileMs(99), rec.percentileMs(99.9));
+            return new Raw(rec.ops(), rawSeconds, rec.percentileMs(50), rec.percentileMs(99), rec.percentileMs(99.9));
         } finally {
             deleteTree(dir);
         }
@@ -123,7 +161,7 @@ public final class StorageBench {
         return new EngineConfig(WalConfig.defaults(), seg, 1000, 32, 8, 16, 64L << 20, 4000);
     }
 
-    private void runOne(String shapeName, int n, String m) throws Exception {
+    private Row runOne(String shapeName, int n, String m) throws Exception {
         Path dir = Files.createTempDirectory(base, "storage-bench");
         try {
             long setupStart = System.nanoTime();
@@ -155,19 +193,23 @@ public final class StorageBench {
                 }
                 double elapsedS = (System.nanoTime() - t0) / 1e9;
                 long fsyncs = s.fsyncs() - fsyncsBefore;
-                System.out.printf(Locale.ROOT, "| %s | %d | %s | %s | %.1f | %.0f | %.3f | %.3f | %.3f | %.0f |%n",
-                        s.name(), n, m, load, rec.bytes() / elapsedS / 1e6, rec.ops() / elapsedS,
-                        rec.percentileMs(50), rec.percentileMs(99), rec.percentileMs(99.9), fsyncs / elapsedS);
-                if (s instanceof EngineShape e && e.failures > 0) {
-                    System.out.println("  (" + e.failures + " failed writes)");
+                Row row = new Row(s.name(), n, m, load, entryBytes, rec.bytes() / elapsedS / 1e6, rec.ops() / elapsedS,
+                        rec.percentileMs(50), rec.percentileMs(99), rec.percentileMs(99.9), fsyncs / elapsedS,
+                        s instanceof EngineShape e ? e.failures : 0);
+                out.printf(Locale.ROOT, "| %s | %d | %s | %s | %.1f | %.0f | %.3f | %.3f | %.3f | %.0f |%n",
+                        row.shape(), n, m, load, row.mbPerSecond(), row.appendsPerSecond(), row.p50Ms(), row.p99Ms(),
+                        row.p999Ms(), row.fsyncsPerSecond());
+                if (row.failedWrites() > 0) {
+                    out.println("  (" + row.failedWrites() + " failed writes)");
                 }
-                System.err.printf(Locale.ROOT, "  %s %d %s: setup %.1f s%n", shapeName, n, m, setupS);
+                err.printf(Locale.ROOT, "  %s %d %s: setup %.1f s%n", shapeName, n, m, setupS);
+                return row;
             }
         } finally {
             try {
                 deleteTree(dir);
             } catch (IOException e) {
-                System.err.println("could not delete " + dir + ": " + e);
+                err.println("could not delete " + dir + ": " + e);
             }
         }
     }

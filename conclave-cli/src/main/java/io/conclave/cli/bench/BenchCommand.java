@@ -1,169 +1,212 @@
 package io.conclave.cli.bench;
 
-import io.conclave.api.proto.ConsistencyLevel;
 import io.conclave.cli.Json;
 import io.conclave.cli.Main;
-import io.conclave.cli.admin.Percentiles;
-import io.conclave.cli.demo.LocalProcesses;
-import io.conclave.client.ClientConfig;
-import io.conclave.client.ConclaveClient;
-import io.conclave.client.Producer;
-import io.conclave.client.ProducerConfig;
-import io.conclave.client.RecordMetadata;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code conclave bench}: the client-level benchmarks of the data plane, on a local 3-process
- * cluster it starts (or an existing one with {@code --bootstrap}), RF 3, 1 KiB records: synchronous
- * STRONG latency (one record in flight), then batched throughput at STRONG and EVENTUAL.
- * The engine-room benchmarks (Raft core, storage, runtime) are JMH and mains in conclave-bench;
- * docs/BENCHMARKS.md lists their commands.
+ * {@code conclave bench}: the benchmarks of the issues so far, as suites ({@link Suite}). The data
+ * suite starts node processes; the engine suites run conclave-bench's programs in this JVM (see
+ * docs/bench-cli.md for why). Prints a table per suite on stdout (their own report lines go to
+ * stderr as progress) and writes every figure as one JSON document ({@code --out}, {@code --json}).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = {
-        "Benchmarks produce through the client library on 3 local nodes (separate JVMs), RF 3, 1 KiB records:",
-        "synchronous STRONG latency p50/p99, then batched throughput at STRONG and at EVENTUAL.",
-        "Prints the figures and writes them as JSON (--out). Engine benchmarks: see docs/BENCHMARKS.md."})
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, description = {
+        "Runs benchmark suites, prints their figures and writes them as JSON",
+        "(--out FILE, --json). Suites (--suite a,b or repeated; default: data):",
+        "  data      produce via the client library to 3 local node processes, RF 3:",
+        "            STRONG latency (1 in flight), throughput at STRONG and EVENTUAL",
+        "  raft      the Raft core: 3 nodes on one thread, in-memory storage",
+        "  storage   durable appends on this disk: raw fsync, shared WAL, per-group files",
+        "  runtime   Multi-Raft runtime, 3 runtimes over gRPC in this JVM: commit",
+        "            latency and throughput",
+        "  idle      CPU and heap of many elected, idle groups",
+        "  failover  time until every group of a closed leader node is led again",
+        "  all       every suite above, in that order (minutes at the default sizes)",
+        "Raise --latency-records, --throughput-records, --seconds, --groups, --trials",
+        "and --raft-entries for steadier figures. Details: docs/bench-cli.md.",
+        "Exit code: 0 when every suite ran, 1 when one failed, 2 for bad arguments."})
 public final class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-b", "--bootstrap"}, split = ",", description = "use this running cluster instead of starting one")
+    @Option(names = "--suite", split = ",", paramLabel = "SUITE", description = "data, raft, storage, runtime, idle,"
+            + " failover or all (default: data)")
+    List<String> suites = new ArrayList<>(List.of("data"));
+
+    @Option(names = {"-b", "--bootstrap"}, split = ",", description = "data suite: use this running cluster instead of"
+            + " starting one")
     List<String> bootstrap;
 
-    @Option(names = "--latency-records", description = "sequential STRONG writes (default: ${DEFAULT-VALUE})",
-            defaultValue = "5000")
+    @Option(names = "--latency-records", defaultValue = "5000", description = "sequential timed writes: data (STRONG"
+            + " produce) and runtime (commits) (default: ${DEFAULT-VALUE})")
     int latencyRecords;
 
-    @Option(names = "--throughput-records", description = "records per throughput run (default: ${DEFAULT-VALUE})",
-            defaultValue = "200000")
+    @Option(names = "--throughput-records", defaultValue = "200000", description = "records per data throughput run"
+            + " (default: ${DEFAULT-VALUE})")
     int throughputRecords;
 
-    @Option(names = "--size", description = "record bytes (default: ${DEFAULT-VALUE})", defaultValue = "1024")
+    @Option(names = "--size", defaultValue = "1024", description = "record / entry bytes: data, storage, runtime"
+            + " (default: ${DEFAULT-VALUE})")
     int size;
 
-    @Option(names = "--partitions", description = "partitions of the bench topic (default: ${DEFAULT-VALUE})",
-            defaultValue = "1")
+    @Option(names = "--partitions", defaultValue = "1", description = "partitions of the data suite's topic"
+            + " (default: ${DEFAULT-VALUE})")
     int partitions;
 
-    @Option(names = "--out", description = "write the figures as JSON to this file")
+    @Option(names = "--seconds", defaultValue = "3", description = "measuring window: storage, runtime throughput,"
+            + " idle; healthy window of failover (default: ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(names = "--warmup-seconds", defaultValue = "2", description = "warm-up before the storage and runtime"
+            + " throughput windows (default: ${DEFAULT-VALUE})")
+    int warmupSeconds;
+
+    @Option(names = "--groups", split = ",", description = "group counts: storage runs each, runtime throughput, idle"
+            + " and failover the largest (default: storage 1,1000; runtime 1; idle 1000; failover 100)")
+    List<Integer> groups;
+
+    @Option(names = "--trials", defaultValue = "3", description = "failover trials (default: ${DEFAULT-VALUE})")
+    int trials;
+
+    @Option(names = "--raft-batches", split = ",", defaultValue = "1,16,256", description = "raft: proposals per"
+            + " batch, one run each (default: ${DEFAULT-VALUE})")
+    List<Integer> raftBatches;
+
+    @Option(names = "--raft-entries", defaultValue = "200000", description = "raft: entries per round, 5 rounds"
+            + " (default: ${DEFAULT-VALUE})")
+    long raftEntries;
+
+    @Option(names = "--quiesce-idle-ticks", defaultValue = "100", description = "idle: ticks before an idle group"
+            + " rests, 0 = quiescence off (default: ${DEFAULT-VALUE})")
+    int quiesceIdleTicks;
+
+    @Option(names = "--dir", description = "where storage and runtime put their data (default: the temp directory)")
+    Path dir;
+
+    @Option(names = "--out", description = "write every figure as one JSON document to this file")
     Path out;
 
-    @Option(names = "--json", description = "print the figures as one JSON object")
+    @Option(names = "--json", description = "print the JSON document on stdout instead of the tables")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        if (latencyRecords < 1 || throughputRecords < 1 || size < 1 || partitions < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "counts, --size and --partitions must be >= 1");
+        List<Suite> chosen;
+        BenchSizes sizes;
+        try {
+            chosen = Suite.parse(suites);
+            sizes = new BenchSizes(latencyRecords, throughputRecords, size, partitions, seconds, warmupSeconds, groups,
+                    trials, raftBatches, raftEntries, quiesceIdleTicks,
+                    dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir"))).validate();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Path root = null;
-        LocalProcesses cluster = null;
-        List<String> addresses = bootstrap;
-        if (addresses == null || addresses.isEmpty()) {
-            root = Files.createTempDirectory("conclave-bench-");
-            cluster = new LocalProcesses(root, 3, List.of("-Xmx1g", "-XX:+UseParallelGC"));
-            for (long id = 1; id <= 3; id++) {
-                cluster.start(id);
-            }
-            addresses = cluster.clientAddresses();
+        if (!Files.isDirectory(sizes.dir())) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--dir " + sizes.dir()
+                    + " is not a directory");
         }
-        try (ConclaveClient client = ConclaveClient.connect(ClientConfig.of(addresses).withRetriesMax(60))) {
-            String topic = "bench-" + Long.toHexString(System.nanoTime());
-            createTopic(client, topic);
-            byte[] value = new byte[size];
-            warmUp(client, topic, value);
-            Map<String, Object> latency = latency(client, topic, value);
-            Map<String, Object> strong = throughput(client, topic, value, ConsistencyLevel.STRONG);
-            Map<String, Object> eventual = throughput(client, topic, value, ConsistencyLevel.EVENTUAL);
-            Map<String, Object> all = Json.map("date", Instant.now().toString(), "cores",
-                    Runtime.getRuntime().availableProcessors(), "java", System.getProperty("java.version"),
-                    "recordBytes", size, "partitions", partitions, "replicationFactor", 3,
-                    "strongLatency", latency, "strongThroughput", strong, "eventualThroughput", eventual);
-            if (out != null) {
-                Files.writeString(out, Json.of(all) + "\n");
-            }
-            if (json) {
-                Main.out().println(Json.of(all));
-            } else {
-                Main.out().printf("STRONG latency (1 in flight, %d B): p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d writes%n",
-                        size, latency.get("p50Ms"), latency.get("p99Ms"), latency.get("maxMs"), latencyRecords);
-                Main.out().printf("STRONG throughput:   %,d records/s, %.1f MB/s (%d failed)%n", strong.get("recordsPerSec"),
-                        strong.get("mbPerSec"), strong.get("failed"));
-                Main.out().printf("EVENTUAL throughput: %,d records/s, %.1f MB/s (%d failed)%n",
-                        eventual.get("recordsPerSec"), eventual.get("mbPerSec"), eventual.get("failed"));
-            }
-            return 0;
-        } finally {
-            if (cluster != null) {
-                cluster.close();
-                LocalProcesses.deleteTree(root);
-            }
+        if (out != null && out.toAbsolutePath().getParent() != null
+                && !Files.isDirectory(out.toAbsolutePath().getParent())) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + ": no such directory "
+                    + out.toAbsolutePath().getParent());
         }
-    }
-
-    private void createTopic(ConclaveClient client, String topic) {
-        long deadline = System.nanoTime() + 90_000_000_000L;
-        while (true) {
-            try {
-                client.admin().createTopic(topic, partitions, 3, Map.of());
-                return;
-            } catch (RuntimeException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
-            }
-        }
-    }
-
-    private void warmUp(ConclaveClient client, String topic, byte[] value) {
-        try (Producer p = client.producer(ProducerConfig.defaults().withLingerMs(0))) {
-            for (int i = 0; i < 2_000; i++) {
-                p.send(topic, null, value).join();
-            }
-        }
-    }
-
-    private Map<String, Object> latency(ConclaveClient client, String topic, byte[] value) {
-        long[] ns = new long[latencyRecords];
-        try (Producer p = client.producer(ProducerConfig.defaults().withLingerMs(0)
-                .withConsistency(ConsistencyLevel.STRONG))) {
-            for (int i = 0; i < latencyRecords; i++) {
-                long t0 = System.nanoTime();
-                p.send(topic, null, value).join();
-                ns[i] = System.nanoTime() - t0;
-            }
-        }
-        Percentiles pc = new Percentiles(ns, ns.length);
-        return Json.map("records", latencyRecords, "p50Ms", pc.ms(0.50), "p99Ms", pc.ms(0.99), "maxMs", pc.ms(1.0));
-    }
-
-    private Map<String, Object> throughput(ConclaveClient client, String topic, byte[] value, ConsistencyLevel level) {
-        List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(throughputRecords);
+        String started = Instant.now().toString();
+        double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         long t0 = System.nanoTime();
-        try (Producer p = client.producer(ProducerConfig.defaults().withLingerMs(5).withConsistency(level))) {
-            for (int i = 0; i < throughputRecords; i++) {
-                acks.add(p.send(topic, null, value));
+        List<Figure> figures = new ArrayList<>();
+        List<Map<String, Object>> errors = new ArrayList<>();
+        PrintStream progress = Main.err();
+        Map<String, Object> suiteSeconds = new java.util.LinkedHashMap<>();
+        for (Suite s : chosen) {
+            progress.printf("[bench] suite %s: %s%n", s.label(), s.title());
+            long s0 = System.nanoTime();
+            try {
+                List<Figure> got = s == Suite.DATA ? new DataSuite(sizes, bootstrap, progress).run()
+                        : new EngineSuites(sizes, progress).run(s);
+                figures.addAll(got);
+                if (!json) {
+                    printTable(Main.out(), s, got);
+                }
+            } catch (Exception | AssertionError e) {
+                errors.add(Json.map("suite", s.label(), "error", String.valueOf(e)));
+                Main.err().println("conclave bench: suite " + s.label() + " failed: " + e);
             }
-            p.flush();
+            suiteSeconds.put(s.label(), (System.nanoTime() - s0) / 1e9);
+            progress.printf(Locale.ROOT, "[bench] suite %s took %.1f s%n", s.label(), (System.nanoTime() - s0) / 1e9);
         }
-        CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).exceptionally(e -> null).join();
-        double s = (System.nanoTime() - t0) / 1e9;
-        long failed = acks.stream().filter(CompletableFuture::isCompletedExceptionally).count();
-        long acked = throughputRecords - failed;
-        long perSec = Math.round(acked / s);
-        return Json.map("records", throughputRecords, "acknowledged", acked, "failed", failed, "seconds", s,
-                "recordsPerSec", perSec, "mbPerSec", acked * (double) value.length / s / 1e6, "consistency", level.name());
+        Map<String, Object> doc = document(started, chosen, figures, errors, (System.nanoTime() - t0) / 1e9);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> machine = (Map<String, Object>) doc.get("machine");
+        machine.put("loadAverageAtStart", loadAtStart);
+        machine.put("loadAverageAtEnd", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        doc.put("suiteSeconds", suiteSeconds);
+        if (out != null) {
+            Files.writeString(out, Json.of(doc) + "\n");
+        }
+        if (json) {
+            Main.out().println(Json.of(doc));
+        }
+        return errors.isEmpty() ? 0 : 1;
+    }
+
+    private static Map<String, Object> document(String started, List<Suite> chosen, List<Figure> figures,
+                                                List<Map<String, Object>> errors, double seconds) {
+        List<Map<String, Object>> fs = new ArrayList<>();
+        for (Figure f : figures) {
+            fs.add(Json.map("suite", f.suite(), "name", f.name(), "value", f.value(), "unit", f.unit(), "parameters",
+                    f.parameters(), "date", f.date()));
+        }
+        Map<String, Object> machine = Json.map("cores", Runtime.getRuntime().availableProcessors(), "java",
+                System.getProperty("java.version"), "javaVm", System.getProperty("java.vm.name") + " "
+                        + System.getProperty("java.vm.version"), "os", System.getProperty("os.name") + " "
+                        + System.getProperty("os.version") + " " + System.getProperty("os.arch"), "heapMaxBytes",
+                Runtime.getRuntime().maxMemory());
+        return Json.map("date", started, "machine", machine, "suites",
+                chosen.stream().map(Suite::label).collect(Collectors.toList()), "seconds", seconds, "figures", fs,
+                "errors", errors);
+    }
+
+    /** One suite's figures as an aligned table, then the command lines that reproduce them. */
+    static void printTable(PrintStream o, Suite suite, List<Figure> figures) {
+        o.printf("%n%s%n", suite.title());
+        o.printf("  %-24s %16s  %-16s %s%n", "figure", "value", "unit", "parameters");
+        List<String> commands = new ArrayList<>();
+        for (Figure f : figures) {
+            String params = f.parameters().entrySet().stream().filter(e -> !e.getKey().equals("command"))
+                    .sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining(" "));
+            o.printf("  %-24s %16s  %-16s %s%n", f.name(), format(f.value()), f.unit(), params);
+            Object c = f.parameters().get("command");
+            if (c != null && !commands.contains(c.toString())) {
+                commands.add(c.toString());
+            }
+        }
+        for (String c : commands) {
+            o.println("  reproduce: " + c);
+        }
+    }
+
+    static String format(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return String.valueOf(v);
+        }
+        if (v == Math.rint(v) || Math.abs(v) >= 1000) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        return String.format(Locale.ROOT, Math.abs(v) >= 10 ? "%.1f" : "%.3f", v);
     }
 }

@@ -4,8 +4,13 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,18 +31,32 @@ public final class LocalProcesses implements AutoCloseable {
     public record Ports(int raft, int client, int http) {
     }
 
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2)).build();
     private final Path root;
     private final int nodes;
     private final Map<Long, Ports> ports = new TreeMap<>();
     private final Map<Long, Process> running = new TreeMap<>();
     private final List<String> javaOptions;
+    private final String logLevel;
+
+    /** What a SIGTERM came to: whether the node exited within the bound, and its exit code (-1 if not). */
+    public record Stopped(boolean exited, int exitCode) {
+    }
 
     public LocalProcesses(Path root, int nodes, List<String> javaOptions) {
+        this(root, nodes, javaOptions, "WARN");
+    }
+
+    /** With the nodes' {@code log.level} (the demo's WARN keeps the logs short; INFO shows hand-offs). */
+    public LocalProcesses(Path root, int nodes, List<String> javaOptions, String logLevel) {
         this.root = root;
         this.nodes = nodes;
         this.javaOptions = List.copyOf(javaOptions);
-        for (long id = 1; id <= nodes; id++) {
-            ports.put(id, new Ports(freePort(), freePort(), freePort()));
+        this.logLevel = logLevel;
+        int[] free = freePorts(3 * nodes);
+        for (int i = 0; i < nodes; i++) {
+            ports.put(i + 1L, new Ports(free[3 * i], free[3 * i + 1], free[3 * i + 2]));
         }
     }
 
@@ -50,10 +69,35 @@ public final class LocalProcesses implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /**
+     * {@code n} distinct ports free right now: every socket stays bound until all are chosen, so the
+     * kernel cannot hand the same ephemeral port out twice (it did: a node's client and raft ports
+     * collided and the node refused its configuration).
+     */
+    static int[] freePorts(int n) {
+        ServerSocket[] held = new ServerSocket[n];
+        try {
+            int[] out = new int[n];
+            for (int i = 0; i < n; i++) {
+                held[i] = new ServerSocket(0);
+                out[i] = held[i].getLocalPort();
+            }
+            return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket s : held) {
+                if (s != null) {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // the port is released either way when the socket is collected
+                    }
+                }
+            }
         }
     }
 
@@ -98,7 +142,7 @@ public final class LocalProcesses implements AutoCloseable {
                 root.resolve("node-" + id).toString(), "--rack", rackOf(id), "--host", "127.0.0.1",
                 "--raft-port", Integer.toString(p.raft()), "--client-port", Integer.toString(p.client()),
                 "--http-port", Integer.toString(p.http()), "--initial-controllers", initialControllers(),
-                "--set", "log.level=WARN"));
+                "--set", "log.level=" + logLevel));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("CONCLAVE_"));
@@ -118,15 +162,42 @@ public final class LocalProcesses implements AutoCloseable {
         }
     }
 
-    /** SIGTERM: the node hands off its leaderships, then stops. */
+    /** SIGTERM: the node hands off its leaderships, then stops (SIGKILL if it has not after 20 s). */
     public synchronized void stop(long id) {
-        Process p = running.remove(id);
-        if (p != null) {
-            p.destroy();
-            if (!awaitExit(p, 20)) {
-                p.destroyForcibly();
-                awaitExit(p, 10);
-            }
+        if (!terminate(id, 20).exited()) {
+            kill(id);
+        }
+    }
+
+    /**
+     * SIGTERM and a wait of at most {@code seconds} for the process to exit; a node still running
+     * then stays running (and known) so that the caller can report it or {@link #kill} it.
+     */
+    public synchronized Stopped terminate(long id, int seconds) {
+        Process p = running.get(id);
+        if (p == null) {
+            throw new IllegalStateException("node " + id + " is not running");
+        }
+        p.destroy();
+        if (!awaitExit(p, seconds)) {
+            return new Stopped(false, -1);
+        }
+        running.remove(id);
+        return new Stopped(true, p.exitValue());
+    }
+
+    /** True when node {@code id} answers 200 on {@code /health/ready} (registered and serving). */
+    public boolean isReady(long id) {
+        HttpRequest req = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + ports.get(id).http() + "/health/ready"))
+                .timeout(Duration.ofSeconds(2)).GET().build();
+        try {
+            return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException notUp) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

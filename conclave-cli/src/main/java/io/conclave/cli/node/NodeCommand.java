@@ -37,7 +37,9 @@ public final class NodeCommand implements Runnable {
             "the environment, then the file, then defaults. Every key: docs/configuration.md.",
             "Form a cluster: give the same --initial-controllers to 3 (or 5) nodes.",
             "Join one: give --seeds host:clientPort of any running node and an empty --data-dir.",
-            "SIGTERM or Ctrl-C: leadership is handed to other nodes first, then the node stops."})
+            "SIGTERM or Ctrl-C: leadership is handed to other nodes first, then the node stops.",
+            "Exit codes: 0 or 143 stopped as asked; 1 failed to start; 2 invalid configuration;",
+            "70 fail-stop (a node thread died of an error; restart it: it recovers from its disk)."})
     public static final class Start implements Callable<Integer> {
 
         @Option(names = {"-c", "--config"}, description = "properties file")
@@ -113,6 +115,7 @@ public final class NodeCommand implements Runnable {
                 Main.err().println("  " + e.getMessage().replace("\n", "\n  "));
                 return 2;
             }
+            FailStop.install();
             NodeOps ops = NodeOps.create(cfg, SystemClock.INSTANCE);
             ConclaveNode node;
             try {

@@ -101,13 +101,20 @@ public final class Applier implements Agent {
         entriesApplied.addAndGet(last - c.appliedIndex);
         c.appliedIndex = last;
         if (c.entriesSinceSnapshot >= snapshotEntries || c.bytesSinceSnapshot >= snapshotBytes) {
-            byte[] data = stateMachine.snapshot(gid);
+            StateMachine.IndexedSnapshot snap = stateMachine.snapshotUpTo(gid, last);
             c.entriesSinceSnapshot = 0;
             c.bytesSinceSnapshot = 0;
-            if (data != null) { // null: the group keeps its whole log (see StateMachine#snapshot)
+            if (snap != null) { // null: nothing (new) to compact behind (see StateMachine#snapshotUpTo)
+                if (snap.index() > last || snap.index() < 1) {
+                    throw new IllegalStateException("group " + gid + ": a snapshot at index " + snap.index()
+                            + " with entries applied up to " + last);
+                }
                 snapshotsTaken.incrementAndGet();
-                t.sink().onStateSnapshot(last, data);
+                t.sink().onStateSnapshot(snap.index(), snap.data());
             }
+        }
+        for (ApplyTask.Waiter w : t.waiters()) {
+            w.future().complete(w.index());
         }
         t.sink().onApplied(last);
     }

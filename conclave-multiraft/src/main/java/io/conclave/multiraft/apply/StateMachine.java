@@ -26,4 +26,23 @@ public interface StateMachine {
 
     /** Replaces the group's state with a snapshot's. */
     void restore(long groupId, byte[] data);
+
+    /**
+     * Called by the applier when a group passed its snapshot threshold, with everything up to
+     * {@code appliedIndex} applied: the snapshot to store, or null for none. A state machine may
+     * summarize its state only up to an earlier index — a partition's retention point, behind which
+     * its log may then be compacted while later entries are kept and replayed after a restore. The
+     * default is {@link #snapshot} as of {@code appliedIndex}.
+     */
+    default IndexedSnapshot snapshotUpTo(long groupId, long appliedIndex) {
+        byte[] data = snapshot(groupId);
+        return data == null ? null : new IndexedSnapshot(appliedIndex, data);
+    }
+
+    /**
+     * A state-machine snapshot and the log index it covers: restoring it and then applying the
+     * entries after {@code index} gives the state.
+     */
+    record IndexedSnapshot(long index, byte[] data) {
+    }
 }

@@ -4,7 +4,10 @@ import io.conclave.multiraft.apply.Applier;
 import io.conclave.multiraft.liveness.LivenessMonitor;
 import io.conclave.multiraft.node.RuntimeConfig;
 import io.conclave.multiraft.replica.Replica;
+import io.conclave.raft.message.AppendEntries;
 import io.conclave.raft.message.Message;
+import io.conclave.raft.message.SnapshotChunk;
+import io.conclave.storage.buggify.Buggify;
 import io.conclave.transport.Envelope;
 import io.conclave.transport.Transport;
 import java.util.ArrayDeque;
@@ -289,9 +292,16 @@ public final class EventLoop implements Agent {
      * (full queue, unreachable or unknown peer) is counted; Raft retransmits.
      */
     public void send(long groupId, Message m) {
+        if (buggifyDrops(m)) {
+            messagesRefused++;
+            return;
+        }
         boolean taken;
         try {
             taken = transport.send(m.to(), groupId, m);
+            if (taken && m instanceof AppendEntries && Buggify.fire(Buggify.REPLICATION_DUPLICATE)) {
+                transport.send(m.to(), groupId, m);
+            }
         } catch (IllegalArgumentException notAPeer) {
             taken = false;
         }
@@ -300,6 +310,12 @@ public final class EventLoop implements Agent {
         } else {
             messagesRefused++;
         }
+    }
+
+    /** Buggify points of the send path (inert outside a simulator): a lost append or snapshot chunk. */
+    private static boolean buggifyDrops(Message m) {
+        return (m instanceof AppendEntries && Buggify.fire(Buggify.REPLICATION_DROP))
+                || (m instanceof SnapshotChunk && Buggify.fire(Buggify.SNAPSHOT_DROP_CHUNK));
     }
 
     public void notePersistRetry() {

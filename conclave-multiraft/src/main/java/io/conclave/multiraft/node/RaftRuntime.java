@@ -404,7 +404,9 @@ public final class RaftRuntime implements AutoCloseable {
 
         @Override
         public void onRecovered(long peer, long nowNs) {
-            // nothing to undo: campaigns stop by themselves once a leader is known
+            // campaigns stop by themselves once a leader is known; a late message from the peer may
+            // make it a leader again from now on
+            forEachLoop(l -> l.postCompletion(() -> l.forEachReplica(r -> r.onPeerRecovered(peer))));
             for (LivenessListener l : livenessListeners) {
                 l.onRecovered(peer, nowNs);
             }

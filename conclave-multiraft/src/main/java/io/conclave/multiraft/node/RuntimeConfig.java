@@ -28,8 +28,12 @@ import io.conclave.storage.engine.EngineConfig;
  * @param campaignRetryNs a failover campaign that has not produced a leader is retried after this,
  *     doubling at each attempt up to one election timeout
  * @param campaignAttemptsMax failover campaigns per suspicion at most
+ * @param campaignPatienceNs how long a replica leaves the turn to another's campaign before it campaigns
+ *     again: a peer with priority that asked for its vote, a candidate it voted for, or its own
+ *     candidacy whose vote requests are out and not refused (the voters fsync their votes first)
  * @param quiesceIdleTicks a leader idle (no proposal, read or membership request) for this many ticks
  *     puts its group to rest ({@code RaftNode.quiesce()}); quiesced replicas are not ticked; 0 = never
+ *     (default 100: one second of 10 ms ticks; see docs/multiraft.md, "Quiescence")
  * @param rejoinAfterTornTail whether a torn WAL tail at recovery counts as possibly lost unsynced
  *     data (then every group rejoins as a learner); groups whose log needs a snapshot always do
  * @param timerSlots slots of each loop's timer wheel (power of two)
@@ -43,7 +47,7 @@ public record RuntimeConfig(int loopCount, long tickIntervalNs, int electionTime
                             int applyQueueCapacity, int applyPendingEntriesPerGroupMax, long snapshotEntries,
                             long snapshotBytes, long compactKeepEntries, int proposalsPendingPerGroupMax,
                             long requestTimeoutNs, int electionsPerMsMax, long failoverRankDelayNs,
-                            long failoverJitterNs, long campaignRetryNs, int campaignAttemptsMax,
+                            long failoverJitterNs, long campaignRetryNs, int campaignAttemptsMax, long campaignPatienceNs,
                             int quiesceIdleTicks, boolean rejoinAfterTornTail, int timerSlots, long timerResolutionNs,
                             LivenessConfig liveness, EngineConfig storage, long seed) {
 
@@ -81,6 +85,7 @@ public record RuntimeConfig(int loopCount, long tickIntervalNs, int electionTime
         require(failoverRankDelayNs >= 0 && failoverJitterNs >= 1, "failover delays: rank >= 0, jitter >= 1 ns");
         require(quiesceIdleTicks >= 0, "quiesceIdleTicks must be >= 0");
         require(campaignRetryNs > 0 && campaignAttemptsMax >= 1, "campaign retry must be > 0, attempts >= 1");
+        require(campaignPatienceNs >= campaignRetryNs, "campaignPatienceNs must be >= campaignRetryNs");
         require(Integer.bitCount(timerSlots) == 1 && timerSlots >= 2, "timerSlots must be a power of two >= 2");
         require(timerResolutionNs >= 1_000 && timerResolutionNs <= tickIntervalNs,
                 "timerResolutionNs must be in [1 us, tickIntervalNs]");
@@ -117,7 +122,8 @@ public record RuntimeConfig(int loopCount, long tickIntervalNs, int electionTime
         private long failoverJitterNs = 3_000_000L;
         private long campaignRetryNs = 60_000_000L;
         private int campaignAttemptsMax = 8;
-        private int quiesceIdleTicks = 0;
+        private long campaignPatienceNs = 250_000_000L;
+        private int quiesceIdleTicks = 100;
         private boolean rejoinAfterTornTail = true;
         private int timerSlots = 1_024;
         private long timerResolutionNs = 1_000_000L;
@@ -144,6 +150,7 @@ public record RuntimeConfig(int loopCount, long tickIntervalNs, int electionTime
         public Builder failoverJitterNs(long v) { failoverJitterNs = v; return this; }
         public Builder campaignRetryNs(long v) { campaignRetryNs = v; return this; }
         public Builder campaignAttemptsMax(int v) { campaignAttemptsMax = v; return this; }
+        public Builder campaignPatienceNs(long v) { campaignPatienceNs = v; return this; }
         public Builder quiesceIdleTicks(int v) { quiesceIdleTicks = v; return this; }
         public Builder rejoinAfterTornTail(boolean v) { rejoinAfterTornTail = v; return this; }
         public Builder timerSlots(int v) { timerSlots = v; return this; }
@@ -157,7 +164,7 @@ public record RuntimeConfig(int loopCount, long tickIntervalNs, int electionTime
                     inboundQueueCapacity, taskQueueCapacity, itemsPerWorkMax, applyQueueCapacity,
                     applyPendingEntriesPerGroupMax, snapshotEntries, snapshotBytes, compactKeepEntries,
                     proposalsPendingPerGroupMax, requestTimeoutNs, electionsPerMsMax, failoverRankDelayNs,
-                    failoverJitterNs, campaignRetryNs, campaignAttemptsMax, quiesceIdleTicks, rejoinAfterTornTail, timerSlots,
+                    failoverJitterNs, campaignRetryNs, campaignAttemptsMax, campaignPatienceNs, quiesceIdleTicks, rejoinAfterTornTail, timerSlots,
                     timerResolutionNs, liveness, storage, seed).validate();
         }
     }

@@ -1,5 +1,6 @@
 package io.conclave.multiraft.replica;
 
+import io.conclave.multiraft.apply.ApplyTask;
 import io.conclave.multiraft.node.BackPressureException;
 import io.conclave.multiraft.node.NotLeaderException;
 import io.conclave.multiraft.node.RequestFailedException;
@@ -22,7 +23,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The clients' pending requests of one replica: proposals by log index (with the term they were
  * appended in, so an entry overwritten by a new leader fails its future instead of completing it),
- * reads by context, and futures waiting for the state machine to reach an index. Loop thread only.
+ * reads by context, and reads waiting for the state machine to reach an index. Loop thread only;
+ * a committed proposal leaves here with its entries and is answered by the applier.
  */
 final class ClientRequests {
 
@@ -136,21 +138,28 @@ final class ClientRequests {
         }
     }
 
-    void onCommitted(List<Entry> committed, long leaderHint) {
-        if (proposals.isEmpty()) {
-            return;
+    /**
+     * Takes this replica's proposals among {@code committed} out of the pending ones: a proposal whose
+     * entry was overwritten (another term at its index) fails; the others are returned, to be
+     * answered by the applier once their entries are applied.
+     */
+    List<ApplyTask.Waiter> onCommitted(List<Entry> committed, long leaderHint) {
+        if (proposals.isEmpty() || committed.isEmpty()) {
+            return List.of();
         }
+        List<ApplyTask.Waiter> waiters = new ArrayList<>();
         for (Entry e : committed) {
             Proposal p = proposals.remove(e.index());
             if (p == null) {
                 continue;
             }
             if (p.term() == e.term()) {
-                awaitApply(e.index(), p.future());
+                waiters.add(new ApplyTask.Waiter(e.index(), p.future()));
             } else {
                 p.future().completeExceptionally(new NotLeaderException(groupId(), leaderHint));
             }
         }
+        return waiters;
     }
 
     void onReadStates(List<ReadState> states) {
@@ -230,5 +239,10 @@ final class ClientRequests {
 
     int pendingProposals() {
         return proposals.size();
+    }
+
+    /** Whether proposals or reads wait for an answer (futures waiting only for the applier do not count). */
+    boolean hasPending() {
+        return !proposals.isEmpty() || !reads.isEmpty();
     }
 }

@@ -5,6 +5,7 @@ import io.conclave.multiraft.apply.ApplySink;
 import io.conclave.multiraft.apply.ApplyTask;
 import io.conclave.multiraft.loop.EventLoop;
 import io.conclave.multiraft.loop.TimerWheel;
+import io.conclave.multiraft.node.RequestFailedException;
 import io.conclave.multiraft.node.RuntimeConfig;
 import io.conclave.raft.ConfChange;
 import io.conclave.raft.ConfState;
@@ -45,6 +46,9 @@ import java.util.function.LongConsumer;
  */
 public final class Replica implements ApplySink {
 
+    /** The context of the read that wakes a resting leader; never a client's (theirs are 8 bytes). */
+    private static final byte[] WAKE_CONTEXT = {'w'};
+
     private final EventLoop loop;
     private final RuntimeConfig config;
     private final long groupId;
@@ -77,10 +81,9 @@ public final class Replica implements ApplySink {
     private boolean inCampaignQueue;
     private long nextTickNs;
     private int ticks;
-    private long failoverLeader = -1;
     private long lastActiveTick;
     private boolean tickParked;
-    private int campaignAttempts;
+    private final Campaign campaign;
 
     // ---- rejoin ----
     private RejoinPhase rejoin;
@@ -90,12 +93,6 @@ public final class Replica implements ApplySink {
         @Override
         protected void onExpire(long nowNs) {
             onTick(nowNs);
-        }
-    };
-    private final TimerWheel.Timer campaignTimer = new TimerWheel.Timer() {
-        @Override
-        protected void onExpire(long nowNs) {
-            loop.enqueueCampaign(Replica.this);
         }
     };
     private final TimerWheel.Timer retryTimer = new TimerWheel.Timer() {
@@ -128,6 +125,19 @@ public final class Replica implements ApplySink {
         this.startupSnapshot = snap.index() > 0 ? snap : null;
         this.rejoin = rejoining ? RejoinPhase.DEMOTING : null;
         this.node = new RaftNode(config.raftConfig(nodeId, snap.index()), log, raftRandom);
+        this.campaign = new Campaign(this, loop, nodeId, random, this::lastTermAt);
+    }
+
+    /** The term of this replica's entry at {@code index}, its last: an over-estimate when not yet stable. */
+    private long lastTermAt(long index) {
+        if (index > log.lastIndex()) {
+            return node.term(); // unstable entries: at most the current term
+        }
+        try {
+            return log.term(index);
+        } catch (RuntimeException compacted) {
+            return node.term();
+        }
     }
 
     private static long mix(long a, long b) {
@@ -222,7 +232,11 @@ public final class Replica implements ApplySink {
         if (broken) {
             return;
         }
+        if (!campaign.admit(m, node, loop.nowNs())) {
+            return; // a pre-vote grant to a replica that yields (see Campaign)
+        }
         node.step(m);
+        campaign.afterStep(m, node);
         wakeTicks();
         loop.markReady(this);
     }
@@ -253,8 +267,11 @@ public final class Replica implements ApplySink {
                 && ticks - lastActiveTick >= config.quiesceIdleTicks() && requests.pendingProposals() == 0) {
             node.quiesce();
         }
-        if (node.isQuiesced() && deferredApply == null) {
-            tickParked = true; // a resting group costs no timer work until something wakes it
+        if (node.isQuiesced() && deferredApply == null && rejoin == null && !requests.hasPending()) {
+            // A resting group costs no timer work until something wakes it. Not while requests wait:
+            // their timeouts are swept on ticks (a deposed leader's proposals beyond the new leader's
+            // log stay pending until then), nor while the replica rejoins (its steps run on ticks).
+            tickParked = true;
         } else {
             nextTickNs += config.tickIntervalNs();
             if (nextTickNs <= nowNs) {
@@ -276,9 +293,7 @@ public final class Replica implements ApplySink {
         if (broken || rejoin != null || !isVoter(node.confState()) || node.isLeader()) {
             return;
         }
-        failoverLeader = formerLeader;
-        campaignAttempts = 0;
-        loop.wheel().schedule(campaignTimer, loop.nowNs() + delayNs);
+        campaign.schedule(formerLeader, delayNs);
     }
 
     /**
@@ -290,32 +305,53 @@ public final class Replica implements ApplySink {
             return;
         }
         node.forgetLeader();
+        RequestVote swallowed = campaign.takeSwallowed(node, peer);
+        if (swallowed != null) {
+            node.step(swallowed); // the lease refused it silently; now that the leader is forgotten, answer it
+        }
         wakeTicks();
         loop.markReady(this);
         // Survivors must not campaign together: two pre-candidates grant each other's pre-votes, then
         // split the real vote and retry in step. Stagger them by their place among the surviving voters
-        // (identical on every node), after the replicas that still have unpersisted work.
+        // (identical on every node), after the replicas that still have unpersisted work; when they do
+        // not stay apart (loops lag, suspicions arrive at different times), Campaign settles the order.
         long rank = (inFlight == null ? 0 : 1) + survivorPosition(peer);
         scheduleCampaign(peer, rank * config.failoverRankDelayNs() + random.nextLong(config.failoverJitterNs()));
     }
 
-    /** Admitted by the loop: campaigns unless a new leader is already known. Returns whether it did. */
+    /**
+     * The node of {@code peer} is heard again: it was suspected wrongly, partitioned, or it restarted
+     * (a new incarnation counts as a suspicion and a recovery). A resting group it is a member of is
+     * woken, so that the peer's replica hears from its leader: after a restart it knows no leader, and
+     * when it rejoins after possible data loss it does not vote, so it could not wake the group itself
+     * and would wait for a client request to do it (docs/multiraft.md, "Quiescence"). A leader also
+     * forgets what it knew of the peer's log and probes it again ({@code RaftNode.forgetProgress}):
+     * a peer back with a wiped disk would otherwise have its rejections ignored as stale for good.
+     */
+    public void onPeerRecovered(long peer) {
+        campaign.onPeerRecovered(peer);
+        if (broken || !node.isLeader() || !isMember(node.confState(), peer)) {
+            return;
+        }
+        // It may have come back with less than we believed it had (a wiped disk): probe it afresh.
+        node.forgetProgress(peer);
+        if (node.isQuiesced()) {
+            node.readIndex(WAKE_CONTEXT); // wakes the leader, which confirms the read with a heartbeat to every member
+            noteActive();
+        }
+        loop.markReady(this);
+    }
+
+    /** Admitted by the loop: campaigns unless a leader is known or another replica has the turn. */
     public boolean campaignNow(long nowNs) {
-        if (broken || node.isLeader() || (node.getLeader() != 0 && node.getLeader() != failoverLeader)) {
+        if (broken) {
             return false;
         }
-        node.campaign();
-        noteActive();
-        campaignAttempts++;
-        loop.markReady(this);
-        if (campaignAttempts < config.campaignAttemptsMax()) {
-            // Exponential back-off, capped at one election timeout: a campaign that found no quorum
-            // (peers not up yet, or another candidate) tries again, ever more patiently.
-            long capNs = config.electionTimeoutTicks() * config.tickIntervalNs();
-            long backoffNs = Math.min(capNs, config.campaignRetryNs() << Math.min(20, campaignAttempts - 1));
-            // Full jitter: replicas whose campaigns collided must not retry in step.
-            loop.wheel().schedule(campaignTimer, nowNs + backoffNs / 2 + random.nextLong(backoffNs / 2 + 1));
+        if (!campaign.campaignNow(node, nowNs)) {
+            return false;
         }
+        noteActive();
+        loop.markReady(this);
         return true;
     }
 
@@ -351,6 +387,9 @@ public final class Replica implements ApplySink {
         }
         Ready rd = node.ready();
         inFlight = rd;
+        if (rd.hardState() != null) {
+            campaign.onHardState(rd.hardState(), loop.nowNs());
+        }
         if (rd.softState() != null) {
             onSoftState(rd.softState());
         }
@@ -426,14 +465,15 @@ public final class Replica implements ApplySink {
                 confAt.put(e.index(), node.applyConfChange(ConfChange.decode(e.data())));
             }
         }
-        requests.onCommitted(committed, node.getLeader());
+        List<ApplyTask.Waiter> waiters = requests.onCommitted(committed, node.getLeader());
         if (snap != null || !committed.isEmpty()) {
-            handToApplier(new ApplyTask(this, cursor, snap, committed));
+            handToApplier(new ApplyTask(this, cursor, snap, committed, waiters));
             if (!committed.isEmpty()) {
                 handedIndex = committed.get(committed.size() - 1).index();
             }
         }
         requests.onReadStates(rd.readStates());
+        campaign.onPersisted(node, loop.nowNs());
         node.advance(rd);
         inFlight = null;
         loop.markReady(this);
@@ -474,20 +514,27 @@ public final class Replica implements ApplySink {
     private void breakReplica(String why) {
         broken = true;
         inFlight = null;
-        requests.failAll("replica of group " + groupId + " on node " + nodeId + " stopped: " + why);
+        failRequests("replica of group " + groupId + " on node " + nodeId + " stopped: " + why);
+    }
+
+    /** Fails every pending request, including committed proposals held back in a deferred apply task. */
+    private void failRequests(String why) {
+        requests.failAll(why);
+        if (deferredApply != null && !deferredApply.waiters().isEmpty()) {
+            RequestFailedException ex = new RequestFailedException(RequestFailedException.Reason.CLOSED, why);
+            deferredApply.waiters().forEach(w -> w.future().completeExceptionally(ex));
+        }
     }
 
     private void onSoftState(SoftState ss) {
         if (leaderListener != null) {
             leaderListener.onLeader(groupId, ss.leader(), node.term());
         }
-        if (ss.leader() != 0 && ss.leader() != failoverLeader) {
-            loop.wheel().cancel(campaignTimer);
-        }
+        campaign.onLeader(ss.leader());
         if (ss.leader() != nodeId) {
             requests.onLostLeadership(ss.leader());
         }
-        if (ss.leader() == 0 && ss.role() == StateRole.FOLLOWER && !campaignTimer.isScheduled() && !inCampaignQueue) {
+        if (ss.leader() == 0 && ss.role() == StateRole.FOLLOWER && !campaign.isScheduled() && !inCampaignQueue) {
             scheduleLeaderlessCampaign();
         }
     }
@@ -564,6 +611,10 @@ public final class Replica implements ApplySink {
         return position;
     }
 
+    private static boolean isMember(ConfState cs, long id) {
+        return isVoter(cs, id) || cs.learners().contains(id) || cs.learnersNext().contains(id);
+    }
+
     private static boolean isVoter(ConfState cs, long id) {
         return cs.voters().contains(id) || cs.votersOutgoing().contains(id);
     }
@@ -637,8 +688,8 @@ public final class Replica implements ApplySink {
     /** Stops the replica's timers and fails its pending requests (the runtime is closing). */
     public void close() {
         loop.wheel().cancel(tickTimer);
-        loop.wheel().cancel(campaignTimer);
+        campaign.cancel();
         loop.wheel().cancel(retryTimer);
-        requests.failAll("the runtime closed");
+        failRequests("the runtime closed");
     }
 }

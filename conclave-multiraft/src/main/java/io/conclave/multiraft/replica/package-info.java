@@ -1,8 +1,9 @@
 /**
  * One group on this node: {@link io.conclave.multiraft.replica.Replica} holds the group's
  * {@code RaftNode}, its {@code GroupLog}, the clients' pending futures (by log index and by read
- * context) and its timers, and carries out the ready pipeline. Everything here runs on the owning
- * event loop's thread; storage and applier threads reach a replica only through posted completions.
+ * context) and its timers, and carries out the ready pipeline; {@code Campaign} decides when a
+ * replica campaigns (failover, bootstrap) and which survivor goes first. Everything here runs on
+ * the owning event loop's thread; storage and applier threads reach a replica only through posted completions.
  * {@link io.conclave.multiraft.replica.NodeMeta} is the node's incarnation record.
  */
 package io.conclave.multiraft.replica;

@@ -50,6 +50,10 @@ class QuiescedLeaderRestartTest {
         cluster.stop(leader);
         cluster.start(leader);
         cluster.awaitLeaders(gids, Duration.ofSeconds(10));
+        // Groups may have their leader before every survivor heard the new incarnation: wait for both.
+        Await.until(Duration.ofSeconds(10), () -> cluster.nodes().stream().allMatch(n -> n.nodeId() == leader
+                        || n.stats().liveness().suspicions() >= 1),
+                () -> "both survivors saw the restart");
         assertThat(cluster.nodes()).allSatisfy(n -> assertThat(n.stats().liveness().suspicions())
                 .as("suspicions on node %d", n.nodeId())
                 .isEqualTo(n.nodeId() == leader ? 0 : 1));

@@ -74,6 +74,39 @@ class RejoinAfterPossibleLossTest {
                 () -> "node 3 applies new writes");
     }
 
+    /**
+     * With quiescence, the group rests while node 3 is away and when it comes back: its rejoining
+     * replica knows no leader and does not vote, so it cannot wake the group itself. The leader's node
+     * sees node 3's new incarnation and wakes the resting groups node 3 is a member of; no client
+     * request is needed for the rejoin to finish.
+     */
+    @Test
+    void restingGroupIsWokenForItsRejoiningReplica() throws IOException {
+        cluster = new TestCluster(null, id -> TestCluster.fastConfig().quiesceIdleTicks(5).build());
+        for (long id = 1; id <= 3; id++) {
+            cluster.start(id);
+        }
+        long g = 13;
+        cluster.createGroup(g, Set.of(1L, 2L, 3L)); // node 1 bootstraps it and leads
+        cluster.awaitLeaders(List.of(g), Duration.ofSeconds(15));
+        cluster.propose(g, "one", Duration.ofSeconds(10));
+        Await.until(Duration.ofSeconds(15), () -> cluster.machine(3).values(g).size() == 1
+                        && cluster.status(3, g).quiesced(), () -> "node 3 applied and rests: " + cluster.describe(g));
+
+        cluster.stop(3);
+        tearWalTail(cluster.disk(3));
+        Await.until(Duration.ofSeconds(15), () -> cluster.status(cluster.leaderOf(g), g).quiesced(),
+                () -> "the group rests without node 3: " + cluster.describe(g));
+        cluster.start(3);
+        assertThat(cluster.node(3).rejoiningGroups()).containsExactly(g);
+
+        Await.until(Duration.ofSeconds(20), () -> cluster.node(3).stats().loops().rejoinsCompleted() == 1,
+                () -> "node 3 finished rejoining without a client request: " + cluster.describe(g));
+        assertThat(cluster.node(3).rejoiningGroups()).isEmpty();
+        Await.until(Duration.ofSeconds(15), () -> cluster.status(cluster.leaderOf(g), g).quiesced(),
+                () -> "the group rests again once node 3 is a voter: " + cluster.describe(g));
+    }
+
     @Test
     void cleanRestartDoesNotRejoin() {
         cluster = new TestCluster(null, id -> TestCluster.fastConfig().build());

@@ -39,7 +39,7 @@ public enum ConfigKey {
             "Per-group election timeout in ticks (a fallback: failover is driven by liveness)."),
     RAFT_HEARTBEAT_TICKS("raft.heartbeat.ticks", Kind.INT, 1, 100_000, "10",
             "Per-group heartbeat interval in ticks; must be below raft.election.ticks."),
-    RAFT_QUIESCE_IDLE_TICKS("raft.quiesce.idle.ticks", Kind.INT, 0, 1_000_000, "0",
+    RAFT_QUIESCE_IDLE_TICKS("raft.quiesce.idle.ticks", Kind.INT, 0, 1_000_000, "100",
             "Ticks a leader stays idle before its group rests (no heartbeats, no ticks); 0 = never."),
     RAFT_SNAPSHOT_ENTRIES("raft.snapshot.entries", Kind.LONG, 1, Long.MAX_VALUE, "10000",
             "Entries applied between two state-machine snapshots of a group."),

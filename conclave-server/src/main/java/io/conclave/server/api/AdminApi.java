@@ -26,11 +26,11 @@ import io.conclave.partition.metadata.ClusterImage;
 import io.conclave.partition.metadata.NodeInfo;
 import io.conclave.partition.metadata.PartitionInfo;
 import io.conclave.partition.metadata.TopicInfo;
-import io.conclave.raft.RaftStatus;
 import io.conclave.server.node.ConclaveNode;
 import io.conclave.server.node.Errors;
 import io.conclave.server.node.NodeStateMachine;
 import io.conclave.server.partition.PartitionLog;
+import io.conclave.server.replication.ReplicationManager;
 import io.conclave.transport.TransportStats;
 import io.grpc.stub.StreamObserver;
 import java.util.HashMap;
@@ -68,32 +68,22 @@ public final class AdminApi implements ConclaveGrpc.AdminHandler {
 
     @Override
     public void setReplicationFactor(SetReplicationFactorRequest req, StreamObserver<SetReplicationFactorResponse> response) {
-        answer(response, () -> node.controllerOps().execute(img -> TopicHandlers.setReplicationFactor(img,
-                        req.getTopic(), req.getReplicationFactor()))
-                .thenApply(img -> SetReplicationFactorResponse.newBuilder().setTopic(Lookup.topicMetadata(node, img,
-                        Lookup.topic(img, req.getTopic()))).build()));
+        answer(response, () -> node.replication().setReplicationFactor(req.getTopic(), req.getReplicationFactor())
+                .thenApply(t -> SetReplicationFactorResponse.newBuilder().setTopic(Lookup.topicMetadata(node,
+                        node.image(), t)).build()));
     }
 
     @Override
     public void replicationStatus(ReplicationStatusRequest req, StreamObserver<ReplicationStatusResponse> response) {
-        answer(response, () -> {
-            ClusterImage img = node.image();
-            PartitionInfo p = Lookup.partition(img, Lookup.topic(img, req.getTopic()), req.getPartition());
-            long leader = node.runtime().leaderOf(p.groupId()).node();
-            if (leader != node.nodeId()) {
-                throw ApiErrors.error(leader == 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NOT_LEADER,
-                        "replication status is known to the partition's leader", leader);
+        answer(response, () -> node.replication().getReplicationStatus(req.getTopic(), req.getPartition()).thenApply(st -> {
+            ReplicationStatusResponse.Builder b = ReplicationStatusResponse.newBuilder().setLeader(st.leader())
+                    .setTerm(st.term()).setCommitIndex(st.commitIndex());
+            for (ReplicationManager.ReplicaProgress r : st.replicas()) {
+                b.addReplicas(ReplicaStatus.newBuilder().setNodeId(r.nodeId()).setMatchIndex(r.matchIndex())
+                        .setVoter(r.voter()).setLagEntries(r.lagEntries()));
             }
-            return node.runtime().raftStatus(p.groupId()).thenApply(st -> {
-                ReplicationStatusResponse.Builder b = ReplicationStatusResponse.newBuilder().setLeader(st.leader())
-                        .setTerm(st.term()).setCommitIndex(st.commit());
-                for (Map.Entry<Long, RaftStatus.PeerProgress> e : st.progress().entrySet()) {
-                    b.addReplicas(ReplicaStatus.newBuilder().setNodeId(e.getKey()).setMatchIndex(e.getValue().match())
-                            .setVoter(!e.getValue().learner()));
-                }
-                return b.build();
-            });
-        });
+            return b.build();
+        }));
     }
 
     @Override

@@ -16,9 +16,7 @@ import io.conclave.api.proto.MetadataResponse;
 import io.conclave.api.proto.ProduceRequest;
 import io.conclave.api.proto.ProduceResponse;
 import io.conclave.api.proto.Record;
-import io.conclave.partition.controller.TopicConfig;
 import io.conclave.partition.metadata.ClusterImage;
-import io.conclave.partition.metadata.KeyHash;
 import io.conclave.partition.metadata.PartitionInfo;
 import io.conclave.partition.metadata.TopicInfo;
 import io.conclave.raft.ReadMode;
@@ -27,6 +25,8 @@ import io.conclave.server.node.Errors;
 import io.conclave.server.partition.PartitionCommand;
 import io.conclave.server.partition.PartitionLog;
 import io.conclave.server.partition.PartitionReader;
+import io.conclave.server.replication.NodeReplication;
+import io.conclave.server.replication.ReplicationManager;
 import io.grpc.stub.StreamObserver;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -44,9 +44,6 @@ public final class ClientApi implements ConclaveGrpc.ClientHandler {
     static final int FETCH_BYTES_DEFAULT = 1 << 20;
     static final int FETCH_BYTES_MAX = 8 << 20;
     static final int FETCH_WAIT_MS_MAX = 30_000;
-    static final int BATCH_RECORDS_MAX = 100_000;
-    /** Below the Raft transport's largest frame (16 MiB): one batch is one Raft entry and must fit one frame. */
-    static final int BATCH_BYTES_MAX = 8 << 20;
     /** The largest request or response on the client port. */
     public static final int MESSAGE_BYTES_MAX = 12 << 20;
 
@@ -61,78 +58,33 @@ public final class ClientApi implements ConclaveGrpc.ClientHandler {
 
     @Override
     public void produce(ProduceRequest req, StreamObserver<ProduceResponse> response) {
-        try {
-            ClusterImage img = node.image();
-            TopicInfo topic = Lookup.topic(img, req.getTopic());
-            if (req.getRecordsCount() == 0) {
-                throw ApiErrors.error(ErrorCode.INVALID_REQUEST, "a produce request needs at least one record");
-            }
-            if (req.getRecordsCount() > BATCH_RECORDS_MAX) {
-                throw ApiErrors.error(ErrorCode.INVALID_REQUEST, "a batch holds at most " + BATCH_RECORDS_MAX
-                        + " records, this one " + req.getRecordsCount());
-            }
-            if (req.getProducerId() < 0 || (req.getProducerId() != 0 && req.getSequence() < 0)) {
-                throw ApiErrors.error(ErrorCode.INVALID_REQUEST, "producer_id must be >= 0 and sequence >= 0");
-            }
-            PartitionInfo p = req.getPartition() >= 0 ? Lookup.partition(img, topic, req.getPartition())
-                    : byKey(img, topic, req.getRecords(0));
-            long maxRecordBytes = Long.parseLong(topic.config().getOrDefault(TopicConfig.MAX_MESSAGE_BYTES, "1048576"));
-            List<PartitionCommand.StoredRecord> records = new ArrayList<>(req.getRecordsCount());
-            long total = 0;
-            long now = System.currentTimeMillis();
-            for (int i = 0; i < req.getRecordsCount(); i++) {
-                Record r = req.getRecords(i);
-                List<PartitionCommand.Header> headers = new ArrayList<>(r.getHeadersCount());
-                for (Header h : r.getHeadersList()) {
-                    headers.add(new PartitionCommand.Header(h.getKey(), h.getValue().toByteArray()));
-                }
-                PartitionCommand.StoredRecord sr = new PartitionCommand.StoredRecord(
-                        r.getHasKey() ? r.getKey().toByteArray() : null, r.getValue().toByteArray(),
-                        r.getTimestampMs() > 0 ? r.getTimestampMs() : now, headers);
-                if (sr.sizeBytes() > maxRecordBytes) {
-                    throw ApiErrors.error(ErrorCode.RECORD_TOO_LARGE, "record " + i + " is " + sr.sizeBytes()
-                            + " bytes; topic '" + topic.name() + "' allows " + maxRecordBytes + " (max.message.bytes)");
-                }
-                total += sr.sizeBytes();
-                records.add(sr);
-            }
-            if (total > BATCH_BYTES_MAX) {
-                throw ApiErrors.error(ErrorCode.INVALID_REQUEST, "a batch holds at most " + BATCH_BYTES_MAX
-                        + " bytes, this one " + total);
-            }
-            if (!node.runtime().hostsGroup(p.groupId())) {
-                // This node knows no leader of a group it does not host: point at the preferred
-                // replica, which hosts it and names the leader if it is not the leader itself.
-                long hint = p.replicas().isEmpty() ? 0 : p.replicas().get(0);
-                throw ApiErrors.error(hint == 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NOT_LEADER, "node "
-                        + node.nodeId() + " has no replica of " + topic.name() + "/" + p.partition(), hint);
-            }
-            boolean eventual = req.getConsistency() == ConsistencyLevel.EVENTUAL;
-            node.producing().produce(p.groupId(), req.getProducerId(), req.getSequence(), records, eventual)
-                    .orTimeout(node.config().requestTimeoutMs(), TimeUnit.MILLISECONDS)
-                    .whenComplete((r, err) -> {
-                        if (err != null) {
-                            response.onError(Errors.toStatus(err));
-                        } else {
-                            response.onNext(ProduceResponse.newBuilder().setPartition(p.partition())
-                                    .setBaseOffset(r.baseOffset()).setDuplicate(r.duplicate())
-                                    .setLeaderNode(node.nodeId()).build());
-                            response.onCompleted();
-                        }
-                    });
-        } catch (RuntimeException e) {
-            response.onError(Errors.toStatus(e));
+        if (req.getRecordsCount() > NodeReplication.BATCH_RECORDS_MAX) {
+            // refused before converting: the conversion would copy every record first
+            response.onError(ApiErrors.error(ErrorCode.INVALID_REQUEST, "a batch holds at most "
+                    + NodeReplication.BATCH_RECORDS_MAX + " records, this one " + req.getRecordsCount()));
+            return;
         }
-    }
-
-    private static PartitionInfo byKey(ClusterImage img, TopicInfo topic, Record first) {
-        if (!first.getHasKey()) {
-            throw ApiErrors.error(ErrorCode.INVALID_REQUEST,
-                    "partition -1 (by key) needs a keyed first record; give a partition for unkeyed records");
+        List<PartitionCommand.StoredRecord> records = new ArrayList<>(req.getRecordsCount());
+        long now = System.currentTimeMillis();
+        for (Record r : req.getRecordsList()) {
+            List<PartitionCommand.Header> headers = new ArrayList<>(r.getHeadersCount());
+            for (Header h : r.getHeadersList()) {
+                headers.add(new PartitionCommand.Header(h.getKey(), h.getValue().toByteArray()));
+            }
+            records.add(new PartitionCommand.StoredRecord(r.getHasKey() ? r.getKey().toByteArray() : null,
+                    r.getValue().toByteArray(), r.getTimestampMs() > 0 ? r.getTimestampMs() : now, headers));
         }
-        long h = KeyHash.of(first.getKey().toByteArray());
-        return img.partitionForKey(topic.topicId(), h).orElseThrow(() -> ApiErrors.error(ErrorCode.UNKNOWN_PARTITION,
-                "no active partition of '" + topic.name() + "' owns key hash " + Long.toUnsignedString(h)));
+        ReplicationManager.Batch batch = new ReplicationManager.Batch(req.getTopic(), req.getPartition(), records,
+                req.getConsistency(), req.getProducerId(), req.getSequence());
+        node.replication().replicateBatch(batch).whenComplete((a, err) -> {
+            if (err != null) {
+                response.onError(Errors.toStatus(err));
+            } else {
+                response.onNext(ProduceResponse.newBuilder().setPartition(a.partition()).setBaseOffset(a.baseOffset())
+                        .setDuplicate(a.duplicate()).setLeaderNode(a.leaderNode()).build());
+                response.onCompleted();
+            }
+        });
     }
 
     // ================================ fetch ================================
@@ -208,12 +160,12 @@ public final class ClientApi implements ConclaveGrpc.ClientHandler {
 
     private FetchResponse read(long groupId, PartitionLog log, long offset, int maxBytes, long lag) {
         if (offset > log.nextOffset()) {
-            throw ApiErrors.error(ErrorCode.OFFSET_OUT_OF_RANGE, "offset " + offset + " is past the high watermark "
-                    + log.nextOffset() + " of this replica");
+            throw ApiErrors.offsetOutOfRange("offset " + offset + " is past the high watermark "
+                    + log.nextOffset() + " of this replica", log.logStartOffset());
         }
         PartitionReader.Slice slice = PartitionReader.read(log, node.runtime().storage().group(groupId), offset, maxBytes);
         FetchResponse.Builder out = FetchResponse.newBuilder().setHighWatermark(slice.highWatermark())
-                .setLogStartOffset(0).setServedByNode(node.nodeId()).setLagEntries(lag);
+                .setLogStartOffset(log.logStartOffset()).setServedByNode(node.nodeId()).setLagEntries(lag);
         for (PartitionReader.Fetched f : slice.records()) {
             out.addRecords(FetchedRecord.newBuilder().setOffset(f.offset()).setRecord(toProto(f.record())));
         }

@@ -17,12 +17,12 @@ import io.conclave.server.node.NodeStateMachine;
 import java.util.List;
 
 /** Finding topics and partitions in the image, with the API's errors, and describing them. */
-final class Lookup {
+public final class Lookup {
 
     private Lookup() {
     }
 
-    static TopicInfo topic(ClusterImage img, String name) {
+    public static TopicInfo topic(ClusterImage img, String name) {
         TopicHandlers.checkTopicName(name).ifPresent(bad -> {
             throw ApiErrors.error(ErrorCode.INVALID_REQUEST, bad);
         });
@@ -30,7 +30,7 @@ final class Lookup {
                 + "'"));
     }
 
-    static PartitionInfo partition(ClusterImage img, TopicInfo topic, int partition) {
+    public static PartitionInfo partition(ClusterImage img, TopicInfo topic, int partition) {
         for (PartitionInfo p : img.partitions(topic.topicId())) {
             if (p.partition() == partition) {
                 return p;

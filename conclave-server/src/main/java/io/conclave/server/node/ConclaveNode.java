@@ -16,7 +16,13 @@ import io.conclave.partition.metadata.NodeInfo;
 import io.conclave.partition.metadata.PartitionInfo;
 import io.conclave.server.api.AdminApi;
 import io.conclave.server.api.ClientApi;
+import io.conclave.partition.metadata.TopicInfo;
+import io.conclave.partition.controller.TopicConfig;
+import io.conclave.server.partition.PartitionLog;
 import io.conclave.server.partition.Producing;
+import io.conclave.server.partition.ProducingConfig;
+import io.conclave.server.replication.NodeReplication;
+import io.conclave.server.replication.ReplicationManager;
 import io.conclave.storage.disk.RealDisk;
 import io.conclave.transport.grpc.GrpcTransport;
 import io.grpc.ManagedChannel;
@@ -76,6 +82,7 @@ public final class ConclaveNode implements AutoCloseable {
     private ScheduledExecutorService background;
     private java.util.concurrent.ThreadPoolExecutor readers;
     private Producing producing;
+    private ReplicationManager replication;
     private ControllerOps controllerOps;
     private MembershipReconciler membership;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
@@ -110,8 +117,8 @@ public final class ConclaveNode implements AutoCloseable {
         background = Executors.newScheduledThreadPool(2, daemon("n" + config.nodeId() + "-node"));
         readers = new java.util.concurrent.ThreadPoolExecutor(READER_THREADS, READER_THREADS, 60, TimeUnit.SECONDS,
                 new java.util.concurrent.ArrayBlockingQueue<>(READER_QUEUE_MAX), daemon("n" + config.nodeId() + "-reader"));
-        producing = new Producing(new Host(), io.conclave.server.partition.ProducingConfig.defaults(),
-                io.conclave.server.partition.Producing.Timer.system());
+        producing = new Producing(new Host(), ProducingConfig.defaults(), Producing.Timer.system());
+        replication = new NodeReplication(this);
         stateMachine = new NodeStateMachine(producing::onFenced);
         stateMachine.metadata().addListener(this::onImage);
         controllerOps = new ControllerOps(this);
@@ -283,6 +290,12 @@ public final class ConclaveNode implements AutoCloseable {
         }
         ClusterImage img = image();
         for (PartitionInfo p : img.partitionsOn(config.nodeId())) {
+            TopicInfo topic = img.topics().get(p.topicId());
+            if (topic != null) {
+                stateMachine.partition(p.groupId()).retention(new PartitionLog.Retention(
+                        Long.parseLong(topic.config().getOrDefault(TopicConfig.RETENTION_MS, "-1")),
+                        Long.parseLong(topic.config().getOrDefault(TopicConfig.RETENTION_BYTES, "-1"))));
+            }
             if (!runtime.hostsGroup(p.groupId())) {
                 try {
                     awaitFuture(runtime.createGroup(p.groupId(), new TreeSet<>(p.genesis()), p.genesis().get(0)),
@@ -366,6 +379,11 @@ public final class ConclaveNode implements AutoCloseable {
 
     public Producing producing() {
         return producing;
+    }
+
+    /** The node-side face of produce and replication (validated writes, replication factor, status). */
+    public ReplicationManager replication() {
+        return replication;
     }
 
     public ControllerOps controllerOps() {

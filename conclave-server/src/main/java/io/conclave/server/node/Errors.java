@@ -26,6 +26,9 @@ public final class Errors {
             return ApiErrors.error(nl.leaderHint() == 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NOT_LEADER,
                     nl.getMessage(), nl.leaderHint());
         }
+        if (t instanceof java.util.concurrent.TimeoutException) {
+            return ApiErrors.error(ErrorCode.TIMEOUT, "the request did not complete within the node's request timeout");
+        }
         if (t instanceof java.util.concurrent.RejectedExecutionException) {
             return ApiErrors.error(ErrorCode.BACK_PRESSURE, "the node has too many fetches waiting; retry");
         }

@@ -6,12 +6,15 @@ import io.conclave.server.metadata.MetadataLog;
 import io.conclave.server.partition.PartitionLog;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * Every group's state on one node: the controller group ({@link #CONTROLLER_GROUP}) applies into
  * the {@link MetadataLog}, every other group is a partition with its {@link PartitionLog}, made on
  * first use (a partition's state exists as soon as its log is replayed, before the node's
- * reconciler has looked at the metadata).
+ * reconciler has looked at the metadata). A partition's snapshots are its retention boundary
+ * ({@link PartitionLog#retentionSnapshot}): the runtime compacts its log behind the point retention
+ * reached, never further.
  */
 public final class NodeStateMachine implements StateMachine {
 
@@ -20,9 +23,16 @@ public final class NodeStateMachine implements StateMachine {
     private final MetadataLog metadata = new MetadataLog();
     private final ConcurrentHashMap<Long, PartitionLog> partitions = new ConcurrentHashMap<>();
     private final PartitionLog.FenceListener fenceListener;
+    private final LongSupplier nowMs;
 
     public NodeStateMachine(PartitionLog.FenceListener fenceListener) {
+        this(fenceListener, System::currentTimeMillis);
+    }
+
+    /** {@code nowMs}: the clock retention ages batches by. */
+    public NodeStateMachine(PartitionLog.FenceListener fenceListener, LongSupplier nowMs) {
         this.fenceListener = fenceListener;
+        this.nowMs = nowMs;
     }
 
     public MetadataLog metadata() {
@@ -44,15 +54,24 @@ public final class NodeStateMachine implements StateMachine {
 
     @Override
     public byte[] snapshot(long groupId) {
-        // Partitions keep their whole log (it is their data); the metadata image is small.
+        // The metadata image is small; a partition's snapshot is its retention boundary (snapshotUpTo).
         return groupId == CONTROLLER_GROUP ? metadata.snapshot() : null;
     }
 
     @Override
-    public void restore(long groupId, byte[] data) {
-        if (groupId != CONTROLLER_GROUP) {
-            throw new IllegalStateException("partition group " + groupId + " takes no snapshots, yet one was restored");
+    public IndexedSnapshot snapshotUpTo(long groupId, long appliedIndex) {
+        if (groupId == CONTROLLER_GROUP) {
+            return StateMachine.super.snapshotUpTo(groupId, appliedIndex);
         }
-        metadata.restore(data);
+        return partition(groupId).retentionSnapshot(nowMs.getAsLong());
+    }
+
+    @Override
+    public void restore(long groupId, byte[] data) {
+        if (groupId == CONTROLLER_GROUP) {
+            metadata.restore(data);
+        } else {
+            partition(groupId).restore(data);
+        }
     }
 }

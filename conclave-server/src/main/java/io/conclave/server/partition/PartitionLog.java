@@ -1,7 +1,9 @@
 package io.conclave.server.partition;
 
+import io.conclave.multiraft.apply.StateMachine.IndexedSnapshot;
 import io.conclave.raft.Entry;
 import io.conclave.server.partition.PartitionCommand.StoredRecord;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,11 +13,19 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The applied state of one partition replica. The partition's records live in its Raft log (which
- * it never compacts); this keeps what is needed to serve them: an offset index (for each accepted
- * batch, its base offset, record count and Raft index), the next offset, each idempotent
- * producer's last sequences, a chained digest of every record (to compare replicas), and the
- * results of recent entries for the requests that proposed them.
+ * The applied state of one partition replica. The partition's records live in its Raft log; this
+ * keeps what is needed to serve them: an offset index (for each accepted batch, its base offset,
+ * record count, Raft index, append time and size), the next offset, each idempotent producer's
+ * last sequences, a chained digest of every record (to compare replicas), and the results of
+ * recent entries for the requests that proposed them.
+ *
+ * <p>Retention ({@link Retention}: by age and by size, whole batches, oldest first) moves the
+ * replica's <em>boundary</em>: the batches behind it leave the index, {@link #logStartOffset()} moves
+ * past them, and {@link #retentionSnapshot} describes the state as of the boundary's Raft index (the
+ * next offset, digest and producers there), so the runtime stores it as the group's snapshot and
+ * compacts the log behind it. Restoring that snapshot and replaying the entries after it rebuilds
+ * this state exactly; a replica that catches up by snapshot gets the same. Each replica applies
+ * retention on its own schedule, so log start offsets may differ a little between replicas.
  *
  * <p>Threads: {@link #apply} runs on the group's applier; every other method may be called from
  * any thread (client requests). All state is guarded by this object's monitor.
@@ -26,6 +36,14 @@ public final class PartitionLog {
     static final int PRODUCER_BATCHES_KEPT = 8;
     private static final int RESULTS_RING = 16_384;
 
+    /** How much a partition keeps: batches older than {@code ms} and the oldest beyond {@code bytes} go; -1 keeps all. */
+    public record Retention(long ms, long bytes) {
+        public static final Retention FOREVER = new Retention(-1, -1);
+    }
+
+    private static final long DIGEST_SEED = 0x9E3779B97F4A7C15L;
+    private static final int SNAPSHOT_VERSION = 1;
+
     /** Told when an entry was fenced here (its leader's view of the next offset was stale). */
     public interface FenceListener {
         void onFenced(long groupId);
@@ -34,13 +52,26 @@ public final class PartitionLog {
     private final long groupId;
     private final FenceListener fenceListener;
     private long nextOffset;
-    private long digest = 0x9E3779B97F4A7C15L;
+    private long digest = DIGEST_SEED;
     private long appliedIndex;
     private long[] bases = new long[64];
     private long[] raftIndexes = new long[64];
     private int[] counts = new int[64];
+    private long[] appendMs = new long[64];
+    private long[] sizes = new long[64];
+    private long[] producerIds = new long[64];
+    private int[] sequences = new int[64];
+    private long[] digestsAfter = new long[64];
     private int batches;
-    private final Map<Long, ArrayDeque<long[]>> producers = new HashMap<>();
+    private long retainedBytes;
+    private Map<Long, ArrayDeque<long[]>> producers = new HashMap<>();
+    private volatile Retention retention = Retention.FOREVER;
+    /** The boundary: the state as of Raft index {@code boundaryIndex}, everything before it retained away. */
+    private long logStartOffset;
+    private long boundaryIndex;
+    private long boundaryDigest = DIGEST_SEED;
+    private Map<Long, ArrayDeque<long[]>> boundaryProducers = new HashMap<>();
+    private long snapshotBoundaryIndex;
     private final long[] resultIndex = new long[RESULTS_RING];
     private final ApplyResult[] results = new ApplyResult[RESULTS_RING];
     private List<CompletableFuture<Void>> waiters = new ArrayList<>();
@@ -109,31 +140,167 @@ public final class PartitionLog {
                     + " but the partition is at " + nextOffset);
         }
         long base = nextOffset;
-        addBatch(base, cmd.records().size(), index);
+        long bytes = 0;
         for (StoredRecord r : cmd.records()) {
             digest = mixRecord(digest, nextOffset, r);
             nextOffset++;
+            bytes += r.sizeBytes();
         }
+        addBatch(base, cmd, index, bytes);
         if (cmd.producerId() != 0) {
-            ArrayDeque<long[]> seen = producers.computeIfAbsent(cmd.producerId(), k -> new ArrayDeque<>());
-            seen.addLast(new long[] {cmd.sequence(), base});
-            if (seen.size() > PRODUCER_BATCHES_KEPT) {
-                seen.removeFirst();
-            }
+            remember(producers, cmd.producerId(), cmd.sequence(), base);
         }
         return ApplyResult.appended(base);
     }
 
-    private void addBatch(long base, int count, long raftIndex) {
+    private static void remember(Map<Long, ArrayDeque<long[]>> into, long producerId, int sequence, long base) {
+        ArrayDeque<long[]> seen = into.computeIfAbsent(producerId, k -> new ArrayDeque<>());
+        seen.addLast(new long[] {sequence, base});
+        if (seen.size() > PRODUCER_BATCHES_KEPT) {
+            seen.removeFirst();
+        }
+    }
+
+    private void addBatch(long base, PartitionCommand cmd, long raftIndex, long bytes) {
         if (batches == bases.length) {
-            bases = Arrays.copyOf(bases, batches * 2);
-            raftIndexes = Arrays.copyOf(raftIndexes, batches * 2);
-            counts = Arrays.copyOf(counts, batches * 2);
+            int n = batches * 2;
+            bases = Arrays.copyOf(bases, n);
+            raftIndexes = Arrays.copyOf(raftIndexes, n);
+            counts = Arrays.copyOf(counts, n);
+            appendMs = Arrays.copyOf(appendMs, n);
+            sizes = Arrays.copyOf(sizes, n);
+            producerIds = Arrays.copyOf(producerIds, n);
+            sequences = Arrays.copyOf(sequences, n);
+            digestsAfter = Arrays.copyOf(digestsAfter, n);
         }
         bases[batches] = base;
         raftIndexes[batches] = raftIndex;
-        counts[batches] = count;
+        counts[batches] = cmd.records().size();
+        appendMs[batches] = cmd.timestampMs();
+        sizes[batches] = bytes;
+        producerIds[batches] = cmd.producerId();
+        sequences[batches] = cmd.sequence();
+        digestsAfter[batches] = digest;
         batches++;
+        retainedBytes += bytes;
+    }
+
+    // ================================ retention ================================
+
+    /** Sets what this replica keeps; applied at its next {@link #retentionSnapshot}. Any thread. */
+    public void retention(Retention r) {
+        retention = r;
+    }
+
+    /**
+     * Applier thread, at the group's snapshot threshold: drops the batches retention no longer keeps
+     * and, when the boundary moved since the last call, returns the snapshot as of the boundary (else
+     * null). {@code nowMs} ages batches by the leader's append time.
+     */
+    public synchronized IndexedSnapshot retentionSnapshot(long nowMs) {
+        Retention r = retention;
+        int drop = 0;
+        long left = retainedBytes;
+        while (drop < batches && ((r.ms() >= 0 && nowMs - appendMs[drop] > r.ms()) || (r.bytes() >= 0 && left > r.bytes()))) {
+            left -= sizes[drop];
+            drop++;
+        }
+        if (drop > 0) {
+            advanceBoundary(drop);
+        }
+        if (boundaryIndex <= snapshotBoundaryIndex) {
+            return null;
+        }
+        snapshotBoundaryIndex = boundaryIndex;
+        return new IndexedSnapshot(boundaryIndex, encodeBoundary());
+    }
+
+    private void advanceBoundary(int drop) {
+        for (int i = 0; i < drop; i++) {
+            if (producerIds[i] != 0) {
+                remember(boundaryProducers, producerIds[i], sequences[i], bases[i]);
+            }
+            retainedBytes -= sizes[i];
+        }
+        int last = drop - 1;
+        boundaryIndex = raftIndexes[last];
+        boundaryDigest = digestsAfter[last];
+        logStartOffset = bases[last] + counts[last];
+        int keep = batches - drop;
+        System.arraycopy(bases, drop, bases, 0, keep);
+        System.arraycopy(raftIndexes, drop, raftIndexes, 0, keep);
+        System.arraycopy(counts, drop, counts, 0, keep);
+        System.arraycopy(appendMs, drop, appendMs, 0, keep);
+        System.arraycopy(sizes, drop, sizes, 0, keep);
+        System.arraycopy(producerIds, drop, producerIds, 0, keep);
+        System.arraycopy(sequences, drop, sequences, 0, keep);
+        System.arraycopy(digestsAfter, drop, digestsAfter, 0, keep);
+        batches = keep;
+    }
+
+    private byte[] encodeBoundary() {
+        int n = 0;
+        for (ArrayDeque<long[]> seen : boundaryProducers.values()) {
+            n += 12 + seen.size() * 16;
+        }
+        ByteBuffer b = ByteBuffer.allocate(4 + 8 * 3 + 4 + n);
+        b.putInt(SNAPSHOT_VERSION).putLong(boundaryIndex).putLong(logStartOffset).putLong(boundaryDigest);
+        b.putInt(boundaryProducers.size());
+        for (Map.Entry<Long, ArrayDeque<long[]>> e : boundaryProducers.entrySet()) {
+            b.putLong(e.getKey()).putInt(e.getValue().size());
+            for (long[] s : e.getValue()) {
+                b.putLong(s[0]).putLong(s[1]);
+            }
+        }
+        return b.array();
+    }
+
+    /**
+     * Applier thread: replaces this replica's state with a {@link #retentionSnapshot}'s; the entries
+     * after its index are applied next.
+     */
+    public void restore(byte[] data) {
+        ByteBuffer b = ByteBuffer.wrap(data);
+        int version = b.getInt();
+        if (version != SNAPSHOT_VERSION) {
+            throw new IllegalStateException("group " + groupId + ": partition snapshot version " + version
+                    + ", this node reads " + SNAPSHOT_VERSION);
+        }
+        long index = b.getLong();
+        long start = b.getLong();
+        long d = b.getLong();
+        Map<Long, ArrayDeque<long[]>> ps = new HashMap<>();
+        for (int i = b.getInt(); i > 0; i--) {
+            long pid = b.getLong();
+            ArrayDeque<long[]> seen = new ArrayDeque<>();
+            for (int j = b.getInt(); j > 0; j--) {
+                seen.addLast(new long[] {b.getLong(), b.getLong()});
+            }
+            ps.put(pid, seen);
+        }
+        synchronized (this) {
+            boundaryIndex = index;
+            snapshotBoundaryIndex = index;
+            appliedIndex = index;
+            logStartOffset = start;
+            nextOffset = start;
+            boundaryDigest = d;
+            digest = d;
+            boundaryProducers = ps;
+            producers = copy(ps);
+            batches = 0;
+            retainedBytes = 0;
+        }
+    }
+
+    private static Map<Long, ArrayDeque<long[]>> copy(Map<Long, ArrayDeque<long[]>> from) {
+        Map<Long, ArrayDeque<long[]>> out = new HashMap<>();
+        from.forEach((pid, seen) -> {
+            ArrayDeque<long[]> c = new ArrayDeque<>();
+            seen.forEach(s -> c.addLast(s.clone()));
+            out.put(pid, c);
+        });
+        return out;
     }
 
     static long mixRecord(long h, long offset, StoredRecord r) {
@@ -163,6 +330,16 @@ public final class PartitionLog {
 
     public synchronized long nextOffset() {
         return nextOffset;
+    }
+
+    /** The first offset this replica still serves; earlier ones were removed by retention. */
+    public synchronized long logStartOffset() {
+        return logStartOffset;
+    }
+
+    /** Bytes of the records this replica still serves. */
+    public synchronized long retainedBytes() {
+        return retainedBytes;
     }
 
     public synchronized long digest() {
@@ -207,9 +384,9 @@ public final class PartitionLog {
     public record Span(long firstRaftIndex, long lastRaftIndex) {
     }
 
-    /** The Raft index range of the batches holding [offset, offset + maxBatches batches), or null past the end. */
+    /** The Raft index range of the batches holding [offset, offset + maxBatches batches), or null past the end or before the start. */
     public synchronized Span span(long offset, int maxBatches) {
-        if (offset >= nextOffset || batches == 0) {
+        if (offset >= nextOffset || batches == 0 || offset < logStartOffset) {
             return null;
         }
         int i = batchOf(offset);

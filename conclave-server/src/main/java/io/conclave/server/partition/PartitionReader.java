@@ -1,5 +1,6 @@
 package io.conclave.server.partition;
 
+import io.conclave.api.ApiErrors;
 import io.conclave.raft.Entry;
 import io.conclave.raft.storage.RaftStorage;
 import java.util.ArrayList;
@@ -31,6 +32,11 @@ public final class PartitionReader {
         List<Fetched> out = new ArrayList<>();
         PartitionLog.Span span = log.span(offset, BATCHES_PER_READ_MAX);
         if (span == null) {
+            long start = log.logStartOffset();
+            if (offset < start) {
+                throw ApiErrors.offsetOutOfRange("offset " + offset
+                        + " was removed by retention; this replica's log starts at " + start, start);
+            }
             return new Slice(out, hw);
         }
         List<Entry> entries = raftLog.entries(span.firstRaftIndex(), span.lastRaftIndex() + 1, maxBytes);

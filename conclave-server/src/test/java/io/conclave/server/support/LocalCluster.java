@@ -31,19 +31,27 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<Long, ConclaveNode> nodes = new TreeMap<>();
     private final Map<Long, ManagedChannel> channels = new TreeMap<>();
     private final List<ServerConfig.ControllerSpec> controllers = new ArrayList<>();
+    private final RuntimeConfig runtime;
 
     public LocalCluster(Path root, int initialControllers) {
+        this(root, initialControllers, runtimeConfig());
+    }
+
+    /** With {@code runtime} for every node (e.g. small snapshot thresholds). */
+    public LocalCluster(Path root, int initialControllers, RuntimeConfig runtime) {
         this.root = root;
+        this.runtime = runtime;
         for (long id = 1; id <= initialControllers; id++) {
-            int[] p = {freePort(), freePort()};
+            int[] p = freePortPair();
             ports.put(id, p);
             controllers.add(new ServerConfig.ControllerSpec(id, "127.0.0.1", p[0], p[1]));
         }
     }
 
-    public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+    /** Two distinct free ports (both sockets bound while choosing, so the kernel cannot repeat one). */
+    static int[] freePortPair() {
+        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+            return new int[] {a.getLocalPort(), b.getLocalPort()};
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -54,11 +62,11 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public ServerConfig config(long id, List<String> seeds) {
-        int[] p = ports.computeIfAbsent(id, k -> new int[] {freePort(), freePort()});
+        int[] p = ports.computeIfAbsent(id, k -> freePortPair());
         boolean controller = controllers.stream().anyMatch(c -> c.nodeId() == id);
         return new ServerConfig(id, "127.0.0.1", p[0], p[1], "rack-" + (char) ('a' + (id - 1) % 26),
                 root.resolve("node-" + id), null, controller || seeds.isEmpty() ? controllers : List.of(), seeds,
-                runtimeConfig(), TransportConfig.defaults("127.0.0.1", 0), 10_000);
+                runtime, TransportConfig.defaults("127.0.0.1", 0), 10_000);
     }
 
     /** Starts an initial controller, or (with seeds) a node joining through them. */

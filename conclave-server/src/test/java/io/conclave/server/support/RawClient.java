@@ -111,11 +111,16 @@ public final class RawClient {
 
     /** Creates a topic through whichever node leads the controller, and waits until each partition has a leader. */
     public void createTopic(String name, int partitions, int rf) {
+        createTopic(name, partitions, rf, java.util.Map.of());
+    }
+
+    public void createTopic(String name, int partitions, int rf, java.util.Map<String, String> config) {
         LocalCluster.Await.result(java.time.Duration.ofSeconds(30), () -> {
             for (long id : usable()) {
                 try {
                     return cluster.call(id, ConclaveGrpc.CREATE_TOPIC, io.conclave.api.proto.CreateTopicRequest
-                            .newBuilder().setName(name).setPartitions(partitions).setReplicationFactor(rf).build());
+                            .newBuilder().setName(name).setPartitions(partitions).setReplicationFactor(rf)
+                            .putAllConfig(config).build());
                 } catch (StatusRuntimeException e) {
                     if (ApiErrors.codeOf(e) == ErrorCode.TOPIC_EXISTS) {
                         return null;

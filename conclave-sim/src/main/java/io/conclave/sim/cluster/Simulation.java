@@ -90,9 +90,11 @@ public final class Simulation {
 
     /**
      * Runs the history checkers (linearizability per key, log scans, and — when the run ended
-     * cleanly — convergence of every replica's logs); returns the first failure or null.
+     * cleanly — convergence of every replica's logs; null {@code finalLogs} skips it); returns the
+     * first failure or null, and puts every checker's verdict into {@code verdicts}.
      */
-    static String check(History history, List<ReplicaLog> finalLogs, long endNs, Map<String, String> verdicts) {
+    public static String check(History history, List<ReplicaLog> finalLogs, long endNs,
+                               Map<String, String> verdicts) {
         Report report = Checkers.runAll(history, CheckConfig.defaults());
         if (finalLogs != null) {
             report = report.with(Checkers.convergence(history, finalLogs, endNs));

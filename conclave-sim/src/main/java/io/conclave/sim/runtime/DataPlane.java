@@ -110,7 +110,7 @@ final class DataPlane {
 
         @Override
         public long nowMs() {
-            return node.clockNs() / 1_000_000L;
+            return node.wallMs();
         }
 
         private CompletableFuture<Long> orDown(CompletableFuture<Long> f) {

@@ -19,9 +19,7 @@ import io.conclave.sim.core.SimRandom;
 import io.conclave.sim.core.Trace;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -50,7 +48,7 @@ final class LogWorkload {
     private final LogOptions options;
     private final HistoryRecorder recorder;
     private final int partitions;
-    private final Map<Long, Long> leaderHint = new HashMap<>();
+    private final Routing routing;
     private final long[] knownLength;
     private final List<Client> clients = new ArrayList<>();
     private long producerIds;
@@ -82,6 +80,7 @@ final class LogWorkload {
         this.random = random;
         this.trace = trace;
         this.nodes = nodes;
+        this.routing = new Routing(nodes, random);
         this.config = config;
         this.options = options.validate();
         this.recorder = new HistoryRecorder(scheduler::nowNs);
@@ -128,7 +127,8 @@ final class LogWorkload {
             append(c, then);
         } else {
             long from = Math.max(0, knownLength[(int) c.group] - random.between(0, 16));
-            read(c, from, isEventual(c.group), ok -> then.run());
+            Level level = isEventual(c.group) ? Level.EVENTUAL : random.chance(0.5) ? Level.STRONG : Level.LINEARIZABLE;
+            read(c, from, level, ok -> then.run());
         }
     }
 
@@ -153,7 +153,7 @@ final class LogWorkload {
             then.run();
             return;
         }
-        RuntimeNode node = pickNode(c.group);
+        RuntimeNode node = routing.pick(c.group);
         DataPlane dp = node == null ? null : node.dataPlane();
         if (dp == null) {
             scheduler.after(RETRY_NS, () -> attempt(c, inv, sequence, records, eventual, deadlineNs, then));
@@ -177,7 +177,7 @@ final class LogWorkload {
             if (error == null && r.baseOffset() >= 0) {
                 inv.okAppend(r.baseOffset());
                 knownLength[(int) c.group] = Math.max(knownLength[(int) c.group], r.baseOffset() + 1);
-                leaderHint.put(c.group, node.id());
+                routing.led(c.group, node.id());
                 trace.record(scheduler.nowNs(), "client.append", c.group, r.baseOffset(), node.id(),
                         r.duplicate() ? 1 : 0);
                 then.run();
@@ -198,26 +198,28 @@ final class LogWorkload {
                 return;
             }
             long hint = ApiErrors.leaderOf(e);
-            if (code == ErrorCode.NOT_LEADER && hint > 0 && hint < nodes.length) {
-                leaderHint.put(c.group, hint);
-            } else {
-                leaderHint.remove(c.group);
-            }
+            routing.hinted(c.group, code == ErrorCode.NOT_LEADER ? hint : 0);
             scheduler.after(RETRY_NS, retry);
         });
     }
 
     // ================================ reads ================================
 
-    /** One read of the partition from {@code from} to its tail; {@code then} gets whether it succeeded. */
-    private void read(Client c, long from, boolean eventual, java.util.function.Consumer<Boolean> then) {
-        RuntimeNode node = eventual ? anyUp(c.group) : pickNode(c.group);
+    /**
+     * One read of the partition from {@code from} to its tail at {@code level}; {@code then} gets whether
+     * it succeeded. {@code linearizable}: a ReadIndex barrier; {@code strong}: a lease read barrier
+     * ({@code ReadMode.LEASE}, as the server's STRONG fetch) — a ReadIndex round when the lease is not
+     * valid or lease reads are off; {@code eventual}: any replica's local log.
+     */
+    private void read(Client c, long from, Level level, java.util.function.Consumer<Boolean> then) {
+        boolean eventual = level == Level.EVENTUAL;
+        RuntimeNode node = eventual ? routing.anyUp(c.group) : routing.pick(c.group);
         if (node == null) {
             scheduler.after(RETRY_NS, () -> then.accept(false));
             return;
         }
         Invocation inv = recorder.invoke(c.id, Request.read(keyOf(c.group), from, null, false)
-                .at(eventual ? Level.EVENTUAL : Level.LINEARIZABLE));
+                .at(level));
         if (eventual || options.plantedUnfencedReads()) {
             List<Object> values = readLocal(node, c.group, from);
             if (values == null) {
@@ -228,7 +230,7 @@ final class LogWorkload {
             then.accept(values != null);
             return;
         }
-        CompletableFuture<Long> f = node.read(c.group, ReadMode.READ_INDEX);
+        CompletableFuture<Long> f = node.read(c.group, level == Level.STRONG ? ReadMode.LEASE : ReadMode.READ_INDEX);
         boolean[] done = new boolean[1];
         scheduler.after(config.opTimeoutNs(), () -> {
             if (!done[0]) {
@@ -251,10 +253,10 @@ final class LogWorkload {
             done[0] = true;
             List<Object> values = error == null ? readLocal(node, c.group, from) : null;
             if (values == null) {
-                leaderHint.remove(c.group);
+                routing.forget(c.group);
                 inv.fail();
             } else {
-                leaderHint.put(c.group, node.id());
+                routing.led(c.group, node.id());
                 inv.okRead(values);
             }
             then.accept(values != null);
@@ -294,24 +296,6 @@ final class LogWorkload {
         return values;
     }
 
-    private RuntimeNode pickNode(long group) {
-        Long hint = leaderHint.get(group);
-        if (hint != null && nodes[hint.intValue()].isUp() && random.chance(0.9)) {
-            return nodes[hint.intValue()];
-        }
-        return anyUp(group);
-    }
-
-    private RuntimeNode anyUp(long group) {
-        List<RuntimeNode> up = new ArrayList<>();
-        for (int i = 1; i < nodes.length; i++) {
-            if (nodes[i].isUp() && nodes[i].replica(group) != null) {
-                up.add(nodes[i]);
-            }
-        }
-        return up.isEmpty() ? null : random.pick(up);
-    }
-
     /**
      * After the faults: one LINEARIZABLE read of every partition from offset 0, retried until it
      * succeeds or {@code deadlineNs}. Returns through {@code unread} the partitions still unread.
@@ -332,7 +316,7 @@ final class LogWorkload {
         if (scheduler.nowNs() > deadlineNs) {
             return;
         }
-        read(c, 0, false, ok -> {
+        read(c, 0, Level.LINEARIZABLE, ok -> {
             if (ok) {
                 unread.remove(keyOf(c.group));
             } else {

@@ -20,7 +20,35 @@ public enum RuntimeFault {
     /** A node's process freezes (a long GC pause) for a while, then resumes; its time moved on. */
     PAUSE,
     /** A node's monotonic clock runs up to 20 % fast or slow for a while. */
-    CLOCK_DRIFT;
+    CLOCK_DRIFT,
+    /**
+     * A node's clocks jump: the monotonic clock forward (1 ms to 5 min, a suspended VM), the wall clock
+     * forward or back (1 ms to 5 min, an NTP step).
+     */
+    CLOCK_BUMP,
+    /** A node's wall clock strobes: three to eight jumps back and forth (1 ms to 1 min) within a second. */
+    CLOCK_STROBE,
+    /** A node's disk is replaced by an empty one; it rejoins every group as a learner and is promoted back. */
+    WIPE,
+    /** A node's disk fills up: writes fail with a disk-full error for a while. */
+    DISK_FULL,
+    /** A node's reads fail with an I/O error (1 % to 30 % of them) for a while. */
+    READ_ERRORS,
+    /** While a node is down, one of its files gets bit flips or is cut short; it restarts from that disk. */
+    CORRUPTION,
+    /** A voter is demoted to learner or removed, then re-added as a learner, caught up and promoted. */
+    MEMBERSHIP,
+    /** A group's leader is asked to hand leadership to another voter. */
+    TRANSFER;
+
+    /** Every label, comma separated. */
+    public static String known() {
+        StringBuilder sb = new StringBuilder();
+        for (RuntimeFault f : values()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(f.label());
+        }
+        return sb.toString();
+    }
 
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -45,7 +73,7 @@ public enum RuntimeFault {
             }
             if (found == null) {
                 throw new IllegalArgumentException("unknown runtime nemesis '" + part.trim()
-                        + "'; known: all, none, partition, lossy-net, clog, crash, torn-crash, slow-disk, pause, clock-drift");
+                        + "'; known: all, none, " + known());
             }
             out.add(found);
         }

@@ -27,18 +27,25 @@ final class RuntimeNemesis {
     private final Trace trace;
     private final Network network;
     private final RuntimeNode[] nodes; // by id, index 0 unused
+    private final RuntimeControl control;
+    private final int groups;
+    private final java.util.function.LongFunction<java.util.Set<Long>> votersOf;
     private final EnumMap<RuntimeFault, Long> meanIntervalNs = new EnumMap<>(RuntimeFault.class);
     private final NetConfig baseNet;
     private final TreeMap<String, Long> counts = new TreeMap<>();
     private boolean stopped;
 
     RuntimeNemesis(Scheduler scheduler, SimRandom random, Trace trace, Network network, RuntimeNode[] nodes,
-                   EnumSet<RuntimeFault> allowed) {
+                   EnumSet<RuntimeFault> allowed, RuntimeControl control, int groups,
+                   java.util.function.LongFunction<java.util.Set<Long>> votersOf) {
         this.scheduler = scheduler;
         this.random = random;
         this.trace = trace;
         this.network = network;
         this.nodes = nodes;
+        this.control = control;
+        this.groups = groups;
+        this.votersOf = votersOf;
         this.baseNet = network.config();
         for (RuntimeFault f : RuntimeFault.values()) {
             if (allowed.contains(f) && (allowed.size() <= 2 || random.chance(0.6))) {
@@ -92,6 +99,14 @@ final class RuntimeNemesis {
             case SLOW_DISK -> slowDisk();
             case PAUSE -> pause();
             case CLOCK_DRIFT -> clockDrift();
+            case CLOCK_BUMP -> clockBump();
+            case CLOCK_STROBE -> clockStrobe();
+            case WIPE -> wipe();
+            case DISK_FULL -> diskFull();
+            case READ_ERRORS -> readErrors();
+            case CORRUPTION -> corruption();
+            case MEMBERSHIP -> membership();
+            case TRANSFER -> transfer();
             default -> throw new IllegalStateException("unhandled fault " + f);
         }
     }
@@ -155,6 +170,9 @@ final class RuntimeNemesis {
 
     private void crash(boolean torn) {
         RuntimeNode node = nodes[1 + random.nextInt(n())];
+        if (control.reconfiguring() && random.chance(0.9)) {
+            return; // mostly, let a reconfiguration or a post-loss leader move finish first
+        }
         int down = downCount();
         boolean allowed = down == 0 || (n() >= 3 && down < (n() + 1) / 2 && random.chance(0.5));
         if (!node.isUp() || !allowed) {
@@ -169,7 +187,7 @@ final class RuntimeNemesis {
         count(torn ? "torn-crash" : "crash", node.id());
         scheduler.after(durationNs(), () -> {
             if (!stopped && !node.isUp()) {
-                node.start();
+                node.restart();
             }
         });
     }
@@ -198,6 +216,112 @@ final class RuntimeNemesis {
         scheduler.after(durationNs(), () -> node.setClockRate(1.0));
     }
 
+    /** A duration drawn log-uniformly in [loNs, hiNs]: as many millisecond jumps as minute ones. */
+    private long logUniform(long loNs, long hiNs) {
+        double lo = Math.log(loNs);
+        return (long) Math.exp(lo + random.nextDouble() * (Math.log(hiNs) - lo));
+    }
+
+    private void clockBump() {
+        RuntimeNode node = nodes[1 + random.nextInt(n())];
+        if (random.chance(0.5)) {
+            node.bumpClock(logUniform(1_000_000L, 300_000_000_000L));
+        }
+        node.bumpWallClock((random.chance(0.5) ? 1 : -1) * logUniform(1_000_000L, 300_000_000_000L));
+        count("clock-bump", node.id());
+    }
+
+    private void clockStrobe() {
+        RuntimeNode node = nodes[1 + random.nextInt(n())];
+        long amplitudeNs = logUniform(1_000_000L, 60_000_000_000L);
+        int jumps = 3 + random.nextInt(6);
+        long at = 0;
+        for (int k = 0; k < jumps; k++) {
+            long sign = k % 2 == 0 ? 1 : -1;
+            at += random.between(1_000_000L, 1_000_000_000L / jumps);
+            scheduler.after(at, () -> {
+                if (!stopped) {
+                    node.bumpWallClock(sign * amplitudeNs);
+                }
+            });
+        }
+        count("clock-strobe", node.id());
+    }
+
+    /**
+     * Whether a node may lose its data now: three or more nodes, every node up and running, no
+     * reconfiguration in flight, and every group steady (its voters, no learner, nobody rejoining) — so
+     * a majority holding the data always remains and the lost replica can rejoin.
+     */
+    private boolean mayLoseData() {
+        if (n() < 3 || downCount() > 0 || control.reconfiguring()) {
+            return false;
+        }
+        for (int i = 1; i <= n(); i++) {
+            if (nodes[i].isPaused()) {
+                return false;
+            }
+        }
+        for (long g = 1; g <= groups; g++) {
+            if (votersOf.apply(g).size() < 3 || !control.steady(g)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void wipe() {
+        RuntimeNode node = nodes[1 + random.nextInt(n())];
+        if (!mayLoseData()) {
+            return;
+        }
+        node.wipe();
+        count("wipe", node.id());
+    }
+
+    private void corruption() {
+        RuntimeNode node = nodes[1 + random.nextInt(n())];
+        if (!mayLoseData()) {
+            return;
+        }
+        node.crash();
+        String file = node.corrupt(random.chance(0.3) ? 0 : 1 + random.nextInt(3));
+        count(file == null ? "corruption-nothing" : "corruption", node.id());
+        scheduler.after(random.between(10_000_000L, 1_000_000_000L), () -> {
+            if (!node.isUp()) {
+                node.restart();
+            }
+        });
+    }
+
+    private void diskFull() {
+        RuntimeNode node = nodes[1 + random.nextInt(n())];
+        node.setDiskFull(true, random.between(0, 256L << 10));
+        count("disk-full", node.id());
+        scheduler.after(durationNs(), () -> node.setDiskFull(false, 0));
+    }
+
+    private void readErrors() {
+        RuntimeNode node = nodes[1 + random.nextInt(n())];
+        node.setReadErrorRate(0.01 + 0.29 * random.nextDouble());
+        count("read-errors", node.id());
+        scheduler.after(durationNs(), () -> node.setReadErrorRate(0));
+    }
+
+    private void membership() {
+        long moved = control.startMembershipChange();
+        if (moved != 0) {
+            count("membership", moved);
+        }
+    }
+
+    private void transfer() {
+        long to = control.transferLeadership();
+        if (to != 0) {
+            count("transfer", to);
+        }
+    }
+
     /** Ends every fault: cuts healed, links unclogged, the network clean, every node up. */
     void stopAndHeal() {
         stopped = true;
@@ -207,9 +331,12 @@ final class RuntimeNemesis {
         for (int i = 1; i <= n(); i++) {
             nodes[i].setFsyncSlowFactor(1);
             nodes[i].setClockRate(1.0);
+            nodes[i].resetWallClock();
+            nodes[i].setDiskFull(false, 0);
+            nodes[i].setReadErrorRate(0);
             nodes[i].resume();
             if (!nodes[i].isUp()) {
-                nodes[i].start();
+                nodes[i].restart();
             }
         }
         trace.record(scheduler.nowNs(), "nemesis.healed", 0, 0, 0, 0);

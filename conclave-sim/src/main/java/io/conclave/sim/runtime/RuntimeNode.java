@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
@@ -66,10 +67,17 @@ final class RuntimeNode {
     private long clockBaseNs = CLOCK_ORIGIN_NS;
     private long clockSimBaseNs;
     private double clockRate = 1.0;
+    private long wallOffsetNs;
     private SimDisk disk;
+    private final FaultyDisk.Faults diskFaults;
     private boolean dataPlaneOn;
     private Incarnation inc;
     private long crashes;
+    private long wipes;
+    private long ioCrashes;
+    private long refusedStarts;
+    /** Every group this node was given a replica of, with its genesis voters (to recreate it after a wipe). */
+    private final TreeMap<Long, Set<Long>> hosted = new TreeMap<>();
 
     /** The in-memory state of one life of the node; all of it is lost in a crash. */
     final class Incarnation {
@@ -83,6 +91,8 @@ final class RuntimeNode {
         final DataPlane dataPlane; // null in register mode
         boolean kickPending;
         long walBatchAtNs = -1;
+        /** A full disk or read errors were injected during this life: storage may be left needing a reopen. */
+        boolean diskFaultSeen;
 
         Incarnation(NodeMeta meta, SimTransport transport, StorageEngine engine, RegisterMachine machine) {
             this.meta = meta;
@@ -123,6 +133,27 @@ final class RuntimeNode {
         this.random = random;
         this.disk = new SimDisk(random.nextLong());
         this.fsyncLatencyNsMean = random.between(50_000, 1_000_000);
+        this.diskFaults = new FaultyDisk.Faults(random.child("disk-faults"), false);
+    }
+
+    /** The planted bug {@code lying-full-disk}: writes that do not fit are dropped and reported done. */
+    private FaultyDisk.Faults plantedFaults;
+
+    void plantLyingFullDisk() {
+        plantedFaults = new FaultyDisk.Faults(random.child("lying-disk"), true);
+    }
+
+    /** Told when the node started after losing data it may have acknowledged (a wipe, corruption). */
+    private java.util.function.LongConsumer dataLossListener = node -> { };
+
+    void onDataLoss(java.util.function.LongConsumer listener) {
+        dataLossListener = listener;
+    }
+
+    private boolean lostData;
+
+    private FaultyDisk.Faults faults() {
+        return plantedFaults != null ? plantedFaults : diskFaults;
     }
 
     long id() {
@@ -139,6 +170,20 @@ final class RuntimeNode {
 
     long crashes() {
         return crashes;
+    }
+
+    long wipes() {
+        return wipes;
+    }
+
+    /** Crashes of the process on an I/O error from an injected disk fault (a full disk, a read error). */
+    long ioCrashes() {
+        return ioCrashes;
+    }
+
+    /** Starts that failed: the disk was full or unreadable, or recovery refused corrupt data. */
+    long refusedStarts() {
+        return refusedStarts;
     }
 
     /** Runs the data plane (partition groups) instead of the register machine from the next start on. */
@@ -161,6 +206,38 @@ final class RuntimeNode {
      */
     long clockNs() {
         return clockBaseNs + (long) ((scheduler.nowNs() - clockSimBaseNs) * clockRate);
+    }
+
+    /**
+     * The node's wall clock (what record timestamps read): the monotonic clock plus an offset that
+     * clock faults move forward and back. Nothing of the runtime's timing reads it.
+     */
+    long wallMs() {
+        return (clockNs() + wallOffsetNs) / 1_000_000L;
+    }
+
+    /** Moves the wall clock by {@code deltaNs} (either way): an NTP step, a strobing clock. */
+    void bumpWallClock(long deltaNs) {
+        wallOffsetNs += deltaNs;
+        trace.record(scheduler.nowNs(), "node.wall-bump", id, deltaNs, 0, 0);
+    }
+
+    /**
+     * Jumps the monotonic clock forward by {@code deltaNs} (a VM that was suspended, a stalled
+     * hypervisor): every timer of the node finds that much time gone at its next step. A monotonic
+     * clock never goes back, so backward bumps are the wall clock's ({@link #bumpWallClock}).
+     */
+    void bumpClock(long deltaNs) {
+        if (deltaNs < 0) {
+            throw new IllegalArgumentException("the monotonic clock never goes back: " + deltaNs);
+        }
+        clockBaseNs = clockNs() + deltaNs;
+        clockSimBaseNs = scheduler.nowNs();
+        trace.record(scheduler.nowNs(), "node.clock-bump", id, deltaNs, 0, 0);
+    }
+
+    void resetWallClock() {
+        wallOffsetNs = 0;
     }
 
     /** The node's clock runs at {@code rate} (in (0, 2]) times real time from now on; it never goes back. */
@@ -199,16 +276,28 @@ final class RuntimeNode {
 
     // ================================ life cycle ================================
 
-    /** Starts a new incarnation from what the disk holds. */
+    /** Starts a new incarnation from what the disk holds; the disk must allow it (no fault on it). */
     void start() {
+        String refused = tryStart();
+        if (refused != null) {
+            throw new IllegalStateException("node " + id + " could not start from its disk: " + refused);
+        }
+    }
+
+    /**
+     * Starts a new incarnation from what the disk holds. Null when it started; otherwise why not (an
+     * I/O error, a full disk, data recovery refused), and the node stays down with its disk as it was.
+     */
+    String tryStart() {
         if (inc != null) {
             throw new IllegalStateException("node " + id + " is already up");
         }
         paused = false;
+        Disk view = new FaultyDisk(dropFsync ? new UnsyncedDisk(disk) : disk, faults());
+        SimTransport transport = null;
         try {
-            Disk view = dropFsync ? new UnsyncedDisk(disk) : disk;
             NodeMeta meta = NodeMeta.startNewIncarnation(view, ROOT);
-            SimTransport transport = new SimTransport(network, id, peers, 1 << 16);
+            transport = new SimTransport(network, id, peers, 1 << 16);
             StorageEngine engine = StorageEngine.open(view, DiskPaths.join(ROOT, "storage"), config.storage(),
                     () -> clockNs() / 1_000_000L);
             Incarnation i = new Incarnation(meta, transport, engine, new RegisterMachine(id, oracle));
@@ -217,9 +306,67 @@ final class RuntimeNode {
             transport.setInboundHandler(new Inbound(i));
             trace.record(scheduler.nowNs(), "node.start", id, meta.incarnation(), engine.groupIds().size(), 0);
             schedulePeriodic(i);
-        } catch (IOException e) {
-            throw new UncheckedIOException("node " + id + " could not start from its disk", e);
+            if (lostData) {
+                lostData = false;
+                dataLossListener.accept(id);
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            if (transport != null) {
+                transport.close();
+            }
+            inc = null;
+            refusedStarts++;
+            trace.record(scheduler.nowNs(), "node.start-refused", id, 0, 0, 0);
+            return e.toString();
         }
+    }
+
+    /**
+     * Starts the node as its supervisor would after a crash: when the start fails on an injected disk
+     * fault (full, unreadable) it is retried a little later; when recovery refused the data (corruption
+     * the checksums caught beyond what the engine cuts), the operator wipes the disk and the node
+     * rejoins with none ({@link #wipe}).
+     */
+    void restart() {
+        if (inc != null) {
+            return;
+        }
+        String refused = tryStart();
+        if (refused == null) {
+            return;
+        }
+        if (faults().active() || disk.poweredOff()) {
+            scheduler.after(200_000_000L, () -> {
+                if (inc == null) {
+                    restart();
+                }
+            });
+        } else {
+            trace.record(scheduler.nowNs(), "node.refused-data", id, 0, 0, 0);
+            wipe();
+        }
+    }
+
+    /**
+     * The disk is replaced by an empty one (a wiped or replaced drive) and the node starts on it: every
+     * group it hosted is created again from its genesis membership as a rejoining replica, which asks
+     * to be demoted to learner, catches up from the leader (log or snapshot) and is promoted back — it
+     * never votes as if it had the data it lost.
+     */
+    void wipe() {
+        Incarnation i = inc;
+        if (i != null) {
+            i.transport.close();
+            inc = null;
+        }
+        long capacity = disk.capacityBytes();
+        disk = new SimDisk(random.nextLong());
+        disk.setCapacityBytes(faults().full() ? capacity : Long.MAX_VALUE);
+        wipes++;
+        lostData = true;
+        trace.record(scheduler.nowNs(), "node.wipe", id, 0, 0, 0);
+        restart();
     }
 
     /** Power loss: every in-memory structure is gone; the disk keeps what was durable. */
@@ -254,9 +401,53 @@ final class RuntimeNode {
                 crash();
                 return null;
             }
+            if (faults().readErrorsOn()) {
+                return null; // the read failed on an injected read error; the client sees an error
+            }
             throw e;
         }
     }
+
+    /**
+     * Fills the disk: writes fail with {@code DiskFullException} once {@code slackBytes} more are used,
+     * until {@link #setDiskFull} {@code false}.
+     */
+    void setDiskFull(boolean on, long slackBytes) {
+        noteDiskFault(on);
+        faults().setFull(on);
+        disk.setCapacityBytes(on ? disk.usedBytes() + slackBytes : Long.MAX_VALUE);
+        trace.record(scheduler.nowNs(), "node.disk-full", id, on ? 1 : 0, slackBytes, 0);
+    }
+
+    private void noteDiskFault(boolean on) {
+        if (on && inc != null) {
+            inc.diskFaultSeen = true;
+        }
+    }
+
+    /** Reads fail with probability {@code rate} until set back to 0. */
+    void setReadErrorRate(double rate) {
+        noteDiskFault(rate > 0);
+        faults().setReadErrorRate(rate);
+        trace.record(scheduler.nowNs(), "node.read-errors", id, (long) (rate * 1000), 0, 0);
+    }
+
+    /**
+     * While the node is down, damages one durable file of its data directory ({@link DiskDamage}).
+     * Returns the file's path, or null when the node is up or has no file with data.
+     */
+    String corrupt(int bits) {
+        if (inc != null) {
+            return null;
+        }
+        String f = DiskDamage.damage(disk, ROOT, random, bits);
+        if (f != null) {
+            lostData = true;
+            trace.record(scheduler.nowNs(), "node.corrupt", id, bits, f.hashCode(), 0);
+        }
+        return f;
+    }
+
 
     /** Fsyncs take {@code factor} times longer (a slow disk); 1 restores them. */
     void setFsyncSlowFactor(long factor) {
@@ -273,6 +464,13 @@ final class RuntimeNode {
                     || (tornTail && config.rejoinAfterTornTail())) {
                 suspect.add(gid);
             }
+        }
+        Set<Long> lost = new TreeSet<>(hosted.keySet());
+        lost.removeAll(i.engine.groupIds());
+        for (long gid : lost) { // a wiped disk: the replica is made again, from nothing, and rejoins
+            long[] ids = hosted.get(gid).stream().mapToLong(Long::longValue).toArray();
+            i.engine.createGroup(gid, ConfState.ofVoters(ids));
+            suspect.add(gid);
         }
         i.meta.addRejoining(suspect);
         Set<Long> rejoining = i.meta.rejoining();
@@ -300,6 +498,7 @@ final class RuntimeNode {
         try {
             long[] ids = voters.stream().mapToLong(Long::longValue).toArray();
             GroupLog g = i.engine.createGroup(groupId, ConfState.ofVoters(ids));
+            hosted.put(groupId, new TreeSet<>(voters));
             Replica r = newReplica(i, groupId, g, false);
             i.loopOf(groupId).addReplica(r);
             if (id == voters.stream().min(Long::compare).orElseThrow()) {
@@ -369,8 +568,39 @@ final class RuntimeNode {
                 crash(); // the power went out inside a write: what was done so far is what the disk has
                 return;
             }
+            if ((faults().active() || i.diskFaultSeen) && causedByIo(e)) {
+                ioCrash(e); // an agent died on the injected fault: the process goes down, its supervisor restarts it
+                return;
+            }
             throw e;
         }
+    }
+
+    /**
+     * Whether an agent's exception came from an I/O error: one in its cause chain, or a storage object
+     * that refuses further use after one ("unusable after an I/O error ... close and reopen it", which
+     * carries the error in its message only; seed 208 of {@code RuntimeFaultsTest}).
+     */
+    private static boolean causedByIo(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException || t instanceof UncheckedIOException
+                    || (t instanceof IllegalStateException && String.valueOf(t.getMessage()).contains("I/O error"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * An agent threw on an I/O error of an injected fault. In production the agent's thread would end
+     * (see {@code AgentThread}); here the whole process is taken down (fail-stop) and restarted a
+     * little later, as a supervisor would.
+     */
+    private void ioCrash(RuntimeException e) {
+        ioCrashes++;
+        trace.record(scheduler.nowNs(), "node.io-crash", id, 0, 0, 0);
+        crash();
+        scheduler.after(random.between(50_000_000L, 500_000_000L), this::restart);
     }
 
     /** One WAL group commit, once the fsync latency drawn when work reached the writer has passed. */
@@ -426,6 +656,19 @@ final class RuntimeNode {
     /** Proposes {@code data}, answered once this node (the leader) appended it; null when down. */
     CompletableFuture<Long> proposeAppended(long groupId, byte[] data) {
         return onReplica(groupId, (r, f) -> r.proposeAppended(data, f));
+    }
+
+    /** A membership change proposed on this node's replica; completes once applied here; null when down. */
+    CompletableFuture<Long> changeMembership(long groupId, io.conclave.raft.ConfChange change) {
+        return onReplica(groupId, (r, f) -> r.changeMembership(change, f));
+    }
+
+    /** Asks this node's replica (the leader) to hand leadership to {@code toNode}; null when down. */
+    CompletableFuture<Long> transferLeadership(long groupId, long toNode) {
+        return onReplica(groupId, (r, f) -> {
+            r.transferLeadership(toNode);
+            f.complete(0L);
+        });
     }
 
     private CompletableFuture<Long> onReplica(long groupId, BiConsumer<Replica, CompletableFuture<Long>> action) {

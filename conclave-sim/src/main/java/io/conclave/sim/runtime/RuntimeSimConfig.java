@@ -20,10 +20,21 @@ import java.util.EnumSet;
  * @param dropFsync the planted bug: fsyncs report success without making anything durable
  * @param settleNsMax after healing, time allowed for every group to converge
  * @param runtime the node runtime's configuration (loops, ticks, liveness, storage)
+ * @param lyingFullDisk the planted bug: a write that does not fit on a full disk is dropped and reported done
+ * @param buggify whether the buggify points are on: null lets the seed decide (a quarter of the seeds)
  */
 public record RuntimeSimConfig(long seed, int nodes, int groups, int replicas, long faultNs, int clients,
                                int keysPerGroup, int activeGroupsMax, long opTimeoutNs, EnumSet<RuntimeFault> faults,
-                               boolean dropFsync, long settleNsMax, RuntimeConfig runtime) {
+                               boolean dropFsync, long settleNsMax, RuntimeConfig runtime, boolean lyingFullDisk,
+                               Boolean buggify) {
+
+    /** As the canonical constructor, with no lying disk and buggify left to the seed. */
+    public RuntimeSimConfig(long seed, int nodes, int groups, int replicas, long faultNs, int clients,
+                            int keysPerGroup, int activeGroupsMax, long opTimeoutNs, EnumSet<RuntimeFault> faults,
+                            boolean dropFsync, long settleNsMax, RuntimeConfig runtime) {
+        this(seed, nodes, groups, replicas, faultNs, clients, keysPerGroup, activeGroupsMax, opTimeoutNs, faults,
+                dropFsync, settleNsMax, runtime, false, null);
+    }
 
     public RuntimeSimConfig {
         faults = faults.isEmpty() ? EnumSet.noneOf(RuntimeFault.class) : EnumSet.copyOf(faults);
@@ -43,27 +54,38 @@ public record RuntimeSimConfig(long seed, int nodes, int groups, int replicas, l
 
     public RuntimeSimConfig withFaultNs(long ns) {
         return new RuntimeSimConfig(seed, nodes, groups, replicas, ns, clients, keysPerGroup, activeGroupsMax,
-                opTimeoutNs, faults, dropFsync, settleNsMax, runtime);
+                opTimeoutNs, faults, dropFsync, settleNsMax, runtime, lyingFullDisk, buggify);
     }
 
     public RuntimeSimConfig withFaults(EnumSet<RuntimeFault> f) {
         return new RuntimeSimConfig(seed, nodes, groups, replicas, faultNs, clients, keysPerGroup, activeGroupsMax,
-                opTimeoutNs, f, dropFsync, settleNsMax, runtime);
+                opTimeoutNs, f, dropFsync, settleNsMax, runtime, lyingFullDisk, buggify);
     }
 
     public RuntimeSimConfig withDropFsync(boolean on) {
         return new RuntimeSimConfig(seed, nodes, groups, replicas, faultNs, clients, keysPerGroup, activeGroupsMax,
-                opTimeoutNs, faults, on, settleNsMax, runtime);
+                opTimeoutNs, faults, on, settleNsMax, runtime, lyingFullDisk, buggify);
+    }
+
+    public RuntimeSimConfig withLyingFullDisk(boolean on) {
+        return new RuntimeSimConfig(seed, nodes, groups, replicas, faultNs, clients, keysPerGroup, activeGroupsMax,
+                opTimeoutNs, faults, dropFsync, settleNsMax, runtime, on, buggify);
+    }
+
+    /** Buggify on ({@code true}), off ({@code false}) or as the seed decides ({@code null}). */
+    public RuntimeSimConfig withBuggify(Boolean on) {
+        return new RuntimeSimConfig(seed, nodes, groups, replicas, faultNs, clients, keysPerGroup, activeGroupsMax,
+                opTimeoutNs, faults, dropFsync, settleNsMax, runtime, lyingFullDisk, on);
     }
 
     public RuntimeSimConfig withNodes(int n, int r) {
         return new RuntimeSimConfig(seed, n, groups, r, faultNs, clients, keysPerGroup, activeGroupsMax,
-                opTimeoutNs, faults, dropFsync, settleNsMax, runtime);
+                opTimeoutNs, faults, dropFsync, settleNsMax, runtime, lyingFullDisk, buggify);
     }
 
     public RuntimeSimConfig withClients(int c) {
         return new RuntimeSimConfig(seed, nodes, groups, replicas, faultNs, c, keysPerGroup, activeGroupsMax,
-                opTimeoutNs, faults, dropFsync, settleNsMax, runtime);
+                opTimeoutNs, faults, dropFsync, settleNsMax, runtime, lyingFullDisk, buggify);
     }
 
     public RuntimeSimConfig validate() {

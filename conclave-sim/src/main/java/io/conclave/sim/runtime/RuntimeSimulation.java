@@ -1,13 +1,13 @@
 package io.conclave.sim.runtime;
 
-import io.conclave.check.CheckConfig;
 import io.conclave.check.CheckResult;
 import io.conclave.check.Checkers;
-import io.conclave.check.Report;
 import io.conclave.check.history.History;
+import io.conclave.sim.cluster.Simulation;
 import io.conclave.multiraft.replica.GroupStatus;
 import io.conclave.multiraft.replica.Replica;
 import io.conclave.sim.cluster.SimResult;
+import io.conclave.sim.core.Buggify;
 import io.conclave.sim.core.Scheduler;
 import io.conclave.sim.core.SimRandom;
 import io.conclave.sim.core.Trace;
@@ -52,6 +52,8 @@ public final class RuntimeSimulation {
     private final LogOptions logOptions; // null: the register workload
     private LogWorkload logWorkload;
     private long faultStartNs;
+    private final Buggify buggify;
+    private final RuntimeControl control;
 
     private RuntimeSimulation(RuntimeSimConfig config, LogOptions logOptions, PrintStream echo) {
         this.config = config.validate();
@@ -74,9 +76,29 @@ public final class RuntimeSimulation {
             if (logOptions != null) {
                 nodes[i].useDataPlane();
             }
+            if (config.lyingFullDisk()) {
+                nodes[i].plantLyingFullDisk();
+            }
         }
         rnet.attach(nodes);
         leaderTermSeen = new long[n + 1][config.groups() + 1];
+        SimRandom bugRandom = SimRandom.of(config.seed(), "buggify");
+        boolean bugOn = config.buggify() != null ? config.buggify() : bugRandom.chance(0.25);
+        buggify = new Buggify(bugOn, 0.02, bugRandom);
+        control = new RuntimeControl(scheduler, SimRandom.of(config.seed(), "control"), trace, nodes, config.groups(),
+                this::votersOf);
+        for (int i = 1; i <= n; i++) {
+            nodes[i].onDataLoss(control::afterDataLoss);
+        }
+    }
+
+    /** A buggify point of the storage engine or runtime asks: the run's seeded answer, traced when it fires. */
+    private boolean fireBuggify(String point) {
+        boolean fire = buggify.fire(point);
+        if (fire) {
+            trace.record(scheduler.nowNs(), "buggify", Trace.fnv(point), 0, 0, 0);
+        }
+        return fire;
     }
 
     /** Runs one seed. */
@@ -127,7 +149,8 @@ public final class RuntimeSimulation {
     private SimResult execute() {
         long wallStart = System.nanoTime();
         String failure = null;
-        try {
+        try (io.conclave.storage.buggify.Buggify.Scope ignored = io.conclave.storage.buggify.Buggify.install(
+                this::fireBuggify)) {
             failure = phases();
         } catch (InvariantViolation v) {
             failure = "invariant " + v.getMessage();
@@ -140,7 +163,7 @@ public final class RuntimeSimulation {
         History history = workload != null ? workload.history() : logWorkload != null ? logWorkload.history()
                 : new io.conclave.check.history.HistoryRecorder(() -> 0).history();
         Map<String, String> verdicts = new LinkedHashMap<>();
-        String checkFailure = check(history, verdicts);
+        String checkFailure = Simulation.check(history, null, 0, verdicts);
         if (logWorkload != null && failure == null) {
             String convergence = checkConvergence(history, verdicts);
             checkFailure = checkFailure != null ? checkFailure : convergence;
@@ -149,6 +172,24 @@ public final class RuntimeSimulation {
             failure = checkFailure;
         }
         TreeMap<String, Long> faults = new TreeMap<>(nemesis == null ? Map.of() : nemesis.counts());
+        for (Map.Entry<String, Long> e : buggify.fired().entrySet()) {
+            faults.put("buggify." + e.getKey(), e.getValue());
+        }
+        long ioCrashes = 0;
+        long refused = 0;
+        for (int i = 1; i <= config.nodes(); i++) {
+            ioCrashes += nodes[i].ioCrashes();
+            refused += nodes[i].refusedStarts();
+        }
+        if (ioCrashes > 0) {
+            faults.put("io-crash", ioCrashes);
+        }
+        if (refused > 0) {
+            faults.put("refused-start", refused);
+        }
+        if (repairs > 0) {
+            faults.put("repair-wipe", repairs);
+        }
         return new SimResult(config.seed(), failure, history, trace.hash(), scheduler.nowNs(),
                 System.nanoTime() - wallStart, scheduler.eventsRun(), faults, verdicts);
     }
@@ -164,6 +205,7 @@ public final class RuntimeSimulation {
             }
         }
         scheduleSampler();
+        scheduleRepairs();
         if (!runUntil(this::everyGroupHasLeader, STARTUP_NS_MAX)) {
             return "liveness: not every group elected a leader within " + STARTUP_NS_MAX / 1_000_000_000L
                     + " s of the start; " + stuckGroup();
@@ -176,7 +218,7 @@ public final class RuntimeSimulation {
                     logOptions);
         }
         nemesis = new RuntimeNemesis(scheduler, SimRandom.of(config.seed(), "nemesis"), trace, network, nodes,
-                config.faults());
+                config.faults(), control, config.groups(), this::votersOf);
         faultStartNs = scheduler.nowNs();
         if (workload != null) {
             workload.start();
@@ -249,6 +291,18 @@ public final class RuntimeSimulation {
         windowStartEvents = scheduler.eventsRun();
     }
 
+    private long repairs;
+
+    /** Every 100 ms, for the whole run: the operator wipes a node holding a replica that stopped for good. */
+    private void scheduleRepairs() {
+        scheduler.after(100_000_000L, () -> {
+            if (control.repairBrokenReplicas() != 0) {
+                repairs++;
+            }
+            scheduleRepairs();
+        });
+    }
+
     /** Every few ms: every replica that believes it leads is recorded; two leaders of one term fail the run. */
     private void scheduleSampler() {
         scheduler.after(SAMPLE_NS, () -> {
@@ -319,6 +373,9 @@ public final class RuntimeSimulation {
                 if (s.rejoining() || s.commitIndex() != s.appliedIndex()) {
                     return "group " + g + " is not settled on node " + v + ": " + s;
                 }
+                if (!s.confState().voters().equals(votersOf(g)) || !s.confState().learners().isEmpty()) {
+                    return "group " + g + " has not finished reconfiguring on node " + v + ": " + s;
+                }
                 Object st = logOptions == null ? node.machine().state(g) : partitionState(node, g);
                 if (applied == null) {
                     applied = s.appliedIndex();
@@ -371,17 +428,5 @@ public final class RuntimeSimulation {
             }
         }
         return null;
-    }
-
-    static String check(History history, Map<String, String> verdicts) {
-        Report report = Checkers.runAll(history, CheckConfig.defaults());
-        String failure = null;
-        for (CheckResult r : report.results()) {
-            verdicts.put(r.checker(), r.verdict().wireName());
-            if (!r.isValid() && failure == null) {
-                failure = "checker " + r.checker() + " " + r.verdict().wireName() + ": " + r.explanation().strip();
-            }
-        }
-        return failure;
     }
 }

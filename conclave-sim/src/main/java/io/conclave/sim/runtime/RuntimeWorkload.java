@@ -33,12 +33,11 @@ final class RuntimeWorkload {
     private final Scheduler scheduler;
     private final SimRandom random;
     private final Trace trace;
-    private final RuntimeNode[] nodes;
     private final Oracle oracle;
     private final RuntimeSimConfig config;
     private final HistoryRecorder recorder;
     private final long[] activeGroups;
-    private final Map<Long, Long> leaderHint = new HashMap<>();
+    private final Routing routing;
     private final Map<String, String> lastWritten = new HashMap<>();
     private final TreeSet<String> keysTouched = new TreeSet<>();
     private final List<Client> clients = new ArrayList<>();
@@ -60,7 +59,7 @@ final class RuntimeWorkload {
         this.scheduler = scheduler;
         this.random = random;
         this.trace = trace;
-        this.nodes = nodes;
+        this.routing = new Routing(nodes, random);
         this.oracle = oracle;
         this.config = config;
         this.recorder = new HistoryRecorder(scheduler::nowNs);
@@ -121,7 +120,7 @@ final class RuntimeWorkload {
 
     /** Runs one operation; {@code then} gets its outcome (FAIL when no node could take it). */
     private void invoke(Client c, long group, Request req, Consumer<Outcome> then) {
-        RuntimeNode node = pickNode(group);
+        RuntimeNode node = routing.pick(group);
         if (node == null) {
             scheduler.after(10_000_000L, () -> then.accept(Outcome.FAIL));
             return;
@@ -179,15 +178,11 @@ final class RuntimeWorkload {
                 }
                 default -> throw new IllegalStateException("unexpected op " + req.op());
             }
-            leaderHint.put(group, node.id());
+            routing.led(group, node.id());
             return Outcome.OK;
         }
         if (e instanceof NotLeaderException nl) {
-            if (nl.leaderHint() != 0) {
-                leaderHint.put(group, nl.leaderHint());
-            } else {
-                leaderHint.remove(group);
-            }
+            routing.hinted(group, nl.leaderHint());
             inv.fail();
             return Outcome.FAIL;
         } else if (e instanceof RequestFailedException rf && req.op() != OpType.GET
@@ -212,20 +207,6 @@ final class RuntimeWorkload {
     private void finishUnknown(Client c, Invocation inv) {
         inv.unknown();
         c.id = recorder.newClient();
-    }
-
-    private RuntimeNode pickNode(long group) {
-        Long hint = leaderHint.get(group);
-        if (hint != null && nodes[hint.intValue()].isUp() && random.chance(0.9)) {
-            return nodes[hint.intValue()];
-        }
-        List<RuntimeNode> up = new ArrayList<>();
-        for (int i = 1; i < nodes.length; i++) {
-            if (nodes[i].isUp() && nodes[i].replica(group) != null) {
-                up.add(nodes[i]);
-            }
-        }
-        return up.isEmpty() ? null : random.pick(up);
     }
 
     /**

@@ -4,7 +4,9 @@
  * snapshots) over a {@link io.conclave.storage.disk.SimDisk}, and a {@link io.conclave.transport.Transport}
  * over the simulated network — every agent stepped by hand from the one scheduler thread, with the
  * node's time read from the scheduler. Owns the simulated node ({@link io.conclave.sim.runtime.RuntimeNode}),
- * its transport, the test state machine and its oracle, the workload, the nemesis and one seed's run
+ * its transport, the test state machine and its oracle, the workloads, the nemesis, the control-plane
+ * events ({@link io.conclave.sim.runtime.RuntimeControl}), the node's faulty view of its disk, the
+ * storage buggify source of a run, and one seed's run
  * ({@link io.conclave.sim.runtime.RuntimeSimulation}). Everything here runs on the simulation thread;
  * it never starts a thread and never reads the wall clock except to report how long a run took.
  */

@@ -30,6 +30,9 @@ class LogSimulationTest {
             assertThat(r.history().operations().stream().filter(o -> o.op() == OpType.READ && o.isOk()
                     && o.level() == Level.LINEARIZABLE && !o.values().isEmpty()).count())
                     .as("linearizable reads that saw records").isPositive();
+            assertThat(r.history().operations().stream().filter(o -> o.op() == OpType.READ && o.isOk()
+                    && o.level() == Level.STRONG && !o.values().isEmpty()).count())
+                    .as("strong (lease) reads that saw records").isPositive();
         }
     }
 

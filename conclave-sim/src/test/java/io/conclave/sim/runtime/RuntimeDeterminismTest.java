@@ -35,4 +35,18 @@ class RuntimeDeterminismTest {
         assertThat(a1.traceHash()).isNotEqualTo(b1.traceHash());
         assertThat(a1.history().size()).isGreaterThan(50);
     }
+
+    @Test
+    void theDiskClockAndControlFaultsAndBuggifyAreAFunctionOfTheSeedToo() {
+        RuntimeSimConfig c = RuntimeSimConfig.defaults(41, 6).withFaultNs(3_000_000_000L).withBuggify(true)
+                .withFaults(RuntimeFault.parseList("wipe,disk-full,read-errors,corruption,clock-bump,clock-strobe,"
+                        + "membership,transfer,crash"));
+        SimResult a = RuntimeSimulation.run(c);
+        SimResult b = RuntimeSimulation.run(c);
+        assertThat(a.failure()).isNull();
+        assertThat(b.traceHash()).isEqualTo(a.traceHash());
+        assertThat(b.history().operations()).isEqualTo(a.history().operations());
+        assertThat(b.faults()).isEqualTo(a.faults());
+        assertThat(a.faults().keySet()).anyMatch(k -> k.startsWith("buggify."));
+    }
 }

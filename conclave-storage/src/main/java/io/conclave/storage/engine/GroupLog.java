@@ -6,6 +6,7 @@ import io.conclave.raft.HardState;
 import io.conclave.raft.Snapshot;
 import io.conclave.raft.SnapshotMetadata;
 import io.conclave.raft.storage.MemoryStorage;
+import io.conclave.storage.buggify.Buggify;
 import io.conclave.storage.disk.DiskFullException;
 import io.conclave.storage.wal.WalCodec;
 import io.conclave.storage.wal.WalRecord;
@@ -210,6 +211,9 @@ public final class GroupLog implements LogStorage {
     }
 
     private StorageStatus saveSnapshot(Snapshot snap) {
+        if (Buggify.fire(Buggify.SNAPSHOT_INSTALL_DEFERRED)) {
+            return StorageStatus.RESOURCE_EXHAUSTED; // the caller retries, as after a full disk
+        }
         try {
             snapshots.save(snap);
             return StorageStatus.OK;

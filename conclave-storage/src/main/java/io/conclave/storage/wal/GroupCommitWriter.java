@@ -1,5 +1,6 @@
 package io.conclave.storage.wal;
 
+import io.conclave.storage.buggify.Buggify;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -63,6 +64,9 @@ public final class GroupCommitWriter implements Agent {
 
     @Override
     public int doWork() {
+        if (hasWork() && Buggify.fire(Buggify.WAL_DEFER_BATCH)) {
+            return 0;
+        }
         if (!drain()) {
             return 0;
         }
@@ -70,6 +74,11 @@ public final class GroupCommitWriter implements Agent {
         List<WriteRequest> done = new ArrayList<>(batch);
         batch.clear();
         try {
+            if (Buggify.fire(Buggify.WAL_SHORT_WRITE)) {
+                log.append(buffer.array(), buffer.limit() / 2);
+                throw new IOException("buggify " + Buggify.WAL_SHORT_WRITE + ": " + buffer.limit() / 2 + " of "
+                        + buffer.limit() + " bytes written before the fsync");
+            }
             log.append(buffer.array(), buffer.limit());
             log.sync();
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.conclave.storage.wal;
 import static io.conclave.storage.wal.WalTestSupport.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.conclave.storage.buggify.Buggify;
 import io.conclave.storage.disk.DiskFullException;
 import io.conclave.storage.disk.SimDisk;
 import io.conclave.storage.wal.WalTestSupport.Recorder;
@@ -138,6 +139,42 @@ class GroupCommitWriterTest {
         List<WalRecord> replayed = new ArrayList<>();
         open(disk.crash(), replayed);
         assertThat(replayed).hasSize(4);
+    }
+
+    @Test
+    void buggifiedShortWriteFailsTheBatchAndTheRetryReplaysCleanly() throws Exception {
+        WalLog log = open(disk, new ArrayList<>());
+        GroupCommitWriter writer = new GroupCommitWriter(log, WalTestSupport.smallConfig(), BatchHandler.CALLBACKS_ONLY);
+        Recorder failed = new Recorder();
+        writer.offer(request(1, 1, 4, failed));
+        try (Buggify.Scope ignored = Buggify.install(point -> point.equals(Buggify.WAL_SHORT_WRITE))) {
+            writer.doWork();
+        }
+        assertThat(failed.durable).isZero();
+        assertThat(failed.failures).hasSize(1).allSatisfy(e -> assertThat(e).hasMessageContaining("short-write"));
+
+        Recorder later = new Recorder();
+        writer.offer(request(1, 1, 4, later));
+        writer.doWork();
+        assertThat(later.durable).isEqualTo(1);
+        List<WalRecord> replayed = new ArrayList<>();
+        open(disk.crash(), replayed);
+        assertThat(replayed).as("the half-written batch left nothing behind").hasSize(2);
+    }
+
+    @Test
+    void buggifiedDeferralLeavesTheBatchQueuedForTheNextRound() throws Exception {
+        WalLog log = open(disk, new ArrayList<>());
+        GroupCommitWriter writer = new GroupCommitWriter(log, WalTestSupport.smallConfig(), BatchHandler.CALLBACKS_ONLY);
+        Recorder r = new Recorder();
+        writer.offer(request(1, 1, 1, r));
+        try (Buggify.Scope ignored = Buggify.install(point -> point.equals(Buggify.WAL_DEFER_BATCH))) {
+            assertThat(writer.doWork()).isZero();
+        }
+        assertThat(r.durable).isZero();
+        assertThat(writer.hasWork()).isTrue();
+        assertThat(writer.doWork()).isEqualTo(1);
+        assertThat(r.durable).isEqualTo(1);
     }
 
     @Test

@@ -1,0 +1,142 @@
+package io.conclave.cli.bench;
+
+import io.conclave.api.proto.ConsistencyLevel;
+import io.conclave.cli.admin.Percentiles;
+import io.conclave.cli.demo.LocalProcesses;
+import io.conclave.client.ClientConfig;
+import io.conclave.client.ConclaveClient;
+import io.conclave.client.Producer;
+import io.conclave.client.ProducerConfig;
+import io.conclave.client.RecordMetadata;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The data-plane suite: produce through the client library to a local 3-process cluster it starts
+ * (or a running one given by {@code bootstrap}), RF 3: synchronous STRONG latency (one record in
+ * flight, after up to 2,000 warm-up writes), then batched throughput at STRONG and at EVENTUAL.
+ */
+final class DataSuite {
+
+    private static final int WARMUP_RECORDS_MAX = 2_000;
+    private final BenchSizes sizes;
+    private final List<String> bootstrap;
+    private final PrintStream progress;
+
+    DataSuite(BenchSizes sizes, List<String> bootstrap, PrintStream progress) {
+        this.sizes = sizes;
+        this.bootstrap = bootstrap;
+        this.progress = progress;
+    }
+
+    List<Figure> run() throws Exception {
+        Path root = null;
+        LocalProcesses cluster = null;
+        List<String> addresses = bootstrap;
+        if (addresses == null || addresses.isEmpty()) {
+            root = Files.createTempDirectory("conclave-bench-");
+            cluster = new LocalProcesses(root, 3, List.of("-Xmx1g", "-XX:+UseParallelGC"));
+            progress.println("[bench] starting 3 node processes (logs: " + root + ") ...");
+            for (long id = 1; id <= 3; id++) {
+                cluster.start(id);
+            }
+            addresses = cluster.clientAddresses();
+        }
+        try (ConclaveClient client = ConclaveClient.connect(ClientConfig.of(addresses).withRetriesMax(60))) {
+            String topic = "bench-" + Long.toHexString(System.nanoTime());
+            createTopic(client, topic);
+            byte[] value = new byte[sizes.recordBytes()];
+            warmUp(client, topic, value);
+            EngineSuites.Sink f = new EngineSuites.Sink(Suite.DATA);
+            latency(client, topic, value, f);
+            throughput(client, topic, value, ConsistencyLevel.STRONG, f);
+            throughput(client, topic, value, ConsistencyLevel.EVENTUAL, f);
+            return f.figures;
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+                LocalProcesses.deleteTree(root);
+            }
+        }
+    }
+
+    private Map<String, Object> params(String consistency, int records, Object... more) {
+        Map<String, Object> p = EngineSuites.params("consistency", consistency, "records", records, "recordBytes",
+                sizes.recordBytes(), "partitions", sizes.partitions(), "replicationFactor", 3, "nodes",
+                bootstrap == null || bootstrap.isEmpty() ? "3 local processes" : String.join(",", bootstrap));
+        p.putAll(EngineSuites.params(more));
+        return p;
+    }
+
+    private void createTopic(ConclaveClient client, String topic) {
+        long deadline = System.nanoTime() + 90_000_000_000L;
+        while (true) {
+            try {
+                client.admin().createTopic(topic, sizes.partitions(), 3, Map.of());
+                return;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LockSupport.parkNanos(100_000_000L);
+            }
+        }
+    }
+
+    private void warmUp(ConclaveClient client, String topic, byte[] value) {
+        try (Producer p = client.producer(ProducerConfig.defaults().withLingerMs(0))) {
+            for (int i = 0; i < Math.min(WARMUP_RECORDS_MAX, sizes.latencyRecords()); i++) {
+                p.send(topic, null, value).join();
+            }
+        }
+    }
+
+    private void latency(ConclaveClient client, String topic, byte[] value, EngineSuites.Sink f) {
+        int n = sizes.latencyRecords();
+        long[] ns = new long[n];
+        try (Producer p = client.producer(ProducerConfig.defaults().withLingerMs(0)
+                .withConsistency(ConsistencyLevel.STRONG))) {
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                p.send(topic, null, value).join();
+                ns[i] = System.nanoTime() - t0;
+            }
+        }
+        Percentiles pc = new Percentiles(ns, n);
+        Map<String, Object> p = params("STRONG", n, "inFlight", 1, "lingerMs", 0);
+        f.add("produceLatencyP50", pc.ms(0.50), "ms", p);
+        f.add("produceLatencyP99", pc.ms(0.99), "ms", p);
+        f.add("produceLatencyMax", pc.ms(1.0), "ms", p);
+        progress.printf("[bench] data: STRONG latency p50 %.2f ms, p99 %.2f ms over %d writes%n", pc.ms(0.5),
+                pc.ms(0.99), n);
+    }
+
+    private void throughput(ConclaveClient client, String topic, byte[] value, ConsistencyLevel level,
+                            EngineSuites.Sink f) {
+        int n = sizes.throughputRecords();
+        List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(n);
+        long t0 = System.nanoTime();
+        try (Producer p = client.producer(ProducerConfig.defaults().withLingerMs(5).withConsistency(level))) {
+            for (int i = 0; i < n; i++) {
+                acks.add(p.send(topic, null, value));
+            }
+            p.flush();
+        }
+        CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).exceptionally(e -> null).join();
+        double s = (System.nanoTime() - t0) / 1e9;
+        long failed = acks.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+        long acked = n - failed;
+        Map<String, Object> p = params(level.name(), n, "lingerMs", 5, "seconds", EngineSuites.round3(s));
+        f.add("throughput", acked / s, "records/s", p);
+        f.add("throughputBytes", acked * (double) value.length / s / 1e6, "MB/s", p);
+        f.add("acknowledged", acked, "records", p);
+        f.add("failed", failed, "records", p);
+        progress.printf("[bench] data: %s throughput %,.0f records/s (%d failed)%n", level, acked / s, failed);
+    }
+}

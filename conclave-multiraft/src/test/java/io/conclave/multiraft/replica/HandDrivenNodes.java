@@ -1,0 +1,110 @@
+package io.conclave.multiraft.replica;
+
+import io.conclave.multiraft.apply.Applier;
+import io.conclave.multiraft.loop.EventLoop;
+import io.conclave.multiraft.net.LoopbackNetwork;
+import io.conclave.multiraft.node.RuntimeConfig;
+import io.conclave.multiraft.support.TestStateMachine;
+import io.conclave.multiraft.time.ManualClock;
+import io.conclave.raft.ConfState;
+import io.conclave.storage.disk.SimDisk;
+import io.conclave.storage.engine.EngineConfig;
+import io.conclave.storage.engine.StorageEngine;
+import io.conclave.transport.Envelope;
+import io.conclave.transport.InboundHandler;
+import io.conclave.transport.Liveness;
+import io.conclave.transport.Transport;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Nodes 1..n, each one event loop, one applier and one storage engine, all stepped by hand on the
+ * test thread with a manual clock over a loopback network; each hosts a replica of one group whose
+ * genesis voters are all of them. No thread, no wall clock.
+ */
+final class HandDrivenNodes implements AutoCloseable {
+
+    final ManualClock clock = new ManualClock(1_000_000_000L);
+    final LoopbackNetwork net = new LoopbackNetwork();
+    private final StorageEngine[] engines;
+    private final EventLoop[] loops;
+    private final Applier[] appliers;
+    private final Replica[] replicas;
+
+    HandDrivenNodes(int n, long groupId, RuntimeConfig config) throws IOException {
+        engines = new StorageEngine[n + 1];
+        loops = new EventLoop[n + 1];
+        appliers = new Applier[n + 1];
+        replicas = new Replica[n + 1];
+        long[] voters = new long[n];
+        for (int i = 0; i < n; i++) {
+            voters[i] = i + 1;
+        }
+        for (int id = 1; id <= n; id++) {
+            engines[id] = StorageEngine.open(new SimDisk(id), "s", EngineConfig.defaults(), clock::nowMs);
+            appliers[id] = new Applier(new TestStateMachine(), 16, 1_000, 1 << 20, 64);
+            Transport t = net.endpoint(id);
+            EventLoop loop = new EventLoop(0, config, t, appliers[id], clock.nowNs());
+            loops[id] = loop;
+            t.setInboundHandler(new InboundHandler() {
+                @Override
+                public void onMessages(long fromNode, List<Envelope> messages) {
+                    messages.forEach(e -> loop.offerMessage(e.groupId(), e.message()));
+                }
+
+                @Override
+                public void onLiveness(long fromNode, Liveness signal) {
+                }
+            });
+            replicas[id] = new Replica(loop, id, 1, engines[id].createGroup(groupId, ConfState.ofVoters(voters)), false,
+                    g -> { });
+            loop.addReplica(replicas[id]); // the test thread is every loop's thread
+        }
+    }
+
+    Replica replica(int id) {
+        return replicas[id];
+    }
+
+    EventLoop loop(int id) {
+        return loops[id];
+    }
+
+    /** One round of the given nodes: loops, storage, appliers, loops again. */
+    void step(int... nodes) {
+        for (int n : nodes) {
+            loops[n].doWork(clock.nowNs());
+        }
+        for (int n : nodes) {
+            engines[n].doWork();
+            appliers[n].doWork(clock.nowNs());
+        }
+        for (int n : nodes) {
+            loops[n].doWork(clock.nowNs());
+        }
+    }
+
+    /** Steps the given nodes, {@code msPerStep} apart, until {@code done}; fails after {@code stepsMax}. */
+    void driveUntil(BooleanSupplier done, int stepsMax, long msPerStep, int... nodes) {
+        for (int i = 0; i < stepsMax; i++) {
+            if (done.getAsBoolean()) {
+                return;
+            }
+            clock.advanceMs(msPerStep);
+            step(nodes);
+        }
+        StringBuilder sb = new StringBuilder("not done within " + stepsMax + " steps of " + msPerStep + " ms:");
+        for (int n : nodes) {
+            sb.append("\n  ").append(replicas[n].status());
+        }
+        throw new AssertionError(sb.toString());
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (int id = 1; id < engines.length; id++) {
+            engines[id].close();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.conclave.sim.runtime;
+
+import io.conclave.sim.core.SimRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a simulated client sends a group's request: the node last seen leading it (nine times in
+ * ten, while it is up), else any up node hosting a replica. Shared by the register and log
+ * workloads; the scheduler's thread only.
+ */
+final class Routing {
+
+    private final RuntimeNode[] nodes;
+    private final SimRandom random;
+    private final Map<Long, Long> leaderHint = new HashMap<>();
+
+    Routing(RuntimeNode[] nodes, SimRandom random) {
+        this.nodes = nodes;
+        this.random = random;
+    }
+
+    /** The hinted leader or, failing that, any up replica; null when none is up. */
+    RuntimeNode pick(long group) {
+        Long hint = leaderHint.get(group);
+        if (hint != null && nodes[hint.intValue()].isUp() && random.chance(0.9)) {
+            return nodes[hint.intValue()];
+        }
+        return anyUp(group);
+    }
+
+    /** Any up node hosting a replica of {@code group}, or null. */
+    RuntimeNode anyUp(long group) {
+        List<RuntimeNode> up = new ArrayList<>();
+        for (int i = 1; i < nodes.length; i++) {
+            if (nodes[i].isUp() && nodes[i].replica(group) != null) {
+                up.add(nodes[i]);
+            }
+        }
+        return up.isEmpty() ? null : random.pick(up);
+    }
+
+    /** {@code node} answered as the group's leader. */
+    void led(long group, long node) {
+        leaderHint.put(group, node);
+    }
+
+    /** A refusal named {@code hint} as the leader (0 or an unknown id: no leader known). */
+    void hinted(long group, long hint) {
+        if (hint > 0 && hint < nodes.length) {
+            leaderHint.put(group, hint);
+        } else {
+            leaderHint.remove(group);
+        }
+    }
+
+    /** The group's leader is not known any more. */
+    void forget(long group) {
+        leaderHint.remove(group);
+    }
+}
