@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param idempotent            producer id + per-partition batch sequence, so retries neither duplicate nor reorder
  * @param consistency           the write consistency asked of the leader
  * @param compression           gRPC message compression of Produce calls
- * @param retriesMax            retries of one batch after retriable errors
+ * @param retriesMax            retries of one batch after retriable errors that wait out a back-off (a resend
+ *                              that follows a named leader at once is not counted; at most 3 such in a row)
  * @param deliveryTimeoutMs     a batch fails once this long has passed since its first record
  * @param inFlightPerPartitionMax batches in flight per partition (idempotent: at most
  *                                {@value #IDEMPOTENT_IN_FLIGHT_MAX}, as the node remembers a producer's last 8 batches)

@@ -299,7 +299,7 @@ final class Sender {
         routeAfter(q, code, hint);
         long ageMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - b.createdNs);
         boolean retriable = ApiErrors.retriable(code) || gapMayFill(q, b, code);
-        if (retriable && b.attempts <= config.retriesMax() && ageMs < config.deliveryTimeoutMs()) {
+        if (retriable && b.attempts - b.freeRetries <= config.retriesMax() && ageMs < config.deliveryTimeoutMs()) {
             scheduleRetry(q, b, code, hint);
             return;
         }
@@ -338,6 +338,7 @@ final class Sender {
         boolean hinted = hint > 0 && client.metadata().address(hint) != null;
         if (code == ErrorCode.NOT_LEADER && hinted && b.hintedRetries < HINTED_RETRIES_MAX) {
             b.hintedRetries++;
+            b.freeRetries++;
             resendAfter(q, b, 0);
             return;
         }
@@ -347,6 +348,7 @@ final class Sender {
                 if (t == null && leader > 0 && client.metadata().address(leader) != null) {
                     q.leaderHint = leader;
                     b.hintedRetries++;
+                    b.freeRetries++;
                     resendAfter(q, b, 0);
                 } else {
                     backOff(q, b);
@@ -360,7 +362,7 @@ final class Sender {
     private void backOff(PartitionQueue q, ProducerBatch b) {
         b.hintedRetries = 0;
         client.countBackoff();
-        resendAfter(q, b, client.backoff().delayMs(b.attempts - 1));
+        resendAfter(q, b, client.backoff().delayMs(b.attempts - b.freeRetries - 1));
     }
 
     private void resendAfter(PartitionQueue q, ProducerBatch b, long delayMs) {

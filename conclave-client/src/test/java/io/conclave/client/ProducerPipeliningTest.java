@@ -125,6 +125,23 @@ class ProducerPipeliningTest {
     }
 
     @Test
+    void resendsThatFollowALeaderHintAtOnceDoNotUseUpTheRetryBudget() throws Exception {
+        cluster.createTopic("t", 1, 3);
+        // Two retries that wait out a back-off; hops to a named leader are free (at most 3 in a row).
+        ProducerConfig config = ProducerConfig.defaults().withLingerMs(0).withRetries(2, 60_000);
+        try (Producer p = client.producer(config)) {
+            await(p.send("t", null, utf8("first")));
+            // An election under load: for six calls each node names a leader that then refuses too.
+            cluster.failProduces(ErrorCode.NOT_LEADER, 6);
+            CompletableFuture<RecordMetadata> during = p.send("t", null, utf8("during"));
+            assertThat(await(during).offset()).isEqualTo(1);
+        }
+        assertThat(cluster.produceCalls).extracting(FakeCluster.ProduceCall::outcome)
+                .containsSubsequence("NOT_LEADER", "NOT_LEADER", "NOT_LEADER", "NOT_LEADER", "NOT_LEADER", "NOT_LEADER", "OK");
+        assertThat(client.retryBackoffs()).as("one back-off after each 3 hops in a row").isEqualTo(1);
+    }
+
+    @Test
     void aBatchThatFailsForGoodFailsTheLaterBatchesOfItsProducerIdRatherThanReorderingThem() throws Exception {
         cluster.createTopic("t", 1, 3);
         try (Producer p = client.producer(ProducerConfig.defaults().withLingerMs(0))) {

@@ -4,6 +4,7 @@ import io.conclave.api.ApiErrors;
 import io.conclave.api.proto.ErrorCode;
 import io.conclave.multiraft.node.LeaderTable;
 import io.conclave.server.node.Errors;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -154,10 +155,14 @@ public final class Producing {
                 if (seen != null) {
                     return seen.thenApply(r -> new Result(r.baseOffset(), true));
                 }
-                long last = s.lastProposed.containsKey(b.producerId()) ? s.lastProposed.get(b.producerId())
-                        : log.lastSequence(b.producerId());
+                Long lastProposed = s.lastProposed(b.producerId());
+                long last = lastProposed != null ? lastProposed : log.lastSequence(b.producerId());
                 if (b.sequence() <= last) {
-                    return CompletableFuture.completedFuture(new Result(log.offsetOf(b.producerId(), b.sequence()), true));
+                    // A retry: an EVENTUAL batch may be appended and not applied yet, so ask the
+                    // sequencer (this term's stamps) before the applied state.
+                    long base = s.proposedBase(b.producerId(), b.sequence());
+                    return CompletableFuture.completedFuture(new Result(base >= 0 ? base
+                            : log.offsetOf(b.producerId(), b.sequence()), true));
                 }
                 if (b.sequence() != last + 1) {
                     if (mayHold && config.holds() && !b.eventual()) {
@@ -189,7 +194,7 @@ public final class Producing {
                 base, node.nowMs(), b.records()).encode();
         s.nextOffset += b.records().size();
         if (b.producerId() != 0) {
-            s.lastProposed.put(b.producerId(), (long) b.sequence());
+            s.recordProposed(b.producerId(), b.sequence(), base);
         }
         CompletableFuture<Long> proposed = b.eventual() ? node.proposeAppended(b.groupId(), data)
                 : node.propose(b.groupId(), data);
@@ -293,7 +298,8 @@ public final class Producing {
         private boolean valid;
         private long term = -1;
         private long nextOffset;
-        private final Map<Long, Long> lastProposed = new HashMap<>();
+        /** Per producer, its last batches proposed since the last resync: {sequence, base offset}, oldest first. */
+        private final Map<Long, ArrayDeque<long[]>> proposed = new HashMap<>();
         private final Map<String, CompletableFuture<Result>> pending = new HashMap<>();
         private final Map<Long, TreeMap<Integer, Held>> held = new HashMap<>();
         private int heldCount;
@@ -312,6 +318,34 @@ public final class Producing {
             TreeMap<Integer, Held> mine = held.get(b.producerId());
             Held h = mine == null ? null : mine.get(b.sequence());
             return h == null ? null : h.out;
+        }
+
+        /** The sequence of the producer's last batch proposed since the last resync, or null. Monitor held. */
+        Long lastProposed(long producerId) {
+            ArrayDeque<long[]> mine = proposed.get(producerId);
+            return mine == null ? null : mine.peekLast()[0];
+        }
+
+        /** The base offset stamped into the producer's batch {@code sequence} since the last resync, or -1. */
+        long proposedBase(long producerId, int sequence) {
+            ArrayDeque<long[]> mine = proposed.get(producerId);
+            if (mine != null) {
+                for (long[] p : mine) {
+                    if (p[0] == sequence) {
+                        return p[1];
+                    }
+                }
+            }
+            return -1;
+        }
+
+        /** Monitor held; keeps as many batches per producer as the applied state does. */
+        void recordProposed(long producerId, int sequence, long base) {
+            ArrayDeque<long[]> mine = proposed.computeIfAbsent(producerId, k -> new ArrayDeque<>());
+            mine.addLast(new long[] {sequence, base});
+            if (mine.size() > PartitionLog.PRODUCER_BATCHES_KEPT) {
+                mine.removeFirst();
+            }
         }
 
         /** Removes and returns the held batch, or null. Monitor held. */
@@ -355,7 +389,7 @@ public final class Producing {
                         nextOffset = log.nextOffset();
                         term = forTerm;
                         valid = true;
-                        lastProposed.clear();
+                        proposed.clear();
                     }
                 }
                 if (err != null) {

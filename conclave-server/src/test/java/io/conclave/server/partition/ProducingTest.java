@@ -195,6 +195,21 @@ class ProducingTest {
     }
 
     @Test
+    void aRetriedEventualBatchAppendedButNotYetAppliedIsAnsweredWithTheOffsetItWasGiven() {
+        prime();
+        CompletableFuture<Producing.Result> first = producing.produce(GROUP, PID, 0, records("a", "b"), true);
+        assertThat(first.join()).isEqualTo(new Producing.Result(1, false));
+
+        // The ack was lost (a reset connection): the producer sends the batch again before it is applied.
+        CompletableFuture<Producing.Result> retried = producing.produce(GROUP, PID, 0, records("a", "b"), true);
+
+        assertThat(retried.join()).isEqualTo(new Producing.Result(1, true));
+        host.commitAll();
+        assertThat(host.log.nextOffset()).isEqualTo(3);
+        assertThat(host.log.offsetOf(PID, 0)).isEqualTo(1);
+    }
+
+    @Test
     void heldBatchesAreBoundedAndTheNextOneIsRefusedAsBackPressure() {
         prime();
         send(1, "b");
