@@ -2,6 +2,7 @@ package io.conclave.server.partition;
 
 import io.conclave.api.ApiErrors;
 import io.conclave.api.proto.ErrorCode;
+import io.conclave.multiraft.node.BackPressureException;
 import io.conclave.multiraft.node.LeaderTable;
 import io.conclave.server.node.Errors;
 import java.util.ArrayDeque;
@@ -40,7 +41,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * never held: it is written after a gap at once, as before pipelining (its predecessors may have been
  * lost with a leader by design, and producers send EVENTUAL batches one at a time per partition). A
  * batch the applier refused as out of sequence or fenced was not written, so it goes through this
- * path again (bounded), rather than back to the client.
+ * path again (bounded), rather than back to the client. A proposal refused for back-pressure never
+ * reached the log: when no later batch was stamped meanwhile its offsets are given back, otherwise
+ * the sequencer learns the next offset again.
  *
  * <p>Threads: any (client calls, proposal callbacks, the hold timer); each sequencer's state is
  * guarded by its monitor.
@@ -198,10 +201,11 @@ public final class Producing {
         }
         CompletableFuture<Long> proposed = b.eventual() ? node.proposeAppended(b.groupId(), data)
                 : node.propose(b.groupId(), data);
+        long term = s.term;
         CompletableFuture<Result> out = proposed.handle((index, err) -> {
             synchronized (s) {
                 s.pending.remove(b.key());
-                if (err != null) {
+                if (err != null && !s.giveBack(b, base, term, err)) {
                     s.valid = false; // the batch may or may not be in the log: learn the offset again
                 }
             }
@@ -318,6 +322,34 @@ public final class Producing {
             TreeMap<Integer, Held> mine = held.get(b.producerId());
             Held h = mine == null ? null : mine.get(b.sequence());
             return h == null ? null : h.out;
+        }
+
+        /**
+         * A proposal refused before it reached the log (back-pressure) that is still the last one
+         * stamped in this term gives its offsets and sequence back, so its retry is proposed at once
+         * instead of after a barrier that waits for the group's whole uncommitted backlog (an
+         * EVENTUAL producer meets back-pressure all the time). Otherwise (a later batch took the
+         * following offsets, or the entry may be in the log) it returns false. Monitor held.
+         */
+        boolean giveBack(Batch b, long base, long stampTerm, Throwable err) {
+            Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                    ? err.getCause() : err;
+            if (!(cause instanceof BackPressureException) || !valid || term != stampTerm
+                    || nextOffset != base + b.records().size()) {
+                return false;
+            }
+            if (b.producerId() != 0) {
+                ArrayDeque<long[]> mine = proposed.get(b.producerId());
+                if (mine == null || mine.peekLast()[0] != b.sequence()) {
+                    return false;
+                }
+                mine.removeLast();
+                if (mine.isEmpty()) {
+                    proposed.remove(b.producerId());
+                }
+            }
+            nextOffset = base;
+            return true;
         }
 
         /** The sequence of the producer's last batch proposed since the last resync, or null. Monitor held. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conclave.api.ApiErrors;
 import io.conclave.api.proto.ErrorCode;
+import io.conclave.multiraft.node.BackPressureException;
 import io.conclave.multiraft.node.LeaderTable;
 import io.conclave.multiraft.node.RequestFailedException;
 import io.conclave.raft.Entry;
@@ -33,6 +34,11 @@ class ProducingTest {
         final ArrayDeque<Object[]> proposed = new ArrayDeque<>();
         LeaderTable.Leader leader = new LeaderTable.Leader(1, 1);
         long index;
+        /** Proposals refused before they reach the log (the group has too many bytes uncommitted). */
+        int refuse;
+        /** Refusals are answered at {@link #refuseDeferred}, as the runtime answers from its loop. */
+        boolean deferRefusals;
+        final List<CompletableFuture<Long>> refusals = new ArrayList<>();
 
         @Override
         public long nodeId() {
@@ -46,6 +52,15 @@ class ProducingTest {
 
         @Override
         public CompletableFuture<Long> propose(long groupId, byte[] data) {
+            if (refuse > 0) {
+                refuse--;
+                CompletableFuture<Long> refused = new CompletableFuture<>();
+                refusals.add(refused);
+                if (!deferRefusals) {
+                    refuseDeferred();
+                }
+                return refused;
+            }
             CompletableFuture<Long> f = new CompletableFuture<>();
             proposed.addLast(new Object[] {data, f});
             return f;
@@ -54,7 +69,8 @@ class ProducingTest {
         @Override
         public CompletableFuture<Long> proposeAppended(long groupId, byte[] data) {
             CompletableFuture<Long> f = propose(groupId, data);
-            return CompletableFuture.completedFuture(index + proposed.size());
+            return refusals.contains(f) || f.isCompletedExceptionally() ? f
+                    : CompletableFuture.completedFuture(index + proposed.size());
         }
 
         @Override
@@ -70,6 +86,16 @@ class ProducingTest {
         @Override
         public long nowMs() {
             return 1;
+        }
+
+        void refuseDeferred() {
+            List<CompletableFuture<Long>> due = new ArrayList<>(refusals);
+            refusals.clear();
+            due.forEach(f -> f.completeExceptionally(new BackPressureException("group " + GROUP + " is full")));
+        }
+
+        PartitionCommand.Type lastProposedType() {
+            return PartitionCommand.decode((byte[]) proposed.peekLast()[0]).type();
         }
 
         /** Commits and applies every queued proposal (and those their callbacks propose), bounded. */
@@ -207,6 +233,42 @@ class ProducingTest {
         host.commitAll();
         assertThat(host.log.nextOffset()).isEqualTo(3);
         assertThat(host.log.offsetOf(PID, 0)).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchRefusedForBackPressureGivesItsOffsetsBackSoItsRetryNeedsNoBarrier() {
+        prime();
+        host.refuse = 1;
+        CompletableFuture<Producing.Result> refused = producing.produce(GROUP, PID, 0, records("a"), true);
+        assertThat(codeOf(refused)).isEqualTo(ErrorCode.BACK_PRESSURE);
+
+        CompletableFuture<Producing.Result> retried = producing.produce(GROUP, PID, 0, records("a"), true);
+
+        // Proposed at once with the offset the refused attempt had, not after a barrier through the backlog.
+        assertThat(retried).isCompletedWithValue(new Producing.Result(1, false));
+        assertThat(host.proposed).hasSize(1);
+        host.commitAll();
+        assertThat(host.log.nextOffset()).isEqualTo(2);
+        assertThat(host.log.offsetOf(PID, 0)).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchRefusedAfterLaterOnesWereStampedMakesTheSequencerLearnTheOffsetAgain() {
+        prime();
+        host.deferRefusals = true;
+        host.refuse = 1;
+        CompletableFuture<Producing.Result> refused = send(0, "a"); // stamped offset 1; refused later
+        CompletableFuture<Producing.Result> other = producing.produce(GROUP, 0, 0, records("x"), false); // offset 2
+        host.refuseDeferred();
+        assertThat(codeOf(refused)).isEqualTo(ErrorCode.BACK_PRESSURE);
+
+        CompletableFuture<Producing.Result> retried = send(0, "a");
+
+        assertThat(host.lastProposedType()).as("offset 1 was never written: a barrier first")
+                .isEqualTo(PartitionCommand.Type.SYNC);
+        host.commitAll();
+        assertThat(List.of(retried.join().baseOffset(), other.join().baseOffset())).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(host.log.nextOffset()).isEqualTo(3);
     }
 
     @Test
