@@ -179,6 +179,13 @@ public final class Producing {
                     }
                 }
             }
+            if (b.eventual() && config.eventualUnappliedBytesMax() > 0) {
+                long backlog = s.eventualBacklogBytes(log.nextOffset());
+                if (backlog > 0 && backlog + bytesOf(b) > config.eventualUnappliedBytesMax()) {
+                    return CompletableFuture.failedFuture(ApiErrors.error(ErrorCode.BACK_PRESSURE, "group "
+                            + b.groupId() + " has " + backlog + " bytes of EVENTUAL batches not yet applied; retry"));
+                }
+            }
             CompletableFuture<Result> out = propose(s, log, b, replacements);
             if (b.producerId() != 0) {
                 Held next = s.takeHeld(b.producerId(), b.sequence() + 1);
@@ -198,6 +205,10 @@ public final class Producing {
         s.nextOffset += b.records().size();
         if (b.producerId() != 0) {
             s.recordProposed(b.producerId(), b.sequence(), base);
+        }
+        if (b.eventual()) {
+            s.eventualStamps.addLast(new long[] {s.nextOffset, bytesOf(b)});
+            s.eventualBytes += bytesOf(b);
         }
         CompletableFuture<Long> proposed = b.eventual() ? node.proposeAppended(b.groupId(), data)
                 : node.propose(b.groupId(), data);
@@ -251,6 +262,14 @@ public final class Producing {
         }
     }
 
+    private static long bytesOf(Batch b) {
+        long bytes = 0;
+        for (PartitionCommand.StoredRecord r : b.records()) {
+            bytes += r.sizeBytes();
+        }
+        return bytes;
+    }
+
     /** Called with the sequencer's monitor held. */
     private CompletableFuture<Result> hold(Sequencer s, Batch b) {
         if (s.heldCount >= config.heldBatchesPerPartitionMax()) {
@@ -302,6 +321,9 @@ public final class Producing {
         private boolean valid;
         private long term = -1;
         private long nextOffset;
+        /** EVENTUAL batches stamped since the last resync and maybe not applied: {end offset, bytes}, oldest first. */
+        private final ArrayDeque<long[]> eventualStamps = new ArrayDeque<>();
+        private long eventualBytes;
         /** Per producer, its last batches proposed since the last resync: {sequence, base offset}, oldest first. */
         private final Map<Long, ArrayDeque<long[]>> proposed = new HashMap<>();
         private final Map<String, CompletableFuture<Result>> pending = new HashMap<>();
@@ -348,8 +370,19 @@ public final class Producing {
                     proposed.remove(b.producerId());
                 }
             }
+            if (b.eventual() && !eventualStamps.isEmpty() && eventualStamps.peekLast()[0] == nextOffset) {
+                eventualBytes -= eventualStamps.removeLast()[1];
+            }
             nextOffset = base;
             return true;
+        }
+
+        /** Bytes of EVENTUAL batches stamped here and not applied below {@code appliedNextOffset}. Monitor held. */
+        long eventualBacklogBytes(long appliedNextOffset) {
+            while (!eventualStamps.isEmpty() && eventualStamps.peekFirst()[0] <= appliedNextOffset) {
+                eventualBytes -= eventualStamps.removeFirst()[1];
+            }
+            return eventualBytes;
         }
 
         /** The sequence of the producer's last batch proposed since the last resync, or null. Monitor held. */
@@ -422,6 +455,8 @@ public final class Producing {
                         term = forTerm;
                         valid = true;
                         proposed.clear();
+                        eventualStamps.clear();
+                        eventualBytes = 0;
                     }
                 }
                 if (err != null) {

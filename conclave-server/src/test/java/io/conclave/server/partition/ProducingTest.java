@@ -121,7 +121,7 @@ class ProducingTest {
 
     private final List<Runnable> timers = new ArrayList<>();
     private final FakeHost host = new FakeHost();
-    private Producing producing = new Producing(host, new ProducingConfig(3, 500), (ms, task) -> timers.add(task));
+    private Producing producing = new Producing(host, new ProducingConfig(3, 500, 8L << 20), (ms, task) -> timers.add(task));
 
     private static List<PartitionCommand.StoredRecord> records(String... values) {
         List<PartitionCommand.StoredRecord> out = new ArrayList<>();
@@ -269,6 +269,29 @@ class ProducingTest {
         host.commitAll();
         assertThat(List.of(retried.join().baseOffset(), other.join().baseOffset())).containsExactlyInAnyOrder(1L, 2L);
         assertThat(host.log.nextOffset()).isEqualTo(3);
+    }
+
+    @Test
+    void eventualBatchesStampedButNotAppliedAreBoundedInBytesSoTheLeaderCannotPileUpAnUnwritableBacklog() {
+        // bin/conclave bench, 21:35: acked on append, an EVENTUAL producer piled 23.9 MB of one group's
+        // entries into one Ready while the leader's fsync lagged; the WAL refused the record (16 MiB
+        // bound) on the loop thread and the node's loop died.
+        int recordBytes = records("x").get(0).sizeBytes();
+        producing = new Producing(host, new ProducingConfig(3, 500, 3L * recordBytes), (ms, task) -> timers.add(task));
+        prime();
+        CompletableFuture<Producing.Result> first = producing.produce(GROUP, PID, 0, records("a", "b"), true);
+        CompletableFuture<Producing.Result> second = producing.produce(GROUP, PID, 1, records("c"), true);
+        assertThat(first).isCompletedWithValue(new Producing.Result(1, false));
+        assertThat(second).isCompletedWithValue(new Producing.Result(3, false));
+
+        CompletableFuture<Producing.Result> over = producing.produce(GROUP, PID, 2, records("d"), true);
+
+        assertThat(codeOf(over)).isEqualTo(ErrorCode.BACK_PRESSURE);
+        host.commitAll(); // applied: the backlog is gone
+        CompletableFuture<Producing.Result> retried = producing.produce(GROUP, PID, 2, records("d"), true);
+        assertThat(retried).isCompletedWithValue(new Producing.Result(4, false));
+        host.commitAll();
+        assertThat(host.log.nextOffset()).isEqualTo(5);
     }
 
     @Test
