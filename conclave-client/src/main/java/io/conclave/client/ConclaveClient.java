@@ -46,6 +46,8 @@ public final class ConclaveClient implements AutoCloseable {
     private final AtomicReference<CompletableFuture<ClusterMetadata>> refreshing = new AtomicReference<>();
     private final ScheduledExecutorService timer;
     private final Set<AutoCloseable> children = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong retryBackoffs = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong leaderLookups = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
     private ConclaveClient(ClientConfig config) {
@@ -156,6 +158,71 @@ public final class ConclaveClient implements AutoCloseable {
                         tryMetadata(targets, i + 1, t, out);
                     }
                 });
+    }
+
+    /**
+     * Asks the partition's replicas for its leader: a node answers Metadata with the leaders of the
+     * groups it hosts, so a replica knows when the node that answered the last refresh did not.
+     * Completes with the first leader a replica names, or 0 when none does (an election is running).
+     */
+    CompletableFuture<Long> locateLeader(String topic, int partition) {
+        ClusterMetadata m = metadata.get();
+        io.conclave.api.proto.PartitionMetadata p = m.partition(topic, partition);
+        CompletableFuture<Long> out = new CompletableFuture<>();
+        List<HostPort> replicas = new ArrayList<>();
+        if (p != null) {
+            for (long r : p.getReplicasList()) {
+                HostPort a = m.address(r);
+                if (a != null) {
+                    replicas.add(a);
+                }
+            }
+        }
+        if (replicas.isEmpty()) {
+            out.complete(0L);
+            return out;
+        }
+        leaderLookups.incrementAndGet();
+        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(replicas.size());
+        MetadataRequest req = MetadataRequest.newBuilder().addTopics(topic).build();
+        for (HostPort a : replicas) {
+            call(a, ConclaveGrpc.METADATA, req, config.requestTimeoutMs(), null).whenComplete((r, t) -> {
+                long leader = t == null ? leaderIn(r, topic, partition) : 0;
+                if (leader > 0) {
+                    out.complete(leader);
+                } else if (left.decrementAndGet() == 0) {
+                    out.complete(0L);
+                }
+            });
+        }
+        return out;
+    }
+
+    private static long leaderIn(MetadataResponse r, String topic, int partition) {
+        for (io.conclave.api.proto.TopicMetadata t : r.getTopicsList()) {
+            if (t.getName().equals(topic)) {
+                for (io.conclave.api.proto.PartitionMetadata p : t.getPartitionsList()) {
+                    if (p.getPartition() == partition) {
+                        return p.getLeader();
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** Producer retries that waited out a back-off (rather than following a known leader at once). */
+    public long retryBackoffs() {
+        return retryBackoffs.get();
+    }
+
+    /** Times a producer asked a partition's replicas for its leader because the metadata named none. */
+    public long leaderLookups() {
+        return leaderLookups.get();
+    }
+
+    void countBackoff() {
+        retryBackoffs.incrementAndGet();
     }
 
     // ---- calls ----

@@ -5,7 +5,8 @@ import java.util.concurrent.ScheduledFuture;
 
 /**
  * One partition's batches on the producer's sender thread: the unsent ones in order, the open one
- * taking records, how many are in flight (a batch waiting out its retry backoff still counts), the
+ * taking records, the batches in flight in sequence order (a batch waiting out its retry backoff
+ * still counts; acks complete records in this order), how many of them wait for a resend, the
  * sequence counter of the current producer id, and the leader to try next.
  */
 final class PartitionQueue {
@@ -14,8 +15,18 @@ final class PartitionQueue {
     final ArrayDeque<ProducerBatch> unsent = new ArrayDeque<>();
     ProducerBatch open;
     ScheduledFuture<?> lingerTimer;
-    int inFlight;
+    /** Sent and not yet completed, in the order they were first sent (= sequence order). */
+    final ArrayDeque<ProducerBatch> inFlight = new ArrayDeque<>();
+    /** Batches of {@link #inFlight} waiting for their resend; no new batch goes out meanwhile. */
+    int retryWaiting;
+    /**
+     * A batch of this partition failed for good while later ones were in flight: no new batch goes
+     * out until those are resolved, so nothing sent later can overtake them.
+     */
+    boolean drainingAfterFailure;
     long sequenceProducerId;
+    /** A producer id under which a batch of this partition failed for good: its later sequences follow a real gap. */
+    long gapProducerId;
     int nextSequence;
     /** A node a NOT_LEADER named; preferred over metadata until it fails. 0: use metadata. */
     long leaderHint;
@@ -46,6 +57,6 @@ final class PartitionQueue {
     }
 
     boolean idle() {
-        return unsent.isEmpty() && open == null && inFlight == 0;
+        return unsent.isEmpty() && open == null && inFlight.isEmpty();
     }
 }

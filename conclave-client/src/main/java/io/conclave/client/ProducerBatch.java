@@ -22,6 +22,21 @@ final class ProducerBatch {
     int attempts;
     /** An attempt ended without telling whether the leader wrote the batch (timeout, lost connection). */
     boolean outcomeUnknown;
+    /** When it waits for a resend: the earliest System.nanoTime() of it; 0 when not waiting. */
+    long retryAtNs;
+    /** Resends in a row that followed a leader hint at once, without back-off (bounded). */
+    int hintedRetries;
+    /**
+     * Resends that followed a named leader at once. They do not count against {@code retriesMax}:
+     * an election can bounce a batch between nodes several times within milliseconds, and the budget
+     * is meant for waits; they are bounded by {@link Sender#HINTED_RETRIES_MAX} in a row between
+     * back-offs and by the delivery timeout.
+     */
+    int freeRetries;
+    /** The answer, once acked; its records complete when every earlier batch of the partition has. */
+    io.conclave.api.proto.ProduceResponse ack;
+    /** The error it failed with for good, once it has. */
+    ConclaveException failure;
 
     ProducerBatch(TopicPartition tp, long createdNs) {
         this.tp = tp;
@@ -35,6 +50,10 @@ final class ProducerBatch {
     void add(PendingRecord r) {
         records.add(r);
         bytes += r.sizeBytes;
+    }
+
+    boolean done() {
+        return ack != null || failure != null;
     }
 
     boolean full(ProducerConfig config) {

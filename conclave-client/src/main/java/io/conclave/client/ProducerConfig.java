@@ -15,12 +15,14 @@ import java.util.Objects;
  * @param bufferBytesMax        bytes of records accepted but not yet acknowledged, all partitions
  * @param bufferFull            what {@code send} does when the buffer is full
  * @param bufferBlockMsMax      with {@link BufferFull#BLOCK}: the longest {@code send} blocks
- * @param idempotent            producer id + per-partition batch sequence; one batch in flight per partition
+ * @param idempotent            producer id + per-partition batch sequence, so retries neither duplicate nor reorder
  * @param consistency           the write consistency asked of the leader
  * @param compression           gRPC message compression of Produce calls
- * @param retriesMax            retries of one batch after retriable errors
+ * @param retriesMax            retries of one batch after retriable errors that wait out a back-off (a resend
+ *                              that follows a named leader at once is not counted; at most 3 such in a row)
  * @param deliveryTimeoutMs     a batch fails once this long has passed since its first record
- * @param inFlightPerPartitionMax batches in flight per partition when not idempotent (idempotent: 1)
+ * @param inFlightPerPartitionMax batches in flight per partition (idempotent: at most
+ *                                {@value #IDEMPOTENT_IN_FLIGHT_MAX}, as the node remembers a producer's last 8 batches)
  * @param topicWaitMsMax        how long a record waits for its topic to appear in metadata
  */
 public record ProducerConfig(int lingerMs, int batchBytesMax, int batchRecordsMax, long bufferBytesMax,
@@ -47,6 +49,9 @@ public record ProducerConfig(int lingerMs, int batchBytesMax, int batchRecordsMa
             this.grpcName = grpcName;
         }
     }
+
+    /** The most batches an idempotent producer pipelines per partition (Kafka's bound too). */
+    public static final int IDEMPOTENT_IN_FLIGHT_MAX = 5;
 
     public ProducerConfig {
         Objects.requireNonNull(bufferFull, "bufferFull");
@@ -82,15 +87,26 @@ public record ProducerConfig(int lingerMs, int batchBytesMax, int batchRecordsMa
         }
         ClientConfig.positive("deliveryTimeoutMs", deliveryTimeoutMs);
         ClientConfig.positive("inFlightPerPartitionMax", inFlightPerPartitionMax);
+        if (idempotent && inFlightPerPartitionMax > IDEMPOTENT_IN_FLIGHT_MAX) {
+            throw new IllegalArgumentException("inFlightPerPartitionMax must be <= " + IDEMPOTENT_IN_FLIGHT_MAX
+                    + " for an idempotent producer (the node deduplicates against a producer's last 8 batches), was "
+                    + inFlightPerPartitionMax);
+        }
         if (topicWaitMsMax < 0) {
             throw new IllegalArgumentException("topicWaitMsMax must be >= 0, was " + topicWaitMsMax);
         }
         return this;
     }
 
-    /** Batches in flight per partition: 1 when idempotent, so order holds across retries. */
+    /**
+     * Batches in flight per partition. Idempotent STRONG/LINEARIZABLE batches keep their order across
+     * retries however many are in flight: they are resent in sequence order and the leader sequences
+     * them (holding one that arrives ahead of its predecessor).
+     */
     int inFlightMax() {
-        return idempotent ? 1 : inFlightPerPartitionMax;
+        // EVENTUAL batches may follow a gap on the leader (written at once, never held), so an
+        // idempotent EVENTUAL producer keeps one batch per partition in flight to keep its order.
+        return idempotent && consistency == ConsistencyLevel.EVENTUAL ? 1 : inFlightPerPartitionMax;
     }
 
     public ProducerConfig withLingerMs(int v) {

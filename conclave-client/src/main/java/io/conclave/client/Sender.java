@@ -19,11 +19,15 @@ import java.util.function.LongConsumer;
 
 /**
  * The producer's batching and delivery state, owned by one thread (its {@code loop}): records join
- * per-partition batches, batches go out when sealed (full, lingered out, flushing), one at a time per
- * partition when idempotent, and come back as acks (futures completed in order) or errors (retried
- * with backoff towards the new leader, or failed). gRPC callbacks only hand results to the loop.
+ * per-partition batches, batches go out when sealed (full, lingered out, flushing), up to
+ * {@code inFlightPerPartitionMax} per partition, and come back as acks (futures completed in send
+ * order) or errors (resent in sequence order towards the new leader — at once when a leader is
+ * known, after a back-off otherwise — or failed). gRPC callbacks only hand results to the loop.
  */
 final class Sender {
+
+    /** Resends in a row that follow a hinted or looked-up leader at once before a back-off is taken. */
+    static final int HINTED_RETRIES_MAX = 3;
 
     private final ConclaveClient client;
     private final ProducerConfig config;
@@ -192,7 +196,8 @@ final class Sender {
     }
 
     private void drain(PartitionQueue q) {
-        while (q.inFlight < config.inFlightMax() && !q.unsent.isEmpty()) {
+        while (q.inFlight.size() < config.inFlightMax() && !q.unsent.isEmpty() && q.retryWaiting == 0
+                && !q.drainingAfterFailure) {
             ProducerBatch head = q.unsent.peekFirst();
             if (!head.sealed && flushing == 0) {
                 return;
@@ -206,7 +211,7 @@ final class Sender {
                 q.sealOpen();
             }
             head.sealed = true;
-            q.inFlight++;
+            q.inFlight.addLast(head);
             send(q, head);
         }
     }
@@ -222,16 +227,17 @@ final class Sender {
         PartitionMetadata p = m.partition(b.tp.topic(), b.tp.partition());
         long leader = q.leaderHint > 0 ? q.leaderHint : p == null ? 0 : p.getLeader();
         HostPort target = leader > 0 ? m.address(leader) : null;
+        if (config.idempotent() && b.sequence < 0) {
+            b.producerId = producerId;
+            b.sequence = q.takeSequence(producerId);
+        }
+        b.attempts++;
         if (target == null) {
             q.leaderHint = 0;
             String why = p == null ? "partition " + b.tp + " is not in the cluster metadata"
                     : "no known leader for " + b.tp;
             onError(q, b, new ConclaveException(ErrorCode.LEADER_NOT_AVAILABLE, why));
             return;
-        }
-        if (config.idempotent() && b.sequence < 0) {
-            b.producerId = producerId;
-            b.sequence = q.takeSequence(producerId);
         }
         ProduceRequest.Builder req = ProduceRequest.newBuilder()
                 .setTopic(b.tp.topic())
@@ -242,7 +248,6 @@ final class Sender {
         for (PendingRecord r : b.records) {
             req.addRecords(r.record);
         }
-        b.attempts++;
         client.call(target, ConclaveGrpc.PRODUCE, req.build(), client.config().requestTimeoutMs(),
                 config.compression().grpcName).whenComplete((r, t) -> run(() -> {
                     if (t == null) {
@@ -254,11 +259,27 @@ final class Sender {
     }
 
     private void onAck(PartitionQueue q, ProducerBatch b, ProduceResponse r) {
-        q.inFlight--;
-        for (int i = 0; i < b.records.size(); i++) {
-            PendingRecord rec = b.records.get(i);
-            release(rec);
-            rec.future.complete(new RecordMetadata(b.tp.topic(), r.getPartition(), r.getBaseOffset() + i));
+        b.ack = r;
+        completeInOrder(q);
+    }
+
+    /** Completes the records of the partition's finished batches, oldest first, up to the first unfinished one. */
+    private void completeInOrder(PartitionQueue q) {
+        while (!q.inFlight.isEmpty() && q.inFlight.peekFirst().done()) {
+            ProducerBatch b = q.inFlight.pollFirst();
+            for (int i = 0; i < b.records.size(); i++) {
+                PendingRecord rec = b.records.get(i);
+                if (b.ack != null) {
+                    release(rec);
+                    rec.future.complete(new RecordMetadata(b.tp.topic(), b.ack.getPartition(),
+                            b.ack.getBaseOffset() + i));
+                } else {
+                    fail(rec, b.failure);
+                }
+            }
+        }
+        if (q.inFlight.isEmpty()) {
+            q.drainingAfterFailure = false;
         }
         drain(q);
     }
@@ -268,27 +289,103 @@ final class Sender {
         long hint = ApiErrors.leaderOf(ConclaveException.unwrap(t));
         if (t instanceof ConclaveException) {
             code = ((ConclaveException) t).code();
+        } else if (code == ErrorCode.INTERNAL
+                && io.grpc.Status.fromThrowable(ConclaveException.unwrap(t)).getCode() == io.grpc.Status.Code.CANCELLED) {
+            code = ErrorCode.LEADER_NOT_AVAILABLE; // the stream was reset (its node died): outcome unknown, retry
         }
         if (!(t instanceof ConclaveException) && !ProducerBatch.rejectedBeforeWrite(code)) {
             b.outcomeUnknown = true;
         }
         routeAfter(q, code, hint);
         long ageMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - b.createdNs);
-        if (ApiErrors.retriable(code) && b.attempts <= config.retriesMax() && ageMs < config.deliveryTimeoutMs()) {
-            long delayMs = code == ErrorCode.NOT_LEADER && hint > 0 && b.attempts == 1 ? 0
-                    : client.backoff().delayMs(b.attempts - 1);
-            schedule(() -> send(q, b), delayMs);
+        boolean retriable = ApiErrors.retriable(code) || gapMayFill(q, b, code);
+        if (retriable && b.attempts - b.freeRetries <= config.retriesMax() && ageMs < config.deliveryTimeoutMs()) {
+            scheduleRetry(q, b, code, hint);
             return;
         }
-        q.inFlight--;
         forgetSequence(q, b, code);
         ConclaveException e = t instanceof ConclaveException ? (ConclaveException) t : ConclaveException.from(t);
-        if (ApiErrors.retriable(code)) {
+        if (retriable) {
             e = new ConclaveException(code, "gave up on " + b.tp + " after " + b.attempts + " attempts in " + ageMs
                     + " ms: " + e.getMessage(), e.leaderHint(), e);
         }
-        for (PendingRecord r : b.records) {
-            fail(r, e);
+        b.failure = e;
+        for (ProducerBatch other : q.inFlight) {
+            q.drainingAfterFailure |= !other.done();
+        }
+        completeInOrder(q);
+    }
+
+    /**
+     * An OUT_OF_ORDER_SEQUENCE for a pipelined batch: the leader did not write it because an earlier
+     * batch of the same producer id had not reached it in time. Worth resending (after the earlier
+     * ones) unless it has no predecessor or one of them failed for good (then the gap is real).
+     */
+    private boolean gapMayFill(PartitionQueue q, ProducerBatch b, ErrorCode code) {
+        return code == ErrorCode.OUT_OF_ORDER_SEQUENCE && config.idempotent() && b.sequence > 0
+                && q.gapProducerId != b.producerId;
+    }
+
+    /**
+     * A retriable failure: the batch waits for a resend, in sequence order behind any earlier batch
+     * of the partition that also waits. A NOT_LEADER naming a leader is followed at once; with no
+     * leader known the partition's replicas are asked for it; only when nobody knows one (or hints
+     * keep failing) does the batch wait out a back-off.
+     */
+    private void scheduleRetry(PartitionQueue q, ProducerBatch b, ErrorCode code, long hint) {
+        q.retryWaiting++;
+        b.retryAtNs = Long.MAX_VALUE;
+        boolean hinted = hint > 0 && client.metadata().address(hint) != null;
+        if (code == ErrorCode.NOT_LEADER && hinted && b.hintedRetries < HINTED_RETRIES_MAX) {
+            b.hintedRetries++;
+            b.freeRetries++;
+            resendAfter(q, b, 0);
+            return;
+        }
+        boolean leaderUnknown = (code == ErrorCode.NOT_LEADER || code == ErrorCode.LEADER_NOT_AVAILABLE) && !hinted;
+        if (leaderUnknown && b.hintedRetries < HINTED_RETRIES_MAX) {
+            client.locateLeader(b.tp.topic(), b.tp.partition()).whenComplete((leader, t) -> run(() -> {
+                if (t == null && leader > 0 && client.metadata().address(leader) != null) {
+                    q.leaderHint = leader;
+                    b.hintedRetries++;
+                    b.freeRetries++;
+                    resendAfter(q, b, 0);
+                } else {
+                    backOff(q, b);
+                }
+            }));
+            return;
+        }
+        backOff(q, b);
+    }
+
+    private void backOff(PartitionQueue q, ProducerBatch b) {
+        b.hintedRetries = 0;
+        client.countBackoff();
+        resendAfter(q, b, client.backoff().delayMs(b.attempts - b.freeRetries - 1));
+    }
+
+    private void resendAfter(PartitionQueue q, ProducerBatch b, long delayMs) {
+        b.retryAtNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
+        schedule(() -> resendInOrder(q), delayMs);
+    }
+
+    /** Resends the batches whose wait is over, oldest first, stopping at the first that still waits. */
+    private void resendInOrder(PartitionQueue q) {
+        long nowNs = System.nanoTime();
+        for (ProducerBatch b : new ArrayList<>(q.inFlight)) {
+            if (b.done() || b.retryAtNs == 0) {
+                continue; // acked, failed for good, or in a call
+            }
+            if (b.retryAtNs > nowNs) {
+                return; // later batches wait behind it, so resends keep sequence order
+            }
+            b.retryAtNs = 0;
+            q.retryWaiting--;
+            send(q, b);
+            if (b.retryAtNs != 0) {
+                return; // failed at once and waits again
+            }
         }
         drain(q);
     }
@@ -310,9 +407,11 @@ final class Sender {
     }
 
     /**
-     * A batch failed for good. If the leader certainly never wrote it, its sequence is free again (no
-     * later batch of the partition has one yet, as one batch is in flight). Otherwise the sequence
-     * state is unknown and the producer takes a new producer id, restarting sequences at 0.
+     * A batch failed for good. If the leader certainly never wrote it and no later batch of the
+     * partition has a sequence yet, its sequence is free again. Otherwise the sequence state is
+     * unknown (or later batches follow a gap that will not fill): the producer takes a new producer
+     * id, restarting sequences at 0, and the partition's later batches of the old id fail rather
+     * than wait for the gap.
      */
     private void forgetSequence(PartitionQueue q, ProducerBatch b, ErrorCode code) {
         if (!config.idempotent() || b.sequence < 0) {
@@ -322,7 +421,10 @@ final class Sender {
                 && q.sequenceProducerId == b.producerId && q.nextSequence == b.sequence + 1;
         if (reusable) {
             q.nextSequence = b.sequence;
-        } else if (producerId == b.producerId) {
+            return;
+        }
+        q.gapProducerId = b.producerId;
+        if (producerId == b.producerId) {
             producerId = 0;
         }
     }

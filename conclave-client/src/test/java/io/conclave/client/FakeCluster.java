@@ -88,6 +88,8 @@ final class FakeCluster implements AutoCloseable {
         final List<Record> log = new ArrayList<>();
         final Map<Long, Map<Integer, Long>> baseBySequence = new HashMap<>();
         final List<Runnable> waiters = new ArrayList<>();
+        /** Produces that arrived ahead of their producer's next sequence, as a real leader holds them. */
+        final List<java.util.function.Supplier<Runnable>> parked = new ArrayList<>();
 
         Partition(int id, long rangeStart, long rangeEnd, long leader, List<Long> replicas) {
             this.id = id;
@@ -97,6 +99,9 @@ final class FakeCluster implements AutoCloseable {
             this.replicas = replicas;
         }
     }
+
+    /** Parked produces per partition before a gap is refused at once, as a real leader bounds them. */
+    static final int PARKED_MAX = 64;
 
     private static final class Topic {
         final String name;
@@ -129,6 +134,7 @@ final class FakeCluster implements AutoCloseable {
     private int forcedErrors;
     private ErrorCode forcedError;
     private boolean holdResponses;
+    private boolean refuseGaps;
     private final List<Runnable> held = new ArrayList<>();
 
     final List<ProduceCall> produceCalls = new CopyOnWriteArrayList<>();
@@ -143,7 +149,10 @@ final class FakeCluster implements AutoCloseable {
         FakeCluster c = new FakeCluster();
         for (long id = 1; id <= n; id++) {
             Node node = c.new Node(id);
+            // directExecutor: one connection's calls are handled in arrival order (a real node may
+            // take pipelined batches in any order; both hold a batch that arrives ahead of its gap).
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                    .directExecutor()
                     .addService(ServerInterceptors.intercept(ConclaveGrpc.bindClient(node), node.encodingSpy()))
                     .addService(ConclaveGrpc.bindAdmin(node))
                     .build()
@@ -228,6 +237,11 @@ final class FakeCluster implements AutoCloseable {
     synchronized void failProduces(ErrorCode code, int n) {
         forcedError = code;
         forcedErrors = n;
+    }
+
+    /** A produce ahead of its producer's next sequence is refused at once instead of parked. */
+    synchronized void refuseGaps() {
+        refuseGaps = true;
     }
 
     /** Accepted produces are written but answered only at {@link #releaseHeld}. */
@@ -397,6 +411,9 @@ final class FakeCluster implements AutoCloseable {
                 int expected = seen.size();
                 if (req.getSequence() < expected) {
                     duplicate = true;
+                } else if (req.getSequence() > expected && p.parked.size() < PARKED_MAX && !refuseGaps) {
+                    p.parked.add(() -> produceLocked(req, obs, enc));
+                    return null; // answered once the gap fills (a real leader would refuse it after a wait)
                 } else if (req.getSequence() > expected) {
                     return log(req, enc, "OUT_OF_ORDER_SEQUENCE", () -> error(obs, ErrorCode.OUT_OF_ORDER_SEQUENCE,
                             "expected sequence " + expected + ", got " + req.getSequence(), 0));
@@ -415,6 +432,16 @@ final class FakeCluster implements AutoCloseable {
                     .setDuplicate(duplicate).setLeaderNode(id).build();
             List<Runnable> wake = new ArrayList<>(p.waiters);
             p.waiters.clear();
+            if (!duplicate && !p.parked.isEmpty()) {
+                List<java.util.function.Supplier<Runnable>> again = new ArrayList<>(p.parked);
+                p.parked.clear();
+                for (java.util.function.Supplier<Runnable> parked : again) {
+                    Runnable answer = parked.get();
+                    if (answer != null) {
+                        wake.add(answer);
+                    }
+                }
+            }
             Runnable reply;
             if (swallowAcks > 0 && !duplicate) {
                 swallowAcks--;

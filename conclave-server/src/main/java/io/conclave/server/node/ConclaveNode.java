@@ -20,6 +20,7 @@ import io.conclave.partition.metadata.TopicInfo;
 import io.conclave.partition.controller.TopicConfig;
 import io.conclave.server.partition.PartitionLog;
 import io.conclave.server.partition.Producing;
+import io.conclave.server.partition.ProducingConfig;
 import io.conclave.server.replication.NodeReplication;
 import io.conclave.server.replication.ReplicationManager;
 import io.conclave.storage.disk.RealDisk;
@@ -117,7 +118,7 @@ public final class ConclaveNode implements AutoCloseable {
         background = Executors.newScheduledThreadPool(2, daemon("n" + config.nodeId() + "-node"));
         readers = new java.util.concurrent.ThreadPoolExecutor(READER_THREADS, READER_THREADS, 60, TimeUnit.SECONDS,
                 new java.util.concurrent.ArrayBlockingQueue<>(READER_QUEUE_MAX), daemon("n" + config.nodeId() + "-reader"));
-        producing = new Producing(new Host());
+        producing = new Producing(new Host(), ProducingConfig.defaults(), Producing.Timer.system());
         replication = new NodeReplication(this);
         stateMachine = new NodeStateMachine(producing::onFenced);
         stateMachine.metadata().addListener(this::onImage);

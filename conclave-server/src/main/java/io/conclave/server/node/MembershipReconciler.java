@@ -18,18 +18,31 @@ import java.util.concurrent.TimeoutException;
  * up (its match index within {@link #CATCH_UP_SLACK_ENTRIES} of the commit) is promoted to voter;
  * a voter no longer assigned is removed (the leader hands its leadership to an assigned voter
  * first when it is the one leaving). Once membership is as assigned, leadership goes to the
- * preferred (first) replica when it has caught up, so leaders spread as placement balanced them. Each pass makes at most one change per group; passes repeat
- * on every metadata change and every second, so a change that failed is simply tried again.
+ * preferred (first) replica when it has caught up and the group's leadership has been stable for
+ * {@link #PREFERRED_HANDOFF_STABLE_MS} (same leader and term over that long, as this node saw it), so
+ * leaders spread as placement balanced them without a burst of moves right after a topic is created
+ * or a node restarts (each move costs producers a re-route). Each pass makes at most one change per
+ * group; passes repeat on every metadata change and every second, so a change that failed is simply
+ * tried again.
  */
 final class MembershipReconciler {
 
     static final long CATCH_UP_SLACK_ENTRIES = 64;
     private static final System.Logger LOG = System.getLogger(MembershipReconciler.class.getName());
 
+    /** How long a group's leader must have been unchanged before it is handed to the preferred replica. */
+    static final long PREFERRED_HANDOFF_STABLE_MS = 3_000;
+
     private final ConclaveNode node;
+    private final StableLeaders stable;
 
     MembershipReconciler(ConclaveNode node) {
+        this(node, PREFERRED_HANDOFF_STABLE_MS, System::nanoTime);
+    }
+
+    MembershipReconciler(ConclaveNode node, long stableMs, java.util.function.LongSupplier nowNs) {
         this.node = node;
+        this.stable = new StableLeaders(stableMs, nowNs);
     }
 
     void pass(ClusterImage img) {
@@ -94,8 +107,9 @@ final class MembershipReconciler {
         // placement balances over the nodes) once it holds everything committed.
         long preferred = target.get(0);
         RaftStatus.PeerProgress pr = st.progress().get(preferred);
+        boolean settled = stable.settled(p.groupId(), st.term());
         if (preferred != node.nodeId() && conf.voters().contains(preferred) && pr != null && pr.match() >= st.commit()
-                && st.leadTransferee() == 0) {
+                && st.leadTransferee() == 0 && settled) {
             runtime.transferLeadership(p.groupId(), preferred);
             LOG.log(Level.DEBUG, "group {0}: leadership handed to preferred replica {1}", p.groupId(), preferred);
         }
@@ -105,5 +119,39 @@ final class MembershipReconciler {
             throws ExecutionException, TimeoutException, InterruptedException {
         runtime.changeMembership(p.groupId(), cc).get(node.config().requestTimeoutMs(), TimeUnit.MILLISECONDS);
         LOG.log(Level.INFO, "partition {0}/{1} (group {2}): {3}", p.topicId(), p.partition(), p.groupId(), what);
+    }
+
+    /**
+     * When each group's current leadership (this node leading in a term) began, as passes saw it:
+     * a group is settled once the same term has been seen for {@code stableMs}. Touched only by the
+     * reconciling thread (passes are serialised); a bounded map, pruned of groups not seen for long.
+     */
+    static final class StableLeaders {
+        private static final int GROUPS_MAX = 1_000_000;
+        private final long stableNs;
+        private final java.util.function.LongSupplier nowNs;
+        private final java.util.Map<Long, long[]> since = new java.util.HashMap<>();
+
+        StableLeaders(long stableMs, java.util.function.LongSupplier nowNs) {
+            if (stableMs < 0) {
+                throw new IllegalArgumentException("stableMs must be >= 0, was " + stableMs);
+            }
+            this.stableNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(stableMs);
+            this.nowNs = nowNs;
+        }
+
+        /** Whether {@code groupId} has been led in {@code term} for the stable time (first sight starts the clock). */
+        boolean settled(long groupId, long term) {
+            long now = nowNs.getAsLong();
+            long[] seen = since.get(groupId);
+            if (seen == null || seen[0] != term) {
+                if (since.size() >= GROUPS_MAX) {
+                    since.clear(); // a bound, not a cache policy: at worst hand-offs wait once more
+                }
+                since.put(groupId, new long[] {term, now});
+                return stableNs == 0;
+            }
+            return now - seen[1] >= stableNs;
+        }
     }
 }
