@@ -234,6 +234,12 @@ public final class ConclaveClient implements AutoCloseable {
         if (compression != null) {
             options = options.withCompression(compression);
         }
+        if (method == ConclaveGrpc.PRODUCE) {
+            // The producer's answer only hops to its own loop: take it on the network thread, one
+            // thread hand-off fewer per acknowledgement. Other calls keep gRPC's pool, since what they
+            // complete may reach user code.
+            options = options.withExecutor(Runnable::run);
+        }
         CompletableFuture<R> out = new CompletableFuture<>();
         ClientCall<Q, R> clientCall;
         try {
