@@ -72,6 +72,8 @@ public final class GroupLog implements LogStorage {
     private HardState matHardState = HardState.EMPTY;
     private Snapshot matSnapshot = Snapshot.EMPTY;
     private boolean matLogLost;
+    /** Recovery only: the snapshot store skipped a damaged snapshot newer than the one loaded. */
+    private boolean snapshotDamaged;
 
     private boolean segmentsDirty;
     private boolean startedEmpty;
@@ -578,6 +580,7 @@ public final class GroupLog implements LogStorage {
     /** First step of recovery: what the segments and the snapshot store hold. */
     synchronized void recoverStart() throws IOException {
         snapshot = snapshots.load();
+        snapshotDamaged = snapshots.lastLoadSkippedDamaged();
         matSnapshot = snapshot;
         matLogLost = segments.corrupt();
         if (!matLogLost) {
@@ -625,7 +628,7 @@ public final class GroupLog implements LogStorage {
             segmentsDirty = true;
             notePending(engine.activeWalSeq());
         }
-        if (!matLogLost && matFirst > snapshot.index() + 1) {
+        if (!matLogLost && snapshotDamaged && matFirst > snapshot.index() + 1) {
             // The segments start after a snapshot that is gone (its file failed its checksum, so an
             // older one was loaded): nothing can rebuild the state between the two. The log is lost.
             matLogLost = true;

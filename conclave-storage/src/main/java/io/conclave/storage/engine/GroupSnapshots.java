@@ -13,4 +13,7 @@ interface GroupSnapshots {
     Snapshot load() throws IOException;
 
     void save(Snapshot snapshot) throws IOException;
+
+    /** Whether the last {@link #load} skipped a damaged snapshot newer than the one it returned. */
+    boolean lastLoadSkippedDamaged();
 }

@@ -14,6 +14,7 @@ final class StoreSnapshots implements GroupSnapshots {
     private static final int SNAPSHOTS_KEPT = 2;
 
     private final SnapshotStore store;
+    private boolean lastLoadSkippedDamaged;
 
     private StoreSnapshots(SnapshotStore store) {
         this.store = store;
@@ -25,7 +26,14 @@ final class StoreSnapshots implements GroupSnapshots {
 
     @Override
     public Snapshot load() throws IOException {
-        return store.latest().snapshot();
+        SnapshotStore.Loaded loaded = store.latest();
+        lastLoadSkippedDamaged = !loaded.skipped().isEmpty();
+        return loaded.snapshot();
+    }
+
+    @Override
+    public boolean lastLoadSkippedDamaged() {
+        return lastLoadSkippedDamaged;
     }
 
     @Override
