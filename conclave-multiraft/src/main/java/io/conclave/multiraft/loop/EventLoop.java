@@ -68,6 +68,7 @@ public final class EventLoop implements Agent {
     private volatile long ticks;
     private volatile long rejoinsCompleted;
     private volatile int replicaCount;
+    private volatile boolean refusingHandedLeadership;
 
     public EventLoop(int index, RuntimeConfig config, Transport transport, Applier applier, long startNs) {
         this.index = index;
@@ -80,6 +81,15 @@ public final class EventLoop implements Agent {
         this.nowNs = startNs;
         this.tokensRefilledNs = startNs;
         this.electionTokens = config.electionsPerMsMax();
+    }
+
+    /** See {@code RaftRuntime.refuseHandedLeadership}. Any thread. */
+    public void refuseHandedLeadership() {
+        refusingHandedLeadership = true;
+    }
+
+    public boolean refusesHandedLeadership() {
+        return refusingHandedLeadership;
     }
 
     public void setWaker(Runnable w) {

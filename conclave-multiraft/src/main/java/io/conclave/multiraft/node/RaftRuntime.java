@@ -233,6 +233,17 @@ public final class RaftRuntime implements AutoCloseable {
         return onReplica(groupId, (r, f) -> r.changeMembership(change, f));
     }
 
+    /**
+     * From now on this node takes no leadership handed to it (its replicas drop TimeoutNow): a
+     * stopping node hands its leaderships away, and a peer's preferred-leader hand-off must not give
+     * them back before it has gone. It can still win an ordinary election. Any thread.
+     */
+    public void refuseHandedLeadership() {
+        for (EventLoop l : loops) {
+            l.refuseHandedLeadership();
+        }
+    }
+
     /** Asks the leader (this replica, or the one it knows) to hand leadership to {@code toNode}. */
     public CompletableFuture<Long> transferLeadership(long groupId, long toNode) {
         return onReplica(groupId, (r, f) -> {

@@ -22,6 +22,7 @@ import io.conclave.raft.StateRole;
 import io.conclave.raft.message.AppendResponse;
 import io.conclave.raft.message.Message;
 import io.conclave.raft.message.RequestVote;
+import io.conclave.raft.message.TimeoutNow;
 import io.conclave.raft.message.VoteResponse;
 import io.conclave.storage.engine.GroupLog;
 import io.conclave.storage.engine.StorageStatus;
@@ -244,6 +245,9 @@ public final class Replica implements ApplySink {
         }
         if (!campaign.admit(m, node, loop.nowNs())) {
             return; // a pre-vote grant to a replica that yields (see Campaign)
+        }
+        if (m instanceof TimeoutNow && loop.refusesHandedLeadership()) {
+            return; // this node is stopping: it hands leadership away and takes none back
         }
         if (m instanceof AppendResponse r && r.reject()) {
             forgetProgressIfPeerLostData(r);

@@ -456,6 +456,8 @@ public final class ConclaveNode implements AutoCloseable {
 
     private void handOffLeadership(long boundNs) {
         long deadline = System.nanoTime() + boundNs;
+        // A peer's preferred-leader hand-off (after 3 s of a stable term) would give leaderships back.
+        runtime.refuseHandedLeadership();
         List<Long> led = new ArrayList<>();
         for (long gid : runtime.storage().groupIds()) {
             if (runtime.leaderOf(gid).node() == config.nodeId()) {
