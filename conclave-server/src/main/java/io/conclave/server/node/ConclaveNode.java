@@ -467,36 +467,46 @@ public final class ConclaveNode implements AutoCloseable {
         if (led.isEmpty()) {
             return;
         }
-        for (long gid : led) {
-            try {
-                io.conclave.raft.RaftStatus st = runtime.raftStatus(gid).get(1, TimeUnit.SECONDS);
-                long best = 0;
-                long bestMatch = -1;
-                for (Map.Entry<Long, io.conclave.raft.RaftStatus.PeerProgress> e : st.progress().entrySet()) {
-                    if (e.getKey() != config.nodeId() && !e.getValue().learner() && e.getValue().match() > bestMatch) {
-                        best = e.getKey();
-                        bestMatch = e.getValue().match();
-                    }
-                }
-                if (best != 0) {
-                    runtime.transferLeadership(gid, best);
-                }
-            } catch (ExecutionException | TimeoutException e) {
-                // the group is busy or gone: its followers fail over by liveness
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        // One transfer per group, then again every half second to the next candidate while the group
+        // is still led here: a target that just restarted may not be able to take it.
         int still = led.size();
-        while (System.nanoTime() < deadline && still > 0) {
-            still = (int) led.stream().filter(gid -> runtime.leaderOf(gid).node() == config.nodeId()).count();
-            if (still > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+        for (int attempt = 0; still > 0 && System.nanoTime() < deadline; attempt++) {
+            for (long gid : led) {
+                if (runtime.leaderOf(gid).node() == config.nodeId()) {
+                    transferToCandidate(gid, attempt);
+                }
             }
+            long retryAt = Math.min(deadline, System.nanoTime() + 500_000_000L);
+            do {
+                still = (int) led.stream().filter(gid -> runtime.leaderOf(gid).node() == config.nodeId()).count();
+                if (still > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+                }
+            } while (still > 0 && System.nanoTime() < retryAt);
         }
         LOG.log(Level.INFO, "node {0} handed off {1} of {2} leaderships before stopping", config.nodeId(),
                 led.size() - still, led.size());
+    }
+
+    /** Asks the group to hand leadership to its {@code attempt}-th voter by match (round robin). */
+    private void transferToCandidate(long gid, int attempt) {
+        try {
+            io.conclave.raft.RaftStatus st = runtime.raftStatus(gid).get(1, TimeUnit.SECONDS);
+            List<Map.Entry<Long, io.conclave.raft.RaftStatus.PeerProgress>> voters = new ArrayList<>();
+            for (Map.Entry<Long, io.conclave.raft.RaftStatus.PeerProgress> e : st.progress().entrySet()) {
+                if (e.getKey() != config.nodeId() && !e.getValue().learner()) {
+                    voters.add(e);
+                }
+            }
+            if (!voters.isEmpty()) {
+                voters.sort((x, y) -> Long.compare(y.getValue().match(), x.getValue().match()));
+                runtime.transferLeadership(gid, voters.get(attempt % voters.size()).getKey());
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            // the group is busy or gone: its followers fail over by liveness
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
