@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.conclave.api.proto.ConsistencyLevel;
 import io.conclave.api.proto.ErrorCode;
-import io.conclave.client.ClientConfig;
 import io.conclave.client.ConclaveClient;
 import io.conclave.client.ConclaveException;
 import io.conclave.client.Consumer;
@@ -45,13 +44,8 @@ class ClientEndToEndTest {
     }
 
     private ConclaveClient start() {
-        cluster = new LocalCluster(dir, 3);
-        for (long id = 1; id <= 3; id++) {
-            cluster.start(id);
-        }
-        cluster.awaitReady(Duration.ofSeconds(60));
-        return ConclaveClient.connect(ClientConfig.of(cluster.clientAddress(1), cluster.clientAddress(2),
-                cluster.clientAddress(3)));
+        cluster = LocalCluster.startedThree(dir);
+        return cluster.connectClient();
     }
 
     private static byte[] bytes(String s) {

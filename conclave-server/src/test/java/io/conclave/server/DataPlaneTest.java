@@ -41,11 +41,7 @@ class DataPlaneTest {
 
     @BeforeEach
     void startCluster() {
-        cluster = new LocalCluster(dir, 3);
-        for (long id = 1; id <= 3; id++) {
-            cluster.start(id);
-        }
-        cluster.awaitReady(Duration.ofSeconds(60));
+        cluster = LocalCluster.startedThree(dir);
         client = new RawClient(cluster);
         createTopic("orders", 3, 3);
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conclave.api.proto.ConsistencyLevel;
 import io.conclave.api.proto.PartitionMetadata;
-import io.conclave.client.ClientConfig;
 import io.conclave.client.ConclaveClient;
 import io.conclave.client.Consumer;
 import io.conclave.client.ConsumerConfig;
@@ -47,13 +46,8 @@ class PipelinedProduceTest {
     }
 
     private ConclaveClient start() {
-        cluster = new LocalCluster(dir, 3);
-        for (long id = 1; id <= 3; id++) {
-            cluster.start(id);
-        }
-        cluster.awaitReady(Duration.ofSeconds(60));
-        return ConclaveClient.connect(ClientConfig.of(cluster.clientAddress(1), cluster.clientAddress(2),
-                cluster.clientAddress(3)));
+        cluster = LocalCluster.startedThree(dir);
+        return cluster.connectClient();
     }
 
     private static byte[] bytes(String s) {

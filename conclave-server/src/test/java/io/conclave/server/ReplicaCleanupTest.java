@@ -35,11 +35,7 @@ class ReplicaCleanupTest {
 
     @BeforeEach
     void startCluster() {
-        cluster = new LocalCluster(dir, 3);
-        for (long id = 1; id <= 3; id++) {
-            cluster.start(id);
-        }
-        cluster.awaitReady(Duration.ofSeconds(60));
+        cluster = LocalCluster.startedThree(dir);
         client = new RawClient(cluster);
     }
 

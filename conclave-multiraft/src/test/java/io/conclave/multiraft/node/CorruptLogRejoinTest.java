@@ -22,9 +22,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -182,25 +179,8 @@ class CorruptLogRejoinTest {
 
     /** Proposes {@code cc} through whichever node leads, retrying on NOT_LEADER; returns its index once applied there. */
     private long changeMembership(ConfChange cc) {
-        long[] index = {0};
-        Await.until(Duration.ofSeconds(15), () -> {
-            long leader = cluster.leaderOf(GROUP);
-            if (leader == 0) {
-                return false;
-            }
-            try {
-                index[0] = cluster.node(leader).changeMembership(GROUP, cc).get(5, TimeUnit.SECONDS);
-                return true;
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof NotLeaderException) {
-                    return false;
-                }
-                throw new AssertionError(e);
-            } catch (InterruptedException | TimeoutException e) {
-                return false;
-            }
-        }, () -> "membership change " + cc + ": " + cluster.describe(GROUP));
-        return index[0];
+        return cluster.atLeader(GROUP, Duration.ofSeconds(15), r -> r.changeMembership(GROUP, cc),
+                () -> "membership change " + cc + ": " + cluster.describe(GROUP));
     }
 
     /** Corrupts the first record of the group's first segment (intact records follow: not a torn tail). */

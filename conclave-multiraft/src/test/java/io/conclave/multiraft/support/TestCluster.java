@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** Runtimes of several nodes in one JVM over a {@link LoopbackNetwork}, each with its own disk. */
 public final class TestCluster implements AutoCloseable {
@@ -181,6 +182,23 @@ public final class TestCluster implements AutoCloseable {
 
     /** Proposes through whichever of {@code via} leads, retrying on NOT_LEADER; returns the applied index. */
     public long propose(long groupId, String value, Duration bound, Collection<Long> via) {
+        byte[] data = value.getBytes(StandardCharsets.UTF_8);
+        return atLeader(groupId, bound, via, r -> r.propose(groupId, data),
+                () -> "proposal of '" + value + "' to group " + groupId);
+    }
+
+    /** As {@link #atLeader(long, Duration, Collection, Function, Supplier)} through any running node. */
+    public long atLeader(long groupId, Duration bound, Function<RaftRuntime, CompletableFuture<Long>> request,
+                         Supplier<String> what) {
+        return atLeader(groupId, bound, running.keySet(), request, what);
+    }
+
+    /**
+     * Sends {@code request} to whichever of {@code via} leads {@code groupId}, retrying on NOT_LEADER
+     * (and on a leader that does not answer within 5 s) until {@code bound}; returns its index.
+     */
+    public long atLeader(long groupId, Duration bound, Collection<Long> via,
+                         Function<RaftRuntime, CompletableFuture<Long>> request, Supplier<String> what) {
         long[] index = {0};
         Await.until(bound, () -> {
             long leader = leaderOf(groupId, via);
@@ -188,8 +206,7 @@ public final class TestCluster implements AutoCloseable {
                 return false;
             }
             try {
-                index[0] = running.get(leader).propose(groupId, value.getBytes(StandardCharsets.UTF_8))
-                        .get(5, TimeUnit.SECONDS);
+                index[0] = request.apply(running.get(leader)).get(5, TimeUnit.SECONDS);
                 return true;
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof NotLeaderException) {
@@ -199,7 +216,7 @@ public final class TestCluster implements AutoCloseable {
             } catch (InterruptedException | TimeoutException e) {
                 return false;
             }
-        }, () -> "proposal of '" + value + "' to group " + groupId);
+        }, what);
         return index[0];
     }
 

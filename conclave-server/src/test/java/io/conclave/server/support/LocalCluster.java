@@ -84,6 +84,22 @@ public final class LocalCluster implements AutoCloseable {
         return start(id, List.of());
     }
 
+    /** Nodes 1..3, all initial controllers, started and ready (bounded: 60 s). */
+    public static LocalCluster startedThree(Path root) {
+        LocalCluster c = new LocalCluster(root, 3);
+        for (long id = 1; id <= 3; id++) {
+            c.start(id);
+        }
+        c.awaitReady(Duration.ofSeconds(60));
+        return c;
+    }
+
+    /** A client library connection seeded with every node started so far. */
+    public io.conclave.client.ConclaveClient connectClient() {
+        return io.conclave.client.ConclaveClient.connect(io.conclave.client.ClientConfig.of(
+                ports.keySet().stream().map(this::clientAddress).toArray(String[]::new)));
+    }
+
     public String clientAddress(long id) {
         return "127.0.0.1:" + ports.get(id)[1];
     }
