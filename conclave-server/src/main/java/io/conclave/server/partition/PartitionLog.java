@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.zip.CRC32C;
 
 /**
  * The applied state of one partition replica. The partition's records live in its Raft log; this
@@ -305,13 +306,24 @@ public final class PartitionLog {
 
     static long mixRecord(long h, long offset, StoredRecord r) {
         h = mix(h ^ offset);
-        h = mix(h ^ (r.key() == null ? -1 : Arrays.hashCode(r.key())));
-        h = mix(h ^ Arrays.hashCode(r.value()));
+        h = mix(h ^ (r.key() == null ? -1 : checksum(r.key())));
+        h = mix(h ^ checksum(r.value()));
         h = mix(h ^ r.timestampMs());
         for (PartitionCommand.Header hd : r.headers()) {
-            h = mix(h ^ hd.key().hashCode() ^ ((long) Arrays.hashCode(hd.value()) << 32));
+            h = mix(h ^ hd.key().hashCode() ^ (checksum(hd.value()) << 16));
         }
         return h;
+    }
+
+    /**
+     * The bytes' CRC32C with their length in the high half. CRC32C is a CPU instruction here; the
+     * {@code Arrays.hashCode} this replaced walked every byte through a multiply chain and was a
+     * quarter of a node's Java CPU under a 1 KiB-record produce load.
+     */
+    private static long checksum(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, bytes.length);
+        return crc.getValue() | ((long) bytes.length << 32);
     }
 
     private static long mix(long z) {
