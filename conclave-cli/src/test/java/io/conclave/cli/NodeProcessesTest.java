@@ -102,7 +102,8 @@ class NodeProcessesTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"bench", "--bootstrap", String.join(",", cluster.clientAddresses()),
-            "--latency-records", "50", "--throughput-records", "2000", "--out", file.toString()},
+            "--latency-records", "50", "--throughput-seconds", "2",
+            "--throughput-warmup-seconds", "1", "--out", file.toString()},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         String stdout = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(stdout + err.toString(StandardCharsets.UTF_8)).isZero();
@@ -113,7 +114,7 @@ class NodeProcessesTest {
         assertThat(doc.get("machine").get("cores").asInt()).isPositive();
         BenchCommandTest.assertEveryFigureComplete(doc);
         BenchCommandTest.assertOrdered(doc, "data", "produceLatencyP50", "produceLatencyP99", "produceLatencyMax");
-        assertThat(BenchCommandTest.values(doc, "data", "acknowledged")).containsExactly(2000.0, 2000.0);
+        assertThat(BenchCommandTest.values(doc, "data", "acknowledged")).hasSize(2).allMatch(v -> v > 0);
         assertThat(BenchCommandTest.values(doc, "data", "failed")).containsExactly(0.0, 0.0);
         assertThat(BenchCommandTest.values(doc, "data", "throughput")).hasSize(2).allMatch(v -> v > 0);
         assertThat(BenchCommandTest.figures(doc, "data", "produceLatencyP50").get(0).get("parameters")

@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
         "  idle      CPU and heap of many elected, idle groups",
         "  failover  time until every group of a closed leader node is led again",
         "  all       every suite above, in that order (minutes at the default sizes)",
-        "Raise --latency-records, --throughput-records, --seconds, --groups, --trials",
+        "Raise --latency-records, --throughput-seconds, --seconds, --groups, --trials",
         "and --raft-entries for steadier figures. Details: docs/bench-cli.md.",
         "Exit code: 0 when every suite ran, 1 when one failed, 2 for bad arguments."})
 public final class BenchCommand implements Callable<Integer> {
@@ -55,9 +55,13 @@ public final class BenchCommand implements Callable<Integer> {
             + " produce) and runtime (commits) (default: ${DEFAULT-VALUE})")
     int latencyRecords;
 
-    @Option(names = "--throughput-records", defaultValue = "200000", description = "records per data throughput run"
-            + " (default: ${DEFAULT-VALUE})")
-    int throughputRecords;
+    @Option(names = "--throughput-seconds", defaultValue = "20", description = "measuring window of each data"
+            + " throughput run, as the Kafka peer's (default: ${DEFAULT-VALUE})")
+    int throughputSeconds;
+
+    @Option(names = "--throughput-warmup-seconds", defaultValue = "10", description = "data: produce load before"
+            + " anything is measured, for the JIT of the nodes and the client (default: ${DEFAULT-VALUE})")
+    int throughputWarmupSeconds;
 
     @Option(names = "--size", defaultValue = "1024", description = "record / entry bytes: data, storage, runtime"
             + " (default: ${DEFAULT-VALUE})")
@@ -109,8 +113,8 @@ public final class BenchCommand implements Callable<Integer> {
         BenchSizes sizes;
         try {
             chosen = Suite.parse(suites);
-            sizes = new BenchSizes(latencyRecords, throughputRecords, size, partitions, seconds, warmupSeconds, groups,
-                    trials, raftBatches, raftEntries, quiesceIdleTicks,
+            sizes = new BenchSizes(latencyRecords, throughputSeconds, throughputWarmupSeconds, size, partitions,
+                    seconds, warmupSeconds, groups, trials, raftBatches, raftEntries, quiesceIdleTicks,
                     dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir"))).validate();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

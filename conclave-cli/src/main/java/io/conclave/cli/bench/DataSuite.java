@@ -7,24 +7,28 @@ import io.conclave.client.ClientConfig;
 import io.conclave.client.ConclaveClient;
 import io.conclave.client.Producer;
 import io.conclave.client.ProducerConfig;
-import io.conclave.client.RecordMetadata;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The data-plane suite: produce through the client library to a local 3-process cluster it starts
  * (or a running one given by {@code bootstrap}), RF 3: synchronous STRONG latency (one record in
- * flight, after up to 2,000 warm-up writes), then batched throughput at STRONG and at EVENTUAL.
+ * flight, after up to 2,000 warm-up writes and a warm-up window of produce load), then batched
+ * throughput at STRONG and at EVENTUAL, each over a fixed window with at most 10,000 records
+ * unacknowledged, counting what was acknowledged within it (the Kafka peer harness's method).
  */
 final class DataSuite {
 
     private static final int WARMUP_RECORDS_MAX = 2_000;
+    /** Unacknowledged records at most during a throughput window: the Kafka peer harness's bound. */
+    static final int IN_FLIGHT_RECORDS_MAX = 10_000;
     private final BenchSizes sizes;
     private final List<String> bootstrap;
     private final PrintStream progress;
@@ -53,6 +57,11 @@ final class DataSuite {
             createTopic(client, topic);
             byte[] value = new byte[sizes.recordBytes()];
             warmUp(client, topic, value);
+            if (sizes.throughputWarmupSeconds() > 0) {
+                progress.printf("[bench] data: %d s of STRONG produce load to warm up (not measured)%n",
+                        sizes.throughputWarmupSeconds());
+                produceFor(client, topic, value, ConsistencyLevel.STRONG, sizes.throughputWarmupSeconds());
+            }
             EngineSuites.Sink f = new EngineSuites.Sink(Suite.DATA);
             latency(client, topic, value, f);
             throughput(client, topic, value, ConsistencyLevel.STRONG, f);
@@ -117,26 +126,55 @@ final class DataSuite {
                 pc.ms(0.99), n);
     }
 
+    /**
+     * Produces at {@code level} for {@code seconds} with at most {@link #IN_FLIGHT_RECORDS_MAX} records
+     * unacknowledged (the Kafka peer harness's bound), counting the records acknowledged within the
+     * window, as that harness does.
+     */
+    private Window produceFor(ConclaveClient client, String topic, byte[] value, ConsistencyLevel level,
+                              int seconds) {
+        Semaphore inFlight = new Semaphore(IN_FLIGHT_RECORDS_MAX);
+        AtomicLong acked = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        long t0 = System.nanoTime();
+        long end = t0 + seconds * 1_000_000_000L;
+        long ackedAtEnd;
+        double windowSeconds;
+        try (Producer p = client.producer(ProducerConfig.defaults().withLingerMs(5).withConsistency(level))) {
+            while (System.nanoTime() < end) {
+                if (!inFlight.tryAcquire(1, 100, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
+                p.send(topic, null, value).whenComplete((m, e) -> {
+                    (e == null ? acked : failed).incrementAndGet();
+                    inFlight.release();
+                });
+            }
+            ackedAtEnd = acked.get();
+            windowSeconds = (System.nanoTime() - t0) / 1e9;
+            p.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while producing", e);
+        }
+        return new Window(ackedAtEnd, failed.get(), windowSeconds);
+    }
+
+    /** What a throughput window saw: acknowledged within it, failed by the end of the run, its length. */
+    private record Window(long acked, long failed, double seconds) {
+    }
+
     private void throughput(ConclaveClient client, String topic, byte[] value, ConsistencyLevel level,
                             EngineSuites.Sink f) {
-        int n = sizes.throughputRecords();
-        List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(n);
-        long t0 = System.nanoTime();
-        try (Producer p = client.producer(ProducerConfig.defaults().withLingerMs(5).withConsistency(level))) {
-            for (int i = 0; i < n; i++) {
-                acks.add(p.send(topic, null, value));
-            }
-            p.flush();
-        }
-        CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).exceptionally(e -> null).join();
-        double s = (System.nanoTime() - t0) / 1e9;
-        long failed = acks.stream().filter(CompletableFuture::isCompletedExceptionally).count();
-        long acked = n - failed;
-        Map<String, Object> p = params(level.name(), n, "lingerMs", 5, "seconds", EngineSuites.round3(s));
-        f.add("throughput", acked / s, "records/s", p);
-        f.add("throughputBytes", acked * (double) value.length / s / 1e6, "MB/s", p);
-        f.add("acknowledged", acked, "records", p);
-        f.add("failed", failed, "records", p);
-        progress.printf("[bench] data: %s throughput %,.0f records/s (%d failed)%n", level, acked / s, failed);
+        Window w = produceFor(client, topic, value, level, sizes.throughputSeconds());
+        double rate = w.acked() / w.seconds();
+        Map<String, Object> p = params(level.name(), (int) w.acked(), "lingerMs", 5, "inFlightMax",
+                IN_FLIGHT_RECORDS_MAX, "seconds", EngineSuites.round3(w.seconds()), "warmupSeconds",
+                sizes.throughputWarmupSeconds());
+        f.add("throughput", rate, "records/s", p);
+        f.add("throughputBytes", rate * value.length / 1e6, "MB/s", p);
+        f.add("acknowledged", w.acked(), "records", p);
+        f.add("failed", w.failed(), "records", p);
+        progress.printf("[bench] data: %s throughput %,.0f records/s (%d failed)%n", level, rate, w.failed());
     }
 }
