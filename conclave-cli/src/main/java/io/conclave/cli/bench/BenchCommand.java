@@ -59,7 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
             + " throughput run, as the Kafka peer's (default: ${DEFAULT-VALUE})")
     int throughputSeconds;
 
-    @Option(names = "--throughput-warmup-seconds", defaultValue = "10", description = "data: produce load before"
+    @Option(names = "--throughput-warmup-seconds", defaultValue = "30", description = "data: produce load before"
             + " anything is measured, for the JIT of the nodes and the client (default: ${DEFAULT-VALUE})")
     int throughputWarmupSeconds;
 
