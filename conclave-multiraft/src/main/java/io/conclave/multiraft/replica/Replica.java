@@ -195,13 +195,28 @@ public final class Replica implements ApplySink {
 
     public void propose(byte[] data, java.util.concurrent.CompletableFuture<Long> f) {
         noteActive();
-        requests.propose(data, f);
+        if (fitsOneEntry(data, f)) {
+            requests.propose(data, f);
+        }
     }
 
     /** Completes with the index once the leader has appended the entry to its log (not yet committed). */
     public void proposeAppended(byte[] data, java.util.concurrent.CompletableFuture<Long> f) {
         noteActive();
-        requests.proposeAppended(data, f);
+        if (fitsOneEntry(data, f)) {
+            requests.proposeAppended(data, f);
+        }
+    }
+
+    /** An entry storage could never write would stop the loop at persist: refused here, as INVALID. */
+    private boolean fitsOneEntry(byte[] data, java.util.concurrent.CompletableFuture<Long> f) {
+        if (data.length <= log.entryDataBytesMax()) {
+            return true;
+        }
+        f.completeExceptionally(new RequestFailedException(RequestFailedException.Reason.INVALID, "a proposal of "
+                + data.length + " bytes is over the " + log.entryDataBytesMax() + " one entry of group " + groupId
+                + " can hold"));
+        return false;
     }
 
     /** Who hears of this replica's leader changes (the runtime's leader table); loop thread. */

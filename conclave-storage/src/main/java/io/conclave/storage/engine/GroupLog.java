@@ -104,6 +104,11 @@ public final class GroupLog implements LogStorage {
         return groupId;
     }
 
+    /** The most data one entry may carry; a larger one could never be written. */
+    public int entryDataBytesMax() {
+        return engine.entryDataBytesMax();
+    }
+
     /** Which incarnation of the group id this is on this disk (0 unless the id was deleted and created again). */
     public long incarnation() {
         return incarnation;

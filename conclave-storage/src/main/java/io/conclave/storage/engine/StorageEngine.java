@@ -9,6 +9,7 @@ import io.conclave.storage.wal.Agent;
 import io.conclave.storage.wal.AgentRunner;
 import io.conclave.storage.wal.BatchHandler;
 import io.conclave.storage.wal.GroupCommitWriter;
+import io.conclave.storage.wal.WalCodec;
 import io.conclave.storage.wal.WalLog;
 import io.conclave.storage.wal.WalReader;
 import io.conclave.storage.wal.WalRecord;
@@ -298,6 +299,11 @@ public final class StorageEngine implements Agent, AutoCloseable {
 
     void wakeHousekeeper() {
         housekeeperWaker.run();
+    }
+
+    /** The most data one Raft entry may carry: what one WAL record and one segment record both hold. */
+    public int entryDataBytesMax() {
+        return Math.min(WalCodec.entryDataBytesMax(config.wal().recordBytesMax()), config.segment().recordDataBytesMax());
     }
 
     boolean isClosed() {

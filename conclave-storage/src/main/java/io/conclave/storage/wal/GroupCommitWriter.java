@@ -1,5 +1,6 @@
 package io.conclave.storage.wal;
 
+import io.conclave.raft.Entry;
 import io.conclave.storage.buggify.Buggify;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -40,16 +41,12 @@ public final class GroupCommitWriter implements Agent {
 
     /**
      * Queues a request; false (nothing queued) when the queue is full: back-pressure, try later.
+     * Entries larger together than one record are written as several records of the same batch.
      *
-     * @throws IllegalArgumentException when a record of the request would exceed recordBytesMax
+     * @throws IllegalArgumentException when one entry alone would exceed recordBytesMax
      */
     public boolean offer(WriteRequest request) {
-        long entriesRecordBytes = WalFrame.BODY_PREFIX_BYTES + (long) WalCodec.entriesSizeBytes(request.entries());
-        if (entriesRecordBytes > config.recordBytesMax()) {
-            throw new IllegalArgumentException("entries of group " + request.groupId() + " encode to "
-                    + entriesRecordBytes + " bytes, over recordBytesMax " + config.recordBytesMax()
-                    + "; split them into several requests");
-        }
+        WalCodec.recordRuns(request.entries(), config.recordBytesMax());
         return queue.offer(request);
     }
 
@@ -104,7 +101,8 @@ public final class GroupCommitWriter implements Agent {
             if (r == null) {
                 break;
             }
-            int size = r.encodedBytes();
+            List<List<Entry>> runs = WalCodec.recordRuns(r.entries(), config.recordBytesMax());
+            int size = r.encodedBytes(runs);
             if (!batch.isEmpty() && bytes + size > config.batchBytesMax()) {
                 carried = r;
                 break;
@@ -113,7 +111,7 @@ public final class GroupCommitWriter implements Agent {
                 continue;
             }
             ensureCapacity(size);
-            encode(r);
+            encode(r, runs, size);
             bytes += size;
             batch.add(r);
         }
@@ -121,16 +119,16 @@ public final class GroupCommitWriter implements Agent {
         return !batch.isEmpty();
     }
 
-    private void encode(WriteRequest r) {
+    private void encode(WriteRequest r, List<List<Entry>> runs, int size) {
         int before = buffer.position();
         if (r.snapshotMark() != null) {
             int start = WalFrame.begin(buffer, r.groupId(), WalRecordKind.SNAPSHOT_MARK);
             WalCodec.putSnapshotMark(buffer, r.snapshotMark());
             endFrame(start);
         }
-        if (!r.entries().isEmpty()) {
+        for (List<Entry> run : runs) {
             int start = WalFrame.begin(buffer, r.groupId(), WalRecordKind.ENTRIES);
-            WalCodec.putEntries(buffer, r.entries());
+            WalCodec.putEntries(buffer, run);
             endFrame(start);
         }
         if (r.hardState() != null) {
@@ -148,9 +146,9 @@ public final class GroupCommitWriter implements Agent {
             WalCodec.putDeleteGroup(buffer, r.deletedIncarnation());
             endFrame(start);
         }
-        if (buffer.position() - before != r.encodedBytes()) {
+        if (buffer.position() - before != size) {
             throw new IllegalStateException("request encoded to " + (buffer.position() - before)
-                    + " bytes, expected " + r.encodedBytes());
+                    + " bytes, expected " + size);
         }
     }
 

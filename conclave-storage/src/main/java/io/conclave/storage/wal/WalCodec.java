@@ -40,6 +40,43 @@ public final class WalCodec {
         return size;
     }
 
+    /** The most data one entry may carry so that its ENTRIES record fits in {@code recordBytesMax}. */
+    public static int entryDataBytesMax(int recordBytesMax) {
+        return recordBytesMax - WalFrame.BODY_PREFIX_BYTES - 4 - ENTRY_HEADER_BYTES;
+    }
+
+    /**
+     * Cuts {@code entries} into runs whose ENTRIES records each fit in {@code recordBytesMax}, in
+     * order: a leader's Ready of many large proposals, or a follower's catch-up, may hold more than
+     * one record can. Every run is a view of {@code entries}.
+     *
+     * @throws IllegalArgumentException when one entry alone does not fit
+     */
+    public static List<List<Entry>> recordRuns(List<Entry> entries, int recordBytesMax) {
+        if (entries.isEmpty()) {
+            return List.of();
+        }
+        List<List<Entry>> runs = new ArrayList<>(1);
+        int from = 0;
+        long bytes = WalFrame.BODY_PREFIX_BYTES + 4;
+        for (int i = 0; i < entries.size(); i++) {
+            int data = entries.get(i).data().length;
+            if (data > entryDataBytesMax(recordBytesMax)) {
+                throw new IllegalArgumentException("entry " + entries.get(i).index() + " carries " + data
+                        + " bytes, over the " + entryDataBytesMax(recordBytesMax) + " a WAL record can hold");
+            }
+            long size = ENTRY_HEADER_BYTES + data;
+            if (i > from && bytes + size > recordBytesMax) {
+                runs.add(entries.subList(from, i));
+                from = i;
+                bytes = WalFrame.BODY_PREFIX_BYTES + 4;
+            }
+            bytes += size;
+        }
+        runs.add(entries.subList(from, entries.size()));
+        return runs;
+    }
+
     public static void putEntries(ByteBuffer out, List<Entry> entries) {
         out.putInt(entries.size());
         for (Entry e : entries) {

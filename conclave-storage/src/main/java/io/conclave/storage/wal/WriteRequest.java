@@ -6,8 +6,9 @@ import io.conclave.raft.SnapshotMetadata;
 import java.util.List;
 
 /**
- * What one group asks the WAL to make durable in one go. Written as up to four records, in this
- * order: the snapshot mark, the entries, the hard state, the compaction mark. A tombstone
+ * What one group asks the WAL to make durable in one go, in one batch. Written as records in this
+ * order: the snapshot mark, the entries (one record per run that fits the configured
+ * {@code recordBytesMax}, see {@link WalCodec#recordRuns}), the hard state, the compaction mark. A tombstone
  * ({@link #deleteGroup}) is a request of its own: one {@code DELETE_GROUP} record and nothing else.
  *
  * @param groupId the group
@@ -62,14 +63,14 @@ public record WriteRequest(long groupId, SnapshotMetadata snapshotMark, List<Ent
         return snapshotMark == null && entries.isEmpty() && hardState == null && compactIndex == 0 && !isTombstone();
     }
 
-    /** The bytes of the frames this request will occupy in the WAL. */
-    public int encodedBytes() {
+    /** The bytes of the frames this request will occupy in the WAL, its entries cut into {@code runs}. */
+    public int encodedBytes(List<List<Entry>> runs) {
         int bytes = 0;
         if (snapshotMark != null) {
             bytes += WalFrame.frameBytes(WalCodec.snapshotMarkSizeBytes(snapshotMark));
         }
-        if (!entries.isEmpty()) {
-            bytes += WalFrame.frameBytes(WalCodec.entriesSizeBytes(entries));
+        for (List<Entry> run : runs) {
+            bytes += WalFrame.frameBytes(WalCodec.entriesSizeBytes(run));
         }
         if (hardState != null) {
             bytes += WalFrame.frameBytes(WalCodec.HARD_STATE_BYTES);

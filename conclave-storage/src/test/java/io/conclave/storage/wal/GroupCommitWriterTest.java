@@ -3,6 +3,7 @@ package io.conclave.storage.wal;
 import static io.conclave.storage.wal.WalTestSupport.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.conclave.raft.HardState;
 import io.conclave.storage.buggify.Buggify;
 import io.conclave.storage.disk.DiskFullException;
 import io.conclave.storage.disk.SimDisk;
@@ -53,6 +54,43 @@ class GroupCommitWriterTest {
         writer.doWork();
         assertThat(r.durable).isEqualTo(2);
         assertThat(writer.offer(request(1, 3, 1, r))).isTrue();
+    }
+
+    @Test
+    void entriesLargerThanOneRecordAreWrittenAsSeveralRecordsOfOneBatchAndReplayInOrder() throws Exception {
+        WalLog log = open(disk, new ArrayList<>());
+        GroupCommitWriter writer = new GroupCommitWriter(log, WalTestSupport.smallConfig(), BatchHandler.CALLBACKS_ONLY);
+        Recorder r = new Recorder();
+        // 40 entries of 500 bytes: about 20 KiB, five times the 4 KiB record limit.
+        List<io.conclave.raft.Entry> big = WalTestSupport.entries(2, 1, 40, 500);
+        long syncsBefore = disk.fileSyncCount();
+        assertThat(writer.offer(new WriteRequest(7, null, big, new HardState(2, 1, 40), 0, r))).isTrue();
+
+        assertThat(writer.doWork()).isEqualTo(1);
+
+        assertThat(r.durable).isEqualTo(1);
+        assertThat(disk.fileSyncCount() - syncsBefore).isEqualTo(1);
+        log.close();
+        List<WalRecord> replayed = new ArrayList<>();
+        open(disk.crash(), replayed);
+        List<WalRecord> entryRecords = replayed.stream().filter(w -> w.kind() == WalRecordKind.ENTRIES).toList();
+        assertThat(entryRecords).hasSizeGreaterThan(4).allSatisfy(w -> assertThat(w.payload().length)
+                .isLessThanOrEqualTo(4096 - WalFrame.BODY_PREFIX_BYTES));
+        List<Long> indexes = new ArrayList<>();
+        entryRecords.forEach(w -> WalCodec.getEntries(w.payload()).forEach(e -> indexes.add(e.index())));
+        assertThat(indexes).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 40).boxed().toList());
+        assertThat(replayed.get(replayed.size() - 1).kind()).isEqualTo(WalRecordKind.HARD_STATE);
+    }
+
+    @Test
+    void oneEntryLargerThanARecordIsRefusedBeforeAnythingIsQueued() throws Exception {
+        GroupCommitWriter writer = new GroupCommitWriter(open(disk, new ArrayList<>()), WalTestSupport.smallConfig(),
+                BatchHandler.CALLBACKS_ONLY);
+        WriteRequest huge = new WriteRequest(7, null, WalTestSupport.entries(1, 1, 1, 5000), null, 0, new Recorder());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.offer(huge))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("entry 1 carries 5000 bytes");
+        assertThat(writer.queuedRequests()).isZero();
     }
 
     @Test
