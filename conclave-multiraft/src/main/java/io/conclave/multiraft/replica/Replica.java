@@ -37,9 +37,9 @@ import java.util.function.LongConsumer;
 
 /**
  * This node's replica of one group: the {@link RaftNode}, its {@link GroupLog}, the ready pipeline,
- * the clients' pending requests ({@link ClientRequests}), failover campaigns and the rejoin
- * protocol. Loop thread only, except {@link #onApplied} and {@link #onStateSnapshot} (applier
- * thread), which only post to the loop.
+ * the clients' pending requests ({@link ClientRequests}), failover campaigns ({@link Campaign}) and
+ * the rejoin protocol ({@link Rejoin}). Loop thread only, except {@link #onApplied} and
+ * {@link #onStateSnapshot} (applier thread), which only post to the loop.
  *
  * <p>The ready pipeline, one Ready in flight at a time: (1) send the messages the core allows before
  * persisting (a leader's appends, so the followers write in parallel with the leader); (2) hand hard
@@ -63,7 +63,6 @@ public final class Replica implements ApplySink {
     private final GroupLog log;
     private final RandomSource raftRandom;
     private final SplittableRandom random;
-    private final LongConsumer onRejoined;
     private RaftNode node;
     private final ApplyCursor cursor = new ApplyCursor(0);
     final ClientRequests requests;
@@ -92,13 +91,7 @@ public final class Replica implements ApplySink {
     private boolean tickParked;
     private final Campaign campaign;
 
-    // ---- rejoin ----
-    private RejoinPhase rejoin;
-    private long demotedAtCommit;
-    /** Index of this incarnation's own demotion once applied; 0 before. */
-    private long ownDemotionIndex;
-    /** Tick of the last demotion request; retried after an election timeout. */
-    private long demotionAskedTick = Long.MIN_VALUE / 2;
+    private final Rejoin rejoin;
 
     private final TimerWheel.Timer tickTimer = new TimerWheel.Timer() {
         @Override
@@ -125,7 +118,6 @@ public final class Replica implements ApplySink {
         this.nodeId = nodeId;
         this.incarnation = incarnation;
         this.log = log;
-        this.onRejoined = onRejoined;
         long seed = mix(mix(mix(config.seed(), nodeId), incarnation), groupId);
         this.raftRandom = RandomSource.seeded(seed);
         this.random = new SplittableRandom(seed ^ 0x5DEECE66DL);
@@ -134,7 +126,7 @@ public final class Replica implements ApplySink {
         this.handedIndex = snap.index();
         this.confAt.put(snap.index(), log.initialState().confState());
         this.startupSnapshot = snap.index() > 0 ? snap : null;
-        this.rejoin = rejoining ? RejoinPhase.DEMOTING : null;
+        this.rejoin = new Rejoin(groupId, nodeId, incarnation, loop, rejoining, onRejoined);
         this.node = new RaftNode(config.raftConfig(nodeId, snap.index()), log, raftRandom);
         this.campaign = new Campaign(this, loop, nodeId, random, this::lastTermAt);
     }
@@ -188,7 +180,7 @@ public final class Replica implements ApplySink {
     public GroupStatus status() {
         return new GroupStatus(groupId, nodeId, incarnation, node.role(), node.getLeader(), node.term(),
                 node.commitIndex(), appliedIndex, node.lastIndex(), log.snapshot().index(), log.firstIndex(),
-                node.confState(), node.isQuiesced(), rejoin != null, broken);
+                node.confState(), node.isQuiesced(), rejoin.active(), broken);
     }
 
     // ============================== client requests ==============================
@@ -319,7 +311,7 @@ public final class Replica implements ApplySink {
                 && ticks - lastActiveTick >= config.quiesceIdleTicks() && requests.pendingProposals() == 0) {
             node.quiesce();
         }
-        if (node.isQuiesced() && deferredApply == null && rejoin == null && !requests.hasPending()) {
+        if (node.isQuiesced() && deferredApply == null && !rejoin.active() && !requests.hasPending()) {
             // A resting group costs no timer work until something wakes it. Not while requests wait:
             // their timeouts are swept on ticks (a deposed leader's proposals beyond the new leader's
             // log stay pending until then), nor while the replica rejoins (its steps run on ticks).
@@ -334,15 +326,15 @@ public final class Replica implements ApplySink {
         if (ticks % config.heartbeatIntervalTicks() == 0) {
             requests.expire(nowNs);
         }
-        if (rejoin != null && ticks % config.heartbeatIntervalTicks() == 0) {
-            rejoinStep();
+        if (rejoin.active() && ticks % config.heartbeatIntervalTicks() == 0) {
+            rejoin.step(node, ticks, handedIndex);
         }
         loop.markReady(this);
     }
 
     /** Schedules a campaign after {@code delayNs}; it stops once a leader other than {@code formerLeader} is known. */
     public void scheduleCampaign(long formerLeader, long delayNs) {
-        if (broken || rejoin != null || !isVoter(node.confState()) || node.isLeader()) {
+        if (broken || rejoin.active() || !isVoter(node.confState()) || node.isLeader()) {
             return;
         }
         campaign.schedule(formerLeader, delayNs);
@@ -549,9 +541,7 @@ public final class Replica implements ApplySink {
             if (e.type() == EntryType.CONF_CHANGE) {
                 ConfChange cc = ConfChange.decode(e.data());
                 confAt.put(e.index(), node.applyConfChange(cc));
-                if (rejoin == RejoinPhase.DEMOTING && RejoinRequests.isDemotionBy(cc, nodeId, incarnation)) {
-                    ownDemotionIndex = e.index();
-                }
+                rejoin.onConfChangeApplied(cc, e.index());
             }
         }
         List<ApplyTask.Waiter> waiters = requests.onCommitted(committed, node.getLeader());
@@ -647,7 +637,7 @@ public final class Replica implements ApplySink {
     }
 
     private void send(Message m) {
-        if (rejoin != null && (m instanceof RequestVote || m instanceof VoteResponse)) {
+        if (rejoin.active() && (m instanceof RequestVote || m instanceof VoteResponse)) {
             return; // may have lost unsynced data: no votes until it is a voter again by the leader's grace
         }
         loop.send(groupId, m);
@@ -692,7 +682,7 @@ public final class Replica implements ApplySink {
         confAt.headMap(cs.getKey()).clear();
     }
 
-    // ============================== rejoin ==============================
+    // ============================== membership ==============================
 
     /** This node's position among the group's voters other than {@code failed}, in id order. */
     private long survivorPosition(long failed) {
@@ -718,47 +708,8 @@ public final class Replica implements ApplySink {
         return isVoter(cs, nodeId);
     }
 
-    /**
-     * One step of the rejoin, every heartbeat interval. The membership this replica has applied may be
-     * its past replayed (a lost or wiped log is re-sent from the start, old demotions and promotions
-     * included), so the demotion counts only once this incarnation's own request is applied: a
-     * leader appended it after the loss, so every entry the replica's earlier acknowledgements may
-     * have helped commit lies below it, and the replica holds them all by then. While its applied membership does not
-     * list it (not caught up to its addition yet, or removed) it asks for nothing and keeps waiting.
-     */
-    private void rejoinStep() {
-        ConfState cs = node.confState();
-        boolean voter = isVoter(cs);
-        boolean learner = cs.learners().contains(nodeId);
-        if (rejoin == RejoinPhase.DEMOTING) {
-            if (ownDemotionIndex > 0) {
-                rejoin = RejoinPhase.CATCHING_UP;
-                demotedAtCommit = Math.max(node.commitIndex(), ownDemotionIndex);
-                loop.noteRejoinDemoted();
-            } else if ((voter || learner) && node.getLeader() != 0 && !cs.isJoint()
-                    && ticks - demotionAskedTick >= config.electionTimeoutTicks()) {
-                node.proposeConfChange(RejoinRequests.demote(nodeId, incarnation));
-                demotionAskedTick = ticks;
-            }
-        }
-        if (rejoin == RejoinPhase.CATCHING_UP) {
-            if (voter && !learner) {
-                finishRejoin(); // recorded first: the counter says the rejoin is over and persisted
-                loop.noteRejoinCompleted();
-            } else if (learner && node.getLeader() != 0 && node.commitIndex() >= demotedAtCommit
-                    && handedIndex >= node.commitIndex() && !cs.isJoint()) {
-                node.proposeConfChange(RejoinRequests.promote(nodeId, incarnation));
-            }
-        }
-    }
-
-    private void finishRejoin() {
-        rejoin = null;
-        onRejoined.accept(groupId);
-    }
-
     public RejoinPhase rejoinPhase() {
-        return rejoin;
+        return rejoin.phase();
     }
 
     // ============================== loop bookkeeping ==============================
