@@ -48,13 +48,23 @@ final class RuntimeNemesis {
         this.votersOf = votersOf;
         this.baseNet = network.config();
         for (RuntimeFault f : RuntimeFault.values()) {
-            if (allowed.contains(f) && (allowed.size() <= 2 || random.chance(0.6))) {
-                meanIntervalNs.put(f, random.between(300_000_000L, 2_000_000_000L));
+            SimRandom r = streamOf(f);
+            if (allowed.contains(f) && (allowed.size() <= 2 || r.chance(0.6))) {
+                meanIntervalNs.put(f, r.between(300_000_000L, 2_000_000_000L));
             }
         }
         if (meanIntervalNs.isEmpty() && !allowed.isEmpty()) {
             meanIntervalNs.put(random.pick(List.copyOf(allowed)), random.between(300_000_000L, 2_000_000_000L));
         }
+    }
+
+    /**
+     * The stream a fault kind's timing is drawn from: moves draw from their own, so that the draws of
+     * every other kind are those of the runs before moves existed (and runs where no move can start,
+     * every group on every node, run as they did).
+     */
+    private SimRandom streamOf(RuntimeFault f) {
+        return f == RuntimeFault.MOVE ? control.moves().random() : random;
     }
 
     Map<String, Long> counts() {
@@ -68,7 +78,7 @@ final class RuntimeNemesis {
     }
 
     private void scheduleNext(RuntimeFault f) {
-        scheduler.after(random.exponential(meanIntervalNs.get(f)), () -> {
+        scheduler.after(streamOf(f).exponential(meanIntervalNs.get(f)), () -> {
             if (!stopped) {
                 inject(f);
                 scheduleNext(f);
@@ -107,6 +117,7 @@ final class RuntimeNemesis {
             case CORRUPTION -> corruption();
             case MEMBERSHIP -> membership();
             case TRANSFER -> transfer();
+            case MOVE -> move();
             default -> throw new IllegalStateException("unhandled fault " + f);
         }
     }
@@ -319,6 +330,13 @@ final class RuntimeNemesis {
         long to = control.transferLeadership();
         if (to != 0) {
             count("transfer", to);
+        }
+    }
+
+    private void move() {
+        long target = control.moves().start();
+        if (target != 0) {
+            count("move", target);
         }
     }
 
