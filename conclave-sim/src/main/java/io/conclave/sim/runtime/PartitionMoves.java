@@ -134,10 +134,16 @@ final class PartitionMoves {
      * take it, the target's disk refused the new replica).
      */
     long start() {
-        long g = 1 + random.nextInt(groups);
-        if (!control.steady(g)) {
+        List<Long> steady = new ArrayList<>();
+        for (long g = 1; g <= groups; g++) {
+            if (!moves.containsKey(g) && control.steady(g)) {
+                steady.add(g);
+            }
+        }
+        if (steady.isEmpty()) {
             return 0;
         }
+        long g = random.pick(steady);
         List<Long> targets = new ArrayList<>();
         for (int t = 1; t < nodes.length; t++) {
             RuntimeNode n = nodes[t];

@@ -425,7 +425,7 @@ public final class RuntimeSimulation {
                     return "group " + g + " is not settled on node " + v + ": " + s;
                 }
                 if (!s.confState().voters().equals(votersOf(g)) || !s.confState().learners().isEmpty()) {
-                    return "group " + g + " has not finished reconfiguring on node " + v + ": " + s;
+                    return "group " + g + " has not finished reconfiguring on node " + v + ": " + describe(g);
                 }
                 Object st = logOptions == null ? node.machine().state(g) : partitionState(node, g);
                 if (applied == null) {
