@@ -78,6 +78,9 @@ final class PartitionMoves {
     private long completed;
     private long leaderTransfers;
     private long leaderRemovals;
+    private long destroysRepeated;
+    /** The planted bug {@code keep-moved-replica}: a move ends without destroying its source's replica. */
+    private boolean plantedKeepSource;
 
     PartitionMoves(RuntimeControl control, Scheduler scheduler, SimRandom random, Trace trace, RuntimeNode[] nodes,
                    int groups, Placement placement) {
@@ -88,6 +91,16 @@ final class PartitionMoves {
         this.nodes = nodes;
         this.groups = groups;
         this.placement = placement;
+    }
+
+    /** Plants the bug {@code keep-moved-replica}: moves end once the source is removed, its replica left in place. */
+    void plantKeepSource() {
+        plantedKeepSource = true;
+    }
+
+    /** Destructions asked again: the source restarted before its replica's deletion was durable. */
+    long destroysRepeated() {
+        return destroysRepeated;
     }
 
     /** The seeded stream the nemesis schedules moves with. */
@@ -264,6 +277,9 @@ final class PartitionMoves {
             }
         }
         RuntimeNode node = nodes[(int) m.source];
+        if (plantedKeepSource) {
+            return true;
+        }
         if (!node.isUp()) {
             node.destroyGroup(g); // not hosted any more: a wipe does not create it again
             return false;
@@ -273,6 +289,9 @@ final class PartitionMoves {
         }
         if (m.destroyAskedIncarnation != node.incarnation()) {
             long incarnation = node.incarnation();
+            if (m.destroyAskedIncarnation != 0) {
+                destroysRepeated++;
+            }
             m.destroyAskedIncarnation = incarnation;
             CompletableFuture<Void> f = node.destroyGroup(g);
             if (f != null) {

@@ -127,6 +127,17 @@ public final class RuntimeSimulation {
         return new RuntimeSimulation(config, java.util.Objects.requireNonNull(log, "log"), echo).execute();
     }
 
+    /**
+     * Runs one seed with the planted bug {@code keep-moved-replica}: a partition move ends once its
+     * source is removed from the membership, without destroying the source's replica (for the test
+     * that shows the end-of-run placement check catches it).
+     */
+    static SimResult runKeepingMovedReplicas(RuntimeSimConfig config) {
+        RuntimeSimulation s = new RuntimeSimulation(config, null, null);
+        s.control.moves().plantKeepSource();
+        return s.execute();
+    }
+
     /** Runs one seed, echoing every traced event to {@code echo} (for diffing two runs). */
     public static SimResult run(RuntimeSimConfig config, PrintStream echo) {
         return new RuntimeSimulation(config, null, echo).execute();
@@ -210,6 +221,9 @@ public final class RuntimeSimulation {
             faults.put("move-leader-handover", moves.leaderTransfers());
             faults.put("move-leader-removed", moves.leaderRemovals());
             faults.put("moved-groups", PartitionMoves.groupsAway(placement, config.groups()));
+            if (moves.destroysRepeated() > 0) {
+                faults.put("move-destroy-repeated", moves.destroysRepeated());
+            }
         }
         if (!lostLogs.isEmpty()) {
             faults.put("lost-log", (long) lostLogs.size());
