@@ -200,20 +200,46 @@ public final class StorageEngine implements Agent, AutoCloseable {
         String dir = deletions.dirOf(groupId, incarnation);
         boolean fresh = !disk.exists(dir);
         boolean boot = initial != null && !initial.allMembers().isEmpty();
-        GroupLog g = openGroupFiles(groupId, incarnation, !boot);
-        if (boot) {
-            StoreSnapshots.open(disk, DiskPaths.join(dir, "snap"))
-                    .save(new Snapshot(new SnapshotMetadata(0, 0, initial), null));
-            disk.syncDir(dir);
+        GroupLog g = null;
+        try {
+            g = openGroupFiles(groupId, incarnation, !boot);
+            if (boot) {
+                StoreSnapshots.open(disk, DiskPaths.join(dir, "snap"))
+                        .save(new Snapshot(new SnapshotMetadata(0, 0, initial), null));
+                disk.syncDir(dir);
+            }
+            if (fresh) {
+                g.startEmpty();
+            } else {
+                g.recoverStart();
+            }
+            g.recoverFinish();
+        } catch (IOException | RuntimeException e) {
+            abandonCreate(groupId, g, fresh ? dir : null, e);
+            throw e;
         }
-        if (fresh) {
-            g.startEmpty();
-        } else {
-            g.recoverStart();
-        }
-        g.recoverFinish();
         openSegments.closeEldest();
         return g;
+    }
+
+    /**
+     * A create that failed (a full or failing disk) leaves nothing behind: the group is not hosted (a
+     * retry may create it) and a directory it made is removed, or a restart would recover a group
+     * without its genesis membership. Removing is best effort: a failure is added to {@code cause}.
+     */
+    private void abandonCreate(long groupId, GroupLog g, String freshDir, Exception cause) {
+        if (g != null) {
+            groups.remove(groupId, g);
+        }
+        if (freshDir == null || !disk.exists(freshDir)) {
+            return;
+        }
+        try {
+            deletions.deleteTree(freshDir);
+            disk.syncDir(groupsDir());
+        } catch (IOException | RuntimeException removal) {
+            cause.addSuppressed(removal);
+        }
     }
 
     /**
