@@ -79,6 +79,7 @@ final class PartitionMoves {
     private long leaderTransfers;
     private long leaderRemovals;
     private long destroysRepeated;
+    private long targetsRefused;
     /** The planted bug {@code keep-moved-replica}: a move ends without destroying its source's replica. */
     private boolean plantedKeepSource;
 
@@ -96,6 +97,11 @@ final class PartitionMoves {
     /** Plants the bug {@code keep-moved-replica}: moves end once the source is removed, its replica left in place. */
     void plantKeepSource() {
         plantedKeepSource = true;
+    }
+
+    /** Moves that did not start because the target's storage refused the new replica (a full or failing disk). */
+    long targetsRefused() {
+        return targetsRefused;
     }
 
     /** Destructions asked again: the source restarted before its replica's deletion was durable. */
@@ -171,6 +177,7 @@ final class PartitionMoves {
         long target = random.pick(targets);
         boolean direct = random.chance(0.5);
         if (!nodes[(int) target].hostGroup(g, placement.genesis(g))) {
+            targetsRefused++;
             return 0;
         }
         placement.startMove(g, source, target);

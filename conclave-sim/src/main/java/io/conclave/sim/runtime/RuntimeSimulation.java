@@ -216,6 +216,9 @@ public final class RuntimeSimulation {
             faults.put("refused-start", refused);
         }
         PartitionMoves moves = control.moves();
+        if (moves.targetsRefused() > 0) {
+            faults.put("move-target-refused", moves.targetsRefused());
+        }
         if (moves.started() > 0) {
             faults.put("move-completed", moves.completed());
             faults.put("move-leader-handover", moves.leaderTransfers());

@@ -99,6 +99,23 @@ class PartitionMovesTest {
     }
 
     /**
+     * Seed 18 of every fault (5 nodes, 10 groups, 5 s; seed 54 too): a move's target hit a read error
+     * while its storage created the new replica; the create failed but the engine kept the
+     * half-created group, so the node stored a group nobody had placed there (and a restart would
+     * have found it without its genesis membership). The placement check caught it. Fixed in the
+     * storage engine (a refused create leaves nothing behind; CreateGroupFailureTest).
+     */
+    @Test
+    void seed18ATargetWhoseDiskRefusedTheNewReplicaKeepsNoHalfCreatedGroup() {
+        SimResult r = RuntimeSimulation.run(RuntimeSimConfig.defaults(18, 10).withNodes(5, 3)
+                .withFaultNs(5_000_000_000L));
+        assertThat(r.failure()).isNull();
+        assertThat(r.checks()).containsEntry("placement", "valid");
+        assertThat(r.faults().get("move-target-refused")).isPositive();
+        assertThat(r.faults().get("move-completed")).isPositive();
+    }
+
+    /**
      * Seed 8 of {@code move} (6 groups, 3 s, buggify on by the seed's draw): buggified short WAL writes
      * made replicas rebuild their Raft core after a failed write, from their snapshot's membership —
      * forgetting the move's learner addition, promotion and removal they had applied. The replicas of
