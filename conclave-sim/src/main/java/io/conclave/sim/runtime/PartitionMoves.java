@@ -57,6 +57,7 @@ final class PartitionMoves {
         long destroyAskedIncarnation;
         long transferAskedNs = -1;
         boolean leaderCounted;
+        boolean powerCutDrawn;
 
         Move(long group, long source, long target, boolean removeLeaderDirectly) {
             this.group = group;
@@ -69,6 +70,7 @@ final class PartitionMoves {
     private final RuntimeControl control;
     private final Scheduler scheduler;
     private final SimRandom random;
+    private final SimRandom powerCutRandom;
     private final Trace trace;
     private final RuntimeNode[] nodes;
     private final int groups;
@@ -80,14 +82,22 @@ final class PartitionMoves {
     private long leaderRemovals;
     private long destroysRepeated;
     private long targetsRefused;
+    /** Told of a source whose replica is about to be destroyed, now and then (the nemesis may cut its power). */
+    private java.util.function.Consumer<RuntimeNode> duringDestroy;
     /** The planted bug {@code keep-moved-replica}: a move ends without destroying its source's replica. */
     private boolean plantedKeepSource;
 
-    PartitionMoves(RuntimeControl control, Scheduler scheduler, SimRandom random, Trace trace, RuntimeNode[] nodes,
-                   int groups, Placement placement) {
+    /**
+     * @param random the moves' choices (a stream of its own)
+     * @param powerCutRandom the power cuts inside destructions ({@link #onDestroy}): another stream, so
+     *     that drawing them leaves the moves' choices as they were
+     */
+    PartitionMoves(RuntimeControl control, Scheduler scheduler, SimRandom random, SimRandom powerCutRandom, Trace trace,
+                   RuntimeNode[] nodes, int groups, Placement placement) {
         this.control = control;
         this.scheduler = scheduler;
         this.random = random;
+        this.powerCutRandom = powerCutRandom;
         this.trace = trace;
         this.nodes = nodes;
         this.groups = groups;
@@ -104,9 +114,23 @@ final class PartitionMoves {
         return targetsRefused;
     }
 
+    /**
+     * From now on, a quarter of the moves tell {@code listener} of their source as its replica's
+     * destruction is first asked: the nemesis cuts the power inside the destruction (a torn crash),
+     * so that the restart finds the group whole or gone and the move destroys it again when whole.
+     */
+    void onDestroy(java.util.function.Consumer<RuntimeNode> listener) {
+        duringDestroy = listener;
+    }
+
     /** Destructions asked again: the source restarted before its replica's deletion was durable. */
     long destroysRepeated() {
         return destroysRepeated;
+    }
+
+    /** The seeded stream the nemesis draws the power cuts inside destructions from. */
+    SimRandom powerCutRandom() {
+        return powerCutRandom;
     }
 
     /** The seeded stream the nemesis schedules moves with. */
@@ -296,6 +320,12 @@ final class PartitionMoves {
         }
         if (m.destroyAskedIncarnation != node.incarnation()) {
             long incarnation = node.incarnation();
+            if (duringDestroy != null && !m.powerCutDrawn) {
+                m.powerCutDrawn = true;
+                if (powerCutRandom.chance(0.25)) {
+                    duringDestroy.accept(node);
+                }
+            }
             if (m.destroyAskedIncarnation != 0) {
                 destroysRepeated++;
             }

@@ -53,7 +53,7 @@ final class RuntimeControl {
     private long transfers;
 
     RuntimeControl(Scheduler scheduler, SimRandom random, Trace trace, RuntimeNode[] nodes, int groups,
-                   Placement placement, SimRandom moveRandom) {
+                   Placement placement, SimRandom moveRandom, SimRandom powerCutRandom) {
         this.scheduler = scheduler;
         this.random = random;
         this.trace = trace;
@@ -61,7 +61,7 @@ final class RuntimeControl {
         this.groups = groups;
         this.placement = placement;
         this.votersOf = placement::voters;
-        this.moves = new PartitionMoves(this, scheduler, moveRandom, trace, nodes, groups, placement);
+        this.moves = new PartitionMoves(this, scheduler, moveRandom, powerCutRandom, trace, nodes, groups, placement);
     }
 
     /** Whether any group is being reconfigured or moved, or must still change leader (the nemesis holds data loss back). */

@@ -56,6 +56,9 @@ final class RuntimeNemesis {
         if (meanIntervalNs.isEmpty() && !allowed.isEmpty()) {
             meanIntervalNs.put(random.pick(List.copyOf(allowed)), random.between(300_000_000L, 2_000_000_000L));
         }
+        if (meanIntervalNs.containsKey(RuntimeFault.MOVE) && meanIntervalNs.containsKey(RuntimeFault.TORN_CRASH)) {
+            control.moves().onDestroy(this::tornCrashDuringDestroy);
+        }
     }
 
     /**
@@ -198,6 +201,26 @@ final class RuntimeNemesis {
         count(torn ? "torn-crash" : "crash", node.id());
         scheduler.after(durationNs(), () -> {
             if (!stopped && !node.isUp()) {
+                node.restart();
+            }
+        });
+    }
+
+    /**
+     * A move is about to destroy {@code node}'s replica of a group it left: the power goes out after 0–12
+     * more disk changes (inside the deletion's tombstone write, directory removal or a neighbour's
+     * write), when every node is up; the node restarts 10–500 ms later.
+     */
+    private void tornCrashDuringDestroy(RuntimeNode node) {
+        SimRandom r = control.moves().powerCutRandom();
+        if (stopped || downCount() > 0 || node.isPaused()) {
+            return;
+        }
+        node.crashAfterMutations(r.between(0, 12));
+        scheduler.after(r.between(0, 5_000_000L), node::crash);
+        count("torn-crash-destroy", node.id());
+        scheduler.after(r.between(10_000_000L, 500_000_000L), () -> {
+            if (!node.isUp()) {
                 node.restart();
             }
         });

@@ -94,7 +94,7 @@ public final class RuntimeSimulation {
         boolean bugOn = config.buggify() != null ? config.buggify() : bugRandom.chance(0.25);
         buggify = new Buggify(bugOn, 0.02, bugRandom);
         control = new RuntimeControl(scheduler, SimRandom.of(config.seed(), "control"), trace, nodes, config.groups(),
-                placement, SimRandom.of(config.seed(), "moves"));
+                placement, SimRandom.of(config.seed(), "moves"), SimRandom.of(config.seed(), "moves.power-cut"));
         for (int i = 1; i <= n && config.leaderMoveAfterDataLoss(); i++) {
             nodes[i].onDataLoss(control::afterDataLoss);
         }

@@ -58,6 +58,21 @@ class PartitionMovesTest {
     }
 
     /**
+     * With torn crashes on, the nemesis now and then cuts a move's source's power inside the
+     * destruction of its replica: the restart finds the group whole (its tombstone was not durable) and
+     * the move destroys it again, or gone; either way the run ends with the group stored only where
+     * it is placed.
+     */
+    @Test
+    void aSourceThatLosesPowerInsideTheDestructionHasItsRecoveredReplicaDestroyedAgain() {
+        SimResult r = RuntimeSimulation.run(config(11, 6, 4_000_000_000L, "move,torn-crash"));
+        assertThat(r.failure()).isNull();
+        assertThat(r.checks()).containsEntry("placement", "valid");
+        assertThat(r.faults().get("torn-crash-destroy")).isPositive();
+        assertThat(r.faults().get("move-destroy-repeated")).isPositive();
+    }
+
+    /**
      * The data plane with partitions moving while clients append: a moved partition's new replica
      * catches up from the log (partitions take no snapshots); no acknowledged strong append is lost,
      * every replica of every partition ends with the same log (the log checkers).
