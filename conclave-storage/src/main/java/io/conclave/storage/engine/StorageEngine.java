@@ -111,6 +111,8 @@ public final class StorageEngine implements Agent, AutoCloseable {
         return root.isEmpty() ? "wal" : root + "/wal";
     }
 
+    private long interruptedCreatesRemoved;
+
     private void recover() throws IOException {
         disk.mkdirs(groupsDir());
         Map<Long, Long> live = deletions.recoverDirs(GroupDeletions.scan(disk, walDir(), config.wal()));
@@ -131,8 +133,41 @@ public final class StorageEngine implements Agent, AutoCloseable {
             g.recoverFinish();
             openSegments.closeEldest();
         }
+        removeInterruptedCreates();
         writer = new GroupCommitWriter(wal, config.wal(), new Handler());
         housekeeper.lastRoundMs = clockMs.getAsLong();
+    }
+
+    /**
+     * Removes the groups a crash caught inside {@link #createGroup}: a directory holding nothing a group
+     * is made of — no snapshot (not even its genesis membership, which a create writes first), no entry,
+     * no hard state, no log lost to corruption. Nothing was ever written for such a group, so nobody
+     * can have heard of it; left in place, it would be a replica without a membership, which no Raft core
+     * starts from (the node could not start). The caller creates it again. (A group created without a
+     * membership is not promised to survive a crash before its first write either: its directories are
+     * synced lazily.)
+     */
+    private void removeInterruptedCreates() throws IOException {
+        boolean removed = false;
+        for (GroupLog g : new ArrayList<>(groups.values())) {
+            Snapshot snap = g.snapshot();
+            if (snap.index() == 0 && snap.metadata().confState().allMembers().isEmpty() && g.lastIndex() == 0
+                    && g.hardState().isEmpty() && !g.needsSnapshot()) {
+                groups.remove(g.groupId(), g);
+                g.close();
+                deletions.deleteTree(deletions.dirOf(g.groupId(), g.incarnation()));
+                interruptedCreatesRemoved++;
+                removed = true;
+            }
+        }
+        if (removed) {
+            disk.syncDir(groupsDir());
+        }
+    }
+
+    /** Group directories removed on opening because a crash had interrupted their creation. */
+    public long interruptedCreatesRemoved() {
+        return interruptedCreatesRemoved;
     }
 
     private void replay(WalRecord rec) {

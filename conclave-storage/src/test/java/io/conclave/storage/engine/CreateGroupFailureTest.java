@@ -41,6 +41,40 @@ class CreateGroupFailureTest {
         assertThat(fx.engine.group(4).lastIndex()).isEqualTo(1);
     }
 
+    /**
+     * The power goes out after every number of disk changes inside a create: the engine opens, and the
+     * group is either there with its genesis membership or not there at all (never a directory without
+     * a membership, from which no replica can start); it can then be created.
+     */
+    @Test
+    void aPowerCutInsideACreateLeavesTheGroupWholeOrAbsent() throws IOException {
+        int absent = 0;
+        int whole = 0;
+        for (int mutations = 0; mutations <= 12; mutations++) {
+            EngineFixture fx = new EngineFixture(20 + mutations, EngineFixture.smallConfig());
+            fx.engine.createGroup(1, VOTERS);
+            fx.disk.powerOffAfter(mutations);
+            try {
+                fx.engine.createGroup(4, VOTERS);
+            } catch (IOException | RuntimeException cut) {
+                // the power went out inside it
+            }
+            fx.crashAndReopen();
+            assertThat(fx.engine.group(1).initialState().confState()).isEqualTo(VOTERS);
+            GroupLog g = fx.engine.group(4);
+            if (g == null) {
+                absent++;
+                assertThat(fx.disk.list("data/groups")).as("cut after %d changes", mutations).containsExactly("1");
+                g = fx.engine.createGroup(4, VOTERS);
+            } else {
+                whole++;
+            }
+            assertThat(g.initialState().confState()).as("cut after %d changes", mutations).isEqualTo(VOTERS);
+        }
+        assertThat(absent).isPositive();
+        assertThat(whole).isPositive();
+    }
+
     @Test
     void aRestartAfterARefusedCreateFindsNoHalfCreatedGroup() throws IOException {
         EngineFixture fx = new EngineFixture(12, EngineFixture.smallConfig());
