@@ -184,6 +184,46 @@ public final class NodeAssembly {
         return f;
     }
 
+    /**
+     * Destroys this node's replica of a group (what {@link RaftRuntime#destroyGroup} does, for any host
+     * of the assembly): on its loop the replica stops, its leader entry is dropped, the state machine
+     * forgets the group once the applier has run what it was handed, and the storage deletes the group
+     * durably. The future completes once all of that is done. Any thread.
+     */
+    public CompletableFuture<Void> destroyGroup(long groupId) {
+        CompletableFuture<Void> out = new CompletableFuture<>();
+        EventLoop loop = loopOf(groupId);
+        boolean queued = loop.offerTask(() -> {
+            Replica r = loop.removeReplica(groupId);
+            if (r == null) {
+                out.completeExceptionally(new RequestFailedException(RequestFailedException.Reason.UNKNOWN_GROUP,
+                        "group " + groupId + " is not hosted on node " + nodeId));
+                return;
+            }
+            r.destroy();
+            leaders.forget(groupId);
+            CompletableFuture<Void> state = loop.applier().forget(groupId);
+            CompletableFuture<Void> storage = engine.deleteGroup(groupId);
+            CompletableFuture.allOf(state, storage).whenComplete((v, e) -> {
+                if (e != null) {
+                    out.completeExceptionally(e);
+                    return;
+                }
+                try {
+                    meta.removeRejoining(groupId);
+                    out.complete(null);
+                } catch (IOException | RuntimeException ex) {
+                    out.completeExceptionally(ex);
+                }
+            });
+        });
+        if (!queued) {
+            out.completeExceptionally(new BackPressureException("loop " + loop.index() + " of node " + nodeId
+                    + " has " + config.taskQueueCapacity() + " tasks queued"));
+        }
+        return out;
+    }
+
     // ================================ the agents and their parts ================================
 
     /** The event loops, index = loop number; each an agent to run ({@code doWork(nowNs)}). */

@@ -177,37 +177,7 @@ public final class RaftRuntime implements AutoCloseable {
      */
     public CompletableFuture<Void> destroyGroup(long groupId) {
         checkRunning();
-        CompletableFuture<Void> out = new CompletableFuture<>();
-        EventLoop loop = loopOf(groupId);
-        boolean queued = loop.offerTask(() -> {
-            Replica r = loop.removeReplica(groupId);
-            if (r == null) {
-                out.completeExceptionally(new RequestFailedException(RequestFailedException.Reason.UNKNOWN_GROUP,
-                        "group " + groupId + " is not hosted on node " + nodeId));
-                return;
-            }
-            r.destroy();
-            leaders.forget(groupId);
-            CompletableFuture<Void> state = loop.applier().forget(groupId);
-            CompletableFuture<Void> storage = engine.deleteGroup(groupId);
-            CompletableFuture.allOf(state, storage).whenComplete((v, e) -> {
-                if (e != null) {
-                    out.completeExceptionally(e);
-                    return;
-                }
-                try {
-                    meta.removeRejoining(groupId);
-                    out.complete(null);
-                } catch (IOException | RuntimeException ex) {
-                    out.completeExceptionally(ex);
-                }
-            });
-        });
-        if (!queued) {
-            out.completeExceptionally(new BackPressureException("loop " + loop.index() + " of node " + nodeId
-                    + " has " + config.taskQueueCapacity() + " tasks queued"));
-        }
-        return out;
+        return assembly.destroyGroup(groupId);
     }
 
     /** Proposes {@code data}; completes with its log index once applied here, or fails (NOT_LEADER, BACK_PRESSURE, ...). */

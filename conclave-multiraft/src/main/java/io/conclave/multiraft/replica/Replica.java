@@ -581,7 +581,10 @@ public final class Replica implements ApplySink {
         inFlight = null;
         awaitingDurable = false;
         try {
-            node = new RaftNode(config.raftConfig(nodeId, handedIndex), log, raftRandom);
+            // The entries up to handedIndex are not delivered again: start from the membership applied
+            // last, or the changes since the snapshot are forgotten (RebuildKeepsMembershipTest).
+            node = new RaftNode(config.raftConfig(nodeId, handedIndex),
+                    new AppliedMembership(log, confAt.lastEntry().getValue()), raftRandom);
             wakeTicks();
         } catch (RuntimeException e) {
             breakReplica("rebuilding after a failed write (" + cause + ") failed: " + e);

@@ -66,6 +66,16 @@ final class DataPlane {
             return null;
         }
 
+        /** The partition's replica was destroyed here: its log and sequencer go, as {@code NodeStateMachine} does. */
+        @Override
+        public void forget(long groupId) {
+            PartitionLog p = partitions.remove(groupId);
+            if (p != null) {
+                p.wakeWaiters();
+            }
+            producing.forget(groupId);
+        }
+
         @Override
         public void restore(long groupId, byte[] data) {
             throw new IllegalStateException("partition group " + groupId + " takes no snapshots, yet one was restored");

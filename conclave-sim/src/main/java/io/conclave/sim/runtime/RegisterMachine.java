@@ -118,6 +118,12 @@ final class RegisterMachine implements StateMachine {
         registers.put(groupId, regs);
     }
 
+    /** This node's replica of the group was destroyed: its registers go (a later replica starts empty). */
+    @Override
+    public void forget(long groupId) {
+        registers.remove(groupId);
+    }
+
     /** The register's value here, or null. */
     String get(long groupId, String key) {
         TreeMap<String, String> regs = registers.get(groupId);

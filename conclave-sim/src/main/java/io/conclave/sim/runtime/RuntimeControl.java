@@ -24,7 +24,8 @@ import java.util.function.LongFunction;
  *       applied everything committed when it became a learner — the same rule the runtime's rejoin
  *       follows. A reconfiguration runs to its end even after the faults heal, one per group at a time;
  *       the run settles only when every group is back to its voters with no learner;</li>
- *   <li><b>transfer</b>: the leader is asked to hand leadership to another voter.</li>
+ *   <li><b>transfer</b>: the leader is asked to hand leadership to another voter;</li>
+ *   <li><b>move</b>: a replica moves to a node that does not host the group ({@link PartitionMoves}).</li>
  * </ul>
  *
  * Runs on the scheduler's thread; every choice is drawn from the run's seed.
@@ -38,7 +39,9 @@ final class RuntimeControl {
     private final Trace trace;
     private final RuntimeNode[] nodes;
     private final int groups;
+    private final Placement placement;
     private final LongFunction<Set<Long>> votersOf;
+    private final PartitionMoves moves;
     /**
      * Groups with a reconfiguration in flight: {member moved, the commit it must apply before its
      * promotion (-1 until it is a learner), 1 when it was removed rather than demoted}.
@@ -50,18 +53,25 @@ final class RuntimeControl {
     private long transfers;
 
     RuntimeControl(Scheduler scheduler, SimRandom random, Trace trace, RuntimeNode[] nodes, int groups,
-                   LongFunction<Set<Long>> votersOf) {
+                   Placement placement, SimRandom moveRandom, SimRandom powerCutRandom) {
         this.scheduler = scheduler;
         this.random = random;
         this.trace = trace;
         this.nodes = nodes;
         this.groups = groups;
-        this.votersOf = votersOf;
+        this.placement = placement;
+        this.votersOf = placement::voters;
+        this.moves = new PartitionMoves(this, scheduler, moveRandom, powerCutRandom, trace, nodes, groups, placement);
     }
 
-    /** Whether any group is being reconfigured or must still change leader (the nemesis holds data loss back). */
+    /** Whether any group is being reconfigured or moved, or must still change leader (the nemesis holds data loss back). */
     boolean reconfiguring() {
-        return !moving.isEmpty() || !leaderMoves.isEmpty();
+        return !moving.isEmpty() || !leaderMoves.isEmpty() || moves.inFlight();
+    }
+
+    /** The partition moves (the {@code move} fault). */
+    PartitionMoves moves() {
+        return moves;
     }
 
     /**
@@ -78,7 +88,7 @@ final class RuntimeControl {
                 continue;
             }
             long term = 0;
-            for (long v : votersOf.apply(g)) {
+            for (long v : placement.hosts(g)) {
                 Replica r = nodes[(int) v].replica(g);
                 term = Math.max(term, r == null ? 0 : r.raft().term());
             }
@@ -131,9 +141,9 @@ final class RuntimeControl {
         return transfers;
     }
 
-    /** The replica leading {@code g} among its voters' nodes, or null. */
+    /** The replica leading {@code g} among the nodes hosting it, or null. */
     Replica leaderOf(long g) {
-        for (long v : votersOf.apply(g)) {
+        for (long v : placement.hosts(g)) {
             Replica r = nodes[(int) v].replica(g);
             if (r != null && !r.isBroken() && r.raft().isLeader()) {
                 return r;
@@ -142,10 +152,13 @@ final class RuntimeControl {
         return null;
     }
 
-    /** Whether every replica of {@code g} is up, not rejoining, and its leader sees exactly the genesis voters. */
+    /**
+     * Whether every replica of {@code g} is up, not rejoining, hosted only by its voters, and its leader
+     * sees exactly the voters the placement gives it.
+     */
     boolean steady(long g) {
         Replica leader = leaderOf(g);
-        if (leader == null || moving.containsKey(g)) {
+        if (leader == null || moving.containsKey(g) || moves.moving(g) || !placement.hosts(g).equals(votersOf.apply(g))) {
             return false;
         }
         ConfState cs = leader.raft().confState();
@@ -219,7 +232,7 @@ final class RuntimeControl {
         scheduler.after(RETRY_NS, () -> reconcile(g));
     }
 
-    private void propose(long g, ConfChange cc) {
+    void propose(long g, ConfChange cc) {
         Replica leader = leaderOf(g);
         if (leader == null) {
             return;
@@ -232,7 +245,7 @@ final class RuntimeControl {
     }
 
     /** Whether node {@code v}'s replica of {@code g} could take leadership: up, not broken, not rejoining. */
-    private boolean canLead(long v, long g) {
+    boolean canLead(long v, long g) {
         Replica r = nodes[(int) v].replica(g);
         return r != null && !r.isBroken() && r.rejoinPhase() == null;
     }

@@ -39,7 +39,12 @@ public enum RuntimeFault {
     /** A voter is demoted to learner or removed, then re-added as a learner, caught up and promoted. */
     MEMBERSHIP,
     /** A group's leader is asked to hand leadership to another voter. */
-    TRANSFER;
+    TRANSFER,
+    /**
+     * A group's replica moves from one of its voters (sometimes the leader) to a node that does not host
+     * it: created there, added as a learner, promoted, the source removed and its replica destroyed.
+     */
+    MOVE;
 
     /** Every label, comma separated. */
     public static String known() {

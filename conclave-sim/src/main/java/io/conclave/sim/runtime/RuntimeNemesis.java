@@ -48,13 +48,26 @@ final class RuntimeNemesis {
         this.votersOf = votersOf;
         this.baseNet = network.config();
         for (RuntimeFault f : RuntimeFault.values()) {
-            if (allowed.contains(f) && (allowed.size() <= 2 || random.chance(0.6))) {
-                meanIntervalNs.put(f, random.between(300_000_000L, 2_000_000_000L));
+            SimRandom r = streamOf(f);
+            if (allowed.contains(f) && (allowed.size() <= 2 || r.chance(0.6))) {
+                meanIntervalNs.put(f, r.between(300_000_000L, 2_000_000_000L));
             }
         }
         if (meanIntervalNs.isEmpty() && !allowed.isEmpty()) {
             meanIntervalNs.put(random.pick(List.copyOf(allowed)), random.between(300_000_000L, 2_000_000_000L));
         }
+        if (meanIntervalNs.containsKey(RuntimeFault.MOVE) && meanIntervalNs.containsKey(RuntimeFault.TORN_CRASH)) {
+            control.moves().onDestroy(this::tornCrashDuringDestroy);
+        }
+    }
+
+    /**
+     * The stream a fault kind's timing is drawn from: moves draw from their own, so that the draws of
+     * every other kind are those of the runs before moves existed (and runs where no move can start,
+     * every group on every node, run as they did).
+     */
+    private SimRandom streamOf(RuntimeFault f) {
+        return f == RuntimeFault.MOVE ? control.moves().random() : random;
     }
 
     Map<String, Long> counts() {
@@ -68,7 +81,7 @@ final class RuntimeNemesis {
     }
 
     private void scheduleNext(RuntimeFault f) {
-        scheduler.after(random.exponential(meanIntervalNs.get(f)), () -> {
+        scheduler.after(streamOf(f).exponential(meanIntervalNs.get(f)), () -> {
             if (!stopped) {
                 inject(f);
                 scheduleNext(f);
@@ -107,6 +120,7 @@ final class RuntimeNemesis {
             case CORRUPTION -> corruption();
             case MEMBERSHIP -> membership();
             case TRANSFER -> transfer();
+            case MOVE -> move();
             default -> throw new IllegalStateException("unhandled fault " + f);
         }
     }
@@ -187,6 +201,26 @@ final class RuntimeNemesis {
         count(torn ? "torn-crash" : "crash", node.id());
         scheduler.after(durationNs(), () -> {
             if (!stopped && !node.isUp()) {
+                node.restart();
+            }
+        });
+    }
+
+    /**
+     * A move is about to destroy {@code node}'s replica of a group it left: the power goes out after 0–12
+     * more disk changes (inside the deletion's tombstone write, directory removal or a neighbour's
+     * write), when every node is up; the node restarts 10–500 ms later.
+     */
+    private void tornCrashDuringDestroy(RuntimeNode node) {
+        SimRandom r = control.moves().powerCutRandom();
+        if (stopped || downCount() > 0 || node.isPaused()) {
+            return;
+        }
+        node.crashAfterMutations(r.between(0, 12));
+        scheduler.after(r.between(0, 5_000_000L), node::crash);
+        count("torn-crash-destroy", node.id());
+        scheduler.after(r.between(10_000_000L, 500_000_000L), () -> {
+            if (!node.isUp()) {
                 node.restart();
             }
         });
@@ -319,6 +353,13 @@ final class RuntimeNemesis {
         long to = control.transferLeadership();
         if (to != 0) {
             count("transfer", to);
+        }
+    }
+
+    private void move() {
+        long target = control.moves().start();
+        if (target != 0) {
+            count("move", target);
         }
     }
 

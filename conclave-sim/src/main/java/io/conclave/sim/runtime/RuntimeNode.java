@@ -393,6 +393,72 @@ final class RuntimeNode {
         i.kick();
     }
 
+    /**
+     * Creates this node's replica of an existing group mid-run, as the server's reconciler does for a
+     * new assignment ({@code RaftRuntime.createGroup} with another node as the bootstrapper): from the
+     * group's genesis membership, campaigning for nothing; it waits for the leader to add it as a
+     * learner and send it the log or a snapshot. False when the node is down or the storage refused
+     * (a full or failing disk): nothing was created then.
+     */
+    boolean hostGroup(long groupId, Set<Long> genesis) {
+        Incarnation i = inc;
+        if (i == null) {
+            return false;
+        }
+        try {
+            long[] ids = genesis.stream().mapToLong(Long::longValue).toArray();
+            GroupLog g = i.engine().createGroup(groupId, ConfState.ofVoters(ids));
+            hosted.put(groupId, new TreeSet<>(genesis));
+            i.parts.loopOf(groupId).addReplica(i.parts.newReplica(groupId, g, false));
+        } catch (IOException | UncheckedIOException e) {
+            trace.record(scheduler.nowNs(), "node.host-refused", id, groupId, 0, 0);
+            return false;
+        }
+        trace.record(scheduler.nowNs(), "node.host", id, groupId, 0, 0);
+        i.kick();
+        return true;
+    }
+
+    /**
+     * This node no longer hosts the group: it is not created again after a wipe, and its replica, when
+     * the node is up, is destroyed as {@code RaftRuntime.destroyGroup} does (the assembly's own code:
+     * the replica stops, the state machine forgets the group, the storage deletes it durably). The
+     * future completes once the destruction is done; null when the node is down (a restart recovers
+     * the group if its storage still holds it: the caller asks again).
+     */
+    CompletableFuture<Void> destroyGroup(long groupId) {
+        hosted.remove(groupId);
+        Incarnation i = inc;
+        if (i == null) {
+            return null;
+        }
+        trace.record(scheduler.nowNs(), "node.destroy", id, groupId, i.incarnation(), 0);
+        CompletableFuture<Void> f = i.parts.destroyGroup(groupId);
+        i.kick();
+        return f;
+    }
+
+    /** Whether this node's storage holds the group (a deletion in progress included); false when down. */
+    boolean storesGroup(long groupId) {
+        Incarnation i = inc;
+        return i != null && i.engine().groupIds().contains(groupId);
+    }
+
+    /** The groups this node was given and still hosts (what a wipe creates again). */
+    Set<Long> hostedGroups() {
+        return new TreeSet<>(hosted.keySet());
+    }
+
+    /** The names under the storage's {@code groups/} directory of the current disk (one per group directory). */
+    java.util.List<String> groupDirectories() {
+        String dir = io.conclave.storage.disk.DiskPaths.join(io.conclave.storage.disk.DiskPaths.join(ROOT, "storage"), "groups");
+        try {
+            return disk.exists(dir) ? disk.list(dir) : java.util.List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("listing " + dir + " of node " + id, e);
+        }
+    }
+
     private Incarnation requireUp() {
         if (inc == null) {
             throw new IllegalStateException("node " + id + " is down");

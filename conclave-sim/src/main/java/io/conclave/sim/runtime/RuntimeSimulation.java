@@ -47,6 +47,7 @@ public final class RuntimeSimulation {
     private final Scheduler scheduler = new Scheduler(2_000_000_000L);
     private final Trace trace = new Trace();
     private final Oracle oracle = new Oracle();
+    private final Placement placement = new Placement();
     private final RuntimeNode[] nodes;
     private final Network network;
     private final long[][] leaderTermSeen; // [node][group]: the last term the sampler saw the node lead in
@@ -55,6 +56,7 @@ public final class RuntimeSimulation {
     private final LogOptions logOptions; // null: the register workload
     private LogWorkload logWorkload;
     private long faultStartNs;
+    private String placementVerdict; // "valid" / "invalid" once the end-of-run placement check ran
     private final Buggify buggify;
     private final RuntimeControl control;
 
@@ -84,12 +86,15 @@ public final class RuntimeSimulation {
             }
         }
         rnet.attach(nodes);
+        for (long g = 1; g <= config.groups(); g++) {
+            placement.place(g, genesisOf(g));
+        }
         leaderTermSeen = new long[n + 1][config.groups() + 1];
         SimRandom bugRandom = SimRandom.of(config.seed(), "buggify");
         boolean bugOn = config.buggify() != null ? config.buggify() : bugRandom.chance(0.25);
         buggify = new Buggify(bugOn, 0.02, bugRandom);
         control = new RuntimeControl(scheduler, SimRandom.of(config.seed(), "control"), trace, nodes, config.groups(),
-                this::votersOf);
+                placement, SimRandom.of(config.seed(), "moves"), SimRandom.of(config.seed(), "moves.power-cut"));
         for (int i = 1; i <= n && config.leaderMoveAfterDataLoss(); i++) {
             nodes[i].onDataLoss(control::afterDataLoss);
         }
@@ -122,13 +127,29 @@ public final class RuntimeSimulation {
         return new RuntimeSimulation(config, java.util.Objects.requireNonNull(log, "log"), echo).execute();
     }
 
+    /**
+     * Runs one seed with the planted bug {@code keep-moved-replica}: a partition move ends once its
+     * source is removed from the membership, without destroying the source's replica (for the test
+     * that shows the end-of-run placement check catches it).
+     */
+    static SimResult runKeepingMovedReplicas(RuntimeSimConfig config) {
+        RuntimeSimulation s = new RuntimeSimulation(config, null, null);
+        s.control.moves().plantKeepSource();
+        return s.execute();
+    }
+
     /** Runs one seed, echoing every traced event to {@code echo} (for diffing two runs). */
     public static SimResult run(RuntimeSimConfig config, PrintStream echo) {
         return new RuntimeSimulation(config, null, echo).execute();
     }
 
-    /** The voters of {@code group}: {@code replicas} consecutive nodes from a start spread by the group id. */
+    /** The voters {@code group} must end at now: its genesis voters, changed by the moves so far. */
     Set<Long> votersOf(long group) {
+        return placement.voters(group);
+    }
+
+    /** The genesis voters of {@code group}: {@code replicas} consecutive nodes from a start spread by the group id. */
+    Set<Long> genesisOf(long group) {
         Set<Long> out = new TreeSet<>();
         for (int j = 0; j < config.replicas(); j++) {
             out.add((group - 1 + j) % config.nodes() + 1);
@@ -136,10 +157,11 @@ public final class RuntimeSimulation {
         return out;
     }
 
+    /** The nodes {@code node} may exchange messages with: those sharing a group with it, or all when groups move. */
     private Set<Long> peersOf(int node) {
         Set<Long> out = new TreeSet<>();
         int n = config.nodes();
-        int r = config.replicas();
+        int r = config.faults().contains(RuntimeFault.MOVE) ? n : config.replicas();
         for (int d = -(r - 1); d <= r - 1; d++) {
             long p = Math.floorMod(node - 1 + d, n) + 1;
             if (p != node) {
@@ -167,6 +189,9 @@ public final class RuntimeSimulation {
                 : new io.conclave.check.history.HistoryRecorder(() -> 0).history();
         Map<String, String> verdicts = new LinkedHashMap<>();
         String checkFailure = Simulation.check(history, null, 0, verdicts);
+        if (placementVerdict != null) {
+            verdicts.put("placement", placementVerdict);
+        }
         if (logWorkload != null && failure == null) {
             String convergence = checkConvergence(history, verdicts);
             checkFailure = checkFailure != null ? checkFailure : convergence;
@@ -190,6 +215,19 @@ public final class RuntimeSimulation {
         if (refused > 0) {
             faults.put("refused-start", refused);
         }
+        PartitionMoves moves = control.moves();
+        if (moves.targetsRefused() > 0) {
+            faults.put("move-target-refused", moves.targetsRefused());
+        }
+        if (moves.started() > 0) {
+            faults.put("move-completed", moves.completed());
+            faults.put("move-leader-handover", moves.leaderTransfers());
+            faults.put("move-leader-removed", moves.leaderRemovals());
+            faults.put("moved-groups", PartitionMoves.groupsAway(placement, config.groups()));
+            if (moves.destroysRepeated() > 0) {
+                faults.put("move-destroy-repeated", moves.destroysRepeated());
+            }
+        }
         if (!lostLogs.isEmpty()) {
             faults.put("lost-log", (long) lostLogs.size());
             faults.put("lost-log-restarted", (long) lostLogsRestarted.size());
@@ -203,7 +241,7 @@ public final class RuntimeSimulation {
             nodes[i].start();
         }
         for (long g = 1; g <= config.groups(); g++) {
-            Set<Long> voters = votersOf(g);
+            Set<Long> voters = placement.genesis(g);
             for (long v : voters) {
                 nodes[(int) v].createGroup(g, voters);
             }
@@ -252,6 +290,11 @@ public final class RuntimeSimulation {
         }
         if (!runUntil(() -> divergentGroup() == null, config.settleNsMax())) {
             return "convergence: " + divergentGroup();
+        }
+        String misplaced = misplacedReplica();
+        placementVerdict = misplaced == null ? "valid" : "invalid";
+        if (misplaced != null) {
+            return "placement: " + misplaced;
         }
         return lostAcknowledgement();
     }
@@ -345,7 +388,7 @@ public final class RuntimeSimulation {
     }
 
     private Replica leaderOf(long g) {
-        for (long v : votersOf(g)) {
+        for (long v : placement.hosts(g)) {
             Replica r = nodes[(int) v].replica(g);
             if (r != null && r.raft().isLeader()) {
                 return r;
@@ -364,8 +407,15 @@ public final class RuntimeSimulation {
     }
 
     private String describe(long g) {
-        StringBuilder sb = new StringBuilder();
-        for (long v : votersOf(g)) {
+        StringBuilder sb = new StringBuilder("voters " + votersOf(g) + ", hosts " + placement.hosts(g));
+        String move = control.moves().describe(g);
+        if (move != null) {
+            sb.append(", ").append(move);
+        }
+        for (long v = 1; v <= config.nodes(); v++) {
+            if (!placement.hosts(g, v) && nodes[(int) v].replica(g) == null) {
+                continue;
+            }
             Replica r = nodes[(int) v].replica(g);
             sb.append("\n  node ").append(v).append(nodes[(int) v].isUp() ? "" : " (down)").append(": ")
                     .append(r == null ? "no replica" : r.status());
@@ -376,6 +426,9 @@ public final class RuntimeSimulation {
     /** The first group whose replicas differ in applied index or state, described; null when all agree. */
     private String divergentGroup() {
         for (long g = 1; g <= config.groups(); g++) {
+            if (control.moves().moving(g)) {
+                return "group " + g + " is still moving: " + describe(g);
+            }
             Long applied = null;
             Object state = null;
             for (long v : votersOf(g)) {
@@ -389,7 +442,7 @@ public final class RuntimeSimulation {
                     return "group " + g + " is not settled on node " + v + ": " + s;
                 }
                 if (!s.confState().voters().equals(votersOf(g)) || !s.confState().learners().isEmpty()) {
-                    return "group " + g + " has not finished reconfiguring on node " + v + ": " + s;
+                    return "group " + g + " has not finished reconfiguring on node " + v + ": " + describe(g);
                 }
                 Object st = logOptions == null ? node.machine().state(g) : partitionState(node, g);
                 if (applied == null) {
@@ -398,6 +451,38 @@ public final class RuntimeSimulation {
                 } else if (applied != s.appliedIndex() || !Objects.equals(state, st)) {
                     return "group " + g + " differs between replicas: " + describe(g);
                 }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Every node stores exactly the groups the placement gives it, in its storage and in its disk's
+     * {@code groups/} directory (one directory per group: a destroyed replica's is gone); null when so.
+     */
+    private String misplacedReplica() {
+        for (int i = 1; i <= config.nodes(); i++) {
+            RuntimeNode node = nodes[i];
+            Set<Long> placed = new TreeSet<>();
+            for (long g = 1; g <= config.groups(); g++) {
+                if (placement.hosts(g, i)) {
+                    placed.add(g);
+                }
+            }
+            if (!node.isUp()) {
+                return "node " + i + " is down at the end";
+            }
+            if (!node.engine().groupIds().equals(placed)) {
+                return "node " + i + " stores groups " + node.engine().groupIds() + ", the placement gives it " + placed;
+            }
+            Set<Long> dirs = new TreeSet<>();
+            for (String name : node.groupDirectories()) {
+                int dot = name.indexOf('.');
+                dirs.add(Long.parseLong(dot < 0 ? name : name.substring(0, dot)));
+            }
+            if (!dirs.equals(placed) || node.groupDirectories().size() != placed.size()) {
+                return "node " + i + " has group directories " + node.groupDirectories() + ", the placement gives it "
+                        + placed;
             }
         }
         return null;

@@ -7,7 +7,9 @@
  * from the scheduler. Owns the simulated node ({@link io.conclave.sim.runtime.RuntimeNode}), each of its
  * lives ({@link io.conclave.sim.runtime.Incarnation}) and clocks ({@link io.conclave.sim.runtime.RuntimeClock}),
  * its transport, the test state machine and its oracle, the workloads, the nemesis, the control-plane
- * events ({@link io.conclave.sim.runtime.RuntimeControl}), the node's faulty view of its disk, the
+ * events ({@link io.conclave.sim.runtime.RuntimeControl}, partition moves in
+ * {@link io.conclave.sim.runtime.PartitionMoves}) and where each group lives
+ * ({@link io.conclave.sim.runtime.Placement}), the node's faulty view of its disk, the
  * storage buggify source of a run, and one seed's run
  * ({@link io.conclave.sim.runtime.RuntimeSimulation}). Everything here runs on the simulation thread;
  * it never starts a thread and never reads the wall clock except to report how long a run took.

@@ -112,6 +112,8 @@ public final class StorageEngine implements Agent, AutoCloseable {
         return root.isEmpty() ? "wal" : root + "/wal";
     }
 
+    private long interruptedCreatesRemoved;
+
     private void recover() throws IOException {
         disk.mkdirs(groupsDir());
         Map<Long, Long> live = deletions.recoverDirs(GroupDeletions.scan(disk, walDir(), config.wal()));
@@ -132,8 +134,41 @@ public final class StorageEngine implements Agent, AutoCloseable {
             g.recoverFinish();
             openSegments.closeEldest();
         }
+        removeInterruptedCreates();
         writer = new GroupCommitWriter(wal, config.wal(), new Handler());
         housekeeper.lastRoundMs = clockMs.getAsLong();
+    }
+
+    /**
+     * Removes the groups a crash caught inside {@link #createGroup}: a directory holding nothing a group
+     * is made of — no snapshot (not even its genesis membership, which a create writes first), no entry,
+     * no hard state, no log lost to corruption. Nothing was ever written for such a group, so nobody
+     * can have heard of it; left in place, it would be a replica without a membership, which no Raft core
+     * starts from (the node could not start). The caller creates it again. (A group created without a
+     * membership is not promised to survive a crash before its first write either: its directories are
+     * synced lazily.)
+     */
+    private void removeInterruptedCreates() throws IOException {
+        boolean removed = false;
+        for (GroupLog g : new ArrayList<>(groups.values())) {
+            Snapshot snap = g.snapshot();
+            if (snap.index() == 0 && snap.metadata().confState().allMembers().isEmpty() && g.lastIndex() == 0
+                    && g.hardState().isEmpty() && !g.needsSnapshot()) {
+                groups.remove(g.groupId(), g);
+                g.close();
+                deletions.deleteTree(deletions.dirOf(g.groupId(), g.incarnation()));
+                interruptedCreatesRemoved++;
+                removed = true;
+            }
+        }
+        if (removed) {
+            disk.syncDir(groupsDir());
+        }
+    }
+
+    /** Group directories removed on opening because a crash had interrupted their creation. */
+    public long interruptedCreatesRemoved() {
+        return interruptedCreatesRemoved;
     }
 
     private void replay(WalRecord rec) {
@@ -201,20 +236,46 @@ public final class StorageEngine implements Agent, AutoCloseable {
         String dir = deletions.dirOf(groupId, incarnation);
         boolean fresh = !disk.exists(dir);
         boolean boot = initial != null && !initial.allMembers().isEmpty();
-        GroupLog g = openGroupFiles(groupId, incarnation, !boot);
-        if (boot) {
-            StoreSnapshots.open(disk, DiskPaths.join(dir, "snap"))
-                    .save(new Snapshot(new SnapshotMetadata(0, 0, initial), null));
-            disk.syncDir(dir);
+        GroupLog g = null;
+        try {
+            g = openGroupFiles(groupId, incarnation, !boot);
+            if (boot) {
+                StoreSnapshots.open(disk, DiskPaths.join(dir, "snap"))
+                        .save(new Snapshot(new SnapshotMetadata(0, 0, initial), null));
+                disk.syncDir(dir);
+            }
+            if (fresh) {
+                g.startEmpty();
+            } else {
+                g.recoverStart();
+            }
+            g.recoverFinish();
+        } catch (IOException | RuntimeException e) {
+            abandonCreate(groupId, g, fresh ? dir : null, e);
+            throw e;
         }
-        if (fresh) {
-            g.startEmpty();
-        } else {
-            g.recoverStart();
-        }
-        g.recoverFinish();
         openSegments.closeEldest();
         return g;
+    }
+
+    /**
+     * A create that failed (a full or failing disk) leaves nothing behind: the group is not hosted (a
+     * retry may create it) and a directory it made is removed, or a restart would recover a group
+     * without its genesis membership. Removing is best effort: a failure is added to {@code cause}.
+     */
+    private void abandonCreate(long groupId, GroupLog g, String freshDir, Exception cause) {
+        if (g != null) {
+            groups.remove(groupId, g);
+        }
+        if (freshDir == null || !disk.exists(freshDir)) {
+            return;
+        }
+        try {
+            deletions.deleteTree(freshDir);
+            disk.syncDir(groupsDir());
+        } catch (IOException | RuntimeException removal) {
+            cause.addSuppressed(removal);
+        }
     }
 
     /**
