@@ -93,7 +93,7 @@ public final class NodeAssembly {
     public static NodeAssembly open(long nodeId, RuntimeConfig config, Disk disk, String root,
                                     LongFunction<Transport> transportFactory, StateMachine stateMachine, Clock clock,
                                     LeaderTable leaders, LivenessListener observer) throws IOException {
-        NodeMeta meta = NodeMeta.startNewIncarnation(disk, root);
+        NodeMeta meta = NodeMeta.startNewIncarnation(disk, root, clock.incarnationFloor());
         Transport transport = transportFactory.apply(meta.incarnation());
         if (transport.localNode() != nodeId) {
             throw new IllegalArgumentException("transport is node " + transport.localNode() + "'s, not " + nodeId + "'s");

@@ -11,7 +11,10 @@ import java.util.TreeSet;
 
 /**
  * The node's record in its data directory: the incarnation (raised and made durable on every start,
- * so a replica's identity (node id, incarnation) is never reused) and the groups still rejoining
+ * so a replica's identity (node id, incarnation) is never reused; without a record — a first start,
+ * or a wiped disk that took the record along — it starts at the wall clock's milliseconds, so a wiped
+ * node still starts a newer life than its last one, which its peers' liveness sees as a restart) and
+ * the groups still rejoining
  * as learners. Written by replacing the file atomically (write, fsync, rename, fsync the directory).
  * Called by the runtime at start and by loops when a group finishes rejoining (synchronized).
  */
@@ -31,8 +34,11 @@ public final class NodeMeta {
         this.rejoining.addAll(rejoining);
     }
 
-    /** Reads the record (if any), raises the incarnation and writes it back durably. */
-    public static NodeMeta startNewIncarnation(Disk disk, String root) throws IOException {
+    /**
+     * Reads the record (if any), raises the incarnation (to {@code floor}, the wall clock's
+     * milliseconds, when there is no record) and writes it back durably.
+     */
+    public static NodeMeta startNewIncarnation(Disk disk, String root, long floor) throws IOException {
         disk.mkdirs(root);
         String path = DiskPaths.join(root, FILE);
         long previous = 0;
@@ -52,7 +58,7 @@ public final class NodeMeta {
                 }
             }
         }
-        NodeMeta m = new NodeMeta(disk, root, previous + 1, rejoin);
+        NodeMeta m = new NodeMeta(disk, root, previous > 0 ? previous + 1 : Math.max(1, floor), rejoin);
         m.write();
         return m;
     }

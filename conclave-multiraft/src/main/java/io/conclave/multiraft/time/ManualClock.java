@@ -20,6 +20,12 @@ public final class ManualClock implements Clock {
         return nowNs.get();
     }
 
+    /** The manual time line stands in for the wall clock, so tests stay reproducible. */
+    @Override
+    public long incarnationFloor() {
+        return nowMs();
+    }
+
     /** Moves time forward by {@code deltaNs} (>= 0) and returns the new time. */
     public long advanceNs(long deltaNs) {
         if (deltaNs < 0) {

@@ -42,6 +42,15 @@ final class RuntimeClock implements Clock {
         return (nowNs() + wallOffsetNs) / 1_000_000L;
     }
 
+    /**
+     * The simulated wall clock's milliseconds since the simulation began: a node's first life is
+     * incarnation 1 as before, and a wiped node's next one is above the lives it had.
+     */
+    @Override
+    public long incarnationFloor() {
+        return (nowNs() - ORIGIN_NS + wallOffsetNs) / 1_000_000L;
+    }
+
     /** Moves the wall clock by {@code deltaNs} (either way): an NTP step, a strobing clock. */
     void bumpWall(long deltaNs) {
         wallOffsetNs += deltaNs;
