@@ -576,7 +576,10 @@ public final class Replica implements ApplySink {
         inFlight = null;
         awaitingDurable = false;
         try {
-            node = new RaftNode(config.raftConfig(nodeId, handedIndex), log, raftRandom);
+            // The membership applied so far, not the storage snapshot's (RebuiltLogView; seed 48 of the
+            // simulator's metadata workload, RebuildAfterFailedWriteTest).
+            ConfState applied = confAt.floorEntry(handedIndex).getValue();
+            node = new RaftNode(config.raftConfig(nodeId, handedIndex), new RebuiltLogView(log, applied), raftRandom);
             wakeTicks();
         } catch (RuntimeException e) {
             breakReplica("rebuilding after a failed write (" + cause + ") failed: " + e);

@@ -31,6 +31,7 @@ final class HandDrivenNodes implements AutoCloseable {
     private final EventLoop[] loops;
     private final Applier[] appliers;
     private final Replica[] replicas;
+    private final SimDisk[] disks;
 
     private final long groupId;
     private final RuntimeConfig config;
@@ -43,6 +44,7 @@ final class HandDrivenNodes implements AutoCloseable {
         loops = new EventLoop[n + 1];
         appliers = new Applier[n + 1];
         replicas = new Replica[n + 1];
+        disks = new SimDisk[n + 1];
         voters = new long[n];
         for (int i = 0; i < n; i++) {
             voters[i] = i + 1;
@@ -54,6 +56,7 @@ final class HandDrivenNodes implements AutoCloseable {
 
     /** Node {@code id} on {@code disk}: a fresh engine, loop and applier, and its replica of the group. */
     private void start(int id, SimDisk disk, boolean rejoining) throws IOException {
+        disks[id] = disk;
         engines[id] = StorageEngine.open(disk, "s", EngineConfig.defaults(), clock::nowMs);
         appliers[id] = new Applier(new TestStateMachine(), 16, 1_000, 1 << 20, 64);
         Transport t = net.endpoint(id);
@@ -86,6 +89,11 @@ final class HandDrivenNodes implements AutoCloseable {
 
     Replica replica(int id) {
         return replicas[id];
+    }
+
+    /** Node {@code id}'s disk (to fill it, say). */
+    SimDisk disk(int id) {
+        return disks[id];
     }
 
     EventLoop loop(int id) {

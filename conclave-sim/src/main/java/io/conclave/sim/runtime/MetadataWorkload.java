@@ -21,7 +21,9 @@ import java.util.function.Function;
 
 /**
  * Clients of the controller's metadata path, recorded as a register history: the key is a topic of a
- * group ({@code "m<group>/<topic>"}), its value the topic's {@code retention.ms}, unique per operation
+ * group ({@code "m<group>/t<slot>.<generation>"}: each slot's clients move on to a fresh topic after
+ * {@link MetadataOptions#opsPerTopicMax} operations or {@link MetadataOptions#unknownsPerTopicMax} unknown
+ * outcomes, so every key's history stays searchable), its value the topic's {@code retention.ms}, unique per operation
  * (a client number and a counter). Create is {@code cas(nil → v)} (it succeeds iff the topic is absent);
  * a conditional config change (expected current value) is {@code cas(u → v)}; an unconditional one is
  * {@code put(v)} (refused, and so {@code fail}, when the topic is absent); describe is {@code get}, run
@@ -50,19 +52,38 @@ final class MetadataWorkload {
     /** The last value each key was seen to hold (read or written), for the next conditional change. */
     private final Map<String, String> lastSeen = new HashMap<>();
     private final List<Client> clients = new ArrayList<>();
+    /** Per group and slot: the slot's current topic generation, operations invoked on it, unknown outcomes. */
+    private final Map<String, int[]> slots = new HashMap<>();
+    /** Every topic the clients used, per group, for the final reads. */
+    private final Map<Long, java.util.TreeSet<String>> topicsUsed = new java.util.TreeMap<>();
     private boolean stopped;
 
     private final class Client {
         int id = recorder.newClient();
         final int index;
         final long group;
-        final String topic;
+        final int slot;
+        String topic;
         long counter;
 
-        Client(int index, long group, String topic) {
+        Client(int index, long group, int slot, String topic) {
             this.index = index;
             this.group = group;
+            this.slot = slot;
             this.topic = topic;
+        }
+
+        /** Takes the slot's current topic for the next operation, opening a fresh one when it had its share. */
+        void nextTopic() {
+            int[] s = slots.computeIfAbsent(group + "/" + slot, k -> new int[3]);
+            if (s[1] >= options.opsPerTopicMax() || s[2] >= options.unknownsPerTopicMax()) {
+                s[0]++;
+                s[1] = 0;
+                s[2] = 0;
+            }
+            s[1]++;
+            topic = "t" + slot + "." + s[0];
+            topicsUsed.computeIfAbsent(group, g -> new java.util.TreeSet<>()).add(topic);
         }
 
         String key() {
@@ -102,7 +123,7 @@ final class MetadataWorkload {
         for (long g = 1; g <= groups; g++) {
             for (int t = 0; t < options.topicsPerGroup(); t++) {
                 for (int i = 0; i < options.clientsPerTopic(); i++) {
-                    Client c = new Client(clients.size(), g, "t" + t);
+                    Client c = new Client(clients.size(), g, t, null);
                     clients.add(c);
                     scheduler.after(random.between(0, 10_000_000L), () -> next(c));
                 }
@@ -127,6 +148,7 @@ final class MetadataWorkload {
             register(c, then);
             return;
         }
+        c.nextTopic();
         double r = random.nextDouble();
         String seen = lastSeen.get(c.key());
         if (r < 0.35) {
@@ -294,6 +316,10 @@ final class MetadataWorkload {
 
     private void unknown(Client c, Invocation inv, Runnable then) {
         inv.unknown();
+        int[] s = slots.get(c.group + "/" + c.slot);
+        if (s != null && c.topic.equals("t" + c.slot + "." + s[0])) {
+            s[2]++;
+        }
         c.id = recorder.newClient();
         then.run();
     }
@@ -332,9 +358,9 @@ final class MetadataWorkload {
      * {@code deadlineNs}. Returns through {@code unread} the keys still unread.
      */
     void finalReads(long deadlineNs, List<String> unread) {
-        for (long g = 1; g <= groups; g++) {
-            for (int t = 0; t < options.topicsPerGroup(); t++) {
-                Client c = new Client(clients.size(), g, "t" + t);
+        for (Map.Entry<Long, java.util.TreeSet<String>> e : topicsUsed.entrySet()) {
+            for (String topic : e.getValue()) {
+                Client c = new Client(clients.size(), e.getKey(), -1, topic);
                 clients.add(c);
                 unread.add(c.key());
                 finalRead(c, deadlineNs, unread);

@@ -291,6 +291,9 @@ public final class GroupLog implements LogStorage {
             throw new UncheckedIOException("saving snapshot " + index + " of group " + groupId, e);
         }
         snapshot = s;
+        // Durable now (the store syncs it before it returns), and the log may be compacted behind it: a
+        // failed write must not fall back below it (onFailed), or the log would start after the snapshot.
+        matSnapshot = s;
         return s;
     }
 
