@@ -67,6 +67,8 @@ public final class MetadataChange {
                 return ErrorCode.TOPIC_EXISTS;
             case UNKNOWN_TOPIC:
                 return ErrorCode.UNKNOWN_TOPIC;
+            case CONFIG_MISMATCH:
+                return ErrorCode.CONFIG_MISMATCH;
             default:
                 return ErrorCode.INVALID_REQUEST;
         }

@@ -37,7 +37,7 @@ class MetadataChangeTest {
         assertThat(ApiErrors.codeOf(MetadataChange.refusal(again.error()))).isEqualTo(ErrorCode.TOPIC_EXISTS);
         MetadataChange.Plan mismatch = MetadataChange.plan(log.image(), img -> TopicHandlers.alterTopicConfig(img,
                 "t", Map.of("retention.ms", "5"), Map.of("retention.ms", "4")));
-        assertThat(ApiErrors.codeOf(MetadataChange.refusal(mismatch.error()))).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(ApiErrors.codeOf(MetadataChange.refusal(mismatch.error()))).isEqualTo(ErrorCode.CONFIG_MISMATCH);
     }
 
     @Test
