@@ -167,13 +167,15 @@ final class MetadataWorkload {
     /** Creates the topic with a new value: {@code cas(nil → v)}. */
     private void create(Client c, Runnable then) {
         String v = c.nextValue();
+        String topic = c.topic; // captured: the handler may run after the client moved on (an unknown outcome)
+        String key = c.key();
         int rf = 1 + random.nextInt(Math.min(3, config.nodes()));
         int partitions = 1 + random.nextInt(2);
-        Invocation inv = recorder.invoke(c.id, Request.cas(c.key(), null, v));
-        run(c, inv, img -> TopicHandlers.createTopic(img, c.topic, partitions, rf, Map.of(TopicConfig.RETENTION_MS, v)),
+        Invocation inv = recorder.invoke(c.id, Request.cas(key, null, v));
+        run(c, inv, img -> TopicHandlers.createTopic(img, topic, partitions, rf, Map.of(TopicConfig.RETENTION_MS, v)),
                 (i, image, refusal) -> {
                     if (refusal == null) {
-                        lastSeen.put(c.key(), v);
+                        lastSeen.put(key, v);
                         i.okCas(true);
                     } else {
                         expect(refusal, ErrorCode.TOPIC_EXISTS);
@@ -185,12 +187,14 @@ final class MetadataWorkload {
     /** Changes the value only if it is {@code expected}: {@code cas(expected → v)}. */
     private void alter(Client c, String expected, Runnable then) {
         String v = c.nextValue();
-        Invocation inv = recorder.invoke(c.id, Request.cas(c.key(), expected, v));
-        run(c, inv, img -> TopicHandlers.alterTopicConfig(img, c.topic, Map.of(TopicConfig.RETENTION_MS, v),
+        String topic = c.topic;
+        String key = c.key();
+        Invocation inv = recorder.invoke(c.id, Request.cas(key, expected, v));
+        run(c, inv, img -> TopicHandlers.alterTopicConfig(img, topic, Map.of(TopicConfig.RETENTION_MS, v),
                         Map.of(TopicConfig.RETENTION_MS, expected)),
                 (i, image, refusal) -> {
                     if (refusal == null) {
-                        lastSeen.put(c.key(), v);
+                        lastSeen.put(key, v);
                         i.okCas(true);
                     } else {
                         expect(refusal, ErrorCode.CONFIG_MISMATCH, ErrorCode.UNKNOWN_TOPIC);
@@ -202,11 +206,13 @@ final class MetadataWorkload {
     /** Changes the value unconditionally: {@code put(v)}; refused (so {@code fail}) when the topic is absent. */
     private void put(Client c, Runnable then) {
         String v = c.nextValue();
-        Invocation inv = recorder.invoke(c.id, Request.put(c.key(), v));
-        run(c, inv, img -> TopicHandlers.alterTopicConfig(img, c.topic, Map.of(TopicConfig.RETENTION_MS, v), Map.of()),
+        String topic = c.topic;
+        String key = c.key();
+        Invocation inv = recorder.invoke(c.id, Request.put(key, v));
+        run(c, inv, img -> TopicHandlers.alterTopicConfig(img, topic, Map.of(TopicConfig.RETENTION_MS, v), Map.of()),
                 (i, image, refusal) -> {
                     if (refusal == null) {
-                        lastSeen.put(c.key(), v);
+                        lastSeen.put(key, v);
                         i.okPut();
                     } else {
                         expect(refusal, ErrorCode.UNKNOWN_TOPIC);
@@ -221,7 +227,9 @@ final class MetadataWorkload {
      * any node. {@code then} gets whether it succeeded.
      */
     private void describe(Client c, boolean local, java.util.function.Consumer<Boolean> then) {
-        Invocation inv = recorder.invoke(c.id, Request.get(c.key()));
+        String topic = c.topic;
+        String key = c.key();
+        Invocation inv = recorder.invoke(c.id, Request.get(key));
         if (local) {
             RuntimeNode node = routing.anyUp(c.group);
             MetadataPlane plane = node == null ? null : node.metadataPlane();
@@ -229,16 +237,16 @@ final class MetadataWorkload {
                 inv.fail();
                 scheduler.after(RETRY_NS, () -> then.accept(false));
             } else {
-                inv.okGet(retentionOf(plane.log(c.group).image(), c.topic));
+                inv.okGet(retentionOf(plane.log(c.group).image(), topic));
                 then.accept(true);
             }
             return;
         }
         boolean[] ok = new boolean[1];
         run(c, inv, img -> ControllerResult.of(MetadataError.NONE), (i, image, refusal) -> {
-            String v = retentionOf(image, c.topic);
+            String v = retentionOf(image, topic);
             if (v != null) {
-                lastSeen.put(c.key(), v);
+                lastSeen.put(key, v);
             }
             i.okGet(v);
             ok[0] = true;
