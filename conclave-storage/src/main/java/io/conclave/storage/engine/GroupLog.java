@@ -491,9 +491,9 @@ public final class GroupLog implements LogStorage {
         }
         hardState = matHardState;
         logLost = matLogLost;
-        if (matSnapshot.index() > 0) {
-            snapshot = matSnapshot;
-        }
+        // The newest durable snapshot: loaded, stored by the state machine (createSnapshot) or installed and
+        // materialized. An install whose write failed is not it, even over nothing older (seed 113).
+        snapshot = matSnapshot;
         for (PendingOp durable : ops) {
             applyToView(durable);
         }
