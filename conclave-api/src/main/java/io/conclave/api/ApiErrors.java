@@ -43,6 +43,7 @@ public final class ApiErrors {
                 return Status.Code.OUT_OF_RANGE;
             case OUT_OF_ORDER_SEQUENCE:
             case CLUSTER_ID_MISMATCH:
+            case CONFIG_MISMATCH:
                 return Status.Code.FAILED_PRECONDITION;
             case BACK_PRESSURE:
             case STORAGE_FULL:

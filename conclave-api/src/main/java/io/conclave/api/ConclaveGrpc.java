@@ -21,6 +21,8 @@ import io.conclave.api.proto.ReplicaDigestRequest;
 import io.conclave.api.proto.ReplicaDigestResponse;
 import io.conclave.api.proto.ReplicationStatusRequest;
 import io.conclave.api.proto.ReplicationStatusResponse;
+import io.conclave.api.proto.AlterTopicConfigRequest;
+import io.conclave.api.proto.AlterTopicConfigResponse;
 import io.conclave.api.proto.SetReplicationFactorRequest;
 import io.conclave.api.proto.SetReplicationFactorResponse;
 import io.conclave.api.proto.TransferLeaderRequest;
@@ -62,6 +64,9 @@ public final class ConclaveGrpc {
     public static final MethodDescriptor<SetReplicationFactorRequest, SetReplicationFactorResponse> SET_REPLICATION_FACTOR =
             unary(ADMIN_SERVICE, "SetReplicationFactor", SetReplicationFactorRequest.getDefaultInstance(),
                     SetReplicationFactorResponse.getDefaultInstance(), false);
+    public static final MethodDescriptor<AlterTopicConfigRequest, AlterTopicConfigResponse> ALTER_TOPIC_CONFIG =
+            unary(ADMIN_SERVICE, "AlterTopicConfig", AlterTopicConfigRequest.getDefaultInstance(),
+                    AlterTopicConfigResponse.getDefaultInstance(), false);
     public static final MethodDescriptor<ReplicationStatusRequest, ReplicationStatusResponse> REPLICATION_STATUS =
             unary(ADMIN_SERVICE, "ReplicationStatus", ReplicationStatusRequest.getDefaultInstance(),
                     ReplicationStatusResponse.getDefaultInstance(), true);
@@ -96,6 +101,8 @@ public final class ConclaveGrpc {
 
         void setReplicationFactor(SetReplicationFactorRequest request, StreamObserver<SetReplicationFactorResponse> response);
 
+        void alterTopicConfig(AlterTopicConfigRequest request, StreamObserver<AlterTopicConfigResponse> response);
+
         void replicationStatus(ReplicationStatusRequest request, StreamObserver<ReplicationStatusResponse> response);
 
         void clusterStatus(ClusterStatusRequest request, StreamObserver<ClusterStatusResponse> response);
@@ -124,6 +131,7 @@ public final class ConclaveGrpc {
                 .addMethod(CREATE_TOPIC, ServerCalls.asyncUnaryCall(h::createTopic))
                 .addMethod(DELETE_TOPIC, ServerCalls.asyncUnaryCall(h::deleteTopic))
                 .addMethod(SET_REPLICATION_FACTOR, ServerCalls.asyncUnaryCall(h::setReplicationFactor))
+                .addMethod(ALTER_TOPIC_CONFIG, ServerCalls.asyncUnaryCall(h::alterTopicConfig))
                 .addMethod(REPLICATION_STATUS, ServerCalls.asyncUnaryCall(h::replicationStatus))
                 .addMethod(CLUSTER_STATUS, ServerCalls.asyncUnaryCall(h::clusterStatus))
                 .addMethod(JOIN, ServerCalls.asyncUnaryCall(h::join))

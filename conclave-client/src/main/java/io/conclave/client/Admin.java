@@ -12,6 +12,7 @@ import io.conclave.api.proto.ReplicaDigestRequest;
 import io.conclave.api.proto.ReplicaDigestResponse;
 import io.conclave.api.proto.ReplicationStatusRequest;
 import io.conclave.api.proto.ReplicationStatusResponse;
+import io.conclave.api.proto.AlterTopicConfigRequest;
 import io.conclave.api.proto.SetReplicationFactorRequest;
 import io.conclave.api.proto.TopicMetadata;
 import io.conclave.api.proto.TransferLeaderRequest;
@@ -81,6 +82,16 @@ public final class Admin {
     public TopicMetadata setReplicationFactor(String topic, int replicationFactor) {
         return join(RetryingCall.toCluster(client, ConclaveGrpc.SET_REPLICATION_FACTOR, SetReplicationFactorRequest
                 .newBuilder().setTopic(topic).setReplicationFactor(replicationFactor).build())).getTopic();
+    }
+
+    /**
+     * Sets configuration keys of a topic; with {@code expected} not empty, only if each of those keys
+     * has that value now, else {@code CONFIG_MISMATCH} (re-read with {@link #describeTopic} and decide
+     * again).
+     */
+    public TopicMetadata alterTopicConfig(String topic, Map<String, String> set, Map<String, String> expected) {
+        return join(RetryingCall.toCluster(client, ConclaveGrpc.ALTER_TOPIC_CONFIG, AlterTopicConfigRequest
+                .newBuilder().setTopic(topic).putAllSet(set).putAllExpected(expected).build())).getTopic();
     }
 
     public ClusterStatusResponse clusterStatus() {

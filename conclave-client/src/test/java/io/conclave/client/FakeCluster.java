@@ -30,6 +30,8 @@ import io.conclave.api.proto.ReplicaDigestResponse;
 import io.conclave.api.proto.ReplicaStatus;
 import io.conclave.api.proto.ReplicationStatusRequest;
 import io.conclave.api.proto.ReplicationStatusResponse;
+import io.conclave.api.proto.AlterTopicConfigRequest;
+import io.conclave.api.proto.AlterTopicConfigResponse;
 import io.conclave.api.proto.SetReplicationFactorRequest;
 import io.conclave.api.proto.SetReplicationFactorResponse;
 import io.conclave.api.proto.TopicMetadata;
@@ -605,6 +607,28 @@ final class FakeCluster implements AutoCloseable {
                     return;
                 }
                 answer(obs, DeleteTopicResponse.getDefaultInstance());
+            }
+        }
+
+        @Override
+        public void alterTopicConfig(AlterTopicConfigRequest req, StreamObserver<AlterTopicConfigResponse> obs) {
+            synchronized (FakeCluster.this) {
+                if (notController("AlterTopicConfig", obs)) {
+                    return;
+                }
+                Topic t = topics.get(req.getTopic());
+                if (t == null) {
+                    error(obs, ErrorCode.UNKNOWN_TOPIC, "no topic " + req.getTopic(), 0);
+                    return;
+                }
+                for (Map.Entry<String, String> e : req.getExpectedMap().entrySet()) {
+                    if (!e.getValue().equals(t.config.get(e.getKey()))) {
+                        error(obs, ErrorCode.CONFIG_MISMATCH, "config '" + e.getKey() + "' is " + t.config.get(e.getKey()), 0);
+                        return;
+                    }
+                }
+                t.config.putAll(req.getSetMap());
+                answer(obs, AlterTopicConfigResponse.newBuilder().setTopic(topicMetadata(t)).build());
             }
         }
 

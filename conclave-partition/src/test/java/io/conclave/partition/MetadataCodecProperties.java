@@ -33,7 +33,10 @@ class MetadataCodecProperties {
                         Arbitraries.of(PartitionState.class), l)
                         .as(MetadataRecord.SetPartition::new),
                 net.jqwik.api.Combinators.combine(l, Arbitraries.integers().between(1, 7))
-                        .as(MetadataRecord.AlterTopic::new));
+                        .as(MetadataRecord.AlterTopic::new),
+                net.jqwik.api.Combinators.combine(l, Arbitraries.maps(s, s).ofMaxSize(4),
+                        Arbitraries.maps(s, s).ofMaxSize(2))
+                        .as(MetadataRecord.AlterTopicConfig::new));
     }
 
     @Property(tries = 500)

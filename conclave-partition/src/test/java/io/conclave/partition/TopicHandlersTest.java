@@ -138,4 +138,37 @@ class TopicHandlersTest {
         check(TopicHandlers.setReplicationFactor(img, "t", 5), ErrorCode.INVALID_REPLICATION_FACTOR, "live nodes = 4");
         check(TopicHandlers.setReplicationFactor(img, "nope", 2), ErrorCode.UNKNOWN_TOPIC, "no topic");
     }
+
+    @Test
+    void aConfigChangeKeepsTheOtherKeysAndIsRefusedWhenItsExpectationNoLongerHolds() {
+        ClusterImage img = threeNodes();
+        img = apply(img, TopicHandlers.createTopic(img, "t", 1, 1, Map.of("retention.ms", "1000")));
+        img = apply(img, TopicHandlers.alterTopicConfig(img, "t", Map.of("retention.ms", "2000"),
+                Map.of("retention.ms", "1000")));
+        Map<String, String> config = img.topic("t").orElseThrow().config();
+        assertThat(config).containsEntry("retention.ms", "2000").containsEntry("retention.bytes", "-1");
+        check(TopicHandlers.alterTopicConfig(img, "t", Map.of("retention.ms", "3000"), Map.of("retention.ms", "1000")),
+                ErrorCode.CONFIG_MISMATCH, "is '2000', not the expected '1000'");
+        check(TopicHandlers.alterTopicConfig(img, "t", Map.of("retention.ms", "x"), Map.of()), ErrorCode.INVALID_CONFIG,
+                "must be an integer");
+        check(TopicHandlers.alterTopicConfig(img, "nope", Map.of("retention.ms", "1"), Map.of()),
+                ErrorCode.UNKNOWN_TOPIC, "no topic");
+        assertThat(TopicHandlers.alterTopicConfig(img, "t", Map.of("retention.ms", "2000"), Map.of()).records())
+                .isEmpty();
+    }
+
+    @Test
+    void replayRefusesAConditionalConfigChangeThatAnotherChangeOvertook() {
+        ClusterImage img = threeNodes();
+        img = apply(img, TopicHandlers.createTopic(img, "t", 1, 1, Map.of("retention.ms", "1000")));
+        ControllerResult<MetadataError> first = TopicHandlers.alterTopicConfig(img, "t", Map.of("retention.ms", "2000"),
+                Map.of("retention.ms", "1000"));
+        ControllerResult<MetadataError> second = TopicHandlers.alterTopicConfig(img, "t",
+                Map.of("retention.ms", "3000"), Map.of("retention.ms", "1000"));
+        ClusterImage afterFirst = apply(img, first);
+        ImageBuilder b = new ImageBuilder(afterFirst);
+        assertThatThrownBy(() -> b.replay(++offset, second.records().get(0)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("expected 1000");
+        assertThat(afterFirst.topic("t").orElseThrow().config()).containsEntry("retention.ms", "2000");
+    }
 }

@@ -35,6 +35,10 @@ public final class SimMain {
 
     /** Runs with {@code args}; returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            out.println(SimOptions.USAGE);
+            return 0;
+        }
         SimOptions opts;
         try {
             opts = SimOptions.parse(args);
@@ -52,9 +56,11 @@ public final class SimMain {
             long s = opts.seed() + i;
             SimResult r;
             if (opts.runtime()) {
-                r = opts.logWorkload()
-                        ? RuntimeSimulation.runLog(opts.runtimeConfig(s), opts.logOptions(), opts.trace() ? err : null)
-                        : RuntimeSimulation.run(opts.runtimeConfig(s), opts.trace() ? err : null);
+                PrintStream echo = opts.trace() ? err : null;
+                r = opts.metadataWorkload()
+                        ? RuntimeSimulation.runMetadata(opts.runtimeConfig(s), opts.metadataOptions(), echo)
+                        : opts.logWorkload() ? RuntimeSimulation.runLog(opts.runtimeConfig(s), opts.logOptions(), echo)
+                        : RuntimeSimulation.run(opts.runtimeConfig(s), echo);
             } else {
                 SimConfig config = opts.config(s);
                 Trace trace = new Trace();
@@ -126,7 +132,8 @@ public final class SimMain {
             root.put("replay", opts.replayCommand(firstFailure.seed()));
         }
         root.put("seeds", results.size());
-        root.put("mode", opts.runtime() ? (opts.logWorkload() ? "runtime-log" : "runtime") : "raft-core");
+        root.put("mode", opts.runtime() ? (opts.logWorkload() ? "runtime-log" : opts.metadataWorkload()
+                ? "runtime-metadata" : "runtime") : "raft-core");
         long ops = 0;
         long simNs = 0;
         long wallNs = 0;

@@ -20,11 +20,11 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                          Path history, double durationSeconds, HostBug plant, boolean json, boolean leaseReads,
                          Boolean buggify, boolean trace, boolean runtime, List<String> replayArgs,
                          boolean logWorkload, boolean unfencedReads, boolean lyingFullDisk,
-                         boolean leaderMoveAfterDataLoss) {
+                         boolean leaderMoveAfterDataLoss, boolean metadataWorkload, boolean localMetadataReads) {
 
-    public static final String USAGE = "usage: SimMain --seed S [--seeds N] [--nodes N] [--groups G] [--replicas R]"
+    public static final String USAGE = "usage: SimMain [--help] --seed S [--seeds N] [--nodes N] [--groups G] [--replicas R]"
             + " [--ops K] [--nemesis LIST] [--history FILE] [--duration SIMSECONDS] [--plant BUG] [--lease]"
-            + " [--buggify on|off] [--trace] [--json] [--runtime [--workload registers|log] [--no-leader-move]]\n"
+            + " [--buggify on|off] [--trace] [--json] [--runtime [--workload registers|log|metadata] [--no-leader-move]]\n"
             + "  LIST: all, none, or a comma-separated list of " + String.join(",",
                     java.util.Arrays.stream(FaultKind.values()).map(FaultKind::label).toList()) + "\n"
             + "  BUG: " + String.join(",", java.util.Arrays.stream(HostBug.values())
@@ -36,7 +36,10 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
             + "  --no-leader-move (with --runtime): the simulated operator does not move leadership away from a\n"
             + "    node's groups after it lost data (a wipe, corruption); only the runtime repairs the replicas\n"
             + "  --workload log (with --runtime): the server's data plane (partitions, produce, fetch) under a log\n"
-            + "    workload; BUG then also unfenced-reads (LINEARIZABLE reads skip the ReadIndex barrier)";
+            + "    workload; BUG then also unfenced-reads (LINEARIZABLE reads skip the ReadIndex barrier)\n"
+            + "  --workload metadata (with --runtime): the controller's metadata path (MetadataLog, the controller's\n"
+            + "    handlers) on every group, topics created, altered and described as registers; BUG then also\n"
+            + "    local-metadata-reads (describes read any node's local image, no leader check, no ReadIndex)";
 
     public static SimOptions parse(String[] args) {
         long seed = 1;
@@ -58,6 +61,8 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         boolean unfenced = false;
         boolean lyingFullDisk = false;
         boolean leaderMove = true;
+        boolean metadata = false;
+        boolean localReads = false;
         List<String> replay = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -75,13 +80,19 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                     String bug = value(args, ++i, a);
                     if (bug.equals("unfenced-reads")) {
                         unfenced = true;
+                    } else if (bug.equals("local-metadata-reads")) {
+                        localReads = true;
                     } else if (bug.equals("lying-full-disk")) {
                         lyingFullDisk = true;
                     } else {
                         plant = parseBug(bug);
                     }
                 }
-                case "--workload" -> log = parseWorkload(value(args, ++i, a));
+                case "--workload" -> {
+                    String w = parseWorkload(value(args, ++i, a));
+                    log = w.equals("log");
+                    metadata = w.equals("metadata");
+                }
                 case "--json" -> json = true;
                 case "--lease" -> lease = true;
                 case "--buggify" -> buggify = parseOnOff(value(args, ++i, a));
@@ -98,8 +109,12 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                 }
             }
         }
-        if ((log || unfenced) && !runtime) {
-            throw new IllegalArgumentException("--workload and --plant unfenced-reads need --runtime\n" + USAGE);
+        if ((log || unfenced || metadata || localReads) && !runtime) {
+            throw new IllegalArgumentException("--workload and --plant unfenced-reads, local-metadata-reads need"
+                    + " --runtime\n" + USAGE);
+        }
+        if (localReads && !metadata) {
+            throw new IllegalArgumentException("--plant local-metadata-reads needs --workload metadata\n" + USAGE);
         }
         if (!leaderMove && !runtime) {
             throw new IllegalArgumentException("--no-leader-move needs --runtime\n" + USAGE);
@@ -123,7 +138,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         }
         return new SimOptions(seed, seeds, nodes, groups, replicas, ops, nemesis, history, duration, plant, json,
                 lease, buggify, trace, runtime, List.copyOf(replay), log, unfenced, lyingFullDisk,
-                leaderMove);
+                leaderMove, metadata, localReads);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -148,12 +163,17 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         };
     }
 
-    private static boolean parseWorkload(String v) {
+    private static String parseWorkload(String v) {
         return switch (v) {
-            case "log" -> true;
-            case "registers" -> false;
-            default -> throw new IllegalArgumentException("unknown workload '" + v + "' (registers or log)\n" + USAGE);
+            case "log", "registers", "metadata" -> v;
+            default -> throw new IllegalArgumentException("unknown workload '" + v + "' (registers, log or metadata)\n"
+                    + USAGE);
         };
+    }
+
+    /** The metadata workload's options ({@code --workload metadata}). */
+    public io.conclave.sim.runtime.MetadataOptions metadataOptions() {
+        return io.conclave.sim.runtime.MetadataOptions.defaults().withPlantedLocalReads(localMetadataReads);
     }
 
     /** The log workload's options ({@code --workload log}). */
@@ -185,6 +205,9 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                 .withFaultNs((long) (durationSeconds * 1e9)).withFaults(RuntimeFault.parseList(nemesis))
                 .withDropFsync(plant == HostBug.DROP_FSYNC).withLyingFullDisk(lyingFullDisk).withBuggify(buggify)
                 .withLeaderMoveAfterDataLoss(leaderMoveAfterDataLoss);
+        if (metadataWorkload) {
+            c = io.conclave.sim.runtime.MetadataOptions.withFrequentSnapshots(c);
+        }
         return c.validate();
     }
 

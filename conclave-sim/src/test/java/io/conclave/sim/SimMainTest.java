@@ -104,6 +104,32 @@ class SimMainTest {
     }
 
     @Test
+    void theMetadataWorkloadRunsTheControllerAndCatchesLocalMetadataReads() throws Exception {
+        assertThat(run("--runtime", "--workload", "metadata", "--seed", "1", "--groups", "2", "--duration", "2",
+                "--json")).isZero();
+        JsonNode json = new ObjectMapper().readTree(out());
+        assertThat(json.get("mode").asText()).isEqualTo("runtime-metadata");
+        assertThat(json.get("checkerVerdicts").get("linearizability").get("valid").asInt()).isEqualTo(1);
+        assertThat(json.get("checkerVerdicts").get("image-convergence").get("valid").asInt()).isEqualTo(1);
+        out.reset();
+        int rc = run("--runtime", "--workload", "metadata", "--seed", "1", "--groups", "2", "--duration", "2",
+                "--plant", "local-metadata-reads");
+        assertThat(rc).isEqualTo(1);
+        assertThat(out()).contains("FAILED seed 1: checker linearizability invalid")
+                .contains("replay: java -jar conclave-sim/target/simulator.jar --seed 1 --runtime --workload metadata"
+                        + " --groups 2 --duration 2 --plant local-metadata-reads");
+        assertThat(run("--workload", "metadata")).isEqualTo(2); // needs --runtime
+        assertThat(run("--runtime", "--plant", "local-metadata-reads")).isEqualTo(2); // needs --workload metadata
+    }
+
+    @Test
+    void helpPrintsTheUsageWithEveryWorkload() {
+        assertThat(run("--help")).isZero();
+        assertThat(out()).contains("usage: SimMain").contains("--workload registers|log|metadata")
+                .contains("local-metadata-reads");
+    }
+
+    @Test
     void badOptionsExitTwoWithTheUsage() {
         assertThat(run("--nodes")).isEqualTo(2);
         assertThat(run("--plant", "nope")).isEqualTo(2);

@@ -582,9 +582,10 @@ public final class Replica implements ApplySink {
         awaitingDurable = false;
         try {
             // The entries up to handedIndex are not delivered again: start from the membership applied
-            // last, or the changes since the snapshot are forgotten (RebuildKeepsMembershipTest).
+            // by then, or the changes since the snapshot are forgotten (RebuildKeepsMembershipTest, and
+            // seed 48 of the simulator's metadata workload, RebuildAfterFailedWriteTest).
             node = new RaftNode(config.raftConfig(nodeId, handedIndex),
-                    new AppliedMembership(log, confAt.lastEntry().getValue()), raftRandom);
+                    new AppliedMembership(log, confAt.floorEntry(handedIndex).getValue()), raftRandom);
             wakeTicks();
         } catch (RuntimeException e) {
             breakReplica("rebuilding after a failed write (" + cause + ") failed: " + e);

@@ -16,6 +16,8 @@ public enum ErrorCode {
     INVALID_REPLICATION_FACTOR,
     /** A configuration key is unknown or its value invalid. */
     INVALID_CONFIG,
+    /** A conditional change found a value other than the one it expected (someone changed it first). */
+    CONFIG_MISMATCH,
     /** The node registration is malformed or stale. */
     INVALID_NODE
 }

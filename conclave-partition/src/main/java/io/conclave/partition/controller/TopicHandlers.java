@@ -131,6 +131,44 @@ public final class TopicHandlers {
         return new ControllerResult<>(records, MetadataError.NONE);
     }
 
+    /**
+     * Changes keys of a live topic's configuration ({@code set}; the others keep their values). When
+     * {@code expected} is not empty the change is conditional, an optimistic check for two operators
+     * editing at once: it is refused with {@link ErrorCode#CONFIG_MISMATCH} unless each of those keys
+     * has that value now (the loser re-reads and decides again), and the record carries the
+     * expectation so that replay refuses it too if another change got in between validation and
+     * commit. A change that sets nothing new writes no record.
+     */
+    public static ControllerResult<MetadataError> alterTopicConfig(ClusterImage image, String name,
+                                                                   Map<String, String> set,
+                                                                   Map<String, String> expected) {
+        Optional<TopicInfo> found = image.topic(name);
+        if (found.isEmpty()) {
+            return ControllerResult.of(new MetadataError(ErrorCode.UNKNOWN_TOPIC, "no topic named '" + name + "'"));
+        }
+        TopicInfo t = found.get();
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            String now = t.config().get(e.getKey());
+            if (!e.getValue().equals(now)) {
+                return ControllerResult.of(new MetadataError(ErrorCode.CONFIG_MISMATCH, "topic '" + name
+                        + "' config '" + e.getKey() + "' is " + (now == null ? "unset" : "'" + now + "'")
+                        + ", not the expected '" + e.getValue() + "'; read it again and retry"));
+            }
+        }
+        Map<String, String> merged = new HashMap<>(t.config());
+        merged.putAll(set);
+        StringBuilder err = new StringBuilder();
+        Map<String, String> resolved = TopicConfig.resolve(merged, err);
+        if (resolved == null) {
+            return ControllerResult.of(new MetadataError(ErrorCode.INVALID_CONFIG, err.toString()));
+        }
+        if (resolved.equals(t.config())) {
+            return ControllerResult.of(MetadataError.NONE);
+        }
+        return ControllerResult.of(MetadataError.NONE,
+                new MetadataRecord.AlterTopicConfig(t.topicId(), resolved, expected));
+    }
+
     private static long leastLoadedNewRack(ClusterImage image, List<Long> have, Map<Long, Integer> load) {
         java.util.Set<String> racks = new java.util.HashSet<>();
         for (Long n : have) {

@@ -73,6 +73,19 @@ public final class ImageBuilder {
             }
             topics.put(r.topicId(), new TopicInfo(t.topicId(), t.name(), t.partitions(), r.replicationFactor(),
                     t.config()));
+        } else if (record instanceof MetadataRecord.AlterTopicConfig r) {
+            TopicInfo t = topics.get(r.topicId());
+            if (t == null) {
+                throw new IllegalStateException("altering the configuration of unknown topic " + r.topicId());
+            }
+            for (java.util.Map.Entry<String, String> e : r.expected().entrySet()) {
+                if (!e.getValue().equals(t.config().get(e.getKey()))) {
+                    throw new IllegalStateException("topic " + r.topicId() + " config '" + e.getKey() + "' is "
+                            + t.config().get(e.getKey()) + ", the change expected " + e.getValue());
+                }
+            }
+            topics.put(r.topicId(), new TopicInfo(t.topicId(), t.name(), t.partitions(), t.replicationFactor(),
+                    r.config()));
         } else {
             throw new IllegalStateException("unknown metadata record " + record);
         }

@@ -40,12 +40,7 @@ public final class MetadataCodec {
                 out.writeUTF(t.name());
                 out.writeInt(t.partitions());
                 out.writeInt(t.replicationFactor());
-                TreeMap<String, String> cfg = new TreeMap<>(t.config());
-                out.writeInt(cfg.size());
-                for (Map.Entry<String, String> e : cfg.entrySet()) {
-                    out.writeUTF(e.getKey());
-                    out.writeUTF(e.getValue());
-                }
+                writeMap(out, t.config());
             } else if (r instanceof MetadataRecord.DeleteTopic t) {
                 out.writeByte(4);
                 out.writeLong(t.topicId());
@@ -66,6 +61,11 @@ public final class MetadataCodec {
                 out.writeByte(6);
                 out.writeLong(t.topicId());
                 out.writeInt(t.replicationFactor());
+            } else if (r instanceof MetadataRecord.AlterTopicConfig t) {
+                out.writeByte(7);
+                out.writeLong(t.topicId());
+                writeMap(out, t.config());
+                writeMap(out, t.expected());
             } else {
                 throw new IllegalArgumentException("unknown record " + r);
             }
@@ -97,15 +97,7 @@ public final class MetadataCodec {
                     String name = in.readUTF();
                     int parts = in.readInt();
                     int rf = in.readInt();
-                    int n = in.readInt();
-                    if (n < 0 || n > 1024) {
-                        throw new IllegalArgumentException("bad config size " + n);
-                    }
-                    Map<String, String> cfg = new TreeMap<>();
-                    for (int i = 0; i < n; i++) {
-                        cfg.put(in.readUTF(), in.readUTF());
-                    }
-                    r = new MetadataRecord.CreateTopic(id, name, parts, rf, cfg);
+                    r = new MetadataRecord.CreateTopic(id, name, parts, rf, readMap(in));
                     break;
                 }
                 case 4:
@@ -136,6 +128,9 @@ public final class MetadataCodec {
                 case 6:
                     r = new MetadataRecord.AlterTopic(in.readLong(), in.readInt());
                     break;
+                case 7:
+                    r = new MetadataRecord.AlterTopicConfig(in.readLong(), readMap(in), readMap(in));
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown metadata record tag " + tag);
             }
@@ -146,5 +141,27 @@ public final class MetadataCodec {
         } catch (IOException e) {
             throw new IllegalArgumentException("malformed metadata record: " + e.getMessage(), e);
         }
+    }
+
+    /** A string map, in key order: its size, then each key and value. */
+    private static void writeMap(DataOutputStream out, Map<String, String> map) throws IOException {
+        TreeMap<String, String> sorted = new TreeMap<>(map);
+        out.writeInt(sorted.size());
+        for (Map.Entry<String, String> e : sorted.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeUTF(e.getValue());
+        }
+    }
+
+    private static Map<String, String> readMap(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 1024) {
+            throw new IllegalArgumentException("bad config size " + n);
+        }
+        Map<String, String> out = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            out.put(in.readUTF(), in.readUTF());
+        }
+        return out;
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public sealed interface MetadataRecord permits MetadataRecord.RegisterNode, MetadataRecord.UnregisterNode,
         MetadataRecord.CreateTopic, MetadataRecord.DeleteTopic, MetadataRecord.SetPartition,
-        MetadataRecord.AlterTopic {
+        MetadataRecord.AlterTopic, MetadataRecord.AlterTopicConfig {
 
     /**
      * A node joined (or rejoined with a new incarnation).
@@ -48,5 +48,20 @@ public sealed interface MetadataRecord permits MetadataRecord.RegisterNode, Meta
 
     /** A live topic's replication factor changed; its partitions' new assignments follow as {@link SetPartition}. */
     record AlterTopic(long topicId, int replicationFactor) implements MetadataRecord {
+    }
+
+    /**
+     * A live topic's configuration is now {@code config} (complete, defaults filled in). When
+     * {@code expected} is not empty the change is conditional: replay refuses it unless each of those
+     * keys still has that value, so a change validated against an image that a concurrent change
+     * since overtook is skipped rather than applied blindly.
+     */
+    record AlterTopicConfig(long topicId, Map<String, String> config, Map<String, String> expected)
+            implements MetadataRecord {
+
+        public AlterTopicConfig {
+            config = Map.copyOf(config);
+            expected = Map.copyOf(expected);
+        }
     }
 }

@@ -2,6 +2,8 @@ package io.conclave.server.api;
 
 import io.conclave.api.ApiErrors;
 import io.conclave.api.ConclaveGrpc;
+import io.conclave.api.proto.AlterTopicConfigRequest;
+import io.conclave.api.proto.AlterTopicConfigResponse;
 import io.conclave.api.proto.ClusterStatusRequest;
 import io.conclave.api.proto.ClusterStatusResponse;
 import io.conclave.api.proto.CreateTopicRequest;
@@ -71,6 +73,14 @@ public final class AdminApi implements ConclaveGrpc.AdminHandler {
         answer(response, () -> node.replication().setReplicationFactor(req.getTopic(), req.getReplicationFactor())
                 .thenApply(t -> SetReplicationFactorResponse.newBuilder().setTopic(Lookup.topicMetadata(node,
                         node.image(), t)).build()));
+    }
+
+    @Override
+    public void alterTopicConfig(AlterTopicConfigRequest req, StreamObserver<AlterTopicConfigResponse> response) {
+        answer(response, () -> node.controllerOps().execute(img -> TopicHandlers.alterTopicConfig(img, req.getTopic(),
+                        req.getSetMap(), req.getExpectedMap()))
+                .thenApply(img -> AlterTopicConfigResponse.newBuilder().setTopic(Lookup.topicMetadata(node, img,
+                        Lookup.topic(img, req.getTopic()))).build()));
     }
 
     @Override

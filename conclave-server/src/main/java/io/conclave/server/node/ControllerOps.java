@@ -13,7 +13,7 @@ import io.conclave.partition.metadata.ClusterImage;
 import io.conclave.partition.metadata.NodeInfo;
 import io.conclave.raft.ConfChange;
 import io.conclave.raft.ReadMode;
-import io.conclave.server.metadata.MetadataLog;
+import io.conclave.server.metadata.MetadataChange;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +25,7 @@ import java.util.function.Function;
 /**
  * Metadata changes, run on the controller group's leader one at a time: read barrier (the image is
  * current), validate and compute the records against the image, propose them as one entry, wait
- * until it is applied here. One thread, so two requests never validate against the same image.
+ * until it is applied here (the decisions are {@link MetadataChange}'s, shared with the simulator). One thread, so two requests never validate against the same image.
  * Any node may receive an admin request; a node that does not lead the controller group answers
  * {@code NOT_CONTROLLER} with the leader's id.
  */
@@ -67,17 +67,17 @@ public final class ControllerOps {
     private ClusterImage executeNow(Function<ClusterImage, ControllerResult<MetadataError>> op) {
         long g = NodeStateMachine.CONTROLLER_GROUP;
         await(node.runtime().read(g, ReadMode.READ_INDEX));
-        ControllerResult<MetadataError> r = op.apply(node.image());
-        if (!r.response().ok()) {
-            throw ApiErrors.error(codeOf(r.response()), r.response().message());
+        MetadataChange.Plan plan = MetadataChange.plan(node.image(), op);
+        if (plan.refused()) {
+            throw MetadataChange.refusal(plan.error());
         }
-        if (r.records().isEmpty()) {
+        if (plan.batch() == null) {
             return node.image();
         }
-        long index = await(node.runtime().propose(g, MetadataLog.encodeBatch(r.records())));
-        String outcome = node.stateMachine().metadata().resultAt(index);
-        if (outcome != null && !outcome.isEmpty()) {
-            throw ApiErrors.error(ErrorCode.INTERNAL, "the metadata change was refused when applied: " + outcome);
+        long index = await(node.runtime().propose(g, plan.batch()));
+        String refused = MetadataChange.refusedAtApply(node.stateMachine().metadata(), index);
+        if (refused != null) {
+            throw MetadataChange.refusedAtApplyError(refused);
         }
         return node.image();
     }
@@ -129,17 +129,6 @@ public final class ControllerOps {
         return ApiErrors.error(ErrorCode.NOT_CONTROLLER, "node " + node.nodeId()
                 + " does not lead the controller group" + (leader == 0 ? " (no leader known)" : "; node " + leader
                 + " does"), leader);
-    }
-
-    static ErrorCode codeOf(MetadataError e) {
-        switch (e.code()) {
-            case TOPIC_EXISTS:
-                return ErrorCode.TOPIC_EXISTS;
-            case UNKNOWN_TOPIC:
-                return ErrorCode.UNKNOWN_TOPIC;
-            default:
-                return ErrorCode.INVALID_REQUEST;
-        }
     }
 
     private <T> T await(CompletableFuture<T> f) {

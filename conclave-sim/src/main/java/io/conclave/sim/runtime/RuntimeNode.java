@@ -147,6 +147,21 @@ final class RuntimeNode {
         return inc == null ? null : inc.machine;
     }
 
+    private MetadataPlane.Stats metadataStats; // null: not in metadata mode
+    private long metadataRequestTimeoutNs;
+    private MetadataPlane metadataPlane;
+
+    /** Runs the controller's metadata path ({@link MetadataPlane}) on every group from the next start on. */
+    void useMetadataPlane(MetadataPlane.Stats stats, long requestTimeoutNs) {
+        metadataStats = stats;
+        metadataRequestTimeoutNs = requestTimeoutNs;
+    }
+
+    /** The current incarnation's metadata plane; null when down or not in metadata mode. */
+    MetadataPlane metadataPlane() {
+        return inc == null ? null : metadataPlane;
+    }
+
     /** The node's monotonic and wall clocks (clock faults act on them). */
     RuntimeClock clock() {
         return clock;
@@ -199,9 +214,13 @@ final class RuntimeNode {
         try {
             RegisterMachine machine = new RegisterMachine(id, oracle);
             DataPlane dataPlane = dataPlaneOn ? new DataPlane(this, oracle) : null;
+            MetadataPlane metadata = metadataStats == null ? null
+                    : new MetadataPlane(this, oracle, scheduler, metadataStats, metadataRequestTimeoutNs);
+            metadataPlane = metadata;
             NodeAssembly parts = NodeAssembly.open(id, config, view, ROOT,
                     incarnation -> transport[0] = new SimTransport(network, id, peers, 1 << 16),
-                    dataPlane == null ? machine : dataPlane.machine(), clock, new LeaderTable(), new Traced());
+                    dataPlane != null ? dataPlane.machine() : metadata != null ? metadata.machine() : machine, clock,
+                    new LeaderTable(), new Traced());
             Incarnation i = new Incarnation(parts, machine, dataPlane, scheduler, trace, id,
                     () -> fsyncSlowFactor * (1 + random.exponential(fsyncLatencyNsMean)), this::stepIfCurrent);
             inc = i;

@@ -51,8 +51,14 @@ public record RuntimeSimConfig(long seed, int nodes, int groups, int replicas, l
 
     /** The runtime as in production, but two loops (to exercise group placement), smaller snapshots. */
     static RuntimeConfig defaultRuntime(long seed) {
-        return RuntimeConfig.builder().loopCount(2).snapshotEntries(200).compactKeepEntries(50)
-                .requestTimeoutNs(2_000_000_000L).liveness(LivenessConfig.defaults()).seed(seed).build();
+        return defaultRuntime(seed, 200, 50);
+    }
+
+    /** As {@link #defaultRuntime(long)}, with a snapshot every {@code snapshotEntries} applied entries. */
+    static RuntimeConfig defaultRuntime(long seed, int snapshotEntries, int compactKeepEntries) {
+        return RuntimeConfig.builder().loopCount(2).snapshotEntries(snapshotEntries)
+                .compactKeepEntries(compactKeepEntries).requestTimeoutNs(2_000_000_000L)
+                .liveness(LivenessConfig.defaults()).seed(seed).build();
     }
 
     public RuntimeSimConfig withFaultNs(long ns) {
@@ -90,6 +96,12 @@ public record RuntimeSimConfig(long seed, int nodes, int groups, int replicas, l
     public RuntimeSimConfig withNodes(int n, int r) {
         return new RuntimeSimConfig(seed, n, groups, r, faultNs, clients, keysPerGroup, activeGroupsMax,
                 opTimeoutNs, faults, dropFsync, settleNsMax, runtime, lyingFullDisk, buggify, leaderMoveAfterDataLoss);
+    }
+
+    /** The same run on another node runtime configuration. */
+    public RuntimeSimConfig withRuntime(RuntimeConfig r) {
+        return new RuntimeSimConfig(seed, nodes, groups, replicas, faultNs, clients, keysPerGroup, activeGroupsMax,
+                opTimeoutNs, faults, dropFsync, settleNsMax, r, lyingFullDisk, buggify, leaderMoveAfterDataLoss);
     }
 
     public RuntimeSimConfig withClients(int c) {

@@ -55,14 +55,23 @@ public final class RuntimeSimulation {
     private RuntimeWorkload workload;
     private final LogOptions logOptions; // null: the register workload
     private LogWorkload logWorkload;
+    private final MetadataOptions metadataOptions; // null unless the metadata workload
+    private MetadataWorkload metadataWorkload;
+    private final MetadataPlane.Stats metadataStats = new MetadataPlane.Stats();
     private long faultStartNs;
     private String placementVerdict; // "valid" / "invalid" once the end-of-run placement check ran
     private final Buggify buggify;
     private final RuntimeControl control;
 
     private RuntimeSimulation(RuntimeSimConfig config, LogOptions logOptions, PrintStream echo) {
+        this(config, logOptions, null, echo);
+    }
+
+    private RuntimeSimulation(RuntimeSimConfig config, LogOptions logOptions, MetadataOptions metadataOptions,
+                              PrintStream echo) {
         this.config = config.validate();
         this.logOptions = logOptions == null ? null : logOptions.validate();
+        this.metadataOptions = metadataOptions == null ? null : metadataOptions.validate();
         if (echo != null) {
             trace.echoTo(echo);
         }
@@ -80,6 +89,9 @@ public final class RuntimeSimulation {
                     config.dropFsync(), nodeRandom.child("node-" + i));
             if (logOptions != null) {
                 nodes[i].useDataPlane();
+            }
+            if (metadataOptions != null) {
+                nodes[i].useMetadataPlane(metadataStats, metadataOptions.requestTimeoutNs());
             }
             if (config.lyingFullDisk()) {
                 nodes[i].plantLyingFullDisk();
@@ -138,6 +150,15 @@ public final class RuntimeSimulation {
         return s.execute();
     }
 
+    /**
+     * Runs one seed of the controller's metadata path: every group runs the server's real
+     * {@code MetadataLog}, clients change and describe topics through the controller's handlers, and the
+     * history is checked as registers (see {@link MetadataWorkload}).
+     */
+    public static SimResult runMetadata(RuntimeSimConfig config, MetadataOptions metadata, PrintStream echo) {
+        return new RuntimeSimulation(config, null, Objects.requireNonNull(metadata, "metadata"), echo).execute();
+    }
+
     /** Runs one seed, echoing every traced event to {@code echo} (for diffing two runs). */
     public static SimResult run(RuntimeSimConfig config, PrintStream echo) {
         return new RuntimeSimulation(config, null, echo).execute();
@@ -186,6 +207,7 @@ public final class RuntimeSimulation {
         }
         oracle.recordTo(trace, scheduler.nowNs());
         History history = workload != null ? workload.history() : logWorkload != null ? logWorkload.history()
+                : metadataWorkload != null ? metadataWorkload.history()
                 : new io.conclave.check.history.HistoryRecorder(() -> 0).history();
         Map<String, String> verdicts = new LinkedHashMap<>();
         String checkFailure = Simulation.check(history, null, 0, verdicts);
@@ -228,6 +250,13 @@ public final class RuntimeSimulation {
                 faults.put("move-destroy-repeated", moves.destroysRepeated());
             }
         }
+        if (metadataOptions != null) {
+            faults.put("metadata-snapshot", metadataStats.snapshots);
+            faults.put("metadata-restore", metadataStats.restores);
+            if (failure == null) {
+                verdicts.put("image-convergence", "valid");
+            }
+        }
         if (!lostLogs.isEmpty()) {
             faults.put("lost-log", (long) lostLogs.size());
             faults.put("lost-log-restarted", (long) lostLogsRestarted.size());
@@ -251,7 +280,10 @@ public final class RuntimeSimulation {
             return "liveness: not every group elected a leader within " + STARTUP_NS_MAX / 1_000_000_000L
                     + " s of the start; " + stuckGroup();
         }
-        if (logOptions == null) {
+        if (metadataOptions != null) {
+            metadataWorkload = new MetadataWorkload(scheduler, SimRandom.of(config.seed(), "workload"), trace, nodes,
+                    config, metadataOptions);
+        } else if (logOptions == null) {
             workload = new RuntimeWorkload(scheduler, SimRandom.of(config.seed(), "workload"), trace, nodes, oracle,
                     config);
         } else {
@@ -263,6 +295,8 @@ public final class RuntimeSimulation {
         faultStartNs = scheduler.nowNs();
         if (workload != null) {
             workload.start();
+        } else if (metadataWorkload != null) {
+            metadataWorkload.start();
         } else {
             logWorkload.start();
         }
@@ -270,6 +304,8 @@ public final class RuntimeSimulation {
         runUntil(() -> false, config.faultNs());
         if (workload != null) {
             workload.stop();
+        } else if (metadataWorkload != null) {
+            metadataWorkload.stop();
         } else {
             logWorkload.stop();
         }
@@ -281,6 +317,8 @@ public final class RuntimeSimulation {
         List<String> unread = new ArrayList<>();
         if (workload != null) {
             workload.finalReads(scheduler.nowNs() + FINAL_READS_NS_MAX, unread);
+        } else if (metadataWorkload != null) {
+            metadataWorkload.finalReads(scheduler.nowNs() + FINAL_READS_NS_MAX, unread);
         } else {
             logWorkload.finalReads(scheduler.nowNs() + FINAL_READS_NS_MAX, unread);
         }
@@ -444,7 +482,8 @@ public final class RuntimeSimulation {
                 if (!s.confState().voters().equals(votersOf(g)) || !s.confState().learners().isEmpty()) {
                     return "group " + g + " has not finished reconfiguring on node " + v + ": " + describe(g);
                 }
-                Object st = logOptions == null ? node.machine().state(g) : partitionState(node, g);
+                Object st = metadataOptions != null ? imageState(node, g)
+                        : logOptions == null ? node.machine().state(g) : partitionState(node, g);
                 if (applied == null) {
                     applied = s.appliedIndex();
                     state = st;
@@ -486,6 +525,13 @@ public final class RuntimeSimulation {
             }
         }
         return null;
+    }
+
+    /** A metadata group's image on a node, for convergence: its snapshot encoding, byte for byte. */
+    private static java.nio.ByteBuffer imageState(RuntimeNode node, long g) {
+        MetadataPlane plane = node.metadataPlane();
+        return plane == null ? null
+                : java.nio.ByteBuffer.wrap(io.conclave.partition.metadata.ImageCodec.encode(plane.log(g).image()));
     }
 
     /** A partition's applied state on a node, for convergence: its next offset and digest. */

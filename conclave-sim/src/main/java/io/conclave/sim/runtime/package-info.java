@@ -6,9 +6,10 @@
  * production — every agent stepped by hand from the one scheduler thread, with the node's time read
  * from the scheduler. Owns the simulated node ({@link io.conclave.sim.runtime.RuntimeNode}), each of its
  * lives ({@link io.conclave.sim.runtime.Incarnation}) and clocks ({@link io.conclave.sim.runtime.RuntimeClock}),
- * its transport, the test state machine and its oracle, the workloads, the nemesis, the control-plane
- * events ({@link io.conclave.sim.runtime.RuntimeControl}, partition moves in
- * {@link io.conclave.sim.runtime.PartitionMoves}) and where each group lives
+ * its transport, the test state machine and its oracle, the server's data plane and controller metadata
+ * path run on it ({@link io.conclave.sim.runtime.DataPlane}, {@link io.conclave.sim.runtime.MetadataPlane}),
+ * the workloads, the nemesis, the control-plane events ({@link io.conclave.sim.runtime.RuntimeControl},
+ * partition moves in {@link io.conclave.sim.runtime.PartitionMoves}) and where each group lives
  * ({@link io.conclave.sim.runtime.Placement}), the node's faulty view of its disk, the
  * storage buggify source of a run, and one seed's run
  * ({@link io.conclave.sim.runtime.RuntimeSimulation}). Everything here runs on the simulation thread;

@@ -296,6 +296,9 @@ public final class GroupLog implements LogStorage {
             throw new UncheckedIOException("saving snapshot " + index + " of group " + groupId, e);
         }
         snapshot = s;
+        // Durable now (the store syncs it before it returns), and the log may be compacted behind it: a
+        // failed write must not fall back below it (onFailed), or the log would start after the snapshot.
+        matSnapshot = s;
         return s;
     }
 
@@ -493,9 +496,9 @@ public final class GroupLog implements LogStorage {
         }
         hardState = matHardState;
         logLost = matLogLost;
-        if (matSnapshot.index() > 0) {
-            snapshot = matSnapshot;
-        }
+        // The newest durable snapshot: loaded, stored by the state machine (createSnapshot) or installed and
+        // materialized. An install whose write failed is not it, even over nothing older (seed 113).
+        snapshot = matSnapshot;
         for (PendingOp durable : ops) {
             applyToView(durable);
         }

@@ -1,0 +1,61 @@
+package io.conclave.sim.runtime;
+
+/**
+ * The metadata workload of a runtime simulation: every group is a controller-like group running the
+ * server's real {@code MetadataLog}, and clients create, alter and describe topics through the
+ * controller's own handlers.
+ *
+ * @param topicsPerGroup topic slots per group the clients touch at once
+ * @param clientsPerTopic concurrent clients of each slot (at most 8, so histories stay checkable)
+ * @param opsPerTopicMax operations on one topic before its slot moves on to a fresh topic (a new key), so
+ *     that no key's history grows past what the checker can search
+ * @param unknownsPerTopicMax unknown outcomes on one topic before its slot moves on to a fresh topic: each
+ *     may take effect at any later point, and a few dozen on one key exhaust the checker's search
+ * @param requestTimeoutNs how long the controller waits on each step of a change (its barrier, its
+ *     proposal) before it answers TIMEOUT and takes the next change, as {@code ControllerOps} does with
+ *     the server's request timeout
+ * @param plantedLocalReads the planted bug: describes skip the controller — no leader check, no ReadIndex
+ *     barrier — and read the image of whichever node the client reached (a follower or a deposed leader)
+ */
+public record MetadataOptions(int topicsPerGroup, int clientsPerTopic, int opsPerTopicMax, int unknownsPerTopicMax,
+                              long requestTimeoutNs, boolean plantedLocalReads) {
+
+    static final int SNAPSHOT_ENTRIES = 40;
+    static final int COMPACT_KEEP_ENTRIES = 10;
+
+    public static MetadataOptions defaults() {
+        return new MetadataOptions(3, 3, 100, 4, 2_000_000_000L, false);
+    }
+
+    public MetadataOptions withPlantedLocalReads(boolean on) {
+        return new MetadataOptions(topicsPerGroup, clientsPerTopic, opsPerTopicMax, unknownsPerTopicMax,
+                requestTimeoutNs, on);
+    }
+
+    /**
+     * {@code config} on the simulator's default runtime but with a snapshot every {@link #SNAPSHOT_ENTRIES}
+     * applied entries (rather than 200, which a metadata group of a short run hardly reaches), so that
+     * image snapshots are taken, installed and restored under the faults.
+     */
+    public static RuntimeSimConfig withFrequentSnapshots(RuntimeSimConfig config) {
+        return config.withRuntime(RuntimeSimConfig.defaultRuntime(config.seed(), SNAPSHOT_ENTRIES,
+                COMPACT_KEEP_ENTRIES));
+    }
+
+    public MetadataOptions validate() {
+        if (topicsPerGroup < 1 || topicsPerGroup > 64) {
+            throw new IllegalArgumentException("topicsPerGroup must be in [1, 64]: " + topicsPerGroup);
+        }
+        if (clientsPerTopic < 1 || clientsPerTopic > 8) {
+            throw new IllegalArgumentException("clientsPerTopic must be in [1, 8]: " + clientsPerTopic);
+        }
+        if (opsPerTopicMax < 1 || unknownsPerTopicMax < 1) {
+            throw new IllegalArgumentException("opsPerTopicMax and unknownsPerTopicMax must be >= 1: "
+                    + opsPerTopicMax + ", " + unknownsPerTopicMax);
+        }
+        if (requestTimeoutNs <= 0) {
+            throw new IllegalArgumentException("requestTimeoutNs must be > 0: " + requestTimeoutNs);
+        }
+        return this;
+    }
+}

@@ -1,0 +1,232 @@
+package io.conclave.sim.runtime;
+
+import io.conclave.multiraft.apply.StateMachine;
+import io.conclave.multiraft.replica.Replica;
+import io.conclave.partition.controller.ControllerResult;
+import io.conclave.partition.controller.MetadataError;
+import io.conclave.partition.metadata.ClusterImage;
+import io.conclave.partition.metadata.ImageCodec;
+import io.conclave.raft.Entry;
+import io.conclave.server.metadata.MetadataChange;
+import io.conclave.server.metadata.MetadataLog;
+import io.conclave.sim.core.Scheduler;
+import io.conclave.sim.invariant.InvariantViolation;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The controller's metadata path on one incarnation of a simulated node. Every group is a
+ * controller-like group: its state is the server's real {@link MetadataLog} (the image replayed from
+ * the log, snapshots through {@code ImageCodec}, as {@code NodeStateMachine} applies the controller
+ * group), and changes run as {@code ControllerOps} runs them — on the group's leader only, one at a
+ * time per group, each a ReadIndex barrier, {@link MetadataChange#plan} against the image, a proposal
+ * acknowledged once applied here, and {@link MetadataChange#refusedAtApply}; each step waits at most the
+ * request timeout, after which the change answers TIMEOUT and the next one starts. The steps are chained
+ * on the scheduler instead of a blocking worker thread. Lives and dies with its incarnation; the
+ * scheduler's thread only.
+ */
+final class MetadataPlane {
+
+    /** Snapshots taken and restored, over every node and incarnation of a run. */
+    static final class Stats {
+        long snapshots;
+        long restores;
+    }
+
+    /** How a change ended, as far as it can be known. */
+    enum Kind {
+        /** Applied (or a read): {@code image} is the image after it. */
+        DONE,
+        /** Its handler refused it against a current image ({@code refusal} says why); nothing was written. */
+        REFUSED,
+        /** It certainly did not take effect: not the leader, the barrier failed, or replay skipped its batch. */
+        NOT_DONE,
+        /** Its batch was proposed and then the answer was lost (an error, a timeout): it may have applied. */
+        MAYBE
+    }
+
+    /** A change's outcome; {@code leaderHint} names the leader when this node did not lead (0: unknown). */
+    record Result(Kind kind, ClusterImage image, MetadataError refusal, long leaderHint, String reason) {
+
+        static Result notDone(String reason, long leaderHint) {
+            return new Result(Kind.NOT_DONE, null, null, leaderHint, reason);
+        }
+    }
+
+    private final RuntimeNode node;
+    private final Oracle oracle;
+    private final Scheduler scheduler;
+    private final Stats stats;
+    private final long requestTimeoutNs;
+    private final Map<Long, MetadataLog> logs = new HashMap<>();
+    private final Map<Long, Controller> controllers = new HashMap<>();
+    private final Machine machine = new Machine();
+
+    MetadataPlane(RuntimeNode node, Oracle oracle, Scheduler scheduler, Stats stats, long requestTimeoutNs) {
+        this.node = node;
+        this.oracle = oracle;
+        this.scheduler = scheduler;
+        this.stats = stats;
+        this.requestTimeoutNs = requestTimeoutNs;
+    }
+
+    StateMachine machine() {
+        return machine;
+    }
+
+    MetadataLog log(long groupId) {
+        return logs.computeIfAbsent(groupId, g -> new MetadataLog());
+    }
+
+    /** Whether this plane is its node's current one (a crash or wipe ends it). */
+    private boolean alive() {
+        return node.metadataPlane() == this;
+    }
+
+    /**
+     * Runs {@code op} as the controller of {@code groupId} would: refused at once unless this node
+     * leads the group, else queued behind the group's earlier changes.
+     */
+    CompletableFuture<Result> execute(long groupId, Function<ClusterImage, ControllerResult<MetadataError>> op) {
+        CompletableFuture<Result> out = new CompletableFuture<>();
+        Replica r = alive() ? node.replica(groupId) : null;
+        if (r == null) {
+            out.complete(Result.notDone("node " + node.id() + " is down or hosts no replica", 0));
+            return out;
+        }
+        long leader = r.raft().getLeader();
+        if (leader != node.id()) {
+            out.complete(Result.notDone("NOT_CONTROLLER: node " + node.id() + " does not lead group " + groupId,
+                    leader));
+            return out;
+        }
+        controllers.computeIfAbsent(groupId, Controller::new).submit(op, out);
+        return out;
+    }
+
+    /** One group's changes, one at a time, as {@code ControllerOps}' single worker runs them. */
+    private final class Controller {
+        private final long groupId;
+        private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+        private boolean busy;
+
+        Controller(long groupId) {
+            this.groupId = groupId;
+        }
+
+        void submit(Function<ClusterImage, ControllerResult<MetadataError>> op, CompletableFuture<Result> out) {
+            queue.add(() -> run(op, out));
+            pump();
+        }
+
+        private void pump() {
+            if (!busy && !queue.isEmpty()) {
+                busy = true;
+                queue.poll().run();
+            }
+        }
+
+        private void finish(CompletableFuture<Result> out, Result result) {
+            out.complete(result);
+            busy = false;
+            scheduler.after(0, this::pump);
+        }
+
+        private void run(Function<ClusterImage, ControllerResult<MetadataError>> op, CompletableFuture<Result> out) {
+            CompletableFuture<Long> barrier = alive() ? node.read(groupId) : null;
+            await(barrier, out, Kind.NOT_DONE, "read barrier", index -> {
+                MetadataChange.Plan plan = MetadataChange.plan(log(groupId).image(), op);
+                if (plan.refused()) {
+                    finish(out, new Result(Kind.REFUSED, null, plan.error(), 0, plan.error().message()));
+                } else if (plan.batch() == null) {
+                    finish(out, new Result(Kind.DONE, log(groupId).image(), null, 0, "read"));
+                } else {
+                    propose(plan.batch(), out);
+                }
+            });
+        }
+
+        private void propose(byte[] batch, CompletableFuture<Result> out) {
+            CompletableFuture<Long> proposed = alive() ? node.propose(groupId, batch) : null;
+            if (proposed == null) {
+                finish(out, Result.notDone("node " + node.id() + " went down before proposing", 0));
+                return;
+            }
+            await(proposed, out, Kind.MAYBE, "proposal", index -> {
+                oracle.onAcknowledged(groupId, index);
+                String refused = MetadataChange.refusedAtApply(log(groupId), index);
+                if (refused != null) {
+                    finish(out, Result.notDone("refused when applied: " + refused, 0));
+                } else {
+                    finish(out, new Result(Kind.DONE, log(groupId).image(), null, 0, "applied at " + index));
+                }
+            });
+        }
+
+        /**
+         * Waits for {@code f} at most the request timeout, then continues on the scheduler (the worker
+         * would continue on its own thread); an error or the timeout ends the change as {@code onError}.
+         */
+        private void await(CompletableFuture<Long> f, CompletableFuture<Result> out, Kind onError, String step,
+                           Consumer<Long> then) {
+            if (f == null) {
+                finish(out, new Result(onError, null, null, 0, step + ": node " + node.id() + " is down"));
+                return;
+            }
+            boolean[] done = new boolean[1];
+            scheduler.after(requestTimeoutNs, () -> {
+                if (!done[0]) {
+                    done[0] = true;
+                    finish(out, new Result(onError, null, null, 0, step + ": TIMEOUT"));
+                }
+            });
+            f.whenComplete((index, error) -> scheduler.after(0, () -> {
+                if (done[0]) {
+                    return;
+                }
+                done[0] = true;
+                if (error != null || !alive()) {
+                    finish(out, new Result(onError, null, null, 0, step + ": " + error));
+                } else {
+                    then.accept(index);
+                }
+            }));
+        }
+    }
+
+    /** Applies every group into its {@link MetadataLog}; snapshots are the image through {@code ImageCodec}. */
+    private final class Machine implements StateMachine {
+        @Override
+        public void apply(long groupId, List<Entry> entries) {
+            for (Entry e : entries) {
+                oracle.onApplied(node.id(), groupId, e);
+            }
+            log(groupId).apply(entries);
+        }
+
+        @Override
+        public byte[] snapshot(long groupId) {
+            MetadataLog log = log(groupId);
+            byte[] data = log.snapshot();
+            ClusterImage back = ImageCodec.decode(data);
+            if (!back.equals(log.image())) {
+                throw new InvariantViolation("metadata-snapshot-roundtrip", "node " + node.id() + " group " + groupId
+                        + ": the image decoded from its snapshot differs from the image at offset "
+                        + log.image().offset());
+            }
+            stats.snapshots++;
+            return data;
+        }
+
+        @Override
+        public void restore(long groupId, byte[] data) {
+            stats.restores++;
+            log(groupId).restore(data);
+        }
+    }
+}
