@@ -96,11 +96,6 @@ final class HandDrivenNodes implements AutoCloseable {
         return replicas[id];
     }
 
-    /** Node {@code id}'s disk (to fill it, say). */
-    SimDisk disk(int id) {
-        return disks[id];
-    }
-
     EventLoop loop(int id) {
         return loops[id];
     }
