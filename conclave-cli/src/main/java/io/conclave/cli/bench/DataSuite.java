@@ -61,6 +61,9 @@ final class DataSuite {
                 progress.printf("[bench] data: %d s of STRONG produce load to warm up (not measured)%n",
                         sizes.throughputWarmupSeconds());
                 produceFor(client, topic, value, ConsistencyLevel.STRONG, sizes.throughputWarmupSeconds());
+                // Let the nodes write the warm-up's backlog into their segments before single writes
+                // are timed: a third of the warm-up, 10 s at the default.
+                LockSupport.parkNanos(sizes.throughputWarmupSeconds() * 1_000_000_000L / 3);
             }
             EngineSuites.Sink f = new EngineSuites.Sink(Suite.DATA);
             latency(client, topic, value, f);
@@ -136,6 +139,7 @@ final class DataSuite {
         Semaphore inFlight = new Semaphore(IN_FLIGHT_RECORDS_MAX);
         AtomicLong acked = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<Throwable> firstError = new java.util.concurrent.atomic.AtomicReference<>();
         long t0 = System.nanoTime();
         long end = t0 + seconds * 1_000_000_000L;
         long ackedAtEnd;
@@ -147,6 +151,9 @@ final class DataSuite {
                 }
                 p.send(topic, null, value).whenComplete((m, e) -> {
                     (e == null ? acked : failed).incrementAndGet();
+                    if (e != null) {
+                        firstError.compareAndSet(null, e);
+                    }
                     inFlight.release();
                 });
             }
@@ -157,11 +164,11 @@ final class DataSuite {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while producing", e);
         }
-        return new Window(ackedAtEnd, failed.get(), windowSeconds);
+        return new Window(ackedAtEnd, failed.get(), windowSeconds, firstError.get());
     }
 
     /** What a throughput window saw: acknowledged within it, failed by the end of the run, its length. */
-    private record Window(long acked, long failed, double seconds) {
+    private record Window(long acked, long failed, double seconds, Throwable firstError) {
     }
 
     private void throughput(ConclaveClient client, String topic, byte[] value, ConsistencyLevel level,
@@ -175,6 +182,7 @@ final class DataSuite {
         f.add("throughputBytes", rate * value.length / 1e6, "MB/s", p);
         f.add("acknowledged", w.acked(), "records", p);
         f.add("failed", w.failed(), "records", p);
-        progress.printf("[bench] data: %s throughput %,.0f records/s (%d failed)%n", level, rate, w.failed());
+        progress.printf("[bench] data: %s throughput %,.0f records/s (%d failed%s)%n", level, rate, w.failed(),
+                w.firstError() == null ? "" : "; the first: " + w.firstError());
     }
 }
