@@ -2,7 +2,6 @@ package io.conclave.storage.wal;
 
 import io.conclave.raft.Entry;
 import io.conclave.storage.buggify.Buggify;
-import io.conclave.storage.disk.DiskFullException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -32,8 +31,6 @@ public final class GroupCommitWriter implements Agent {
     private long batchesFailed;
     private long requestsWritten;
     private long bytesWritten;
-    /** The WAL file the batch being encoded goes to: its frames' CRCs cover that number. */
-    private long fileSeq;
 
     public GroupCommitWriter(WalLog log, WalConfig config, BatchHandler handler) {
         this.log = log;
@@ -75,18 +72,15 @@ public final class GroupCommitWriter implements Agent {
         batch.clear();
         try {
             if (Buggify.fire(Buggify.WAL_SHORT_WRITE)) {
-                log.append(buffer.array(), buffer.limit() / 2, fileSeq);
+                log.append(buffer.array(), buffer.limit() / 2);
                 throw new IOException("buggify " + Buggify.WAL_SHORT_WRITE + ": " + buffer.limit() / 2 + " of "
                         + buffer.limit() + " bytes written before the fsync");
             }
-            log.append(buffer.array(), buffer.limit(), fileSeq);
+            log.append(buffer.array(), buffer.limit());
             log.sync();
         } catch (IOException e) {
             batchesFailed++;
             log.rollback();
-            if (e instanceof DiskFullException) {
-                log.deleteSpares();
-            }
             handler.onFailed(done, e);
             return written;
         }
@@ -100,7 +94,6 @@ public final class GroupCommitWriter implements Agent {
     /** Takes the next batch off the queue and encodes it into {@link #buffer}; false when nothing to write. */
     private boolean drain() {
         buffer.clear();
-        fileSeq = log.nextAppendSeq();
         long bytes = 0;
         while (batch.size() < config.batchRequestsMax()) {
             WriteRequest r = carried != null ? carried : queue.poll();
@@ -165,7 +158,7 @@ public final class GroupCommitWriter implements Agent {
             throw new IllegalStateException("WAL record of " + length + " bytes exceeds recordBytesMax "
                     + config.recordBytesMax());
         }
-        WalFrame.end(buffer, start, fileSeq);
+        WalFrame.end(buffer, start);
     }
 
     private void ensureCapacity(int more) {

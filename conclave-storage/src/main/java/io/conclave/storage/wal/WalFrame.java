@@ -6,13 +6,8 @@ import java.util.zip.CRC32C;
 /**
  * The frame of one WAL record: {@code length:int crc:int groupId:long kind:byte payload}, where
  * {@code length} counts the bytes after the header (groupId, kind and payload) and {@code crc} is
- * the CRC32C of the file's sequence number (8 bytes, big-endian) followed by those same bytes. A zero
- * length, a length beyond the configured maximum or past the end of the data, a bad CRC or an unknown
- * kind ends the valid part of a file.
- *
- * <p>The sequence number in the CRC is what lets WAL files be recycled ({@link WalLog}): a file
- * reused for a newer sequence still holds its old frames after the new data, and those fail the CRC
- * under the new number — even where an old frame starts exactly where the new data ends.
+ * the CRC32C of those same bytes. A zero length, a length beyond the configured maximum or past the
+ * end of the data, a bad CRC or an unknown kind ends the valid part of a file.
  */
 public final class WalFrame {
 
@@ -41,19 +36,16 @@ public final class WalFrame {
         return start;
     }
 
-    /** Completes the frame started at {@code start}, bound for WAL file {@code fileSeq}: fills in its length and CRC. */
-    public static void end(ByteBuffer out, int start, long fileSeq) {
+    /** Completes the frame started at {@code start}: fills in its length and CRC. */
+    public static void end(ByteBuffer out, int start) {
         int bodyStart = start + HEADER_BYTES;
         int length = out.position() - bodyStart;
         out.putInt(start, length);
-        out.putInt(start + 4, crc(fileSeq, out, bodyStart, length));
+        out.putInt(start + 4, crc(out, bodyStart, length));
     }
 
-    static int crc(long fileSeq, ByteBuffer buf, int from, int length) {
+    static int crc(ByteBuffer buf, int from, int length) {
         CRC32C crc = new CRC32C();
-        for (int shift = 56; shift >= 0; shift -= 8) {
-            crc.update((int) (fileSeq >>> shift));
-        }
         ByteBuffer slice = buf.duplicate();
         slice.limit(from + length).position(from);
         crc.update(slice);
@@ -72,11 +64,8 @@ public final class WalFrame {
     public record End(String reason) implements Decoded {
     }
 
-    /**
-     * Decodes the frame at {@code pos} of {@code data}, the contents of WAL file {@code fileSeq} (whose
-     * limit is the end of the file's data).
-     */
-    public static Decoded decode(ByteBuffer data, int pos, int recordBytesMax, long fileSeq) {
+    /** Decodes the frame at {@code pos} of {@code data} (whose limit is the end of the file's data). */
+    public static Decoded decode(ByteBuffer data, int pos, int recordBytesMax) {
         int remaining = data.limit() - pos;
         if (remaining < HEADER_BYTES) {
             return new End(remaining == 0 ? "end of file" : "torn header (" + remaining + " bytes)");
@@ -92,7 +81,7 @@ public final class WalFrame {
         if (length > remaining - HEADER_BYTES) {
             return new End("torn record: length " + length + " but " + (remaining - HEADER_BYTES) + " bytes left");
         }
-        if (crc(fileSeq, data, pos + HEADER_BYTES, length) != crc) {
+        if (crc(data, pos + HEADER_BYTES, length) != crc) {
             return new End("bad CRC");
         }
         long groupId = data.getLong(pos + HEADER_BYTES);

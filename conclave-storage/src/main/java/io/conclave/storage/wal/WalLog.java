@@ -7,7 +7,6 @@ import io.conclave.storage.disk.OpenMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -15,17 +14,8 @@ import java.util.TreeMap;
 /**
  * The files of one WAL in one directory, named by a sequence number ({@code 00000000000000000042.wal}).
  * Appends go to the active (newest) file; when it has reached {@link WalConfig#fileBytesTarget()} the
- * next append starts a new file. Older files are reclaimed by {@link #reclaimBefore} once nothing
- * needs them. Opening a WAL replays it ({@link WalReader}) and cuts off a torn tail.
- *
- * <p><b>Recycling.</b> Up to {@link #SPARES_MAX} reclaimed files are kept as spares
- * ({@code <seq>.spare}, renamed and the directory synced before one is reused), and a new active file
- * is a spare renamed to its new sequence number and overwritten from the start. Overwriting written
- * blocks needs no block allocation or file-size update, so its fdatasync is cheaper, and the writes
- * land in pages the page cache already holds. The old frames after the new data fail their CRC (it
- * covers the file's sequence number, {@link WalFrame}), so replay ends there: a torn tail of the
- * newest file. A recycled file that is finished is cut to its data and synced before the next file
- * is started, so an older file never ends in old frames.
+ * next append starts a new file. Older files are deleted by {@link #reclaimBefore} once nothing needs
+ * them. Opening a WAL replays it ({@link WalReader}) and cuts off a torn tail.
  *
  * <p>Appends and syncs come from the writer's thread only (and recovery before it starts);
  * {@link #reclaimBefore} and the file counts may be called from another thread.
@@ -33,20 +23,12 @@ import java.util.TreeMap;
 public final class WalLog implements AutoCloseable {
 
     static final String SUFFIX = ".wal";
-    static final String SPARE_SUFFIX = ".spare";
-    /** Reclaimed files kept for reuse at most; the rest are deleted. */
-    static final int SPARES_MAX = 2;
 
     private final Disk disk;
     private final String dir;
     private final WalConfig config;
-    /** seq -> bytes, for every file not yet reclaimed (including the active one). Its lock guards {@link #spares} too. */
+    /** seq -> bytes, for every file not yet reclaimed (including the active one). */
     private final TreeMap<Long, Long> fileBytes = new TreeMap<>();
-    /** Paths of reclaimed files ready for reuse, oldest first. */
-    private final ArrayDeque<String> spares = new ArrayDeque<>();
-    /** Whether the active file was a spare: it may hold old frames beyond {@link #activeBytes}. */
-    private boolean activeRecycled;
-    private long filesRecycled;
     private FileHandle active;
     private volatile long activeSeq;
     private long activeBytes;
@@ -76,11 +58,6 @@ public final class WalLog implements AutoCloseable {
         for (long seq : kept) {
             try (FileHandle f = disk.open(path(dir, seq), OpenMode.READ)) {
                 log.fileBytes.put(seq, f.size());
-            }
-        }
-        for (String name : disk.list(dir)) {
-            if (name.endsWith(SPARE_SUFFIX)) {
-                log.spares.addLast(DiskPaths.join(dir, name));
             }
         }
         log.openActive();
@@ -134,27 +111,10 @@ public final class WalLog implements AutoCloseable {
     }
 
     private void startFile(long seq) throws IOException {
-        if (active != null && activeRecycled) {
-            // Before a newer file exists: a finished file must end with its own frames.
-            active.truncate(activeBytes);
-            active.sync();
-        }
-        String spare;
-        synchronized (fileBytes) {
-            spare = spares.pollFirst();
-        }
-        FileHandle f;
-        if (spare != null) {
-            disk.rename(spare, path(dir, seq));
-            f = disk.open(path(dir, seq), OpenMode.READ_WRITE);
-            filesRecycled++;
-        } else {
-            f = disk.open(path(dir, seq), OpenMode.CREATE_NEW);
-        }
+        FileHandle f = disk.open(path(dir, seq), OpenMode.CREATE_NEW);
         if (active != null) {
             active.close();
         }
-        activeRecycled = spare != null;
         active = f;
         activeSeq = seq;
         activeBytes = 0;
@@ -165,31 +125,18 @@ public final class WalLog implements AutoCloseable {
         dirDirty = true;
     }
 
-    /** The file the next {@link #append} writes to: the active one, or the next when the active is full. */
-    public long nextAppendSeq() {
-        return activeBytes >= config.fileBytesTarget() ? activeSeq + 1 : activeSeq;
-    }
-
-    /**
-     * Appends one encoded batch, whose frames were made for file {@code fileSeq} ({@link #nextAppendSeq}),
-     * first starting a new file if the active one is full.
-     */
-    public void append(byte[] data, int length, long fileSeq) throws IOException {
-        if (fileSeq != nextAppendSeq()) {
-            throw new IllegalStateException("batch encoded for WAL file " + fileSeq + " but the next is "
-                    + nextAppendSeq());
-        }
+    /** Appends one encoded batch to the active file, first starting a new file if it is full. */
+    public void append(byte[] data, int length) throws IOException {
         if (needsCut) {
             active.truncate(goodBytes);
             activeBytes = goodBytes;
-            activeRecycled = false;
             needsCut = false;
         }
         if (activeBytes >= config.fileBytesTarget()) {
             startFile(activeSeq + 1);
         }
         needsCut = true;
-        active.write(activeBytes, data, 0, length);
+        active.append(data, 0, length);
         activeBytes += length;
         synchronized (fileBytes) {
             fileBytes.put(activeSeq, activeBytes);
@@ -219,7 +166,6 @@ public final class WalLog implements AutoCloseable {
         }
         try {
             active.truncate(goodBytes);
-            activeRecycled = false;
             needsCut = false;
         } catch (IOException e) {
             needsCut = true;
@@ -254,76 +200,32 @@ public final class WalLog implements AutoCloseable {
         return sum;
     }
 
-    /** Deletes every spare: on a full disk their space is worth more than their reuse. Any thread. */
-    public void deleteSpares() {
-        while (true) {
-            String spare;
-            synchronized (fileBytes) {
-                spare = spares.pollFirst();
-            }
-            if (spare == null) {
-                return;
-            }
-            try {
-                disk.delete(spare);
-            } catch (IOException e) {
-                return; // a spare left behind is only unused space; the next open finds it again
-            }
-        }
-    }
-
-    /** New files that were spares (reclaimed files reused) so far. */
-    public long filesRecycled() {
-        return filesRecycled;
-    }
-
-    /** Spares waiting for reuse. */
-    public int spareCount() {
-        synchronized (fileBytes) {
-            return spares.size();
-        }
-    }
-
     /** fsyncs of WAL files made so far (directory syncs not counted). */
     public long fsyncs() {
         return fsyncs;
     }
 
     /**
-     * Reclaims the files older than {@code seq} (never the active one): each becomes a spare while
-     * fewer than {@link #SPARES_MAX} wait, else it is deleted. A spare is renamed and the directory
-     * synced before it is offered for reuse: were the rename lost in a crash after the file was
-     * overwritten, replay would find new frames under the old name, before newer files. Safe from a
-     * thread other than the writer's.
+     * Deletes the files older than {@code seq} (never the active one). Safe from a thread other
+     * than the writer's.
      *
-     * @return how many were reclaimed
+     * @return how many were deleted
      */
     public int reclaimBefore(long seq) throws IOException {
-        int reclaimed = 0;
+        int deleted = 0;
         while (true) {
             long first;
-            boolean keep;
             synchronized (fileBytes) {
                 if (fileBytes.isEmpty() || fileBytes.firstKey() >= Math.min(seq, activeSeq)) {
-                    return reclaimed;
+                    return deleted;
                 }
                 first = fileBytes.firstKey();
-                keep = spares.size() < SPARES_MAX;
             }
-            String spare = DiskPaths.join(dir, String.format("%020d", first) + SPARE_SUFFIX);
-            if (keep) {
-                disk.rename(path(dir, first), spare);
-                disk.syncDir(dir);
-            } else {
-                disk.delete(path(dir, first));
-            }
+            disk.delete(path(dir, first));
             synchronized (fileBytes) {
                 fileBytes.remove(first);
-                if (keep) {
-                    spares.addLast(spare);
-                }
             }
-            reclaimed++;
+            deleted++;
         }
     }
 

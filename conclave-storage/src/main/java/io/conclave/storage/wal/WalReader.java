@@ -111,7 +111,7 @@ public final class WalReader {
         ByteBuffer data = WalLog.readFile(disk, WalLog.path(dir, seq));
         int pos = 0;
         while (true) {
-            WalFrame.Decoded d = WalFrame.decode(data, pos, recordBytesMax, seq);
+            WalFrame.Decoded d = WalFrame.decode(data, pos, recordBytesMax);
             if (d instanceof WalFrame.Good g) {
                 visitor.visit(new WalRecord(seq, pos, g.groupId(), g.kind(), g.payload()));
                 pos += g.frameBytes();
