@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -139,7 +140,7 @@ final class DataSuite {
         Semaphore inFlight = new Semaphore(IN_FLIGHT_RECORDS_MAX);
         AtomicLong acked = new AtomicLong();
         AtomicLong failed = new AtomicLong();
-        java.util.concurrent.atomic.AtomicReference<Throwable> firstError = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Throwable> firstError = new AtomicReference<>();
         long t0 = System.nanoTime();
         long end = t0 + seconds * 1_000_000_000L;
         long ackedAtEnd;
