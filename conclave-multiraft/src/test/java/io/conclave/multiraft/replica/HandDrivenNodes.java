@@ -92,6 +92,15 @@ final class HandDrivenNodes implements AutoCloseable {
         return disks[id];
     }
 
+    /** Node 1 campaigns at once; every node is stepped until it leads. Returns its replica. */
+    Replica electNodeOne() {
+        Replica one = replicas[1];
+        one.scheduleCampaign(0, 1_000_000L);
+        driveUntil(() -> one.status().isLeader(), 200, 1,
+                java.util.stream.IntStream.rangeClosed(1, replicas.length - 1).toArray());
+        return one;
+    }
+
     Replica replica(int id) {
         return replicas[id];
     }

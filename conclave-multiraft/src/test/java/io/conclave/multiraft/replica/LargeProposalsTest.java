@@ -34,16 +34,9 @@ class LargeProposalsTest {
         nodes.close();
     }
 
-    private Replica elect() {
-        Replica one = nodes.replica(1);
-        one.scheduleCampaign(0, 1_000_000L);
-        nodes.driveUntil(() -> one.status().isLeader(), 200, 1, 1, 2, 3);
-        return one;
-    }
-
     @Test
     void aReadyOfMoreEntryBytesThanOneWalRecordHoldsCommitsOnEveryReplica() {
-        Replica one = elect();
+        Replica one = nodes.electNodeOne();
         List<CompletableFuture<Long>> writes = new ArrayList<>();
         // 450 entries of 40 KiB (the test state machine snapshots values as short strings): 18 MB in
         // one Ready of the leader, over the 16 MiB a WAL record holds.
@@ -66,7 +59,7 @@ class LargeProposalsTest {
 
     @Test
     void aProposalNoEntryCanHoldIsRefusedAsInvalidAndTheGroupGoesOn() throws Exception {
-        Replica one = elect();
+        Replica one = nodes.electNodeOne();
         CompletableFuture<Long> huge = new CompletableFuture<>();
         CompletableFuture<Long> after = new CompletableFuture<>();
         nodes.loop(1).offerTask(() -> {

@@ -40,9 +40,7 @@ class PeerDataLossTest {
      */
     @Test
     void aLeaderRepairsAFollowerThatCameBackEmptyWithoutBeingToldItRestarted() throws IOException {
-        Replica one = nodes.replica(1);
-        one.scheduleCampaign(0, 1_000_000L);
-        nodes.driveUntil(() -> one.status().isLeader(), 200, 1, 1, 2, 3);
+        Replica one = nodes.electNodeOne();
         List<CompletableFuture<Long>> writes = new ArrayList<>();
         nodes.loop(1).offerTask(() -> {
             for (int i = 0; i < 10; i++) {

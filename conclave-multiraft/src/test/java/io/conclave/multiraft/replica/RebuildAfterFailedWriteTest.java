@@ -39,10 +39,8 @@ class RebuildAfterFailedWriteTest {
 
     @Test
     void aCoreRebuiltAfterAFailedWriteKeepsTheMembershipChangesAppliedSinceTheSnapshot() {
-        Replica one = nodes.replica(1);
+        Replica one = nodes.electNodeOne();
         Replica two = nodes.replica(2);
-        one.scheduleCampaign(0, 1_000_000L);
-        nodes.driveUntil(() -> one.status().isLeader(), 200, 1, 1, 2, 3);
         CompletableFuture<Long> change = new CompletableFuture<>();
         nodes.loop(1).offerTask(() -> one.changeMembership(ConfChange.addLearner(4), change));
         nodes.driveUntil(() -> change.isDone() && two.raft().confState().learners().contains(4L), 500, 1, 1, 2, 3);
