@@ -34,8 +34,12 @@ import io.conclave.storage.engine.EngineConfig;
  * @param quiesceIdleTicks a leader idle (no proposal, read or membership request) for this many ticks
  *     puts its group to rest ({@code RaftNode.quiesce()}); quiesced replicas are not ticked; 0 = never
  *     (default 100: one second of 10 ms ticks; see docs/multiraft.md, "Quiescence")
- * @param rejoinAfterTornTail whether a torn WAL tail at recovery counts as possibly lost unsynced
- *     data (then every group rejoins as a learner); groups whose log needs a snapshot always do
+ * @param rejoinAfterTornTail whether a torn WAL tail at recovery counts as possibly lost acknowledged
+ *     data (then every group of the node rejoins as a learner); off by default: an honest disk tears
+ *     only writes whose fsync never completed, which nobody was told of, and with it on a power loss
+ *     of a whole cluster under load would leave every group without a voter that may vote (see
+ *     docs/multiraft.md). For disks that may lie about fsync. Groups whose log needs a snapshot or
+ *     follows a mid-WAL corruption always rejoin
  * @param timerSlots slots of each loop's timer wheel (power of two)
  * @param timerResolutionNs resolution of the timer wheel; also the loops' longest idle park
  * @param liveness node-level liveness
@@ -57,6 +61,16 @@ public record RuntimeConfig(int loopCount, long tickIntervalNs, int electionTime
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** This configuration with {@code rejoinAfterTornTail} set to {@code on}. */
+    public RuntimeConfig withRejoinAfterTornTail(boolean on) {
+        return new RuntimeConfig(loopCount, tickIntervalNs, electionTimeoutTicks, heartbeatIntervalTicks,
+                inboundQueueCapacity, taskQueueCapacity, itemsPerWorkMax, applyQueueCapacity,
+                applyPendingEntriesPerGroupMax, snapshotEntries, snapshotBytes, compactKeepEntries,
+                proposalsPendingPerGroupMax, requestTimeoutNs, electionsPerMsMax, failoverRankDelayNs,
+                failoverJitterNs, campaignRetryNs, campaignAttemptsMax, campaignPatienceNs, quiesceIdleTicks, on,
+                timerSlots, timerResolutionNs, liveness, storage, seed);
     }
 
     /** The Raft configuration of this node's replica of a group. */
@@ -124,7 +138,7 @@ public record RuntimeConfig(int loopCount, long tickIntervalNs, int electionTime
         private int campaignAttemptsMax = 8;
         private long campaignPatienceNs = 250_000_000L;
         private int quiesceIdleTicks = 100;
-        private boolean rejoinAfterTornTail = true;
+        private boolean rejoinAfterTornTail = false;
         private int timerSlots = 1_024;
         private long timerResolutionNs = 1_000_000L;
         private LivenessConfig liveness = LivenessConfig.defaults();

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node whose WAL had a torn tail at recovery may have lost writes it had acknowledged (on a disk
- * that lied about fsync, for example): each of its replicas stops voting, asks the leader to demote
- * it to a learner, catches up, and asks to be a voter again.
+ * With {@code rejoinAfterTornTail} (for disks that may lie about fsync), a node whose WAL had a torn
+ * tail at recovery may have lost writes it had acknowledged: each of its replicas stops voting, asks
+ * the leader to demote it to a learner, catches up, and asks to be a voter again. By default a torn
+ * tail is only what an honest disk leaves of writes nobody was told of, and the replicas keep voting.
  */
 class RejoinAfterPossibleLossTest {
 
@@ -44,7 +45,7 @@ class RejoinAfterPossibleLossTest {
 
     @Test
     void replicaRecoveredFromATornWalRejoinsAsALearnerThenVotesAgain() throws IOException {
-        cluster = new TestCluster(null, id -> TestCluster.fastConfig().build());
+        cluster = new TestCluster(null, id -> TestCluster.fastConfig().rejoinAfterTornTail(true).build());
         for (long id = 1; id <= 3; id++) {
             cluster.start(id);
         }
@@ -82,7 +83,7 @@ class RejoinAfterPossibleLossTest {
      */
     @Test
     void restingGroupIsWokenForItsRejoiningReplica() throws IOException {
-        cluster = new TestCluster(null, id -> TestCluster.fastConfig().quiesceIdleTicks(5).build());
+        cluster = new TestCluster(null, id -> TestCluster.fastConfig().quiesceIdleTicks(5).rejoinAfterTornTail(true).build());
         for (long id = 1; id <= 3; id++) {
             cluster.start(id);
         }
@@ -105,6 +106,39 @@ class RejoinAfterPossibleLossTest {
         assertThat(cluster.node(3).rejoiningGroups()).isEmpty();
         Await.until(Duration.ofSeconds(15), () -> cluster.status(cluster.leaderOf(g), g).quiesced(),
                 () -> "the group rests again once node 3 is a voter: " + cluster.describe(g));
+    }
+
+    /**
+     * A power loss of the whole cluster under load tears every node's WAL tail. Were a torn tail taken
+     * for possible loss, every replica of the group would stop voting, and no leader could ever be
+     * elected again; by default each keeps its vote and the group comes back with every write.
+     */
+    @Test
+    void tornTailsOnEveryNodeStillElectALeaderWithEveryWrite() throws IOException {
+        cluster = new TestCluster(null, id -> TestCluster.fastConfig().build());
+        for (long id = 1; id <= 3; id++) {
+            cluster.start(id);
+        }
+        long g = 14;
+        cluster.createGroup(g, Set.of(1L, 2L, 3L));
+        cluster.awaitLeaders(List.of(g), Duration.ofSeconds(15));
+        cluster.propose(g, "one", Duration.ofSeconds(10));
+        for (long id = 1; id <= 3; id++) {
+            cluster.stop(id);
+            tearWalTail(cluster.disk(id));
+        }
+        for (long id = 1; id <= 3; id++) {
+            cluster.start(id);
+            assertThat(cluster.node(id).storage().recoveryReport().cutBytes).isPositive();
+            assertThat(cluster.node(id).rejoiningGroups()).isEmpty();
+        }
+        cluster.awaitLeaders(List.of(g), Duration.ofSeconds(15));
+        cluster.propose(g, "two", Duration.ofSeconds(10));
+        for (long id = 1; id <= 3; id++) {
+            long node = id;
+            Await.until(Duration.ofSeconds(10), () -> cluster.machine(node).values(g).equals(List.of("one", "two")),
+                    () -> "node " + node + " applies both writes: " + cluster.describe(g));
+        }
     }
 
     @Test

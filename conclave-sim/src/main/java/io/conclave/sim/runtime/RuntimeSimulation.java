@@ -4,6 +4,7 @@ import io.conclave.check.CheckResult;
 import io.conclave.check.Checkers;
 import io.conclave.check.history.History;
 import io.conclave.sim.cluster.Simulation;
+import io.conclave.multiraft.node.RuntimeConfig;
 import io.conclave.multiraft.replica.GroupStatus;
 import io.conclave.multiraft.replica.Replica;
 import io.conclave.sim.cluster.SimResult;
@@ -84,8 +85,13 @@ public final class RuntimeSimulation {
         RuntimeNetwork rnet = new RuntimeNetwork(network);
         nodes = new RuntimeNode[n + 1];
         SimRandom nodeRandom = SimRandom.of(config.seed(), "nodes");
+        // A disk that may cut or flip fsynced bytes (the corruption fault) can lose an acknowledged tail
+        // that recovery cannot tell from a torn write: such a run takes the operator's option for
+        // untrusted disks, as docs/multiraft.md advises; every other run keeps the product's default.
+        RuntimeConfig runtime = config.faults().contains(RuntimeFault.CORRUPTION)
+                ? config.runtime().withRejoinAfterTornTail(true) : config.runtime();
         for (int i = 1; i <= n; i++) {
-            nodes[i] = new RuntimeNode(i, scheduler, trace, oracle, rnet, peersOf(i), config.runtime(),
+            nodes[i] = new RuntimeNode(i, scheduler, trace, oracle, rnet, peersOf(i), runtime,
                     config.dropFsync(), nodeRandom.child("node-" + i));
             if (logOptions != null) {
                 nodes[i].useDataPlane();

@@ -176,4 +176,19 @@ class RuntimeFaultsTest {
         assertThat(r.failure()).isNull();
         assertThat(r.faults()).containsKey("corruption");
     }
+
+    /**
+     * Seed 49 of every fault (6 groups, 5 s): the corruption fault cut node 1's only WAL file at a
+     * seeded length, inside bytes it had fsynced and acknowledged; recovery saw a torn tail, and with
+     * {@code rejoinAfterTornTail} off (the product's default since torn tails of honest disks stopped
+     * counting as loss) its replicas kept voting with shortened logs, and in group 3 node 2 applied an
+     * entry at index 67 that another replica had applied differently. A run whose disk may cut fsynced
+     * bytes now sets the option, as docs/multiraft.md advises for disks that may lie.
+     */
+    @Test
+    void seed49ADiskThatCutsFsyncedWalBytesNeedsTheTornTailRejoin() {
+        SimResult r = RuntimeSimulation.run(RuntimeSimConfig.defaults(49, 6).withFaultNs(5_000_000_000L));
+        assertThat(r.failure()).isNull();
+        assertThat(r.faults()).containsKey("corruption");
+    }
 }
