@@ -92,6 +92,7 @@ public final class Replica implements ApplySink {
     private final Campaign campaign;
 
     private final Rejoin rejoin;
+    private final HeldCommit heldCommit;
 
     private final TimerWheel.Timer tickTimer = new TimerWheel.Timer() {
         @Override
@@ -127,6 +128,7 @@ public final class Replica implements ApplySink {
         this.confAt.put(snap.index(), log.initialState().confState());
         this.startupSnapshot = snap.index() > 0 ? snap : null;
         this.rejoin = new Rejoin(groupId, nodeId, incarnation, loop, rejoining, onRejoined);
+        this.heldCommit = new HeldCommit(loop, log, config.tickIntervalNs());
         this.node = new RaftNode(config.raftConfig(nodeId, snap.index()), log, raftRandom);
         this.campaign = new Campaign(this, loop, nodeId, random, this::lastTermAt);
     }
@@ -445,7 +447,7 @@ public final class Replica implements ApplySink {
         if (!rd.hasPersistentState()) {
             onPersisted(rd);
         } else if (onlyCommitMoved(rd)) {
-            writeCommitWithoutWaiting(rd.hardState());
+            heldCommit.hold(rd.hardState());
             onPersisted(rd);
         } else {
             persist(rd);
@@ -466,34 +468,16 @@ public final class Replica implements ApplySink {
         return hs.term() == last.term() && hs.vote() == last.vote();
     }
 
-    /**
-     * The commit index is volatile state in Raft: a replica that restarts with an older one learns
-     * the commit again from its leader, and the core starts no lower than its snapshot. So it is
-     * written without waiting for the fsync, and the committed entries go to the applier at once
-     * rather than one WAL round later (a leader's STRONG acknowledgement waited on it). A write the
-     * storage cannot take now is skipped: the next hard state carries a newer commit.
-     */
-    private void writeCommitWithoutWaiting(HardState hs) {
-        log.persist(hs, List.of(), null, NO_WAIT);
-    }
-
-    private static final WriteCallback NO_WAIT = new WriteCallback() {
-        @Override
-        public void onDurable() {
-        }
-
-        @Override
-        public void onFailed(IOException cause) {
-            // A later write of this group fails at admission and rebuilds the core from what is durable.
-        }
-    };
-
     private void persist(Ready rd) {
-        StorageStatus st = log.persist(rd.hardState(), rd.entries(), rd.snapshot(), new Durable(rd));
+        StorageStatus st = log.persist(heldCommit.takeFor(rd.hardState()), rd.entries(), rd.snapshot(),
+                new Durable(rd));
         // Every status is recoverable: a log lost to corruption takes the leader's entries after its
         // snapshot (GroupLog re-bases it), so nothing here stops the replica.
         switch (st) {
-            case OK -> awaitingDurable = true;
+            case OK -> {
+                awaitingDurable = true;
+                heldCommit.written();
+            }
             case QUEUE_FULL, RESOURCE_EXHAUSTED -> {
                 loop.notePersistRetry();
                 loop.wheel().schedule(retryTimer, loop.nowNs() + config.timerResolutionNs());
@@ -580,6 +564,7 @@ public final class Replica implements ApplySink {
         loop.notePersistFailure();
         inFlight = null;
         awaitingDurable = false;
+        heldCommit.drop(); // the core is rebuilt from what is durable
         try {
             // The entries up to handedIndex are not delivered again: start from the membership applied
             // by then, or the changes since the snapshot are forgotten (RebuildKeepsMembershipTest, and
@@ -601,6 +586,7 @@ public final class Replica implements ApplySink {
     private void breakReplica(String why) {
         broken = true;
         inFlight = null;
+        heldCommit.drop();
         String what = "replica of group " + groupId + " on node " + nodeId + " stopped: " + why;
         LOG.log(System.Logger.Level.ERROR, what + "; restart the node to recover it from its storage");
         failRequests(what);
@@ -747,6 +733,7 @@ public final class Replica implements ApplySink {
         loop.wheel().cancel(tickTimer);
         campaign.cancel();
         loop.wheel().cancel(retryTimer);
+        heldCommit.drop();
         failRequests("the runtime closed");
     }
 
@@ -765,6 +752,7 @@ public final class Replica implements ApplySink {
         loop.wheel().cancel(tickTimer);
         campaign.cancel();
         loop.wheel().cancel(retryTimer);
+        heldCommit.drop();
         failRequests("the replica of group " + groupId + " on node " + nodeId + " was destroyed");
         deferredApply = null;
     }
