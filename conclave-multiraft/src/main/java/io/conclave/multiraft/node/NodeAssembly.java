@@ -8,6 +8,7 @@ import io.conclave.multiraft.loop.EventLoop;
 import io.conclave.multiraft.replica.NodeMeta;
 import io.conclave.multiraft.replica.Replica;
 import io.conclave.multiraft.time.Clock;
+import io.conclave.raft.ConfState;
 import io.conclave.storage.disk.Disk;
 import io.conclave.storage.disk.DiskPaths;
 import io.conclave.storage.engine.GroupLog;
@@ -20,6 +21,7 @@ import io.conclave.transport.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -104,14 +106,24 @@ public final class NodeAssembly {
 
     /**
      * Adds a replica of every group the storage holds, then hooks the transport's inbound handler up.
-     * A group whose replica may have lost unsynced data in a crash (see docs/multiraft.md), and each of
-     * {@code lostGroups} (groups the caller created again, empty, after their data was lost), rejoins
-     * as a learner first. Returns the groups rejoining.
+     * A group whose replica may have lost unsynced data in a crash (see docs/multiraft.md) rejoins as a
+     * learner first, and so does each of {@code lostGroups}: groups this node hosted whose storage is
+     * gone (a wiped or replaced disk), created again here, empty, with the membership given. Returns
+     * the groups rejoining.
+     *
+     * <p>The lost groups are recorded rejoining in {@code node.meta} before they are created: a start
+     * that fails in between (an I/O error, a crash) leaves them on the disk, and the next start finds
+     * them there, empty, like groups that never had data; only the record still says that they lost
+     * theirs. Created first, such a replica voted with an empty log and elected a leader that lacked
+     * committed entries (simulator seed 259 of the metadata workload, LostGroupRecreateTest).
      */
-    public Set<Long> recoverGroups(Set<Long> lostGroups) throws IOException {
+    public Set<Long> recoverGroups(Map<Long, ConfState> lostGroups) throws IOException {
         Set<Long> rejoin = groupsWithPossibleLoss();
-        rejoin.addAll(lostGroups);
+        rejoin.addAll(lostGroups.keySet());
         meta.addRejoining(rejoin);
+        for (Map.Entry<Long, ConfState> lost : lostGroups.entrySet()) {
+            engine.createGroup(lost.getKey(), lost.getValue());
+        }
         Set<Long> rejoining = meta.rejoining();
         for (long gid : engine.groupIds()) {
             GroupLog g = engine.group(gid);

@@ -24,6 +24,7 @@ import io.conclave.transport.Transport;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongFunction;
@@ -96,7 +97,7 @@ public final class RaftRuntime implements AutoCloseable {
         loops = assembly.loops().toArray(EventLoop[]::new);
         appliers = assembly.appliers().toArray(Applier[]::new);
         liveness = assembly.liveness();
-        assembly.recoverGroups(Set.of());
+        assembly.recoverGroups(Map.of());
         engine.startRunner();
         for (int i = 0; i < loops.length; i++) {
             AgentThread lt = new AgentThread("n" + nodeId + "-loop-" + i, loops[i], clock, config.timerResolutionNs());

@@ -18,6 +18,7 @@ import io.conclave.storage.engine.StorageEngine;
 import io.conclave.storage.wal.WalReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -377,14 +378,16 @@ final class RuntimeNode {
 
     /**
      * Recovers every group the disk holds, as production does; a group this node was given but whose
-     * storage is gone (a wiped disk) is created again, empty, and rejoins with the suspect ones.
+     * storage is gone (a wiped disk) is created again by the assembly, empty, and rejoins with the
+     * suspect ones (recorded rejoining before it is created: a start refused in between leaves it on the
+     * disk, seed 259).
      */
     private void recoverGroups(Incarnation i) throws IOException {
-        Set<Long> lost = new TreeSet<>(hosted.keySet());
-        lost.removeAll(i.engine().groupIds());
-        for (long gid : lost) {
-            long[] ids = hosted.get(gid).stream().mapToLong(Long::longValue).toArray();
-            i.engine().createGroup(gid, ConfState.ofVoters(ids));
+        Map<Long, ConfState> lost = new TreeMap<>();
+        for (Map.Entry<Long, Set<Long>> h : hosted.entrySet()) {
+            if (!i.engine().groupIds().contains(h.getKey())) {
+                lost.put(h.getKey(), ConfState.ofVoters(h.getValue().stream().mapToLong(Long::longValue).toArray()));
+            }
         }
         Set<Long> rejoining = i.parts.recoverGroups(lost);
         if (!rejoining.isEmpty()) {
