@@ -1104,7 +1104,13 @@ public final class RaftNode {
             outgoingSnapshots.remove(r.from());
             pr.maybeUpdate(out.snapshot.index());
             pr.becomeProbe();
-            sendAppend(r.from());
+            if (log.termOrNegative(pr.next() - 1) >= 0) {
+                sendAppend(r.from());
+            }
+            // Else our log no longer starts right after the snapshot storage offers (it was compacted
+            // past it, and the newer snapshot is gone): sending that snapshot again would be answered
+            // "done" at once, a storm of round trips. The next heartbeat round probes again, until a
+            // newer snapshot can be sent.
             return;
         }
         out.acknowledged(r.nextOffset(), tickCount);
