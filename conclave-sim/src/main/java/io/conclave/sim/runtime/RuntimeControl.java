@@ -174,6 +174,37 @@ final class RuntimeControl {
         return true;
     }
 
+    /**
+     * Whether group {@code g}'s quorum may count on node {@code nodeId}: the node hosts a replica of it
+     * and is one of its voters by the placement or by its leader's membership (a move's source until
+     * its removal); not a replica already removed and waiting to be destroyed.
+     */
+    boolean countsOn(long g, long nodeId) {
+        if (!placement.hosts(g, nodeId) && nodes[(int) nodeId].replica(g) == null) {
+            return false;
+        }
+        if (votersOf.apply(g).contains(nodeId)) {
+            return true;
+        }
+        Replica leader = leaderOf(g);
+        if (leader == null) {
+            return true; // nobody can tell it left
+        }
+        ConfState cs = leader.raft().confState();
+        return cs.voters().contains(nodeId) || cs.votersOutgoing().contains(nodeId);
+    }
+
+    /** Whether a replica of {@code g} on a node hosting it is down or rejoining (it will not vote). */
+    boolean replicaRejoiningOrDown(long g) {
+        for (long v : placement.hosts(g)) {
+            Replica r = nodes[(int) v].replica(g);
+            if (r == null || r.status().rejoining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Starts a reconfiguration of a random steady group; returns the member moved, or 0 when none fits. */
     long startMembershipChange() {
         long g = 1 + random.nextInt(groups);
