@@ -175,34 +175,35 @@ final class RuntimeControl {
     }
 
     /**
-     * Whether group {@code g}'s quorum may count on node {@code nodeId}: the node hosts a replica of it
-     * and is one of its voters by the placement or by its leader's membership (a move's source until
-     * its removal); not a replica already removed and waiting to be destroyed.
+     * The memberships group {@code g} may be in now, as far as anyone can tell: the voters the placement
+     * gives it and the applied voters of each of its replicas that is up (both halves of a joint one) —
+     * replicas lag, so a crash must leave a quorum in each.
      */
-    boolean countsOn(long g, long nodeId) {
-        if (!placement.hosts(g, nodeId) && nodes[(int) nodeId].replica(g) == null) {
-            return false;
-        }
-        if (votersOf.apply(g).contains(nodeId)) {
-            return true;
-        }
-        Replica leader = leaderOf(g);
-        if (leader == null) {
-            return true; // nobody can tell it left
-        }
-        ConfState cs = leader.raft().confState();
-        return cs.voters().contains(nodeId) || cs.votersOutgoing().contains(nodeId);
-    }
-
-    /** Whether a replica of {@code g} on a node hosting it is down or rejoining (it will not vote). */
-    boolean replicaRejoiningOrDown(long g) {
+    List<Set<Long>> membershipsOf(long g) {
+        List<Set<Long>> out = new ArrayList<>();
+        out.add(votersOf.apply(g));
         for (long v : placement.hosts(g)) {
             Replica r = nodes[(int) v].replica(g);
-            if (r == null || r.status().rejoining()) {
-                return true;
+            if (r != null) {
+                ConfState cs = r.raft().confState();
+                out.add(cs.voters());
+                if (cs.isJoint()) {
+                    out.add(cs.votersOutgoing());
+                }
             }
         }
-        return false;
+        return out;
+    }
+
+    /** Whether node {@code v}'s replica of {@code g} is up and would vote (not rejoining, not broken). */
+    boolean votes(long g, long v) {
+        Replica r = nodes[(int) v].replica(g);
+        return r != null && !r.isBroken() && !r.status().rejoining();
+    }
+
+    /** Whether a voter of {@code g} is being demoted or removed and added back (the membership fault). */
+    boolean membershipChanging(long g) {
+        return moving.containsKey(g);
     }
 
     /** Starts a reconfiguration of a random steady group; returns the member moved, or 0 when none fits. */

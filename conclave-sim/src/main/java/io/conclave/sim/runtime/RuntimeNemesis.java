@@ -228,15 +228,17 @@ final class RuntimeNemesis {
     /**
      * Why crashing {@code node} now could leave a group without a leader for good, or null when it
      * cannot. Only runs whose nodes take a cut WAL tail for a possible loss ask: there a crash may make
-     * every group of the node rejoin (no vote until it is demoted, caught up and promoted), and a second
-     * replica of a group rejoining, or down, while the first still is leaves two of three voters that
-     * will not vote — no leader can be elected, by design, and that is no longer a minority losing data.
-     * So a crash, like a wipe, waits until every group the node hosts is steady ({@link
-     * RuntimeControl#steady}: a leader, its voters only, every replica up and none rejoining) and no
-     * other power cut is pending: {@code "rejoining"} when a replica of such a group is rejoining or
-     * down (or a power cut is pending: that node is as good as down), {@code "unsteady"} when the group
-     * is otherwise unsettled (no leader, a learner, a membership change or move, a paused node). A
-     * group the node has left and only waits to destroy does not count ({@link RuntimeControl#countsOn}).
+     * every group of the node rejoin (no vote until it is demoted, caught up and promoted), and if the
+     * voters of a group that still vote are then fewer than a quorum — another replica rejoining or down,
+     * or a membership shrunk to two — no leader can be elected, by design, and nobody can promote or
+     * demote anyone: that is no longer a minority losing data (seed 133). So a crash, like a wipe, is
+     * held unless, in every membership of every group that lists the node ({@link
+     * RuntimeControl#membershipsOf}: the placement's and each replica's, which may lag), a quorum of the
+     * other voters would vote, with no other power cut pending and no membership change of the group in
+     * flight (it may shrink the group to two voters). {@code "rejoining"} when a replica the quorum
+     * needs is rejoining or down (or a power cut is pending: that node is as good as down), {@code
+     * "unsteady"} otherwise (a two-voter membership, a membership change). Passing moments — no leader,
+     * a paused node, a learner being promoted by a move — do not hold it.
      */
     private String crashWouldStrand(RuntimeNode node) {
         if (!guardCrashes) {
@@ -247,13 +249,33 @@ final class RuntimeNemesis {
         }
         String reason = null;
         for (long g = 1; g <= groups; g++) {
-            if (!control.countsOn(g, node.id()) || control.steady(g)) {
-                continue;
+            for (java.util.Set<Long> voters : control.membershipsOf(g)) {
+                if (!voters.contains(node.id())) {
+                    continue;
+                }
+                if (control.membershipChanging(g)) {
+                    reason = "unsteady";
+                    continue;
+                }
+                int voting = 0;
+                boolean lost = false;
+                for (long v : voters) {
+                    if (v == node.id()) {
+                        continue;
+                    }
+                    if (control.votes(g, v)) {
+                        voting++;
+                    } else {
+                        lost = true;
+                    }
+                }
+                if (voting < voters.size() / 2 + 1) {
+                    if (lost) {
+                        return "rejoining";
+                    }
+                    reason = "unsteady";
+                }
             }
-            if (control.replicaRejoiningOrDown(g)) {
-                return "rejoining";
-            }
-            reason = "unsteady";
         }
         return reason;
     }

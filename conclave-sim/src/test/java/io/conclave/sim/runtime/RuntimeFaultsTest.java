@@ -202,8 +202,9 @@ class RuntimeFaultsTest {
      * every group. Group 3's voters were then {1, 2} with node 1 refusing to vote and node 3 a learner
      * that only a leader could promote: no leader for good, the product's documented safe outcome but
      * two replicas of three losing data, outside the fault model. Where a cut tail means a rejoin, the
-     * nemesis now treats a crash as a data loss and holds it while a group of the node is not steady
-     * ({@code crash-skipped-rejoining}); without that guard the seed still fails.
+     * nemesis now treats a crash as a data loss and holds it while a group of the node would be left
+     * without a quorum of other voters that vote ({@code crash-skipped-rejoining}); without that guard
+     * the seed still fails.
      */
     @Test
     void seed133ACrashWaitsWhileAReplicaOfTheNodesGroupsIsStillRejoining() {
