@@ -174,6 +174,38 @@ final class RuntimeControl {
         return true;
     }
 
+    /**
+     * The memberships group {@code g} may be in now, as far as anyone can tell: the voters the placement
+     * gives it and the applied voters of each of its replicas that is up (both halves of a joint one) —
+     * replicas lag, so a crash must leave a quorum in each.
+     */
+    List<Set<Long>> membershipsOf(long g) {
+        List<Set<Long>> out = new ArrayList<>();
+        out.add(votersOf.apply(g));
+        for (long v : placement.hosts(g)) {
+            Replica r = nodes[(int) v].replica(g);
+            if (r != null) {
+                ConfState cs = r.raft().confState();
+                out.add(cs.voters());
+                if (cs.isJoint()) {
+                    out.add(cs.votersOutgoing());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether node {@code v}'s replica of {@code g} is up and would vote (not rejoining, not broken). */
+    boolean votes(long g, long v) {
+        Replica r = nodes[(int) v].replica(g);
+        return r != null && !r.isBroken() && !r.status().rejoining();
+    }
+
+    /** Whether a voter of {@code g} is being demoted or removed and added back (the membership fault). */
+    boolean membershipChanging(long g) {
+        return moving.containsKey(g);
+    }
+
     /** Starts a reconfiguration of a random steady group; returns the member moved, or 0 when none fits. */
     long startMembershipChange() {
         long g = 1 + random.nextInt(groups);

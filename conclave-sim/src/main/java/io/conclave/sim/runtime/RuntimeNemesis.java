@@ -18,7 +18,9 @@ import java.util.TreeMap;
  * every fault heals itself after a drawn duration and {@link #stopAndHeal} ends them all. Crashes
  * keep a majority of nodes up when there are three or more, except that a second crash may land
  * while another node is still down with probability one half — the case that loses acknowledged
- * writes when fsync lies.
+ * writes when fsync lies. When the nodes take a torn WAL tail for a possible loss
+ * ({@code rejoinAfterTornTail}, runs that may draw corruption), a crash is a data loss like a wipe and
+ * stays inside the fault model, a minority losing data: see {@link #crashWouldStrand}.
  */
 final class RuntimeNemesis {
 
@@ -33,11 +35,14 @@ final class RuntimeNemesis {
     private final EnumMap<RuntimeFault, Long> meanIntervalNs = new EnumMap<>(RuntimeFault.class);
     private final NetConfig baseNet;
     private final TreeMap<String, Long> counts = new TreeMap<>();
+    private final boolean guardCrashes;
+    private final java.util.Set<Long> powerCutPending = new java.util.TreeSet<>();
     private boolean stopped;
 
     RuntimeNemesis(Scheduler scheduler, SimRandom random, Trace trace, Network network, RuntimeNode[] nodes,
                    EnumSet<RuntimeFault> allowed, RuntimeControl control, int groups,
-                   java.util.function.LongFunction<java.util.Set<Long>> votersOf) {
+                   java.util.function.LongFunction<java.util.Set<Long>> votersOf, boolean guardCrashes) {
+        this.guardCrashes = guardCrashes;
         this.scheduler = scheduler;
         this.random = random;
         this.trace = trace;
@@ -192,9 +197,13 @@ final class RuntimeNemesis {
         if (!node.isUp() || !allowed) {
             return;
         }
+        String strand = crashWouldStrand(node);
+        if (strand != null) {
+            count("crash-skipped-" + strand, node.id());
+            return;
+        }
         if (torn) {
-            node.crashAfterMutations(random.between(0, 20));
-            scheduler.after(random.between(0, 5_000_000L), node::crash);
+            cutPowerSoon(node, random.between(0, 20), random.between(0, 5_000_000L));
         } else {
             node.crash();
         }
@@ -204,6 +213,71 @@ final class RuntimeNemesis {
                 node.restart();
             }
         });
+    }
+
+    /** The power goes out after {@code mutations} more disk changes, at the latest {@code withinNs} from now. */
+    private void cutPowerSoon(RuntimeNode node, long mutations, long withinNs) {
+        node.crashAfterMutations(mutations);
+        powerCutPending.add(node.id());
+        scheduler.after(withinNs, () -> {
+            powerCutPending.remove(node.id());
+            node.crash();
+        });
+    }
+
+    /**
+     * Why crashing {@code node} now could leave a group without a leader for good, or null when it
+     * cannot. Only runs whose nodes take a cut WAL tail for a possible loss ask: there a crash may make
+     * every group of the node rejoin (no vote until it is demoted, caught up and promoted), and if the
+     * voters of a group that still vote are then fewer than a quorum — another replica rejoining or down,
+     * or a membership shrunk to two — no leader can be elected, by design, and nobody can promote or
+     * demote anyone: that is no longer a minority losing data (seed 133). So a crash, like a wipe, is
+     * held unless, in every membership of every group that lists the node ({@link
+     * RuntimeControl#membershipsOf}: the placement's and each replica's, which may lag), a quorum of the
+     * other voters would vote, with no other power cut pending and no membership change of the group in
+     * flight (it may shrink the group to two voters). {@code "rejoining"} when a replica the quorum
+     * needs is rejoining or down (or a power cut is pending: that node is as good as down), {@code
+     * "unsteady"} otherwise (a two-voter membership, a membership change). Passing moments — no leader,
+     * a paused node, a learner being promoted by a move — do not hold it.
+     */
+    private String crashWouldStrand(RuntimeNode node) {
+        if (!guardCrashes) {
+            return null;
+        }
+        if (!powerCutPending.isEmpty()) {
+            return "rejoining";
+        }
+        String reason = null;
+        for (long g = 1; g <= groups; g++) {
+            for (java.util.Set<Long> voters : control.membershipsOf(g)) {
+                if (!voters.contains(node.id())) {
+                    continue;
+                }
+                if (control.membershipChanging(g)) {
+                    reason = "unsteady";
+                    continue;
+                }
+                int voting = 0;
+                boolean lost = false;
+                for (long v : voters) {
+                    if (v == node.id()) {
+                        continue;
+                    }
+                    if (control.votes(g, v)) {
+                        voting++;
+                    } else {
+                        lost = true;
+                    }
+                }
+                if (voting < voters.size() / 2 + 1) {
+                    if (lost) {
+                        return "rejoining";
+                    }
+                    reason = "unsteady";
+                }
+            }
+        }
+        return reason;
     }
 
     /**
@@ -216,8 +290,12 @@ final class RuntimeNemesis {
         if (stopped || downCount() > 0 || node.isPaused()) {
             return;
         }
-        node.crashAfterMutations(r.between(0, 12));
-        scheduler.after(r.between(0, 5_000_000L), node::crash);
+        String strand = crashWouldStrand(node);
+        if (strand != null) {
+            count("torn-crash-destroy-skipped-" + strand, node.id());
+            return;
+        }
+        cutPowerSoon(node, r.between(0, 12), r.between(0, 5_000_000L));
         count("torn-crash-destroy", node.id());
         scheduler.after(r.between(10_000_000L, 500_000_000L), () -> {
             if (!node.isUp()) {
@@ -283,12 +361,12 @@ final class RuntimeNemesis {
     }
 
     /**
-     * Whether a node may lose its data now: three or more nodes, every node up and running, no
-     * reconfiguration in flight, and every group steady (its voters, no learner, nobody rejoining) — so
-     * a majority holding the data always remains and the lost replica can rejoin.
+     * Whether a node may lose its data now: three or more nodes, every node up and running (no power
+     * cut pending), no reconfiguration in flight, and every group steady (its voters, no learner, nobody
+     * rejoining) — so a majority holding the data always remains and the lost replica can rejoin.
      */
     private boolean mayLoseData() {
-        if (n() < 3 || downCount() > 0 || control.reconfiguring()) {
+        if (n() < 3 || downCount() > 0 || !powerCutPending.isEmpty() || control.reconfiguring()) {
             return false;
         }
         for (int i = 1; i <= n(); i++) {

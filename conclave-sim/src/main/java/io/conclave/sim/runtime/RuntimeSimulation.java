@@ -63,6 +63,7 @@ public final class RuntimeSimulation {
     private String placementVerdict; // "valid" / "invalid" once the end-of-run placement check ran
     private final Buggify buggify;
     private final RuntimeControl control;
+    private boolean guardCrashes; // the nodes take a cut WAL tail for a possible loss: crashes wait (RuntimeNemesis)
 
     private RuntimeSimulation(RuntimeSimConfig config, LogOptions logOptions, PrintStream echo) {
         this(config, logOptions, null, echo);
@@ -90,6 +91,7 @@ public final class RuntimeSimulation {
         // untrusted disks, as docs/multiraft.md advises; every other run keeps the product's default.
         RuntimeConfig runtime = config.faults().contains(RuntimeFault.CORRUPTION)
                 ? config.runtime().withRejoinAfterTornTail(true) : config.runtime();
+        guardCrashes = runtime.rejoinAfterTornTail();
         for (int i = 1; i <= n; i++) {
             nodes[i] = new RuntimeNode(i, scheduler, trace, oracle, rnet, peersOf(i), runtime,
                     config.dropFsync(), nodeRandom.child("node-" + i));
@@ -153,6 +155,17 @@ public final class RuntimeSimulation {
     static SimResult runKeepingMovedReplicas(RuntimeSimConfig config) {
         RuntimeSimulation s = new RuntimeSimulation(config, null, null);
         s.control.moves().plantKeepSource();
+        return s.execute();
+    }
+
+    /**
+     * Runs one seed with the nemesis's crash guard off ({@code RuntimeNemesis#crashWouldStrand}): crashes
+     * land while a replica of the node's groups is still rejoining, even when a cut WAL tail makes the
+     * nodes rejoin (for the test that shows the guard is what keeps such runs inside the fault model).
+     */
+    static SimResult runWithUnguardedCrashes(RuntimeSimConfig config) {
+        RuntimeSimulation s = new RuntimeSimulation(config, null, null);
+        s.guardCrashes = false;
         return s.execute();
     }
 
@@ -297,7 +310,7 @@ public final class RuntimeSimulation {
                     logOptions);
         }
         nemesis = new RuntimeNemesis(scheduler, SimRandom.of(config.seed(), "nemesis"), trace, network, nodes,
-                config.faults(), control, config.groups(), this::votersOf);
+                config.faults(), control, config.groups(), this::votersOf, guardCrashes);
         faultStartNs = scheduler.nowNs();
         if (workload != null) {
             workload.start();

@@ -118,16 +118,22 @@ class PartitionMovesTest {
      * while its storage created the new replica; the create failed but the engine kept the
      * half-created group, so the node stored a group nobody had placed there (and a restart would
      * have found it without its genesis membership). The placement check caught it. Fixed in the
-     * storage engine (a refused create leaves nothing behind; CreateGroupFailureTest).
+     * storage engine (a refused create leaves nothing behind; CreateGroupFailureTest). Since crashes wait
+     * for steady groups where a cut WAL tail means a rejoin (RuntimeFaultsTest.seed133…), seed 18's
+     * draws differ and no create is refused any more; seed 54 still has one refused, and both run.
      */
     @Test
     void seed18ATargetWhoseDiskRefusedTheNewReplicaKeepsNoHalfCreatedGroup() {
-        SimResult r = RuntimeSimulation.run(RuntimeSimConfig.defaults(18, 10).withNodes(5, 3)
-                .withFaultNs(5_000_000_000L));
-        assertThat(r.failure()).isNull();
-        assertThat(r.checks()).containsEntry("placement", "valid");
-        assertThat(r.faults().get("move-target-refused")).isPositive();
-        assertThat(r.faults().get("move-completed")).isPositive();
+        TreeMap<String, Long> faults = new TreeMap<>();
+        for (long seed : new long[] {18, 54}) {
+            SimResult r = RuntimeSimulation.run(RuntimeSimConfig.defaults(seed, 10).withNodes(5, 3)
+                    .withFaultNs(5_000_000_000L));
+            assertThat(r.failure()).as("seed " + seed).isNull();
+            assertThat(r.checks()).containsEntry("placement", "valid");
+            r.faults().forEach((k, v) -> faults.merge(k, v, Long::sum));
+        }
+        assertThat(faults.get("move-target-refused")).as("a target refused the new replica").isPositive();
+        assertThat(faults.get("move-completed")).isPositive();
     }
 
     /**

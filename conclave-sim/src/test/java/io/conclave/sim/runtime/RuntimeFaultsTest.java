@@ -191,4 +191,32 @@ class RuntimeFaultsTest {
         assertThat(r.failure()).isNull();
         assertThat(r.faults()).containsKey("corruption");
     }
+
+    /**
+     * Seed 133 of every fault (6 groups, 5 s): node 1 was wiped and rejoined; a file of node 3 was
+     * corrupted while it was down, its starts were refused (a disk fault was active) until, at 2.94 s,
+     * recovery refused the data and the simulated operator wiped it: node 3 rejoined every group
+     * (demoted to a learner, to be promoted once caught up). At 3.52 s, before node 3 was promoted in
+     * group 3, node 1 lost power mid-write (torn-crash) and stayed down until the heal; a run that may draw
+     * corruption sets {@code rejoinAfterTornTail}, so node 1 came back with its cut tail suspect in
+     * every group. Group 3's voters were then {1, 2} with node 1 refusing to vote and node 3 a learner
+     * that only a leader could promote: no leader for good, the product's documented safe outcome but
+     * two replicas of three losing data, outside the fault model. Where a cut tail means a rejoin, the
+     * nemesis now treats a crash as a data loss and holds it while a group of the node would be left
+     * without a quorum of other voters that vote ({@code crash-skipped-rejoining}); without that guard
+     * the seed still fails.
+     */
+    @Test
+    void seed133ACrashWaitsWhileAReplicaOfTheNodesGroupsIsStillRejoining() {
+        RuntimeSimConfig c = RuntimeSimConfig.defaults(133, 6).withFaultNs(5_000_000_000L);
+        SimResult r = RuntimeSimulation.run(c);
+        assertThat(r.failure()).isNull();
+        assertThat(r.checks()).containsEntry("linearizability", "valid");
+        assertThat(r.faults()).containsKeys("wipe", "corruption");
+        assertThat(r.faults().get("crash-skipped-rejoining")).as("the torn crash at 3.52 s was held").isPositive();
+        SimResult unguarded = RuntimeSimulation.runWithUnguardedCrashes(c);
+        assertThat(unguarded.failure()).as("seed 133 with crashes unguarded")
+                .startsWith("liveness").contains("group 3 has no leader");
+        assertThat(unguarded.faults()).doesNotContainKey("crash-skipped-rejoining").containsKey("torn-crash");
+    }
 }
