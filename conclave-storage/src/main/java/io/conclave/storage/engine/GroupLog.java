@@ -264,7 +264,7 @@ public final class GroupLog implements LogStorage {
         if (mark != null) {
             // An installed snapshot, or the re-base of a lost log at its own snapshot (already the view).
             view.resetTo(mark.index(), mark.term());
-            if (op.snapshot != null) {
+            if (op.snapshot != null && op.snapshot.index() > snapshot.index()) { // replayed after a newer one: kept
                 snapshot = op.snapshot;
             }
             logLost = false;
@@ -534,7 +534,9 @@ public final class GroupLog implements LogStorage {
             matFirst = m.index() + 1;
             matDummyTerm = m.term();
             matLogLost = false;
-            if (snap != null) {
+            // A snapshot the state machine stored while this install was queued is newer, and the log may
+            // be compacted behind it: the older install must not take its place (FailedSnapshotInstallTest).
+            if (snap != null && snap.index() > matSnapshot.index()) {
                 matSnapshot = snap;
             }
         }

@@ -43,4 +43,33 @@ class FailedSnapshotInstallTest {
         assertThat(log.snapshot().index()).isEqualTo(40);
         assertThat(log.firstIndex()).isEqualTo(41);
     }
+
+    /**
+     * An installed snapshot still queued when the state machine stores a newer one must not become the
+     * durable snapshot when its write is materialized: after a later failed write the group fell back
+     * to the older install (40) over a log compacted behind the newer (80), so the log started at 71 with
+     * nothing to rebuild 41–70 from (the simulator's seed 347 of the metadata workload: the leader then
+     * kept sending snapshot 40 to a follower that needed 41).
+     */
+    @Test
+    void aFailedWriteFallsBackToTheNewestSnapshotNotAnOlderInstallMaterializedAfterIt() throws IOException {
+        EngineFixture fx = new EngineFixture(14);
+        GroupLog log = fx.engine.createGroup(1, VOTERS);
+        Snapshot installed = new Snapshot(new SnapshotMetadata(40, 6, VOTERS), new byte[64]);
+        assertThat(log.persist(new HardState(6, 2, 40), null, installed, new Outcome())).isEqualTo(StorageStatus.OK);
+        assertThat(log.persist(new HardState(6, 2, 80), EngineFixture.entries(6, 41, 40, 16, 1), null,
+                new Outcome())).isEqualTo(StorageStatus.OK);
+        log.createSnapshot(80, VOTERS, new byte[64]); // before the install above is materialized
+        log.compact(70);
+        fx.syncSegments();
+        assertThat(log.snapshot().index()).isEqualTo(80);
+
+        fx.disk.setCapacityBytes(fx.disk.usedBytes() + 16); // the next write does not fit
+        Outcome failed = new Outcome();
+        log.persist(new HardState(6, 2, 80), EngineFixture.entries(6, 81, 4, 64, 2), null, failed);
+        fx.drain();
+        assertThat(failed.failure).as("the write failed").isNotNull();
+        assertThat(log.snapshot().index()).as("the newest durable snapshot").isEqualTo(80);
+        assertThat(log.firstIndex()).isLessThanOrEqualTo(81);
+    }
 }
