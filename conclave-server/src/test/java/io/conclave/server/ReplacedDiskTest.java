@@ -32,6 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  * replaced node's vote, and the records were gone when the holder came back. The replaced node's
  * replicas must rejoin (no vote until caught up) — and a brand-new cluster, every directory empty, must
  * still create its replicas as voters, or no group could ever elect a leader.
+ *
+ * <p>In the first test node 2 starts while nodes 1 and 3 are both down, so its controller replica is
+ * created as a voter (no peer answers its probe: the documented limit of the controller's check) and
+ * the partition's rule alone keeps the records.
  */
 class ReplacedDiskTest {
 
@@ -77,6 +81,27 @@ class ReplacedDiskTest {
         verify("events", acked);
         LocalCluster.Await.until(BOUND, () -> !replaced.runtime().rejoiningGroups().contains(groupId),
                 () -> "node 2 finished rejoining: " + replaced.runtime().rejoiningGroups());
+    }
+
+    @Test
+    void aReplacedControllerRejoinsTheControllerGroupAndCatchesUpInALiveCluster() {
+        cluster = LocalCluster.startedThree(dir);
+        client = new RawClient(cluster);
+        client.createTopic("events", 1, 3);
+        long groupId = groupOf(cluster.node(1).image(), "events");
+        Map<String, Long> acked = produce("events", 0, 20);
+        cluster.kill(2);
+        wipe(dir.resolve("node-2"));
+        ConclaveNode replaced = cluster.start(2);
+        assertThat(replaced.runtime().rejoiningGroups()).as("nodes 1 and 3 list node 2: its controller replica rejoins")
+                .contains(0L);
+        LocalCluster.Await.until(BOUND, () -> replaced.runtime().hostsGroup(groupId),
+                () -> "node 2 recreated its replica of group " + groupId);
+        acked.putAll(produce("events", 20, 5));
+        cluster.awaitReady(BOUND);
+        LocalCluster.Await.until(BOUND, () -> replaced.runtime().rejoiningGroups().isEmpty(),
+                () -> "node 2 finished rejoining: " + replaced.runtime().rejoiningGroups());
+        verify("events", acked);
     }
 
     @Test

@@ -156,7 +156,12 @@ public final class ConclaveNode implements AutoCloseable {
                     + config.clientPort() + ": " + e.getMessage(), e);
         }
         if (!runtime.hostsGroup(NodeStateMachine.CONTROLLER_GROUP)) {
-            if (config.isInitialController()) {
+            if (config.isInitialController() && lossCheck.isPending() && peersListThisNode()) {
+                LOG.log(Level.WARNING, "node {0} started on a new data directory but its peers list it already: "
+                        + "its controller replica rejoins (no vote until caught up)", config.nodeId());
+                awaitFuture(runtime.createRejoiningGroup(NodeStateMachine.CONTROLLER_GROUP, Set.copyOf(controllerVoters)),
+                        "creating the rejoining controller replica");
+            } else if (config.isInitialController()) {
                 awaitFuture(runtime.createGroup(NodeStateMachine.CONTROLLER_GROUP, Set.copyOf(controllerVoters)),
                         "creating the controller group");
             } else {
@@ -211,6 +216,31 @@ public final class ConclaveNode implements AutoCloseable {
         }
         throw new IOException("node " + config.nodeId() + " could not join through seeds " + config.seeds()
                 + (last == null ? "" : ": " + last.getStatus()));
+    }
+
+    /**
+     * Whether another initial controller that answers (2 s each) shows this node id in its image: then
+     * the node registered before, on a directory that is gone (docs/operations.md, "A node whose disk
+     * was replaced"). No answer, or no image listing it, is taken as a cluster still forming.
+     */
+    private boolean peersListThisNode() {
+        for (ServerConfig.ControllerSpec c : config.initialControllers()) {
+            if (c.nodeId() == config.nodeId()) {
+                continue;
+            }
+            try {
+                MetadataResponse md = ClientCalls.blockingUnaryCall(channelTo(c.host() + ":" + c.clientPort()),
+                        ConclaveGrpc.METADATA, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.SECONDS),
+                        MetadataRequest.getDefaultInstance());
+                if (md.getClusterId().equals(clusterId)
+                        && md.getNodesList().stream().anyMatch(n -> n.getNodeId() == config.nodeId())) {
+                    return true;
+                }
+            } catch (StatusRuntimeException unreachable) {
+                // down or not listening yet: ask the next
+            }
+        }
+        return false;
     }
 
     private JoinResponse joinVia(String seed) {
