@@ -163,6 +163,37 @@ public final class RaftRuntime implements AutoCloseable {
     }
 
     /**
+     * Creates this node's replica of a group that has history this node's storage lost (its data
+     * directory was replaced or wiped): as {@link #createGroup(long, Set)}, but the replica rejoins
+     * (docs/multiraft.md) — it never votes nor campaigns, asks to be demoted to a learner, catches up
+     * and is promoted back. The group is recorded rejoining in {@code node.meta} (durably) before it is
+     * created, so a start that fails in between finds the mark with the group (the order
+     * {@link NodeAssembly#recoverGroups} keeps for the same reason).
+     */
+    public CompletableFuture<Void> createRejoiningGroup(long groupId, Set<Long> voters) {
+        checkRunning();
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        GroupLog g;
+        try {
+            meta.addRejoining(Set.of(groupId));
+            long[] ids = voters.stream().mapToLong(Long::longValue).toArray();
+            g = engine.createGroup(groupId, ConfState.ofVoters(ids));
+        } catch (IOException | IllegalStateException e) {
+            f.completeExceptionally(e);
+            return f;
+        }
+        EventLoop loop = loopOf(groupId);
+        Replica r = newReplica(groupId, g, true);
+        if (!loop.offerTask(() -> {
+            loop.addReplica(r);
+            f.complete(null);
+        })) {
+            f.completeExceptionally(new BackPressureException("loop " + loop.index() + " task queue is full"));
+        }
+        return f;
+    }
+
+    /**
      * Destroys this node's replica of a group: on its loop the replica stops (its timers and campaign
      * are cancelled, its pending proposals, reads and membership changes fail with
      * {@code RequestFailedException(CLOSED)}, later requests with {@code UNKNOWN_GROUP}), its leader

@@ -5,11 +5,13 @@ import io.conclave.partition.metadata.ImageBuilder;
 import io.conclave.partition.metadata.ImageCodec;
 import io.conclave.partition.metadata.MetadataCodec;
 import io.conclave.partition.metadata.MetadataRecord;
+import io.conclave.partition.metadata.NodeInfo;
 import io.conclave.raft.Entry;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -31,6 +33,7 @@ public final class MetadataLog {
 
     private volatile ClusterImage image = ClusterImage.EMPTY;
     private final List<Consumer<ClusterImage>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicReference<RegistrationWatch> registrationWatch = new AtomicReference<>();
     private final long[] resultIndex = new long[RESULTS_RING];
     private final String[] results = new String[RESULTS_RING];
 
@@ -40,6 +43,32 @@ public final class MetadataLog {
 
     public void addListener(Consumer<ClusterImage> listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Calls {@code atRegistration} once, on the applier thread, with the image right after the entry
+     * that first registers node {@code nodeId} at {@code incarnation} — what the cluster had assigned
+     * the node before that registration, and nothing later. When that point cannot be seen (the image
+     * already shows the registration now, or a snapshot restores past it) it is called with the image
+     * at hand, which may hold later assignments too.
+     */
+    public void watchRegistration(long nodeId, long incarnation, Consumer<ClusterImage> atRegistration) {
+        registrationWatch.set(new RegistrationWatch(nodeId, incarnation, atRegistration));
+        fireIfRegistered(image);
+    }
+
+    private void fireIfRegistered(ClusterImage img) {
+        RegistrationWatch w = registrationWatch.get();
+        if (w == null) {
+            return;
+        }
+        NodeInfo n = img.nodes().get(w.nodeId());
+        if (n != null && n.incarnation() == w.incarnation() && registrationWatch.compareAndSet(w, null)) {
+            w.atRegistration().accept(img);
+        }
+    }
+
+    private record RegistrationWatch(long nodeId, long incarnation, Consumer<ClusterImage> atRegistration) {
     }
 
     public static byte[] encodeBatch(List<MetadataRecord> records) {
@@ -92,6 +121,7 @@ public final class MetadataLog {
                 img = new ImageBuilder(img).replayAll(e.index(), batch).build();
                 remember(e.index(), null);
                 changed = true;
+                fireIfRegistered(img);
             } catch (IllegalStateException conflict) {
                 LOG.log(System.Logger.Level.INFO, "metadata entry {0} skipped: {1}", e.index(), conflict.getMessage());
                 remember(e.index(), conflict.getMessage());
@@ -123,6 +153,7 @@ public final class MetadataLog {
 
     public void restore(byte[] data) {
         image = ImageCodec.decode(data);
+        fireIfRegistered(image);
         for (Consumer<ClusterImage> l : listeners) {
             l.accept(image);
         }

@@ -86,6 +86,8 @@ public final class ConclaveNode implements AutoCloseable {
     private ControllerOps controllerOps;
     private MembershipReconciler membership;
     private ReplicaRemover replicaRemover;
+    /** Which replicas a new data directory lost (null until the runtime's incarnation is known). */
+    private volatile LostReplicaCheck lossCheck;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final AtomicBoolean reconcileQueued = new AtomicBoolean();
     private volatile boolean registered;
@@ -113,7 +115,7 @@ public final class ConclaveNode implements AutoCloseable {
             clusterId = stored.clusterId();
         } else if (config.isInitialController()) {
             clusterId = config.clusterId() != null ? config.clusterId() : derivedClusterId(config.initialControllers());
-            new NodeIdentity(clusterId, config.nodeId()).write(config.dataDir());
+            new NodeIdentity(clusterId, config.nodeId(), true).write(config.dataDir());
         }
         background = Executors.newScheduledThreadPool(2, daemon("n" + config.nodeId() + "-node"));
         readers = new java.util.concurrent.ThreadPoolExecutor(READER_THREADS, READER_THREADS, 60, TimeUnit.SECONDS,
@@ -130,6 +132,10 @@ public final class ConclaveNode implements AutoCloseable {
                         config.transport().withPort(config.raftPort())),
                 stateMachine, SystemClock.INSTANCE);
         runtime.start();
+        lossCheck = stored == null || stored.lossCheckPending()
+                ? LostReplicaCheck.pending(config.nodeId(), config.dataDir(), stateMachine.metadata(),
+                        runtime.incarnation(), this::scheduleReconcile)
+                : LostReplicaCheck.settled(config.nodeId(), config.dataDir());
         transport = (GrpcTransport) runtime.transport();
         for (ServerConfig.ControllerSpec c : config.initialControllers()) {
             addPeer(c.nodeId(), c.host(), c.raftPort());
@@ -150,7 +156,12 @@ public final class ConclaveNode implements AutoCloseable {
                     + config.clientPort() + ": " + e.getMessage(), e);
         }
         if (!runtime.hostsGroup(NodeStateMachine.CONTROLLER_GROUP)) {
-            if (config.isInitialController()) {
+            if (config.isInitialController() && lossCheck.isPending() && peersListThisNode()) {
+                LOG.log(Level.WARNING, "node {0} started on a new data directory but its peers list it already: "
+                        + "its controller replica rejoins (no vote until caught up)", config.nodeId());
+                awaitFuture(runtime.createRejoiningGroup(NodeStateMachine.CONTROLLER_GROUP, Set.copyOf(controllerVoters)),
+                        "creating the rejoining controller replica");
+            } else if (config.isInitialController()) {
                 awaitFuture(runtime.createGroup(NodeStateMachine.CONTROLLER_GROUP, Set.copyOf(controllerVoters)),
                         "creating the controller group");
             } else {
@@ -184,7 +195,7 @@ public final class ConclaveNode implements AutoCloseable {
                     JoinResponse r = joinVia(seed);
                     if (!r.getClusterId().isEmpty()) {
                         clusterId = r.getClusterId();
-                        new NodeIdentity(clusterId, config.nodeId()).write(config.dataDir());
+                        new NodeIdentity(clusterId, config.nodeId(), true).write(config.dataDir());
                         for (NodeMetadata n : r.getNodesList()) {
                             addPeer(n.getNodeId(), n.getHost(), n.getRaftPort());
                         }
@@ -205,6 +216,31 @@ public final class ConclaveNode implements AutoCloseable {
         }
         throw new IOException("node " + config.nodeId() + " could not join through seeds " + config.seeds()
                 + (last == null ? "" : ": " + last.getStatus()));
+    }
+
+    /**
+     * Whether another initial controller that answers (2 s each) shows this node id in its image: then
+     * the node registered before, on a directory that is gone (docs/operations.md, "A node whose disk
+     * was replaced"). No answer, or no image listing it, is taken as a cluster still forming.
+     */
+    private boolean peersListThisNode() {
+        for (ServerConfig.ControllerSpec c : config.initialControllers()) {
+            if (c.nodeId() == config.nodeId()) {
+                continue;
+            }
+            try {
+                MetadataResponse md = ClientCalls.blockingUnaryCall(channelTo(c.host() + ":" + c.clientPort()),
+                        ConclaveGrpc.METADATA, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.SECONDS),
+                        MetadataRequest.getDefaultInstance());
+                if (md.getClusterId().equals(clusterId)
+                        && md.getNodesList().stream().anyMatch(n -> n.getNodeId() == config.nodeId())) {
+                    return true;
+                }
+            } catch (StatusRuntimeException unreachable) {
+                // down or not listening yet: ask the next
+            }
+        }
+        return false;
     }
 
     private JoinResponse joinVia(String seed) {
@@ -300,18 +336,45 @@ public final class ConclaveNode implements AutoCloseable {
                         Long.parseLong(topic.config().getOrDefault(TopicConfig.RETENTION_BYTES, "-1"))));
             }
             if (!runtime.hostsGroup(p.groupId())) {
-                try {
-                    awaitFuture(runtime.createGroup(p.groupId(), new TreeSet<>(p.genesis()), p.genesis().get(0)),
-                            "creating the replica of group " + p.groupId());
-                    LOG.log(Level.INFO, "node {0} created its replica of partition {1}/{2} (group {3})",
-                            config.nodeId(), p.topicId(), p.partition(), p.groupId());
-                } catch (IOException | RuntimeException e) {
-                    LOG.log(Level.WARNING, "node " + config.nodeId() + " could not create group " + p.groupId(), e);
-                }
+                createReplica(p);
+            }
+        }
+        LostReplicaCheck check = lossCheck;
+        if (check != null) {
+            try {
+                check.settleIfDone(img, runtime::hostsGroup, clusterId);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "node " + config.nodeId() + " could not settle its data directory", e);
             }
         }
         membership.pass(img);
         replicaRemover.pass(img);
+    }
+
+    /**
+     * Creates this node's replica of {@code p}: rejoining when this data directory is new and the group
+     * had history before it, plain otherwise, and not yet while that cannot be told ({@link LostReplicaCheck}).
+     */
+    private void createReplica(PartitionInfo p) {
+        LostReplicaCheck check = lossCheck;
+        LostReplicaCheck.Creation how = check == null ? LostReplicaCheck.Creation.NOT_YET : check.creationOf(p.groupId());
+        if (how == LostReplicaCheck.Creation.NOT_YET) {
+            return;
+        }
+        try {
+            if (how == LostReplicaCheck.Creation.REJOINING) {
+                awaitFuture(runtime.createRejoiningGroup(p.groupId(), new TreeSet<>(p.genesis())),
+                        "creating the rejoining replica of group " + p.groupId());
+            } else {
+                awaitFuture(runtime.createGroup(p.groupId(), new TreeSet<>(p.genesis()), p.genesis().get(0)),
+                        "creating the replica of group " + p.groupId());
+            }
+            LOG.log(Level.INFO, "node {0} created its {1} replica of partition {2}/{3} (group {4})", config.nodeId(),
+                    how == LostReplicaCheck.Creation.REJOINING ? "rejoining" : "new", p.topicId(), p.partition(),
+                    p.groupId());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "node " + config.nodeId() + " could not create group " + p.groupId(), e);
+        }
     }
 
     private void addPeer(long node, String host, int raftPort) {

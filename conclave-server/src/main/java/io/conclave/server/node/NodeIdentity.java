@@ -13,10 +13,20 @@ import java.util.Properties;
 
 /**
  * The cluster id and node id a data directory belongs to, in {@code identity.properties}, written
- * once (atomically: temp file, fsync, rename) and checked on every start so that a node never joins
- * the wrong cluster or starts on another node's data.
+ * atomically (temp file, fsync, rename) and checked on every start so that a node never joins the
+ * wrong cluster or starts on another node's data.
+ *
+ * <p>{@code lossCheckPending}: the directory was new when the node last started on it and the node has
+ * not yet settled which replicas the cluster had given it before the directory existed (those lost
+ * with a replaced disk must rejoin; see {@link LostReplicaCheck}). Written true with a new directory,
+ * rewritten false once settled; a file without the key (written before the check existed) is settled.
  */
-public record NodeIdentity(String clusterId, long nodeId) {
+public record NodeIdentity(String clusterId, long nodeId, boolean lossCheckPending) {
+
+    /** An identity for a directory whose loss check is settled. */
+    public NodeIdentity(String clusterId, long nodeId) {
+        this(clusterId, nodeId, false);
+    }
 
     static final String FILE = "identity.properties";
 
@@ -35,7 +45,8 @@ public record NodeIdentity(String clusterId, long nodeId) {
         if (cluster == null || node == null) {
             throw new IOException(f + " is damaged: cluster.id and node.id are required");
         }
-        return new NodeIdentity(cluster, Long.parseLong(node.trim()));
+        return new NodeIdentity(cluster, Long.parseLong(node.trim()),
+                "pending".equals(p.getProperty("loss.check", "settled").trim()));
     }
 
     public void write(Path dataDir) throws IOException {
@@ -44,6 +55,7 @@ public record NodeIdentity(String clusterId, long nodeId) {
         Properties p = new Properties();
         p.setProperty("cluster.id", clusterId);
         p.setProperty("node.id", Long.toString(nodeId));
+        p.setProperty("loss.check", lossCheckPending ? "pending" : "settled");
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             p.store(w, "Conclave node identity: do not edit");
         }
