@@ -112,11 +112,13 @@ class SimMainTest {
         assertThat(json.get("checkerVerdicts").get("linearizability").get("valid").asInt()).isEqualTo(1);
         assertThat(json.get("checkerVerdicts").get("image-convergence").get("valid").asInt()).isEqualTo(1);
         out.reset();
-        int rc = run("--runtime", "--workload", "metadata", "--seed", "1", "--groups", "2", "--duration", "2",
+        // Seed 2: the planted bug is caught on most seeds (PlantedMetadataBugTest), not every one (seed 1
+        // stopped catching it when the draws changed).
+        int rc = run("--runtime", "--workload", "metadata", "--seed", "2", "--groups", "2", "--duration", "2",
                 "--plant", "local-metadata-reads");
         assertThat(rc).isEqualTo(1);
-        assertThat(out()).contains("FAILED seed 1: checker linearizability invalid")
-                .contains("replay: java -jar conclave-sim/target/simulator.jar --seed 1 --runtime --workload metadata"
+        assertThat(out()).contains("FAILED seed 2: checker linearizability invalid")
+                .contains("replay: java -jar conclave-sim/target/simulator.jar --seed 2 --runtime --workload metadata"
                         + " --groups 2 --duration 2 --plant local-metadata-reads");
         assertThat(run("--workload", "metadata")).isEqualTo(2); // needs --runtime
         assertThat(run("--runtime", "--plant", "local-metadata-reads")).isEqualTo(2); // needs --workload metadata
