@@ -118,7 +118,9 @@ public final class Producing {
      */
     public CompletableFuture<Result> produce(long groupId, long producerId, int sequence,
                                              List<PartitionCommand.StoredRecord> records, boolean eventual) {
-        return produce(new Batch(groupId, producerId, sequence, records, eventual), 0, true);
+        // A copy: the future kept to answer this batch's retries must not be completed by a caller that
+        // stops waiting (the node bounds requests with orTimeout, which completes the future it is given).
+        return produce(new Batch(groupId, producerId, sequence, records, eventual), 0, true).copy();
     }
 
     /** One produce request's batch. */
