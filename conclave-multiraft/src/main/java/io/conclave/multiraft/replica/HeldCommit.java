@@ -68,12 +68,10 @@ final class HeldCommit {
         return readyHardState != null ? readyHardState : held;
     }
 
-    /** The storage took a write carrying {@link #takeFor}'s answer: nothing is held any more. */
-    void written() {
-        drop();
-    }
-
-    /** Forgets the held commit (the replica stops, or its core is rebuilt from what is durable). */
+    /**
+     * Forgets the held commit: the storage took a write carrying {@link #takeFor}'s answer, the replica
+     * stops, or its core is rebuilt from what is durable.
+     */
     void drop() {
         held = null;
         loop.wheel().cancel(timer);

@@ -476,7 +476,7 @@ public final class Replica implements ApplySink {
         switch (st) {
             case OK -> {
                 awaitingDurable = true;
-                heldCommit.written();
+                heldCommit.drop(); // it rode with this write
             }
             case QUEUE_FULL, RESOURCE_EXHAUSTED -> {
                 loop.notePersistRetry();

@@ -4,6 +4,7 @@ import io.conclave.multiraft.apply.Applier;
 import io.conclave.multiraft.loop.EventLoop;
 import io.conclave.multiraft.net.LoopbackNetwork;
 import io.conclave.multiraft.node.RuntimeConfig;
+import io.conclave.multiraft.support.TestCluster;
 import io.conclave.multiraft.support.TestStateMachine;
 import io.conclave.multiraft.time.ManualClock;
 import io.conclave.raft.ConfState;
@@ -36,6 +37,11 @@ final class HandDrivenNodes implements AutoCloseable {
     private final long groupId;
     private final RuntimeConfig config;
     private final long[] voters;
+
+    /** Three nodes of group {@code groupId}, one loop each, whose groups never rest (the usual setup). */
+    static HandDrivenNodes threeAwake(long groupId) throws IOException {
+        return new HandDrivenNodes(3, groupId, TestCluster.fastConfig().loopCount(1).quiesceIdleTicks(0).build());
+    }
 
     HandDrivenNodes(int n, long groupId, RuntimeConfig config) throws IOException {
         this.groupId = groupId;

@@ -3,7 +3,6 @@ package io.conclave.multiraft.replica;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conclave.multiraft.node.RequestFailedException;
-import io.conclave.multiraft.support.TestCluster;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +25,7 @@ class LargeProposalsTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        nodes = new HandDrivenNodes(3, GROUP, TestCluster.fastConfig().loopCount(1).quiesceIdleTicks(0).build());
+        nodes = HandDrivenNodes.threeAwake(GROUP);
     }
 
     @AfterEach

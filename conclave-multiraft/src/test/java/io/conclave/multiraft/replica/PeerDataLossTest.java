@@ -2,7 +2,6 @@ package io.conclave.multiraft.replica;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.multiraft.support.TestCluster;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,7 @@ class PeerDataLossTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        nodes = new HandDrivenNodes(3, GROUP, TestCluster.fastConfig().loopCount(1).quiesceIdleTicks(0).build());
+        nodes = HandDrivenNodes.threeAwake(GROUP);
     }
 
     @AfterEach

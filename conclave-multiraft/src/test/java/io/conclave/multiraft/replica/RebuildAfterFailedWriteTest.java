@@ -2,7 +2,6 @@ package io.conclave.multiraft.replica;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conclave.multiraft.support.TestCluster;
 import io.conclave.raft.ConfChange;
 import io.conclave.storage.disk.SimDisk;
 import java.io.IOException;
@@ -29,7 +28,7 @@ class RebuildAfterFailedWriteTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        nodes = new HandDrivenNodes(3, GROUP, TestCluster.fastConfig().loopCount(1).quiesceIdleTicks(0).build());
+        nodes = HandDrivenNodes.threeAwake(GROUP);
     }
 
     @AfterEach
