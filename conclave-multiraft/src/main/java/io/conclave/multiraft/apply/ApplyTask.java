@@ -2,6 +2,7 @@ package io.conclave.multiraft.apply;
 
 import io.conclave.raft.Entry;
 import io.conclave.raft.Snapshot;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -19,6 +20,26 @@ public record ApplyTask(ApplySink sink, ApplyCursor cursor, Snapshot snapshot, L
 
     public ApplyTask(ApplySink sink, ApplyCursor cursor, Snapshot snapshot, List<Entry> entries) {
         this(sink, cursor, snapshot, entries, List.of());
+    }
+
+    /**
+     * This task, then {@code next} (which must bring no snapshot, as a snapshot replaces what came
+     * before it), as one task.
+     */
+    public ApplyTask followedBy(ApplyTask next) {
+        if (next.snapshot() != null) {
+            throw new IllegalArgumentException("a task with a snapshot cannot follow another");
+        }
+        if (next.sink() != sink || next.cursor() != cursor) {
+            throw new IllegalArgumentException("tasks of different groups cannot be joined");
+        }
+        List<Entry> es = new ArrayList<>(entries.size() + next.entries().size());
+        es.addAll(entries);
+        es.addAll(next.entries());
+        List<Waiter> ws = new ArrayList<>(waiters.size() + next.waiters().size());
+        ws.addAll(waiters);
+        ws.addAll(next.waiters());
+        return new ApplyTask(sink, cursor, snapshot, es, ws);
     }
 
     /** A client's proposal at {@code index}, answered with the index once it is applied. */

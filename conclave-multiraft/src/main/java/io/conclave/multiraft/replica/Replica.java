@@ -77,6 +77,8 @@ public final class Replica implements ApplySink {
     private final TreeMap<Long, ConfState> confAt = new TreeMap<>();
     /** Last index handed to the applier (the core's applied index). */
     private long handedIndex;
+    /** How many of the in-flight Ready's committed entries were handed to the applier when it was taken. */
+    private int deliveredEarly;
     /** Last index the state machine applied. */
     private long appliedIndex;
     private boolean broken;
@@ -444,6 +446,7 @@ public final class Replica implements ApplySink {
                 send(m);
             }
         }
+        deliveredEarly = deliver(null, rd.committedEntries().subList(0, durableCommittedCount(rd)));
         if (!rd.hasPersistentState()) {
             onPersisted(rd);
         } else if (onlyCommitMoved(rd)) {
@@ -520,21 +523,10 @@ public final class Replica implements ApplySink {
             confAt.put(snap.index(), snap.metadata().confState());
             handedIndex = Math.max(handedIndex, snap.index());
         }
-        List<Entry> committed = rd.committedEntries();
-        for (Entry e : committed) {
-            if (e.type() == EntryType.CONF_CHANGE) {
-                ConfChange cc = ConfChange.decode(e.data());
-                confAt.put(e.index(), node.applyConfChange(cc));
-                rejoin.onConfChangeApplied(cc, e.index());
-            }
-        }
-        List<ApplyTask.Waiter> waiters = requests.onCommitted(committed, node.getLeader());
-        if (snap != null || !committed.isEmpty()) {
-            handToApplier(new ApplyTask(this, cursor, snap, committed, waiters));
-            if (!committed.isEmpty()) {
-                handedIndex = committed.get(committed.size() - 1).index();
-            }
-        }
+        List<Entry> all = rd.committedEntries();
+        List<Entry> committed = all.subList(deliveredEarly, all.size());
+        deliver(snap, committed);
+        deliveredEarly = 0;
         requests.onReadStates(rd.readStates());
         campaign.onPersisted(node, loop.nowNs());
         node.advance(rd);
@@ -543,12 +535,61 @@ public final class Replica implements ApplySink {
     }
 
     /**
+     * How many of the Ready's committed entries are already durable here: those before its first new
+     * entry. With one Ready in flight, every entry of an earlier Ready was persisted before that Ready
+     * was advanced; only this Ready's own entries (a follower may learn a commit index that covers what
+     * it is appending now) must wait for its write. The leader counts its own log only once persisted,
+     * so everything it commits is already durable here.
+     */
+    private static int durableCommittedCount(Ready rd) {
+        List<Entry> committed = rd.committedEntries();
+        if (committed.isEmpty() || rd.snapshot() != null) {
+            return 0;
+        }
+        if (rd.entries().isEmpty()) {
+            return committed.size();
+        }
+        long firstNew = rd.entries().get(0).index();
+        int n = 0;
+        while (n < committed.size() && committed.get(n).index() < firstNew) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Applies the membership changes among {@code committed} to the core and hands the snapshot (or
+     * null) and the entries, with the proposals waiting on them, to the applier. Returns how many
+     * entries it delivered.
+     */
+    private int deliver(Snapshot snap, List<Entry> committed) {
+        if (snap == null && committed.isEmpty()) {
+            return 0;
+        }
+        for (Entry e : committed) {
+            if (e.type() == EntryType.CONF_CHANGE) {
+                ConfChange cc = ConfChange.decode(e.data());
+                confAt.put(e.index(), node.applyConfChange(cc));
+                rejoin.onConfChangeApplied(cc, e.index());
+            }
+        }
+        handToApplier(new ApplyTask(this, cursor, snap, committed, requests.onCommitted(committed, node.getLeader())));
+        if (!committed.isEmpty()) {
+            handedIndex = committed.get(committed.size() - 1).index();
+        }
+        return committed.size();
+    }
+
+    /**
      * Hands committed entries to the applier, or keeps them (in order, before anything later) when its
      * queue is full: the capacity checked when the Ready was taken is not a reservation, and many
-     * replicas' Readies may become durable in one loop step.
+     * replicas' Readies may become durable in one loop step. A Ready may hand over twice (what was
+     * durable when it was taken, the rest once written), so a second task joins one still kept.
      */
     private void handToApplier(ApplyTask task) {
-        if (loop.applier().hasCapacity()) {
+        if (deferredApply != null) {
+            deferredApply = deferredApply.followedBy(task);
+        } else if (loop.applier().hasCapacity()) {
             loop.applier().submit(task);
         } else {
             deferredApply = task;

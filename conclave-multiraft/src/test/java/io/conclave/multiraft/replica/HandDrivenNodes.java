@@ -129,6 +129,21 @@ final class HandDrivenNodes implements AutoCloseable {
         }
     }
 
+    /** Node {@code id}'s event loop alone, once. */
+    void stepLoop(int id) {
+        loops[id].doWork(clock.nowNs());
+    }
+
+    /** Node {@code id}'s storage alone (its WAL writes become durable), once. */
+    void stepStorage(int id) {
+        engines[id].doWork();
+    }
+
+    /** Node {@code id}'s applier alone, once. */
+    void stepApplier(int id) {
+        appliers[id].doWork(clock.nowNs());
+    }
+
     /** Steps the given nodes, {@code msPerStep} apart, until {@code done}; fails after {@code stepsMax}. */
     void driveUntil(BooleanSupplier done, int stepsMax, long msPerStep, int... nodes) {
         for (int i = 0; i < stepsMax; i++) {

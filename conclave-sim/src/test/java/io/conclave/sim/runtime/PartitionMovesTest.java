@@ -61,11 +61,12 @@ class PartitionMovesTest {
      * With torn crashes on, the nemesis now and then cuts a move's source's power inside the
      * destruction of its replica: the restart finds the group whole (its tombstone was not durable) and
      * the move destroys it again, or gone; either way the run ends with the group stored only where
-     * it is placed.
+     * it is placed. (Seed 11 until 2026-11-27; applying already-durable committed entries without
+     * waiting for the Ready's own write changed its draws, and seed 3 takes both paths now.)
      */
     @Test
     void aSourceThatLosesPowerInsideTheDestructionHasItsRecoveredReplicaDestroyedAgain() {
-        SimResult r = RuntimeSimulation.run(config(11, 6, 4_000_000_000L, "move,torn-crash"));
+        SimResult r = RuntimeSimulation.run(config(3, 6, 4_000_000_000L, "move,torn-crash"));
         assertThat(r.failure()).isNull();
         assertThat(r.checks()).containsEntry("placement", "valid");
         assertThat(r.faults().get("torn-crash-destroy")).isPositive();

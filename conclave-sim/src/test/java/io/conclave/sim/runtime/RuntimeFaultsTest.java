@@ -149,15 +149,17 @@ class RuntimeFaultsTest {
      * Now the lost log restarts from its snapshot and takes the entries the leader re-sends after
      * probing; the replica rejoins (no vote until its own demotion is applied) and the run passes with
      * no operator repair at all. Since a wiped node's incarnation follows the wall clock (seed 6 below),
-     * seed 41's draws after its first wipe differ and the bit flip lands elsewhere; seed 43 now takes the
-     * same path (a lost log that restarts and takes entries again), and seed 41 still runs.
+     * seed 41's draws after its first wipe differ and the bit flip lands elsewhere; seed 43 took the
+     * same path (a lost log that restarts and takes entries again), and seed 41 still runs. Since
+     * committed entries that are already durable are applied without waiting for the Ready's own write
+     * (2026-11-27), seed 43's draws differ too; seed 42 takes that path now.
      */
     @Test
     void seed41AReplicaWhoseSegmentsFailedTheirChecksumRestartsItsLogFromItsSnapshotAndRejoins() {
         SimResult r41 = RuntimeSimulation.run(RuntimeSimConfig.defaults(41, 10).withFaultNs(5_000_000_000L));
         assertThat(r41.failure()).isNull();
         assertThat(r41.faults()).containsKey("corruption");
-        SimResult r = RuntimeSimulation.run(RuntimeSimConfig.defaults(43, 10).withFaultNs(5_000_000_000L));
+        SimResult r = RuntimeSimulation.run(RuntimeSimConfig.defaults(42, 10).withFaultNs(5_000_000_000L));
         assertThat(r.failure()).isNull();
         assertThat(r.faults().get("lost-log")).as("a replica came back with its log lost").isPositive();
         assertThat(r.faults().get("lost-log-restarted")).as("and its log took entries again").isPositive();
