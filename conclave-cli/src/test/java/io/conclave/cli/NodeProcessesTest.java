@@ -117,6 +117,7 @@ class NodeProcessesTest {
         assertThat(BenchCommandTest.values(doc, "data", "acknowledged")).hasSize(2).allMatch(v -> v > 0);
         assertThat(BenchCommandTest.values(doc, "data", "failed")).containsExactly(0.0, 0.0);
         assertThat(BenchCommandTest.values(doc, "data", "throughput")).hasSize(2).allMatch(v -> v > 0);
+        assertThat(BenchCommandTest.values(doc, "data", "ackWaitMax")).hasSize(2).allMatch(v -> v > 0);
         assertThat(BenchCommandTest.figures(doc, "data", "produceLatencyP50").get(0).get("parameters")
                 .get("records").asInt()).isEqualTo(50);
     }

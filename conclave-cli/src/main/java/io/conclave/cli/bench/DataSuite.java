@@ -16,6 +16,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -141,6 +142,7 @@ final class DataSuite {
         AtomicLong acked = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         AtomicReference<Throwable> firstError = new AtomicReference<>();
+        LongAccumulator ackWaitNsMax = new LongAccumulator(Math::max, 0);
         long t0 = System.nanoTime();
         long end = t0 + seconds * 1_000_000_000L;
         long ackedAtEnd;
@@ -150,7 +152,9 @@ final class DataSuite {
                 if (!inFlight.tryAcquire(1, 100, TimeUnit.MILLISECONDS)) {
                     continue;
                 }
+                long sentNs = System.nanoTime();
                 p.send(topic, null, value).whenComplete((m, e) -> {
+                    ackWaitNsMax.accumulate(System.nanoTime() - sentNs);
                     (e == null ? acked : failed).incrementAndGet();
                     if (e != null) {
                         firstError.compareAndSet(null, e);
@@ -165,11 +169,15 @@ final class DataSuite {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while producing", e);
         }
-        return new Window(ackedAtEnd, failed.get(), windowSeconds, firstError.get());
+        return new Window(ackedAtEnd, failed.get(), windowSeconds, firstError.get(), ackWaitNsMax.get() / 1e6);
     }
 
-    /** What a throughput window saw: acknowledged within it, failed by the end of the run, its length. */
-    private record Window(long acked, long failed, double seconds, Throwable firstError) {
+    /**
+     * What a throughput window saw: acknowledged within it, failed by the end of the run, its length,
+     * the first error, and the longest any record waited from {@code send} to its answer (a stalled
+     * batch shows here long before it fails).
+     */
+    private record Window(long acked, long failed, double seconds, Throwable firstError, double ackWaitMsMax) {
     }
 
     private void throughput(ConclaveClient client, String topic, byte[] value, ConsistencyLevel level,
@@ -183,7 +191,9 @@ final class DataSuite {
         f.add("throughputBytes", rate * value.length / 1e6, "MB/s", p);
         f.add("acknowledged", w.acked(), "records", p);
         f.add("failed", w.failed(), "records", p);
-        progress.printf("[bench] data: %s throughput %,.0f records/s (%d failed%s)%n", level, rate, w.failed(),
-                w.firstError() == null ? "" : "; the first: " + w.firstError());
+        f.add("ackWaitMax", w.ackWaitMsMax(), "ms", p);
+        progress.printf("[bench] data: %s throughput %,.0f records/s (%d failed%s; longest wait for an answer %.0f ms)%n",
+                level, rate, w.failed(), w.firstError() == null ? "" : "; the first: " + w.firstError(),
+                w.ackWaitMsMax());
     }
 }
