@@ -9,8 +9,6 @@ import io.conclave.multiraft.node.RequestFailedException;
 import io.conclave.multiraft.node.RuntimeConfig;
 import io.conclave.raft.ConfChange;
 import io.conclave.raft.ConfState;
-import io.conclave.raft.Entry;
-import io.conclave.raft.EntryType;
 import io.conclave.raft.HardState;
 import io.conclave.raft.RaftNode;
 import io.conclave.raft.RaftStatus;
@@ -30,23 +28,23 @@ import io.conclave.storage.wal.WriteCallback;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.function.LongConsumer;
 
 /**
  * This node's replica of one group: the {@link RaftNode}, its {@link GroupLog}, the ready pipeline,
  * the clients' pending requests ({@link ClientRequests}), failover campaigns ({@link Campaign}) and
- * the rejoin protocol ({@link Rejoin}). Loop thread only, except {@link #onApplied} and
- * {@link #onStateSnapshot} (applier thread), which only post to the loop.
+ * the rejoin protocol ({@link Rejoin}), the way of committed entries to the applier ({@link Handoff}).
+ * Loop thread only, except {@link #onApplied} and {@link #onStateSnapshot} (applier thread), which
+ * only post to the loop.
  *
  * <p>The ready pipeline, one Ready in flight at a time: (1) send the messages the core allows before
- * persisting (a leader's appends, so the followers write in parallel with the leader); (2) hand hard
- * state, entries and snapshot to the storage's group commit; (3) on the durable callback (WAL
- * thread) hop back to the loop, send the other messages, apply membership changes in order
- * ({@code applyConfChange}), hand the snapshot and committed entries to the applier, answer read
- * states, {@code advance()}. Messages keep being stepped while a Ready is being persisted.
+ * persisting (a leader's appends, so the followers write in parallel with the leader), and hand the
+ * committed entries already durable here to the applier; (2) hand hard state, entries and snapshot
+ * to the storage's group commit; (3) on the durable callback (WAL thread) hop back to the loop, send
+ * the other messages, hand the snapshot and the other committed entries over (membership changes
+ * applied in order on the way), answer read states, {@code advance()}. Messages keep being stepped
+ * while a Ready is being persisted.
  */
 public final class Replica implements ApplySink {
 
@@ -71,14 +69,7 @@ public final class Replica implements ApplySink {
     private Ready inFlight;
     private boolean awaitingDurable;
     private Snapshot startupSnapshot;
-    /** Committed entries the full applier could not take yet; handed over before the next Ready. */
-    private ApplyTask deferredApply;
-    /** Membership by the index it took effect at, to label state-machine snapshots. */
-    private final TreeMap<Long, ConfState> confAt = new TreeMap<>();
-    /** Last index handed to the applier (the core's applied index). */
-    private long handedIndex;
-    /** How many of the in-flight Ready's committed entries were handed to the applier when it was taken. */
-    private int deliveredEarly;
+    private final Handoff handoff;
     /** Last index the state machine applied. */
     private long appliedIndex;
     private boolean broken;
@@ -126,10 +117,9 @@ public final class Replica implements ApplySink {
         this.random = new SplittableRandom(seed ^ 0x5DEECE66DL);
         this.requests = new ClientRequests(this, config);
         Snapshot snap = log.snapshot();
-        this.handedIndex = snap.index();
-        this.confAt.put(snap.index(), log.initialState().confState());
         this.startupSnapshot = snap.index() > 0 ? snap : null;
         this.rejoin = new Rejoin(groupId, nodeId, incarnation, loop, rejoining, onRejoined);
+        this.handoff = new Handoff(loop, this, cursor, requests, rejoin, snap.index(), log.initialState().confState());
         this.heldCommit = new HeldCommit(loop, log, config.tickIntervalNs());
         this.node = new RaftNode(config.raftConfig(nodeId, snap.index()), log, raftRandom);
         this.campaign = new Campaign(this, loop, nodeId, random, this::lastTermAt);
@@ -315,7 +305,7 @@ public final class Replica implements ApplySink {
                 && ticks - lastActiveTick >= config.quiesceIdleTicks() && requests.pendingProposals() == 0) {
             node.quiesce();
         }
-        if (node.isQuiesced() && deferredApply == null && !rejoin.active() && !requests.hasPending()) {
+        if (node.isQuiesced() && !handoff.hasDeferred() && !rejoin.active() && !requests.hasPending()) {
             // A resting group costs no timer work until something wakes it. Not while requests wait:
             // their timeouts are swept on ticks (a deposed leader's proposals beyond the new leader's
             // log stay pending until then), nor while the replica rejoins (its steps run on ticks).
@@ -331,7 +321,7 @@ public final class Replica implements ApplySink {
             requests.expire(nowNs);
         }
         if (rejoin.active() && ticks % config.heartbeatIntervalTicks() == 0) {
-            rejoin.step(node, ticks, handedIndex);
+            rejoin.step(node, ticks, handoff.handedIndex());
         }
         loop.markReady(this);
     }
@@ -410,13 +400,8 @@ public final class Replica implements ApplySink {
         if (broken || inFlight != null) {
             return false;
         }
-        if (deferredApply != null) {
-            if (!loop.applier().hasCapacity()) {
-                loop.noteApplyBackPressure();
-                return false; // retried on the next step, tick or apply news of this replica
-            }
-            loop.applier().submit(deferredApply);
-            deferredApply = null;
+        if (!handoff.submitDeferred()) {
+            return false; // retried on the next step, tick or apply news of this replica
         }
         if (startupSnapshot != null) {
             if (!loop.applier().hasCapacity()) {
@@ -429,7 +414,7 @@ public final class Replica implements ApplySink {
         if (!node.hasReady()) {
             return false;
         }
-        if (handedIndex - appliedIndex >= config.applyPendingEntriesPerGroupMax() || !loop.applier().hasCapacity()) {
+        if (handoff.handedIndex() - appliedIndex >= config.applyPendingEntriesPerGroupMax() || !loop.applier().hasCapacity()) {
             loop.noteApplyBackPressure();
             return false; // resumed by onApplied
         }
@@ -446,7 +431,7 @@ public final class Replica implements ApplySink {
                 send(m);
             }
         }
-        deliveredEarly = deliver(null, rd.committedEntries().subList(0, durableCommittedCount(rd)));
+        handoff.onTaken(node, rd);
         if (!rd.hasPersistentState()) {
             onPersisted(rd);
         } else if (onlyCommitMoved(rd)) {
@@ -518,83 +503,12 @@ public final class Replica implements ApplySink {
                 send(m);
             }
         }
-        Snapshot snap = rd.snapshot();
-        if (snap != null) {
-            confAt.put(snap.index(), snap.metadata().confState());
-            handedIndex = Math.max(handedIndex, snap.index());
-        }
-        List<Entry> all = rd.committedEntries();
-        List<Entry> committed = all.subList(deliveredEarly, all.size());
-        deliver(snap, committed);
-        deliveredEarly = 0;
+        handoff.onPersisted(node, rd);
         requests.onReadStates(rd.readStates());
         campaign.onPersisted(node, loop.nowNs());
         node.advance(rd);
         inFlight = null;
         loop.markReady(this);
-    }
-
-    /**
-     * How many of the Ready's committed entries are already durable here: those before its first new
-     * entry. With one Ready in flight, every entry of an earlier Ready was persisted before that Ready
-     * was advanced; only this Ready's own entries (a follower may learn a commit index that covers what
-     * it is appending now) must wait for its write. The leader counts its own log only once persisted,
-     * so everything it commits is already durable here.
-     */
-    private static int durableCommittedCount(Ready rd) {
-        List<Entry> committed = rd.committedEntries();
-        if (committed.isEmpty() || rd.snapshot() != null) {
-            return 0;
-        }
-        if (rd.entries().isEmpty()) {
-            return committed.size();
-        }
-        long firstNew = rd.entries().get(0).index();
-        int n = 0;
-        while (n < committed.size() && committed.get(n).index() < firstNew) {
-            n++;
-        }
-        return n;
-    }
-
-    /**
-     * Applies the membership changes among {@code committed} to the core and hands the snapshot (or
-     * null) and the entries, with the proposals waiting on them, to the applier. Returns how many
-     * entries it delivered.
-     */
-    private int deliver(Snapshot snap, List<Entry> committed) {
-        if (snap == null && committed.isEmpty()) {
-            return 0;
-        }
-        for (Entry e : committed) {
-            if (e.type() == EntryType.CONF_CHANGE) {
-                ConfChange cc = ConfChange.decode(e.data());
-                confAt.put(e.index(), node.applyConfChange(cc));
-                rejoin.onConfChangeApplied(cc, e.index());
-            }
-        }
-        handToApplier(new ApplyTask(this, cursor, snap, committed, requests.onCommitted(committed, node.getLeader())));
-        if (!committed.isEmpty()) {
-            handedIndex = committed.get(committed.size() - 1).index();
-        }
-        return committed.size();
-    }
-
-    /**
-     * Hands committed entries to the applier, or keeps them (in order, before anything later) when its
-     * queue is full: the capacity checked when the Ready was taken is not a reservation, and many
-     * replicas' Readies may become durable in one loop step. A Ready may hand over twice (what was
-     * durable when it was taken, the rest once written), so a second task joins one still kept.
-     */
-    private void handToApplier(ApplyTask task) {
-        if (deferredApply != null) {
-            deferredApply = deferredApply.followedBy(task);
-        } else if (loop.applier().hasCapacity()) {
-            loop.applier().submit(task);
-        } else {
-            deferredApply = task;
-            loop.noteApplyBackPressure();
-        }
     }
 
     /** A write failed (a full disk): the storage fell back to what is durable; rebuild the core from it. */
@@ -610,8 +524,9 @@ public final class Replica implements ApplySink {
             // The entries up to handedIndex are not delivered again: start from the membership applied
             // by then, or the changes since the snapshot are forgotten (RebuildKeepsMembershipTest, and
             // seed 48 of the simulator's metadata workload, RebuildAfterFailedWriteTest).
-            node = new RaftNode(config.raftConfig(nodeId, handedIndex),
-                    new AppliedMembership(log, confAt.floorEntry(handedIndex).getValue()), raftRandom);
+            long handed = handoff.handedIndex();
+            node = new RaftNode(config.raftConfig(nodeId, handed),
+                    new AppliedMembership(log, handoff.membershipAt(handed)), raftRandom);
             wakeTicks();
         } catch (RuntimeException e) {
             breakReplica("rebuilding after a failed write (" + cause + ") failed: " + e);
@@ -633,13 +548,10 @@ public final class Replica implements ApplySink {
         failRequests(what);
     }
 
-    /** Fails every pending request, including committed proposals held back in a deferred apply task. */
+    /** Fails every pending request, including committed proposals in a task kept back from the applier. */
     private void failRequests(String why) {
         requests.failAll(why);
-        if (deferredApply != null && !deferredApply.waiters().isEmpty()) {
-            RequestFailedException ex = new RequestFailedException(RequestFailedException.Reason.CLOSED, why);
-            deferredApply.waiters().forEach(w -> w.future().completeExceptionally(ex));
-        }
+        handoff.dropDeferred(why);
     }
 
     private void onSoftState(SoftState ss) {
@@ -687,10 +599,10 @@ public final class Replica implements ApplySink {
     }
 
     private void applied(long index) {
-        boolean wasHeld = handedIndex - appliedIndex >= config.applyPendingEntriesPerGroupMax();
+        boolean wasHeld = handoff.handedIndex() - appliedIndex >= config.applyPendingEntriesPerGroupMax();
         appliedIndex = Math.max(appliedIndex, index);
         requests.onApplied(appliedIndex);
-        if (wasHeld || deferredApply != null || node.hasReady()) {
+        if (wasHeld || handoff.hasDeferred() || node.hasReady()) {
             loop.markReady(this);
         }
     }
@@ -699,9 +611,8 @@ public final class Replica implements ApplySink {
         if (broken || index <= log.snapshot().index() || index > log.lastIndex()) {
             return;
         }
-        Map.Entry<Long, ConfState> cs = confAt.floorEntry(index);
         try {
-            log.createSnapshot(index, cs.getValue(), data);
+            log.createSnapshot(index, handoff.membershipAt(index), data);
         } catch (UncheckedIOException | IllegalStateException e) {
             return; // the next threshold tries again
         }
@@ -710,7 +621,7 @@ public final class Replica implements ApplySink {
         if (compactTo > log.firstIndex()) {
             log.compact(compactTo);
         }
-        confAt.headMap(cs.getKey()).clear();
+        handoff.forgetBefore(index);
     }
 
     // ============================== membership ==============================
@@ -795,7 +706,6 @@ public final class Replica implements ApplySink {
         loop.wheel().cancel(retryTimer);
         heldCommit.drop();
         failRequests("the replica of group " + groupId + " on node " + nodeId + " was destroyed");
-        deferredApply = null;
     }
 
     /** Whether {@link #destroy()} was called. */
