@@ -241,7 +241,11 @@ final class RuntimeControl {
         Replica leader = leaderOf(g);
         if (leader != null && !leader.raft().confState().isJoint()) {
             ConfState cs = leader.raft().confState();
-            if (cs.voters().contains(x) && !cs.learners().contains(x) && m[1] >= 0) {
+            // Done only by a leader that has applied past the point the learner was seen: a new
+            // leader that has not applied the demotion yet still shows the member as a voter (seed
+            // 1062 of the metadata workload ended with it a learner that nobody promoted).
+            if (cs.voters().contains(x) && !cs.learners().contains(x) && m[1] >= 0
+                    && leader.status().appliedIndex() >= m[1]) {
                 moving.remove(g);
                 trace.record(scheduler.nowNs(), "control.reconfigured", g, x, 0, 0);
                 return;

@@ -17,12 +17,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * leader whose storage offered an older snapshot than its log's start resent it to a follower that
  * answered "done" at once, ~120,000 round trips a simulated second) failed before the Raft core waited
  * for the next heartbeat round (SnapshotTest.aSnapshotTheFollowerAlreadyCoversIsNotResentAtOnce); on
- * main its draws no longer reach that state.
+ * main its draws no longer reach that state. Seed 1062 (convergence: a controller-like group ended with
+ * a member demoted to learner for good) was the simulator's own membership driver declaring a
+ * reconfiguration done on a new leader that had not applied the demotion yet, so it never promoted
+ * the member back; it now waits for a leader that has applied past the demotion.
  */
 class MetadataRegressionSeedsTest {
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {8, 37, 38, 48, 84, 92, 113, 225, 259, 347, 647})
+    @ValueSource(longs = {8, 37, 38, 48, 84, 92, 113, 225, 259, 347, 647, 1062})
     void aSeedThatOnceFailedPassesWithEveryChecker(long seed) {
         SimResult r = RuntimeSimulation.runMetadata(MetadataOptions.withFrequentSnapshots(
                 RuntimeSimConfig.defaults(seed, 2).withFaultNs(10_000_000_000L)), MetadataOptions.defaults(), null);
