@@ -45,7 +45,10 @@ public final class Reconciler {
         void create(PartitionInfo p, boolean rejoining);
     }
 
-    /** What one pass did: replicas created plain, created rejoining, and left for later (loss check undecided). */
+    /**
+     * What one pass asked for: replicas to create plain, to create rejoining (each asked of
+     * {@link Replicas#create}, which may fail), and replicas left for a later pass (loss check undecided).
+     */
     public record Pass(int createdPlain, int createdRejoining, int deferred) {
     }
 

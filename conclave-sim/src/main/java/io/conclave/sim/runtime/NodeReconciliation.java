@@ -44,6 +44,8 @@ final class NodeReconciliation {
         final PartitionGroups groups;
         /** The planted bug {@code skip-loss-check}: every directory is taken as settled, so a wiped node's replicas are created plain. */
         final boolean plantedSkipLossCheck;
+        /** The planted bug {@code first-retention-only} (tests): a replica keeps the retention it was first given. */
+        boolean plantedFirstRetentionOnly;
 
         Shared(Scheduler scheduler, Trace trace, Network network, RuntimeNode[] nodes, int metadataGroups,
                PartitionGroups groups, boolean plantedSkipLossCheck) {
@@ -174,7 +176,10 @@ final class NodeReconciliation {
 
         @Override
         public void retention(long groupId, PartitionLog.Retention retention) {
-            shared.groups.noteRetention(node.id(), PartitionGroups.runtimeId(m, groupId), retention.ms());
+            long rid = PartitionGroups.runtimeId(m, groupId);
+            if (!shared.plantedFirstRetentionOnly || shared.groups.retentionMs(node.id(), rid) == null) {
+                shared.groups.noteRetention(node.id(), rid, retention.ms());
+            }
         }
 
         @Override

@@ -99,6 +99,8 @@ final class RuntimeNode {
     }
 
     private boolean lostData;
+    /** The highest incarnation this machine has started (a replaced disk's next one is above it). */
+    private long incarnationMax;
 
     private FaultyDisk.Faults faults() {
         return plantedFaults != null ? plantedFaults : diskFaults;
@@ -258,6 +260,7 @@ final class RuntimeNode {
             Incarnation i = new Incarnation(parts, machine, dataPlane, scheduler, trace, id,
                     () -> fsyncSlowFactor * (1 + random.exponential(fsyncLatencyNsMean)), this::stepIfCurrent);
             inc = i;
+            incarnationMax = Math.max(incarnationMax, i.incarnation());
             recoverGroups(i);
             if (metadata != null && reconciling != null) {
                 new NodeReconciliation(this, metadata, i.incarnation(), reconciling).start();
@@ -324,6 +327,7 @@ final class RuntimeNode {
         wipes++;
         lostData = true;
         newDirectory();
+        clock.incarnationsAbove(incarnationMax);
         trace.record(scheduler.nowNs(), "node.wipe", id, 0, 0, 0);
         restart();
     }

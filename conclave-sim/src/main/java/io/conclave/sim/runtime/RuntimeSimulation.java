@@ -62,6 +62,8 @@ public final class RuntimeSimulation {
     private final MetadataPlane.Stats metadataStats = new MetadataPlane.Stats();
     /** The partition groups the nodes' reconcilers create; null unless the metadata workload reconciles. */
     private final PartitionGroups partitionGroups;
+    private final PartitionChecks partitionChecks;
+    private final NodeReconciliation.Shared shared; // null unless the nodes reconcile
     private PartitionWriter partitionWriter;
     private String partitionVerdict; // "valid" / "invalid" once the partition groups were checked
     private long partitionGroupsStranded;
@@ -113,12 +115,11 @@ public final class RuntimeSimulation {
         }
         rnet.attach(nodes);
         partitionGroups = reconciles(config, metadataOptions) ? new PartitionGroups() : null;
-        if (partitionGroups != null) {
-            NodeReconciliation.Shared shared = new NodeReconciliation.Shared(scheduler, trace, network, nodes,
-                    config.groups(), partitionGroups, metadataOptions.plantedSkipLossCheck());
-            for (int i = 1; i <= n; i++) {
-                nodes[i].useReconciler(shared);
-            }
+        partitionChecks = new PartitionChecks(nodes, config.groups(), this::votersOf, partitionGroups);
+        shared = partitionGroups == null ? null : new NodeReconciliation.Shared(scheduler, trace, network, nodes,
+                config.groups(), partitionGroups, metadataOptions.plantedSkipLossCheck());
+        for (int i = 1; i <= n && shared != null; i++) {
+            nodes[i].useReconciler(shared);
         }
         for (long g = 1; g <= config.groups(); g++) {
             placement.place(g, genesisOf(g));
@@ -141,6 +142,17 @@ public final class RuntimeSimulation {
      */
     static boolean reconciles(RuntimeSimConfig config, MetadataOptions metadata) {
         return metadata != null && config.nodes() == config.replicas();
+    }
+
+    /**
+     * Runs one metadata seed with the planted bug {@code first-retention-only}: each partition replica keeps
+     * the retention the reconciler first gave it, missing later config changes (for the test that shows
+     * the end-of-run partition check catches a replica whose pass did not follow the image).
+     */
+    static SimResult runMetadataKeepingFirstRetention(RuntimeSimConfig config, MetadataOptions metadata) {
+        RuntimeSimulation s = new RuntimeSimulation(config, null, Objects.requireNonNull(metadata, "metadata"), null);
+        s.shared.plantedFirstRetentionOnly = true;
+        return s.execute();
     }
 
     /** A buggify point of the storage engine or runtime asks: the run's seeded answer, traced when it fires. */
@@ -585,7 +597,7 @@ public final class RuntimeSimulation {
                 }
             }
             if (partitionGroups != null) {
-                for (Map.Entry<Long, PartitionInfo> p : expectedPartitions().entrySet()) {
+                for (Map.Entry<Long, PartitionInfo> p : partitionChecks.expected().entrySet()) {
                     if (p.getValue().replicas().contains((long) i)) {
                         placed.add(p.getKey());
                     }
@@ -645,123 +657,31 @@ public final class RuntimeSimulation {
      * After the metadata groups converged: every partition their images assign must settle on the nodes
      * it is placed on — a replica on each, a leader, none rejoining, membership as assigned, the same
      * applied index and state on all, and the topic's retention set on each — within the settle time.
-     * A stranded partition ({@link #strandedPartition}) is counted and left out of the liveness and
+     * A stranded partition ({@link PartitionChecks#stranded}) is counted and left out of the liveness and
      * acknowledgement checks; state-machine safety still covers it.
      */
     private String settlePartitions() {
-        boolean settled = runUntil(() -> unsettledPartition() == null, config.settleNsMax());
+        boolean settled = runUntil(() -> partitionChecks.firstUnsettled() == null, config.settleNsMax());
         partitionVerdict = settled ? "valid" : "invalid";
         if (!settled) {
-            return "convergence: " + unsettledPartition();
+            return "convergence: " + partitionChecks.firstUnsettled();
         }
-        for (Map.Entry<Long, PartitionInfo> e : expectedPartitions().entrySet()) {
-            if (strandedPartition(e.getKey(), e.getValue())) {
+        for (Map.Entry<Long, PartitionInfo> e : partitionChecks.expected().entrySet()) {
+            if (partitionChecks.stranded(e.getKey(), e.getValue())) {
                 partitionGroupsStranded++;
             }
         }
         return null;
     }
 
-    /** Every partition the metadata groups' (converged) images assign, by runtime group id. */
-    private TreeMap<Long, PartitionInfo> expectedPartitions() {
-        TreeMap<Long, PartitionInfo> out = new TreeMap<>();
-        for (long m = 1; m <= config.groups(); m++) {
-            long first = votersOf(m).iterator().next();
-            out.putAll(PartitionGroups.assigned(m, NodeReconciliation.imageOn(nodes[(int) first], m)));
-        }
-        return out;
-    }
-
-    /**
-     * Whether the partition is stranded: every replica exists, some are rejoining (they lost their data)
-     * and those that are not are no majority, so no leader can be elected to let them catch up (the safe
-     * outcome, docs/operations.md: with RF 2 one lost replica is enough; with RF 1 the sole replica even
-     * elects itself, still rejoining — {@link PartitionGroups#writableIds}).
-     */
-    private boolean strandedPartition(long g, PartitionInfo p) {
-        int rejoining = 0;
-        int holding = 0;
-        for (long v : p.replicas()) {
-            Replica r = nodes[(int) v].replica(g);
-            if (r == null) {
-                return false;
-            }
-            if (r.status().rejoining()) {
-                rejoining++;
-            } else {
-                holding++;
-            }
-        }
-        return rejoining > 0 && holding <= p.replicas().size() / 2;
-    }
-
-    /** The first partition group that has not settled, described; null when all have. */
-    private String unsettledPartition() {
-        for (Map.Entry<Long, PartitionInfo> e : expectedPartitions().entrySet()) {
-            long g = e.getKey();
-            PartitionInfo p = e.getValue();
-            if (strandedPartition(g, p)) {
-                continue;
-            }
-            String why = unsettled(g, p);
-            if (why != null) {
-                StringBuilder sb = new StringBuilder("partition group " + g + " (topic " + p.topicId() + "/"
-                        + p.partition() + ", replicas " + p.replicas() + ") " + why);
-                for (long v : p.replicas()) {
-                    Replica r = nodes[(int) v].replica(g);
-                    sb.append("\n  node ").append(v).append(nodes[(int) v].isUp() ? "" : " (down)").append(": ")
-                            .append(r == null ? "no replica" : r.status());
-                }
-                return sb.toString();
-            }
-        }
-        return null;
-    }
-
-    private String unsettled(long g, PartitionInfo p) {
-        Long applied = null;
-        Object state = null;
-        boolean led = false;
-        for (long v : p.replicas()) {
-            RuntimeNode node = nodes[(int) v];
-            Replica r = node.replica(g);
-            if (r == null) {
-                return "has no replica on node " + v + (node.isUp() ? "" : " (down)");
-            }
-            GroupStatus s = r.status();
-            led |= r.raft().isLeader();
-            if (s.rejoining() || s.commitIndex() != s.appliedIndex()) {
-                return "is not settled on node " + v + ": " + s;
-            }
-            if (!s.confState().voters().equals(new TreeSet<>(p.replicas())) || !s.confState().learners().isEmpty()) {
-                return "has membership " + s.confState() + " on node " + v;
-            }
-            Object st = node.metadataPlane().partitionState(g);
-            if (applied == null) {
-                applied = s.appliedIndex();
-                state = st;
-            } else if (applied != s.appliedIndex() || !Objects.equals(state, st)) {
-                return "differs between replicas: node " + v + " applied " + s.appliedIndex() + " " + st
-                        + ", another " + applied + " " + state;
-            }
-            String want = NodeReconciliation.imageOn(node, PartitionGroups.metadataGroupOf(g)).topics()
-                    .get(p.topicId()).config().get(io.conclave.partition.controller.TopicConfig.RETENTION_MS);
-            Long got = partitionGroups.retentionMs(v, g);
-            if (want != null && (got == null || got != Long.parseLong(want))) {
-                return "has retention " + got + " ms on node " + v + ", its topic " + want;
-            }
-        }
-        return led ? null : "has no leader";
-    }
-
     /** Every acknowledged proposal must be applied by every replica (its entry fixed by the oracle). */
     private String lostAcknowledgement() {
-        Map<Long, PartitionInfo> partitions = partitionGroups == null ? Map.of() : expectedPartitions();
+        Map<Long, PartitionInfo> partitions = partitionGroups == null ? Map.of() : partitionChecks.expected();
         for (Map.Entry<Long, Long> e : new TreeMap<>(oracle.ackedIndexMax()).entrySet()) {
             long g = e.getKey();
             Set<Long> voters;
             if (PartitionGroups.isPartition(g)) {
-                if (strandedPartition(g, partitions.get(g))) {
+                if (partitionChecks.stranded(g, partitions.get(g))) {
                     continue; // no leader can be elected: its rejoining replicas never catch up
                 }
                 voters = new TreeSet<>(partitions.get(g).replicas());
