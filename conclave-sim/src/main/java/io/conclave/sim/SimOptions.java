@@ -20,7 +20,8 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                          Path history, double durationSeconds, HostBug plant, boolean json, boolean leaseReads,
                          Boolean buggify, boolean trace, boolean runtime, List<String> replayArgs,
                          boolean logWorkload, boolean unfencedReads, boolean lyingFullDisk,
-                         boolean leaderMoveAfterDataLoss, boolean metadataWorkload, boolean localMetadataReads) {
+                         boolean leaderMoveAfterDataLoss, boolean metadataWorkload, boolean localMetadataReads,
+                         boolean skipLossCheck) {
 
     public static final String USAGE = "usage: SimMain [--help] --seed S [--seeds N] [--nodes N] [--groups G] [--replicas R]"
             + " [--ops K] [--nemesis LIST] [--history FILE] [--duration SIMSECONDS] [--plant BUG] [--lease]"
@@ -39,7 +40,8 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
             + "    workload; BUG then also unfenced-reads (LINEARIZABLE reads skip the ReadIndex barrier)\n"
             + "  --workload metadata (with --runtime): the controller's metadata path (MetadataLog, the controller's\n"
             + "    handlers) on every group, topics created, altered and described as registers; BUG then also\n"
-            + "    local-metadata-reads (describes read any node's local image, no leader check, no ReadIndex)";
+            + "    local-metadata-reads (describes read any node's local image, no leader check, no ReadIndex) or\n"
+            + "    skip-loss-check (the nodes' reconcilers create a wiped node's partition replicas as plain voters)";
 
     public static SimOptions parse(String[] args) {
         long seed = 1;
@@ -63,6 +65,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         boolean leaderMove = true;
         boolean metadata = false;
         boolean localReads = false;
+        boolean skipLossCheck = false;
         List<String> replay = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -82,6 +85,8 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                         unfenced = true;
                     } else if (bug.equals("local-metadata-reads")) {
                         localReads = true;
+                    } else if (bug.equals("skip-loss-check")) {
+                        skipLossCheck = true;
                     } else if (bug.equals("lying-full-disk")) {
                         lyingFullDisk = true;
                     } else {
@@ -113,6 +118,10 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
             throw new IllegalArgumentException("--workload and --plant unfenced-reads, local-metadata-reads need"
                     + " --runtime\n" + USAGE);
         }
+        if ((localReads || skipLossCheck) && !metadata) {
+            throw new IllegalArgumentException("--plant local-metadata-reads, skip-loss-check need --workload metadata\n"
+                    + USAGE);
+        }
         if (localReads && !metadata) {
             throw new IllegalArgumentException("--plant local-metadata-reads needs --workload metadata\n" + USAGE);
         }
@@ -138,7 +147,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         }
         return new SimOptions(seed, seeds, nodes, groups, replicas, ops, nemesis, history, duration, plant, json,
                 lease, buggify, trace, runtime, List.copyOf(replay), log, unfenced, lyingFullDisk,
-                leaderMove, metadata, localReads);
+                leaderMove, metadata, localReads, skipLossCheck);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -173,7 +182,8 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
 
     /** The metadata workload's options ({@code --workload metadata}). */
     public io.conclave.sim.runtime.MetadataOptions metadataOptions() {
-        return io.conclave.sim.runtime.MetadataOptions.defaults().withPlantedLocalReads(localMetadataReads);
+        return io.conclave.sim.runtime.MetadataOptions.defaults().withPlantedLocalReads(localMetadataReads)
+                .withPlantedSkipLossCheck(skipLossCheck);
     }
 
     /** The log workload's options ({@code --workload log}). */

@@ -125,10 +125,22 @@ class SimMainTest {
     }
 
     @Test
+    void theSkipLossCheckBugIsCaughtThroughTheCommandLine() {
+        // Seed 15 is the first of PlantedLossCheckBugTest's seeds to catch it.
+        int rc = run("--runtime", "--workload", "metadata", "--seed", "15", "--nemesis", "partition,wipe",
+                "--plant", "skip-loss-check");
+        assertThat(rc).isEqualTo(1);
+        assertThat(out()).contains("FAILED seed 15: invariant ")
+                .contains("replay: java -jar conclave-sim/target/simulator.jar --seed 15 --runtime --workload metadata"
+                        + " --nemesis partition,wipe --plant skip-loss-check");
+        assertThat(run("--runtime", "--plant", "skip-loss-check")).isEqualTo(2); // needs --workload metadata
+    }
+
+    @Test
     void helpPrintsTheUsageWithEveryWorkload() {
         assertThat(run("--help")).isZero();
         assertThat(out()).contains("usage: SimMain").contains("--workload registers|log|metadata")
-                .contains("local-metadata-reads");
+                .contains("local-metadata-reads").contains("skip-loss-check");
     }
 
     @Test

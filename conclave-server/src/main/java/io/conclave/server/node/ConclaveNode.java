@@ -16,8 +16,6 @@ import io.conclave.partition.metadata.NodeInfo;
 import io.conclave.partition.metadata.PartitionInfo;
 import io.conclave.server.api.AdminApi;
 import io.conclave.server.api.ClientApi;
-import io.conclave.partition.metadata.TopicInfo;
-import io.conclave.partition.controller.TopicConfig;
 import io.conclave.server.partition.PartitionLog;
 import io.conclave.server.partition.Producing;
 import io.conclave.server.partition.ProducingConfig;
@@ -86,6 +84,7 @@ public final class ConclaveNode implements AutoCloseable {
     private ControllerOps controllerOps;
     private MembershipReconciler membership;
     private ReplicaRemover replicaRemover;
+    private Reconciler reconciler;
     /** Which replicas a new data directory lost (null until the runtime's incarnation is known). */
     private volatile LostReplicaCheck lossCheck;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
@@ -127,15 +126,18 @@ public final class ConclaveNode implements AutoCloseable {
         controllerOps = new ControllerOps(this);
         membership = new MembershipReconciler(this);
         replicaRemover = new ReplicaRemover(this);
+        reconciler = new Reconciler(config.nodeId(), new NodeReplicas(), () -> lossCheck,
+                List.of(membership::pass, replicaRemover::pass));
         runtime = new RaftRuntime(config.nodeId(), config.runtime(), observeDisk.apply(new RealDisk(config.dataDir())), "raft",
                 incarnation -> GrpcTransport.start(config.nodeId(), incarnation,
                         config.transport().withPort(config.raftPort())),
                 stateMachine, SystemClock.INSTANCE);
         runtime.start();
         lossCheck = stored == null || stored.lossCheckPending()
-                ? LostReplicaCheck.pending(config.nodeId(), config.dataDir(), stateMachine.metadata(),
-                        runtime.incarnation(), this::scheduleReconcile)
-                : LostReplicaCheck.settled(config.nodeId(), config.dataDir());
+                ? LostReplicaCheck.pending(config.nodeId(), stateMachine.metadata(), runtime.incarnation(),
+                        this::scheduleReconcile,
+                        () -> new NodeIdentity(clusterId, config.nodeId(), false).write(config.dataDir()))
+                : LostReplicaCheck.settled(config.nodeId());
         transport = (GrpcTransport) runtime.transport();
         for (ServerConfig.ControllerSpec c : config.initialControllers()) {
             addPeer(c.nodeId(), c.host(), c.raftPort());
@@ -327,53 +329,36 @@ public final class ConclaveNode implements AutoCloseable {
         if (closed || runtime == null) {
             return;
         }
-        ClusterImage img = image();
-        for (PartitionInfo p : img.partitionsOn(config.nodeId())) {
-            TopicInfo topic = img.topics().get(p.topicId());
-            if (topic != null) {
-                stateMachine.partition(p.groupId()).retention(new PartitionLog.Retention(
-                        Long.parseLong(topic.config().getOrDefault(TopicConfig.RETENTION_MS, "-1")),
-                        Long.parseLong(topic.config().getOrDefault(TopicConfig.RETENTION_BYTES, "-1"))));
-            }
-            if (!runtime.hostsGroup(p.groupId())) {
-                createReplica(p);
-            }
-        }
-        LostReplicaCheck check = lossCheck;
-        if (check != null) {
-            try {
-                check.settleIfDone(img, runtime::hostsGroup, clusterId);
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "node " + config.nodeId() + " could not settle its data directory", e);
-            }
-        }
-        membership.pass(img);
-        replicaRemover.pass(img);
+        reconciler.pass(image());
     }
 
-    /**
-     * Creates this node's replica of {@code p}: rejoining when this data directory is new and the group
-     * had history before it, plain otherwise, and not yet while that cannot be told ({@link LostReplicaCheck}).
-     */
-    private void createReplica(PartitionInfo p) {
-        LostReplicaCheck check = lossCheck;
-        LostReplicaCheck.Creation how = check == null ? LostReplicaCheck.Creation.NOT_YET : check.creationOf(p.groupId());
-        if (how == LostReplicaCheck.Creation.NOT_YET) {
-            return;
+    /** The node's partition replicas as the {@link Reconciler} sees them: the runtime's, created with a bounded wait. */
+    private final class NodeReplicas implements Reconciler.Replicas {
+        @Override
+        public boolean hosts(long groupId) {
+            return runtime.hostsGroup(groupId);
         }
-        try {
-            if (how == LostReplicaCheck.Creation.REJOINING) {
-                awaitFuture(runtime.createRejoiningGroup(p.groupId(), new TreeSet<>(p.genesis())),
-                        "creating the rejoining replica of group " + p.groupId());
-            } else {
-                awaitFuture(runtime.createGroup(p.groupId(), new TreeSet<>(p.genesis()), p.genesis().get(0)),
-                        "creating the replica of group " + p.groupId());
+
+        @Override
+        public void retention(long groupId, PartitionLog.Retention retention) {
+            stateMachine.partition(groupId).retention(retention);
+        }
+
+        @Override
+        public void create(PartitionInfo p, boolean rejoining) {
+            try {
+                if (rejoining) {
+                    awaitFuture(runtime.createRejoiningGroup(p.groupId(), new TreeSet<>(p.genesis())),
+                            "creating the rejoining replica of group " + p.groupId());
+                } else {
+                    awaitFuture(runtime.createGroup(p.groupId(), new TreeSet<>(p.genesis()), p.genesis().get(0)),
+                            "creating the replica of group " + p.groupId());
+                }
+                LOG.log(Level.INFO, "node {0} created its {1} replica of partition {2}/{3} (group {4})",
+                        config.nodeId(), rejoining ? "rejoining" : "new", p.topicId(), p.partition(), p.groupId());
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "node " + config.nodeId() + " could not create group " + p.groupId(), e);
             }
-            LOG.log(Level.INFO, "node {0} created its {1} replica of partition {2}/{3} (group {4})", config.nodeId(),
-                    how == LostReplicaCheck.Creation.REJOINING ? "rejoining" : "new", p.topicId(), p.partition(),
-                    p.groupId());
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "node " + config.nodeId() + " could not create group " + p.groupId(), e);
         }
     }
 

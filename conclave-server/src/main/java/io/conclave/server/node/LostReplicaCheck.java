@@ -5,7 +5,6 @@ import io.conclave.partition.metadata.PartitionInfo;
 import io.conclave.server.metadata.MetadataLog;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,13 +23,22 @@ import java.util.function.LongPredicate;
  * image assigns the node nothing. The directory's {@link NodeIdentity#lossCheckPending} flag keeps the
  * check alive across restarts until every lost replica has been created.
  *
+ * <p>Where the pending flag lives is the caller's ({@link Settler}): {@code ConclaveNode} keeps it in the
+ * data directory's {@link NodeIdentity}; the simulator keeps it with its simulated disk.
+ *
  * <p>Threads: {@link #onRegistered} on the controller group's applier; the rest on the node's
  * reconciler (one at a time).
  */
-final class LostReplicaCheck {
+public final class LostReplicaCheck {
+
+    /** Records, durably, that the directory is settled (its lost replicas all created). */
+    @FunctionalInterface
+    public interface Settler {
+        void settle() throws IOException;
+    }
 
     /** How the reconciler may create a replica the image assigns to this node. */
-    enum Creation {
+    public enum Creation {
         /** The check is pending and the registration point not seen yet: create nothing. */
         NOT_YET,
         /** The group had history before this directory: a rejoining replica. */
@@ -42,28 +50,29 @@ final class LostReplicaCheck {
     private static final System.Logger LOG = System.getLogger(LostReplicaCheck.class.getName());
 
     private final long nodeId;
-    private final Path dataDir;
+    private final Settler settler;
     private volatile boolean pending;
     private volatile Set<Long> lost;
 
-    private LostReplicaCheck(long nodeId, Path dataDir, boolean pending) {
+    private LostReplicaCheck(long nodeId, Settler settler, boolean pending) {
         this.nodeId = nodeId;
-        this.dataDir = dataDir;
+        this.settler = settler;
         this.pending = pending;
     }
 
     /** A settled directory: every replica is created plain. */
-    static LostReplicaCheck settled(long nodeId, Path dataDir) {
-        return new LostReplicaCheck(nodeId, dataDir, false);
+    public static LostReplicaCheck settled(long nodeId) {
+        return new LostReplicaCheck(nodeId, () -> { }, false);
     }
 
     /**
      * A directory whose check is pending: watches {@code metadata} for the entry registering
-     * {@code incarnation}; {@code onDecided} (the reconciler's trigger) runs once it is seen.
+     * {@code incarnation}; {@code onDecided} (the reconciler's trigger) runs once it is seen;
+     * {@code settler} records the end of the check once every lost replica is created.
      */
-    static LostReplicaCheck pending(long nodeId, Path dataDir, MetadataLog metadata, long incarnation,
-                                    Runnable onDecided) {
-        LostReplicaCheck check = new LostReplicaCheck(nodeId, dataDir, true);
+    public static LostReplicaCheck pending(long nodeId, MetadataLog metadata, long incarnation, Runnable onDecided,
+                                           Settler settler) {
+        LostReplicaCheck check = new LostReplicaCheck(nodeId, settler, true);
         metadata.watchRegistration(nodeId, incarnation, img -> {
             check.onRegistered(img);
             onDecided.run();
@@ -71,12 +80,12 @@ final class LostReplicaCheck {
         return check;
     }
 
-    boolean isPending() {
+    public boolean isPending() {
         return pending;
     }
 
     /** The groups found lost at the registration point, or null before it. */
-    Set<Long> lost() {
+    public Set<Long> lost() {
         return lost;
     }
 
@@ -94,7 +103,7 @@ final class LostReplicaCheck {
         }
     }
 
-    Creation creationOf(long groupId) {
+    public Creation creationOf(long groupId) {
         if (!pending) {
             return Creation.PLAIN;
         }
@@ -109,7 +118,7 @@ final class LostReplicaCheck {
      * Settles the directory (durably) once every lost group is hosted or no longer assigned here; until
      * then a restart redoes the check from its own registration.
      */
-    void settleIfDone(ClusterImage img, LongPredicate hosted, String clusterId) throws IOException {
+    public void settleIfDone(ClusterImage img, LongPredicate hosted) throws IOException {
         Set<Long> l = lost;
         if (!pending || l == null) {
             return;
@@ -120,7 +129,7 @@ final class LostReplicaCheck {
                 return;
             }
         }
-        new NodeIdentity(clusterId, nodeId, false).write(dataDir);
+        settler.settle();
         pending = false;
         LOG.log(Level.INFO, "node {0}: data directory settled ({1} lost replicas recreated rejoining)", nodeId, l.size());
     }

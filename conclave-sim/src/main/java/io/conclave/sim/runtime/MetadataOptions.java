@@ -16,20 +16,28 @@ package io.conclave.sim.runtime;
  *     the server's request timeout
  * @param plantedLocalReads the planted bug: describes skip the controller — no leader check, no ReadIndex
  *     barrier — and read the image of whichever node the client reached (a follower or a deposed leader)
+ * @param plantedSkipLossCheck the planted bug {@code skip-loss-check}: the nodes' reconcilers take every
+ *     data directory as settled ({@code LostReplicaCheck.settled}), so a wiped node creates the partition
+ *     replicas it had as plain voters with empty logs (the replaced-disk bug)
  */
 public record MetadataOptions(int topicsPerGroup, int clientsPerTopic, int opsPerTopicMax, int unknownsPerTopicMax,
-                              long requestTimeoutNs, boolean plantedLocalReads) {
+                              long requestTimeoutNs, boolean plantedLocalReads, boolean plantedSkipLossCheck) {
 
     static final int SNAPSHOT_ENTRIES = 40;
     static final int COMPACT_KEEP_ENTRIES = 10;
 
     public static MetadataOptions defaults() {
-        return new MetadataOptions(3, 3, 100, 4, 2_000_000_000L, false);
+        return new MetadataOptions(3, 3, 100, 4, 2_000_000_000L, false, false);
     }
 
     public MetadataOptions withPlantedLocalReads(boolean on) {
         return new MetadataOptions(topicsPerGroup, clientsPerTopic, opsPerTopicMax, unknownsPerTopicMax,
-                requestTimeoutNs, on);
+                requestTimeoutNs, on, plantedSkipLossCheck);
+    }
+
+    public MetadataOptions withPlantedSkipLossCheck(boolean on) {
+        return new MetadataOptions(topicsPerGroup, clientsPerTopic, opsPerTopicMax, unknownsPerTopicMax,
+                requestTimeoutNs, plantedLocalReads, on);
     }
 
     /**

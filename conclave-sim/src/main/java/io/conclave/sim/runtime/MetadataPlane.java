@@ -65,6 +65,7 @@ final class MetadataPlane {
     private final long requestTimeoutNs;
     private final Map<Long, MetadataLog> logs = new HashMap<>();
     private final Map<Long, Controller> controllers = new HashMap<>();
+    private final Map<Long, long[]> partitions = new HashMap<>();
     private final Machine machine = new Machine();
 
     MetadataPlane(RuntimeNode node, Oracle oracle, Scheduler scheduler, Stats stats, long requestTimeoutNs) {
@@ -199,18 +200,48 @@ final class MetadataPlane {
         }
     }
 
-    /** Applies every group into its {@link MetadataLog}; snapshots are the image through {@code ImageCodec}. */
+    /**
+     * A partition group's applied state on this node ({@link PartitionGroups}): the last index applied
+     * and a digest of every entry applied (term and data), or null when it applied nothing here.
+     */
+    List<Long> partitionState(long groupId) {
+        long[] st = partitions.get(groupId);
+        return st == null ? null : List.of(st[0], st[1]);
+    }
+
+    /**
+     * Applies every metadata group into its {@link MetadataLog} (snapshots are the image through
+     * {@code ImageCodec}) and every partition group ({@link PartitionGroups#isPartition}) into its
+     * applied index and digest (snapshots are those two numbers).
+     */
     private final class Machine implements StateMachine {
         @Override
         public void apply(long groupId, List<Entry> entries) {
             for (Entry e : entries) {
                 oracle.onApplied(node.id(), groupId, e);
             }
+            if (PartitionGroups.isPartition(groupId)) {
+                long[] st = partitions.computeIfAbsent(groupId, g -> new long[2]);
+                for (Entry e : entries) {
+                    st[0] = e.index();
+                    st[1] = st[1] * 31 + Oracle.fingerprint(e);
+                }
+                return;
+            }
             log(groupId).apply(entries);
         }
 
         @Override
+        public void forget(long groupId) {
+            partitions.remove(groupId);
+        }
+
+        @Override
         public byte[] snapshot(long groupId) {
+            if (PartitionGroups.isPartition(groupId)) {
+                long[] st = partitions.getOrDefault(groupId, new long[2]);
+                return java.nio.ByteBuffer.allocate(16).putLong(st[0]).putLong(st[1]).array();
+            }
             MetadataLog log = log(groupId);
             byte[] data = log.snapshot();
             ClusterImage back = ImageCodec.decode(data);
@@ -225,6 +256,11 @@ final class MetadataPlane {
 
         @Override
         public void restore(long groupId, byte[] data) {
+            if (PartitionGroups.isPartition(groupId)) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data);
+                partitions.put(groupId, new long[] {b.getLong(), b.getLong()});
+                return;
+            }
             stats.restores++;
             log(groupId).restore(data);
         }

@@ -30,7 +30,9 @@ import java.util.function.Function;
  * as the controller runs any change that writes nothing: on the leader after a ReadIndex barrier. Every
  * operation goes through {@link MetadataPlane#execute} with the controller's own handlers
  * ({@link TopicHandlers}). Before a group's first topic operation the clients register every node in it
- * (a topic's replication factor may not exceed the registered nodes); those joins are not recorded.
+ * that is up, at its current incarnation, unless the node registered itself first
+ * ({@link NodeReconciliation}) (a topic's replication factor may not exceed the registered nodes); those
+ * joins are not recorded.
  * One operation per client at a time; an attempt that certainly did not happen is retried until the
  * operation's time runs out ({@code fail}); one that may have happened ends it as {@code unknown} and
  * the client continues under a new id. Runs on the scheduler's thread.
@@ -344,9 +346,10 @@ final class MetadataWorkload {
         }
         plane.execute(c.group, img -> {
             for (long n = 1; n <= config.nodes(); n++) {
-                if (!img.nodes().containsKey(n)) {
-                    return TopicHandlers.registerNode(img, n, 1, "sim-node-" + n, 9000 + (int) n, 10000 + (int) n,
-                            "rack-" + (n - 1) % 3);
+                long incarnation = nodes[(int) n].incarnation(); // 0: down, it registers itself once up
+                if (!img.nodes().containsKey(n) && incarnation > 0) {
+                    return TopicHandlers.registerNode(img, n, incarnation, "sim-node-" + n, 9000 + (int) n,
+                            10000 + (int) n, "rack-" + (n - 1) % 3);
                 }
             }
             return ControllerResult.of(MetadataError.NONE);

@@ -44,11 +44,26 @@ final class RuntimeClock implements Clock {
 
     /**
      * The simulated wall clock's milliseconds since the simulation began: a node's first life is
-     * incarnation 1 as before, and a wiped node's next one is above the lives it had.
+     * incarnation 1 as before, and a wiped node's next one is above the lives it had — also when a
+     * clock fault set the wall clock back by more than the run has lasted ({@link #incarnationsAbove}).
      */
     @Override
     public long incarnationFloor() {
-        return (nowNs() - ORIGIN_NS + wallOffsetNs) / 1_000_000L;
+        return Math.max(incarnationFloorMin, (nowNs() - ORIGIN_NS + wallOffsetNs) / 1_000_000L);
+    }
+
+    private long incarnationFloorMin;
+
+    /**
+     * From now on, new incarnations are above {@code incarnation} (called when the node's disk is replaced).
+     * A run lasts seconds while wall-clock steps reach minutes, so a step back could take a wiped node's
+     * clock behind its own first start and reuse an incarnation — which the controller refuses to
+     * register (not newer) and the rejoin protocol reads as the old life's. A disk replaced in production
+     * comes long after the node's first start, far more than a clock step; a clock wrong by more than
+     * that is outside this fault model (docs/simulation.md).
+     */
+    void incarnationsAbove(long incarnation) {
+        incarnationFloorMin = Math.max(incarnationFloorMin, incarnation + 1);
     }
 
     /** Moves the wall clock by {@code deltaNs} (either way): an NTP step, a strobing clock. */

@@ -99,6 +99,8 @@ final class RuntimeNode {
     }
 
     private boolean lostData;
+    /** The highest incarnation this machine has started (a replaced disk's next one is above it). */
+    private long incarnationMax;
 
     private FaultyDisk.Faults faults() {
         return plantedFaults != null ? plantedFaults : diskFaults;
@@ -156,6 +158,39 @@ final class RuntimeNode {
     void useMetadataPlane(MetadataPlane.Stats stats, long requestTimeoutNs) {
         metadataStats = stats;
         metadataRequestTimeoutNs = requestTimeoutNs;
+    }
+
+    private NodeReconciliation.Shared reconciling; // null: no reconciler
+    /** The data directory's loss-check flag, per controller (metadata group): set on every new disk. */
+    private final TreeSet<Long> lossCheckPending = new TreeSet<>();
+
+    /**
+     * Runs the server's reconciler ({@link NodeReconciliation}) from the next start on: the node
+     * registers itself with the metadata groups it hosts and creates the partition replicas they assign it.
+     */
+    void useReconciler(NodeReconciliation.Shared shared) {
+        reconciling = shared;
+        newDirectory();
+    }
+
+    private void newDirectory() {
+        lossCheckPending.clear();
+        if (reconciling != null) {
+            for (long m = 1; m <= reconciling.metadataGroups; m++) {
+                lossCheckPending.add(m);
+            }
+        }
+    }
+
+    /** Whether the data directory's loss check is still pending for controller {@code m} (kept across crashes). */
+    boolean lossCheckPending(long m) {
+        return lossCheckPending.contains(m);
+    }
+
+    /** The loss check for controller {@code m} is settled: recorded with the disk (a wipe sets it pending again). */
+    void settleLossCheck(long m) {
+        lossCheckPending.remove(m);
+        trace.record(scheduler.nowNs(), "node.loss-check-settled", id, m, 0, 0);
     }
 
     /** The current incarnation's metadata plane; null when down or not in metadata mode. */
@@ -225,7 +260,11 @@ final class RuntimeNode {
             Incarnation i = new Incarnation(parts, machine, dataPlane, scheduler, trace, id,
                     () -> fsyncSlowFactor * (1 + random.exponential(fsyncLatencyNsMean)), this::stepIfCurrent);
             inc = i;
+            incarnationMax = Math.max(incarnationMax, i.incarnation());
             recoverGroups(i);
+            if (metadata != null && reconciling != null) {
+                new NodeReconciliation(this, metadata, i.incarnation(), reconciling).start();
+            }
             trace.record(scheduler.nowNs(), "node.start", id, i.incarnation(), i.engine().groupIds().size(), 0);
             i.schedulePeriodic(config.timerResolutionNs());
             if (lostData) {
@@ -287,6 +326,8 @@ final class RuntimeNode {
         disk.setCapacityBytes(faults().full() ? capacity : Long.MAX_VALUE);
         wipes++;
         lostData = true;
+        newDirectory();
+        clock.incarnationsAbove(incarnationMax);
         trace.record(scheduler.nowNs(), "node.wipe", id, 0, 0, 0);
         restart();
     }
@@ -437,6 +478,42 @@ final class RuntimeNode {
             return false;
         }
         trace.record(scheduler.nowNs(), "node.host", id, groupId, 0, 0);
+        i.kick();
+        return true;
+    }
+
+    /**
+     * Creates this node's replica of a partition group for the server's reconciler, as
+     * {@code RaftRuntime.createGroup} (plain: from the genesis voters, {@code bootstrapper} campaigning at
+     * once) or {@code RaftRuntime.createRejoiningGroup} (rejoining: marked so in {@code node.meta} first,
+     * then created; it never votes until caught up) do. Unlike {@link #hostGroup} the group is not
+     * recorded for the simulator to create again after a wipe: the reconciler does that, through the loss
+     * check. False when the node is down or the storage refused (nothing created then).
+     */
+    boolean createPartitionReplica(long groupId, Set<Long> genesis, long bootstrapper, boolean rejoining) {
+        Incarnation i = inc;
+        if (i == null) {
+            return false;
+        }
+        try {
+            if (rejoining) {
+                i.parts.meta().addRejoining(Set.of(groupId));
+            }
+            long[] ids = genesis.stream().mapToLong(Long::longValue).toArray();
+            GroupLog g = i.engine().createGroup(groupId, ConfState.ofVoters(ids));
+            Replica r = i.parts.newReplica(groupId, g, rejoining);
+            i.parts.loopOf(groupId).addReplica(r);
+            if (!rejoining && genesis.contains(id) && id == bootstrapper) {
+                r.scheduleCampaign(0, config.timerResolutionNs());
+            }
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            trace.record(scheduler.nowNs(), "node.create-refused", id, groupId, rejoining ? 1 : 0, 0);
+            if (disk.poweredOff()) {
+                crash();
+            }
+            return false;
+        }
+        trace.record(scheduler.nowNs(), "node.create", id, groupId, rejoining ? 1 : 0, 0);
         i.kick();
         return true;
     }

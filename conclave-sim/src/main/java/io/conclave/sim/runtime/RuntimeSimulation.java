@@ -7,6 +7,7 @@ import io.conclave.sim.cluster.Simulation;
 import io.conclave.multiraft.node.RuntimeConfig;
 import io.conclave.multiraft.replica.GroupStatus;
 import io.conclave.multiraft.replica.Replica;
+import io.conclave.partition.metadata.PartitionInfo;
 import io.conclave.sim.cluster.SimResult;
 import io.conclave.sim.core.Buggify;
 import io.conclave.sim.core.Scheduler;
@@ -59,6 +60,13 @@ public final class RuntimeSimulation {
     private final MetadataOptions metadataOptions; // null unless the metadata workload
     private MetadataWorkload metadataWorkload;
     private final MetadataPlane.Stats metadataStats = new MetadataPlane.Stats();
+    /** The partition groups the nodes' reconcilers create; null unless the metadata workload reconciles. */
+    private final PartitionGroups partitionGroups;
+    private final PartitionChecks partitionChecks;
+    private final NodeReconciliation.Shared shared; // null unless the nodes reconcile
+    private PartitionWriter partitionWriter;
+    private String partitionVerdict; // "valid" / "invalid" once the partition groups were checked
+    private long partitionGroupsStranded;
     private long faultStartNs;
     private String placementVerdict; // "valid" / "invalid" once the end-of-run placement check ran
     private final Buggify buggify;
@@ -106,6 +114,13 @@ public final class RuntimeSimulation {
             }
         }
         rnet.attach(nodes);
+        partitionGroups = reconciles(config, metadataOptions) ? new PartitionGroups() : null;
+        partitionChecks = new PartitionChecks(nodes, config.groups(), this::votersOf, partitionGroups);
+        shared = partitionGroups == null ? null : new NodeReconciliation.Shared(scheduler, trace, network, nodes,
+                config.groups(), partitionGroups, metadataOptions.plantedSkipLossCheck());
+        for (int i = 1; i <= n && shared != null; i++) {
+            nodes[i].useReconciler(shared);
+        }
         for (long g = 1; g <= config.groups(); g++) {
             placement.place(g, genesisOf(g));
         }
@@ -118,6 +133,26 @@ public final class RuntimeSimulation {
         for (int i = 1; i <= n && config.leaderMoveAfterDataLoss(); i++) {
             nodes[i].onDataLoss(control::afterDataLoss);
         }
+    }
+
+    /**
+     * Whether the nodes run the server's reconciler: in metadata runs where every node hosts every
+     * metadata group (as every node of a cluster applies the controller's image), so that every node a
+     * topic is placed on reconciles towards that image.
+     */
+    static boolean reconciles(RuntimeSimConfig config, MetadataOptions metadata) {
+        return metadata != null && config.nodes() == config.replicas();
+    }
+
+    /**
+     * Runs one metadata seed with the planted bug {@code first-retention-only}: each partition replica keeps
+     * the retention the reconciler first gave it, missing later config changes (for the test that shows
+     * the end-of-run partition check catches a replica whose pass did not follow the image).
+     */
+    static SimResult runMetadataKeepingFirstRetention(RuntimeSimConfig config, MetadataOptions metadata) {
+        RuntimeSimulation s = new RuntimeSimulation(config, null, Objects.requireNonNull(metadata, "metadata"), null);
+        s.shared.plantedFirstRetentionOnly = true;
+        return s.execute();
     }
 
     /** A buggify point of the storage engine or runtime asks: the run's seeded answer, traced when it fires. */
@@ -233,6 +268,9 @@ public final class RuntimeSimulation {
         if (placementVerdict != null) {
             verdicts.put("placement", placementVerdict);
         }
+        if (partitionVerdict != null) {
+            verdicts.put("partition-convergence", partitionVerdict);
+        }
         if (logWorkload != null && failure == null) {
             String convergence = checkConvergence(history, verdicts);
             checkFailure = checkFailure != null ? checkFailure : convergence;
@@ -267,6 +305,18 @@ public final class RuntimeSimulation {
             faults.put("moved-groups", PartitionMoves.groupsAway(placement, config.groups()));
             if (moves.destroysRepeated() > 0) {
                 faults.put("move-destroy-repeated", moves.destroysRepeated());
+            }
+        }
+        if (partitionGroups != null) {
+            faults.put("partition-created", partitionGroups.createdPlain);
+            faults.put("partition-created-rejoining", partitionGroups.createdRejoining);
+            faults.put("partition-writes-acked", partitionWriter == null ? 0 : partitionWriter.acknowledged());
+            faults.put("node-registrations", partitionGroups.registrations);
+            if (partitionGroups.refused > 0) {
+                faults.put("partition-create-refused", partitionGroups.refused);
+            }
+            if (partitionGroupsStranded > 0) {
+                faults.put("partition-stranded", partitionGroupsStranded);
             }
         }
         if (metadataOptions != null) {
@@ -316,6 +366,11 @@ public final class RuntimeSimulation {
             workload.start();
         } else if (metadataWorkload != null) {
             metadataWorkload.start();
+            if (partitionGroups != null) {
+                partitionWriter = new PartitionWriter(scheduler, SimRandom.of(config.seed(), "partition-writes"), trace,
+                        nodes, partitionGroups, oracle);
+                partitionWriter.start();
+            }
         } else {
             logWorkload.start();
         }
@@ -325,6 +380,9 @@ public final class RuntimeSimulation {
             workload.stop();
         } else if (metadataWorkload != null) {
             metadataWorkload.stop();
+            if (partitionWriter != null) {
+                partitionWriter.stop();
+            }
         } else {
             logWorkload.stop();
         }
@@ -347,6 +405,12 @@ public final class RuntimeSimulation {
         }
         if (!runUntil(() -> divergentGroup() == null, config.settleNsMax())) {
             return "convergence: " + divergentGroup();
+        }
+        if (partitionGroups != null) {
+            String unsettled = settlePartitions();
+            if (unsettled != null) {
+                return unsettled;
+            }
         }
         String misplaced = misplacedReplica();
         placementVerdict = misplaced == null ? "valid" : "invalid";
@@ -377,7 +441,8 @@ public final class RuntimeSimulation {
     private long windowStartEvents;
 
     long eventsPerSimSecondMax() {
-        return 250_000L + 100L * config.groups() * config.replicas();
+        long partitions = partitionGroups == null ? 0 : partitionGroups.knownIds().size();
+        return 250_000L + 100L * (config.groups() + partitions) * config.replicas();
     }
 
     private void checkEventRate() {
@@ -411,7 +476,11 @@ public final class RuntimeSimulation {
                 StorageEngine engine = nodes[i].engine();
                 long incarnation = nodes[i].incarnation();
                 nodes[i].forEachReplica(r -> {
-                    if (r.raft().isLeader() && seen[(int) r.groupId()] != r.raft().term()) {
+                    if (r.groupId() >= seen.length) {
+                        if (r.raft().isLeader()) {
+                            oracle.onLeader(r.groupId(), r.raft().term(), id); // a partition group
+                        }
+                    } else if (r.raft().isLeader() && seen[(int) r.groupId()] != r.raft().term()) {
                         seen[(int) r.groupId()] = r.raft().term();
                         oracle.onLeader(r.groupId(), r.raft().term(), id);
                     }
@@ -527,6 +596,13 @@ public final class RuntimeSimulation {
                     placed.add(g);
                 }
             }
+            if (partitionGroups != null) {
+                for (Map.Entry<Long, PartitionInfo> p : partitionChecks.expected().entrySet()) {
+                    if (p.getValue().replicas().contains((long) i)) {
+                        placed.add(p.getKey());
+                    }
+                }
+            }
             if (!node.isUp()) {
                 return "node " + i + " is down at the end";
             }
@@ -575,11 +651,44 @@ public final class RuntimeSimulation {
                 + r.explanation().strip();
     }
 
+    // ================================ partition groups (the reconciler's) ================================
+
+    /**
+     * After the metadata groups converged: every partition their images assign must settle on the nodes
+     * it is placed on — a replica on each, a leader, none rejoining, membership as assigned, the same
+     * applied index and state on all, and the topic's retention set on each — within the settle time.
+     * A stranded partition ({@link PartitionChecks#stranded}) is counted and left out of the liveness and
+     * acknowledgement checks; state-machine safety still covers it.
+     */
+    private String settlePartitions() {
+        boolean settled = runUntil(() -> partitionChecks.firstUnsettled() == null, config.settleNsMax());
+        partitionVerdict = settled ? "valid" : "invalid";
+        if (!settled) {
+            return "convergence: " + partitionChecks.firstUnsettled();
+        }
+        for (Map.Entry<Long, PartitionInfo> e : partitionChecks.expected().entrySet()) {
+            if (partitionChecks.stranded(e.getKey(), e.getValue())) {
+                partitionGroupsStranded++;
+            }
+        }
+        return null;
+    }
+
     /** Every acknowledged proposal must be applied by every replica (its entry fixed by the oracle). */
     private String lostAcknowledgement() {
+        Map<Long, PartitionInfo> partitions = partitionGroups == null ? Map.of() : partitionChecks.expected();
         for (Map.Entry<Long, Long> e : new TreeMap<>(oracle.ackedIndexMax()).entrySet()) {
             long g = e.getKey();
-            for (long v : votersOf(g)) {
+            Set<Long> voters;
+            if (PartitionGroups.isPartition(g)) {
+                if (partitionChecks.stranded(g, partitions.get(g))) {
+                    continue; // no leader can be elected: its rejoining replicas never catch up
+                }
+                voters = new TreeSet<>(partitions.get(g).replicas());
+            } else {
+                voters = votersOf(g);
+            }
+            for (long v : voters) {
                 Replica r = nodes[(int) v].replica(g);
                 long applied = r == null ? 0 : r.status().appliedIndex();
                 if (applied < e.getValue()) {

@@ -8,6 +8,9 @@
  * lives ({@link io.conclave.sim.runtime.Incarnation}) and clocks ({@link io.conclave.sim.runtime.RuntimeClock}),
  * its transport, the test state machine and its oracle, the server's data plane and controller metadata
  * path run on it ({@link io.conclave.sim.runtime.DataPlane}, {@link io.conclave.sim.runtime.MetadataPlane}),
+ * the server's reconciler run on each node of a metadata run and the partition groups it creates
+ * ({@link io.conclave.sim.runtime.NodeReconciliation}, {@link io.conclave.sim.runtime.PartitionGroups},
+ * their writer and end-of-run checks),
  * the workloads, the nemesis, the control-plane events ({@link io.conclave.sim.runtime.RuntimeControl},
  * partition moves in {@link io.conclave.sim.runtime.PartitionMoves}) and where each group lives
  * ({@link io.conclave.sim.runtime.Placement}), the node's faulty view of its disk, the
