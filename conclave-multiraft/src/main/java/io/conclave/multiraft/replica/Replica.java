@@ -247,8 +247,10 @@ public final class Replica implements ApplySink {
         if (!campaign.admit(m, node, loop.nowNs())) {
             return; // a pre-vote grant to a replica that yields (see Campaign)
         }
-        if (m instanceof TimeoutNow && loop.refusesHandedLeadership()) {
-            return; // this node is stopping: it hands leadership away and takes none back
+        if (m instanceof TimeoutNow && (loop.refusesHandedLeadership() || rejoin.active())) {
+            // This node is stopping: it hands leadership away and takes none back. Or this replica may
+            // have lost acknowledged data: it must not lead before it is a voter again.
+            return;
         }
         if (m instanceof AppendResponse r && r.reject()) {
             forgetProgressIfPeerLostData(r);
@@ -298,7 +300,11 @@ public final class Replica implements ApplySink {
         if (broken) {
             return;
         }
-        node.tick();
+        if (!rejoin.active() || node.isLeader()) {
+            // A rejoining replica never campaigns (its votes are held back, and a sole replica needs
+            // none: RejoiningNeverCampaignsTest), so its core's election clock does not run.
+            node.tick();
+        }
         ticks++;
         loop.noteTick();
         if (config.quiesceIdleTicks() > 0 && node.isLeader() && !node.isQuiesced()
@@ -382,7 +388,7 @@ public final class Replica implements ApplySink {
 
     /** Admitted by the loop: campaigns unless a leader is known or another replica has the turn. */
     public boolean campaignNow(long nowNs) {
-        if (broken) {
+        if (broken || rejoin.active()) {
             return false;
         }
         if (!campaign.campaignNow(node, nowNs)) {

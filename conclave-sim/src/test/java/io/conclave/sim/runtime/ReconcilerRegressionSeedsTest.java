@@ -17,12 +17,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * partition group's replicas applied different entries at index 1 (state-machine safety). Fixed in the
  * simulator's fault model ({@code RuntimeClock.incarnationsAbove}); the product gap is reported. Seed 1
  * failed state-machine safety when the writer also wrote to single-replica partitions (a sole rejoining
- * replica re-elects itself; {@link PartitionGroups#writableIds}).
+ * replica re-elected itself; {@link PartitionGroups#writableIds}). Seed 297 crashed a node: a rejoining
+ * replica elected itself through its core's election timeout over storage holding a later term's entry
+ * ({@code GroupLog} refused the leader's no-op); a rejoining replica no longer campaigns, ticks its
+ * election clock, or takes handed leadership ({@code RejoiningNeverCampaignsTest}), and the seed passes.
  */
 class ReconcilerRegressionSeedsTest {
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 17, 26, 34, 58, 69})
+    @ValueSource(longs = {1, 17, 26, 34, 58, 69, 297})
     void aSeedThatOnceFailedPassesWithEveryChecker(long seed) {
         SimResult r = RuntimeSimulation.runMetadata(MetadataOptions.withFrequentSnapshots(
                 RuntimeSimConfig.defaults(seed, 1)), MetadataOptions.defaults(), null);
