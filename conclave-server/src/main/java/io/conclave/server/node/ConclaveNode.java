@@ -90,6 +90,8 @@ public final class ConclaveNode implements AutoCloseable {
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final AtomicBoolean reconcileQueued = new AtomicBoolean();
     private volatile boolean registered;
+    /** Why registration cannot succeed, or "" (see {@link #staleIncarnation}). */
+    private volatile String registrationProblem = "";
     private volatile boolean closed;
 
     private final java.util.function.UnaryOperator<io.conclave.storage.disk.Disk> observeDisk;
@@ -279,6 +281,14 @@ public final class ConclaveNode implements AutoCloseable {
             NodeInfo me = image().nodes().get(config.nodeId());
             if (me != null && me.incarnation() == runtime.incarnation()) {
                 registered = true;
+                return;
+            }
+            String stale = me == null ? "" : staleIncarnation(config.nodeId(), me.incarnation(), runtime.incarnation());
+            if (!stale.isEmpty()) {
+                if (!stale.equals(registrationProblem)) {
+                    LOG.log(Level.ERROR, stale);
+                }
+                registrationProblem = stale; // the controller would refuse it: asking again changes nothing
                 return;
             }
             LeaderTable.Leader leader = runtime.leaderOf(NodeStateMachine.CONTROLLER_GROUP);
@@ -476,7 +486,28 @@ public final class ConclaveNode implements AutoCloseable {
         if (runtime.failure() != null) {
             return "runtime failed: " + runtime.failure();
         }
-        return registered ? "" : "not yet registered with the controller";
+        if (registered) {
+            return "";
+        }
+        String problem = registrationProblem;
+        return problem.isEmpty() ? "not yet registered with the controller" : problem;
+    }
+
+    /**
+     * Why this process can never register, or "" when it may: the controller only takes an incarnation
+     * newer than the one it has, so a process whose incarnation (taken from the wall clock when its data
+     * directory was created) is not newer stays unregistered for good — silently, until 2026-11-27 (the
+     * simulator's wiped nodes with a clock set back: docs/simulation.md).
+     */
+    static String staleIncarnation(long nodeId, long registered, long mine) {
+        if (registered <= mine) {
+            return "";
+        }
+        return "node " + nodeId + " is registered with incarnation " + registered + ", newer than this process's "
+                + mine + ": either another process of node " + nodeId + " started on a newer data directory, or"
+                + " this data directory was created while the machine's clock was behind the one that last"
+                + " registered the node; this process will not register or serve (fix the clock, stop the stale"
+                + " process, then start on an empty data directory)";
     }
 
     // ================================ shutdown ================================
