@@ -46,8 +46,8 @@ final class PartitionChecks {
     /**
      * Whether the partition is stranded: every replica exists, some are rejoining (they lost their data)
      * and those that are not are no majority, so no leader can be elected to let them catch up (the safe
-     * outcome, docs/operations.md: with RF 2 one lost replica is enough; with RF 1 the sole replica even
-     * elects itself, still rejoining — {@link PartitionGroups#writableIds}).
+     * outcome, docs/operations.md: with RF 2 one lost replica is enough; with RF 1 the sole replica stays
+     * rejoining and leaderless for good — {@link PartitionGroups#writableIds}).
      */
     boolean stranded(long g, PartitionInfo p) {
         int rejoining = 0;

@@ -69,10 +69,10 @@ final class PartitionGroups {
 
     /**
      * The partition groups created so far with two replicas or more, for the writers. A single replica
-     * whose disk was wiped is recreated rejoining, yet as its group's only voter it still elects itself
-     * with an empty log (the Raft core's own election timeout; only vote messages are held back while
-     * rejoining) and reuses the offsets of what it lost — a known runtime behaviour reported to the
-     * multiraft owner (docs/simulation.md); writes to such groups would fail state-machine safety on it.
+     * whose disk was wiped is recreated rejoining and, as its group's only voter, stays leaderless for
+     * good (until 2026-11-27 it elected itself with an empty log and reused the lost offsets, which
+     * writes here showed as state-machine safety failures: docs/simulation.md); writes to such groups
+     * could only time out.
      */
     List<Long> writableIds() {
         return known.entrySet().stream().filter(e -> e.getValue().size() >= 2).map(java.util.Map.Entry::getKey)
