@@ -133,7 +133,8 @@ public final class ConclaveNode implements AutoCloseable {
         runtime = new RaftRuntime(config.nodeId(), config.runtime(), observeDisk.apply(new RealDisk(config.dataDir())), "raft",
                 incarnation -> GrpcTransport.start(config.nodeId(), incarnation,
                         config.transport().withPort(config.raftPort())),
-                stateMachine, SystemClock.INSTANCE);
+                stateMachine, withIncarnationFloor(SystemClock.INSTANCE,
+                        stored == null ? registeredIncarnationOnPeers() + 1 : 0));
         runtime.start();
         lossCheck = stored == null || stored.lossCheckPending()
                 ? LostReplicaCheck.pending(config.nodeId(), stateMachine.metadata(), runtime.incarnation(),
@@ -180,6 +181,62 @@ public final class ConclaveNode implements AutoCloseable {
         LOG.log(Level.INFO, "node {0} of cluster {1} started: raft {2}:{3}, clients {2}:{4}", config.nodeId(),
                 clusterId, config.host(), Integer.toString(transport.port()), Integer.toString(server.getPort()));
         return this;
+    }
+
+    /**
+     * The clock the runtime gets, whose incarnation floor ({@code NodeMeta}: the lowest incarnation a
+     * new data directory may take, the wall clock's ms) is at least {@code floor}: a directory created
+     * while this machine's clock is behind the one that last registered the node would otherwise take
+     * an incarnation the controller refuses for good ({@link #staleIncarnation}).
+     */
+    static io.conclave.multiraft.time.Clock withIncarnationFloor(io.conclave.multiraft.time.Clock base, long floor) {
+        return new io.conclave.multiraft.time.Clock() {
+            @Override
+            public long nowNs() {
+                return base.nowNs();
+            }
+
+            @Override
+            public long incarnationFloor() {
+                return Math.max(base.incarnationFloor(), floor);
+            }
+        };
+    }
+
+    /**
+     * For a new data directory: the highest incarnation the peers that answer (the other initial
+     * controllers and the seeds, 2 s each, same cluster) have registered for this node id, or 0. Best
+     * effort: a peer that is down or not listening yet answers nothing, and a cluster still forming has
+     * no record of the node.
+     */
+    private long registeredIncarnationOnPeers() {
+        List<String> peers = new ArrayList<>();
+        for (ServerConfig.ControllerSpec c : config.initialControllers()) {
+            if (c.nodeId() != config.nodeId()) {
+                peers.add(c.host() + ":" + c.clientPort());
+            }
+        }
+        peers.addAll(config.seeds());
+        long highest = 0;
+        for (String peer : peers) {
+            try {
+                MetadataResponse md = ClientCalls.blockingUnaryCall(channelTo(peer), ConclaveGrpc.METADATA,
+                        io.grpc.CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.SECONDS),
+                        MetadataRequest.getDefaultInstance());
+                String expected = clusterId != null ? clusterId : config.clusterId();
+                if (expected != null && !expected.equals(md.getClusterId())) {
+                    continue;
+                }
+                for (NodeMetadata n : md.getNodesList()) {
+                    if (n.getNodeId() == config.nodeId()) {
+                        highest = Math.max(highest, n.getIncarnation());
+                    }
+                }
+            } catch (StatusRuntimeException unreachable) {
+                // down or not listening yet: ask the next
+            }
+        }
+        return highest;
     }
 
     static String derivedClusterId(List<ServerConfig.ControllerSpec> controllers) {

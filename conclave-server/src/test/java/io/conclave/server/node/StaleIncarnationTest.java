@@ -13,6 +13,26 @@ class StaleIncarnationTest {
     }
 
     @Test
+    void aNewDirectoryTakesAnIncarnationAboveTheRegisteredOneWhenItsClockIsBehind() {
+        io.conclave.multiraft.time.Clock behind = new io.conclave.multiraft.time.Clock() {
+            @Override
+            public long nowNs() {
+                return 42;
+            }
+
+            @Override
+            public long incarnationFloor() {
+                return 1_000; // the wall clock, set back
+            }
+        };
+        io.conclave.multiraft.time.Clock raised = ConclaveNode.withIncarnationFloor(behind, 5_001);
+        assertThat(raised.incarnationFloor()).isEqualTo(5_001);
+        assertThat(raised.nowNs()).isEqualTo(42);
+        assertThat(ConclaveNode.withIncarnationFloor(behind, 1).incarnationFloor()).as("nothing registered")
+                .isEqualTo(1_000);
+    }
+
+    @Test
     void aProcessBehindTheRegisteredIncarnationIsToldWhyItWillNeverRegister() {
         assertThat(ConclaveNode.staleIncarnation(2, 5_000, 4_000))
                 .contains("node 2 is registered with incarnation 5000, newer than this process's 4000")
