@@ -28,6 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ConcurrentFsyncProbe {
 
+    private static final List<String> OPTIONS = List.of("--dir", "--writers", "--count", "--bytes", "--gap-us", "--mode");
+
     private ConcurrentFsyncProbe() {
     }
 
@@ -71,29 +73,37 @@ public final class ConcurrentFsyncProbe {
             }
             ByteBuffer b = ByteBuffer.allocate(bytes);
             Arrays.fill(b.array(), (byte) 7);
-            long[] ns = new long[count];
+            LatencyRecorder rec = new LatencyRecorder(count);
+            rec.start();
             for (int i = 0; i < count; i++) {
                 b.clear();
                 long t0 = System.nanoTime();
                 ch.write(b, (long) i * bytes);
                 ch.force(false);
-                ns[i] = System.nanoTime() - t0;
+                rec.record(System.nanoTime() - t0, bytes);
                 LockSupport.parkNanos(gapNs);
             }
-            Arrays.sort(ns);
-            return String.format(Locale.ROOT, "%s p50=%.3f ms p90=%.3f ms p99=%.3f ms", mode, ns[count / 2] / 1e6,
-                    ns[count * 9 / 10] / 1e6, ns[count * 99 / 100] / 1e6);
+            return String.format(Locale.ROOT, "%s p50=%.3f ms p90=%.3f ms p99=%.3f ms", mode, rec.percentileMs(50),
+                    rec.percentileMs(90), rec.percentileMs(99));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** The value of {@code --name}, or {@code fallback}; an option this probe does not take is an error. */
     private static String arg(String[] args, String name, String fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
+        if (args.length % 2 != 0) {
+            throw new IllegalArgumentException("arguments come in pairs: --name value");
+        }
+        String value = fallback;
+        for (int i = 0; i < args.length; i += 2) {
+            if (!OPTIONS.contains(args[i])) {
+                throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + OPTIONS);
+            }
             if (args[i].equals("--" + name)) {
-                return args[i + 1];
+                value = args[i + 1];
             }
         }
-        return fallback;
+        return value;
     }
 }

@@ -35,8 +35,6 @@ final class Handoff {
     private final TreeMap<Long, ConfState> confAt = new TreeMap<>();
     /** Last index handed to the applier (the core's applied index). */
     private long handedIndex;
-    /** How many of the in-flight Ready's committed entries were handed over when it was taken. */
-    private int deliveredEarly;
     /** Work the full applier could not take yet; handed over before the next Ready. */
     private ApplyTask deferred;
 
@@ -68,7 +66,7 @@ final class Handoff {
 
     /** The Ready was just taken: hands over its committed entries that are already durable here. */
     void onTaken(RaftNode node, Ready rd) {
-        deliveredEarly = deliver(node, null, rd.committedEntries().subList(0, durableCommittedCount(rd)));
+        deliver(node, null, rd.committedEntries().subList(0, durableCommittedCount(rd)));
     }
 
     /** The Ready is written: hands over its snapshot and the committed entries not handed over yet. */
@@ -79,8 +77,7 @@ final class Handoff {
             handedIndex = Math.max(handedIndex, snap.index());
         }
         List<Entry> all = rd.committedEntries();
-        deliver(node, snap, all.subList(deliveredEarly, all.size()));
-        deliveredEarly = 0;
+        deliver(node, snap, all.subList(durableCommittedCount(rd), all.size())); // what onTaken left
     }
 
     /**
@@ -106,9 +103,9 @@ final class Handoff {
         return n;
     }
 
-    private int deliver(RaftNode node, Snapshot snap, List<Entry> committed) {
+    private void deliver(RaftNode node, Snapshot snap, List<Entry> committed) {
         if (snap == null && committed.isEmpty()) {
-            return 0;
+            return;
         }
         for (Entry e : committed) {
             if (e.type() == EntryType.CONF_CHANGE) {
@@ -121,7 +118,6 @@ final class Handoff {
         if (!committed.isEmpty()) {
             handedIndex = committed.get(committed.size() - 1).index();
         }
-        return committed.size();
     }
 
     /**

@@ -388,7 +388,7 @@ public final class Replica implements ApplySink {
 
     /** Admitted by the loop: campaigns unless a leader is known or another replica has the turn. */
     public boolean campaignNow(long nowNs) {
-        if (broken || rejoin.active()) {
+        if (broken) {
             return false;
         }
         if (!campaign.campaignNow(node, nowNs)) {

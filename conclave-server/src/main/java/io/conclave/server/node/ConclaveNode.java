@@ -130,11 +130,13 @@ public final class ConclaveNode implements AutoCloseable {
         replicaRemover = new ReplicaRemover(this);
         reconciler = new Reconciler(config.nodeId(), new NodeReplicas(), () -> lossCheck,
                 List.of(membership::pass, replicaRemover::pass));
+        // A directory that is new, or still checking what it lost, asks its peers once what they know of
+        // this node: the incarnation to stay above, and whether its controller replica must rejoin.
+        PeerRecord peers = stored == null || stored.lossCheckPending() ? askPeersAboutThisNode() : PeerRecord.NONE;
         runtime = new RaftRuntime(config.nodeId(), config.runtime(), observeDisk.apply(new RealDisk(config.dataDir())), "raft",
                 incarnation -> GrpcTransport.start(config.nodeId(), incarnation,
                         config.transport().withPort(config.raftPort())),
-                stateMachine, withIncarnationFloor(SystemClock.INSTANCE,
-                        stored == null ? registeredIncarnationOnPeers() + 1 : 0));
+                stateMachine, withIncarnationFloor(SystemClock.INSTANCE, peers.incarnation() + 1));
         runtime.start();
         lossCheck = stored == null || stored.lossCheckPending()
                 ? LostReplicaCheck.pending(config.nodeId(), stateMachine.metadata(), runtime.incarnation(),
@@ -161,7 +163,7 @@ public final class ConclaveNode implements AutoCloseable {
                     + config.clientPort() + ": " + e.getMessage(), e);
         }
         if (!runtime.hostsGroup(NodeStateMachine.CONTROLLER_GROUP)) {
-            if (config.isInitialController() && lossCheck.isPending() && peersListThisNode()) {
+            if (config.isInitialController() && lossCheck.isPending() && peers.listed()) {
                 LOG.log(Level.WARNING, "node {0} started on a new data directory but its peers list it already: "
                         + "its controller replica rejoins (no vote until caught up)", config.nodeId());
                 awaitFuture(runtime.createRejoiningGroup(NodeStateMachine.CONTROLLER_GROUP, Set.copyOf(controllerVoters)),
@@ -204,12 +206,17 @@ public final class ConclaveNode implements AutoCloseable {
     }
 
     /**
-     * For a new data directory: the highest incarnation the peers that answer (the other initial
-     * controllers and the seeds, 2 s each, same cluster) have registered for this node id, or 0. Best
-     * effort: a peer that is down or not listening yet answers nothing, and a cluster still forming has
-     * no record of the node.
+     * What the peers that answer (the other initial controllers and the seeds, 2 s each, same cluster)
+     * know of this node id: whether one lists it — then it registered before, on a directory that is
+     * gone (docs/operations.md, "A node whose disk was replaced") — and the highest incarnation they
+     * registered for it. Best effort: a peer that is down or not listening yet answers nothing, and a
+     * cluster still forming lists nobody.
      */
-    private long registeredIncarnationOnPeers() {
+    record PeerRecord(boolean listed, long incarnation) {
+        static final PeerRecord NONE = new PeerRecord(false, 0);
+    }
+
+    private PeerRecord askPeersAboutThisNode() {
         List<String> peers = new ArrayList<>();
         for (ServerConfig.ControllerSpec c : config.initialControllers()) {
             if (c.nodeId() != config.nodeId()) {
@@ -217,18 +224,20 @@ public final class ConclaveNode implements AutoCloseable {
             }
         }
         peers.addAll(config.seeds());
+        String expected = clusterId != null ? clusterId : config.clusterId();
+        boolean listed = false;
         long highest = 0;
         for (String peer : peers) {
             try {
                 MetadataResponse md = ClientCalls.blockingUnaryCall(channelTo(peer), ConclaveGrpc.METADATA,
                         io.grpc.CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.SECONDS),
                         MetadataRequest.getDefaultInstance());
-                String expected = clusterId != null ? clusterId : config.clusterId();
                 if (expected != null && !expected.equals(md.getClusterId())) {
                     continue;
                 }
                 for (NodeMetadata n : md.getNodesList()) {
                     if (n.getNodeId() == config.nodeId()) {
+                        listed = true;
                         highest = Math.max(highest, n.getIncarnation());
                     }
                 }
@@ -236,7 +245,7 @@ public final class ConclaveNode implements AutoCloseable {
                 // down or not listening yet: ask the next
             }
         }
-        return highest;
+        return new PeerRecord(listed, highest);
     }
 
     static String derivedClusterId(List<ServerConfig.ControllerSpec> controllers) {
@@ -277,31 +286,6 @@ public final class ConclaveNode implements AutoCloseable {
         }
         throw new IOException("node " + config.nodeId() + " could not join through seeds " + config.seeds()
                 + (last == null ? "" : ": " + last.getStatus()));
-    }
-
-    /**
-     * Whether another initial controller that answers (2 s each) shows this node id in its image: then
-     * the node registered before, on a directory that is gone (docs/operations.md, "A node whose disk
-     * was replaced"). No answer, or no image listing it, is taken as a cluster still forming.
-     */
-    private boolean peersListThisNode() {
-        for (ServerConfig.ControllerSpec c : config.initialControllers()) {
-            if (c.nodeId() == config.nodeId()) {
-                continue;
-            }
-            try {
-                MetadataResponse md = ClientCalls.blockingUnaryCall(channelTo(c.host() + ":" + c.clientPort()),
-                        ConclaveGrpc.METADATA, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.SECONDS),
-                        MetadataRequest.getDefaultInstance());
-                if (md.getClusterId().equals(clusterId)
-                        && md.getNodesList().stream().anyMatch(n -> n.getNodeId() == config.nodeId())) {
-                    return true;
-                }
-            } catch (StatusRuntimeException unreachable) {
-                // down or not listening yet: ask the next
-            }
-        }
-        return false;
     }
 
     private JoinResponse joinVia(String seed) {
