@@ -286,6 +286,10 @@ public final class NodeConfig {
         return (Long) values.get(ConfigKey.STORAGE_WAL_FILE_BYTES);
     }
 
+    public boolean storageWalPreallocate() {
+        return (Boolean) values.get(ConfigKey.STORAGE_WAL_PREALLOCATE);
+    }
+
     public int storageWalQueueCapacity() {
         return (Integer) values.get(ConfigKey.STORAGE_WAL_QUEUE_CAPACITY);
     }
@@ -341,7 +345,7 @@ public final class NodeConfig {
     public EngineConfig engineConfig() {
         WalConfig d = WalConfig.defaults();
         WalConfig wal = new WalConfig(storageWalFileBytes(), d.recordBytesMax(), storageWalQueueCapacity(),
-                d.batchRequestsMax(), d.batchBytesMax());
+                d.batchRequestsMax(), d.batchBytesMax(), storageWalPreallocate());
         return EngineConfig.defaults().withWal(wal).validate();
     }
 

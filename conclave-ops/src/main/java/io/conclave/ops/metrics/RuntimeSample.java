@@ -27,10 +27,14 @@ public record RuntimeSample(RuntimeStats runtime, TransportStats transport, Stor
      * @param laggardReports times a group became a laggard
      * @param unsyncedGroups groups whose segments hold writes not yet synced (the WAL holds them until then)
      * @param openSegmentLogs segment logs open now
+     * @param walFilesStarted WAL files started since the node started
+     * @param walFilesPreallocated of those, the ones made ahead of need (zero-filled)
+     * @param walSpareFailures attempts to make a WAL file ahead of need that failed (a full disk)
      */
     public record StorageSample(long walFsyncs, long walBatches, long walFiles, long walFilesReclaimed,
                                 long walQueuedWrites, long segmentSyncs, long segmentSyncFailures,
                                 long hardStateRewrites, long laggards, long laggardReports, long unsyncedGroups,
-                                long openSegmentLogs) {
+                                long openSegmentLogs, long walFilesStarted, long walFilesPreallocated,
+                                long walSpareFailures) {
     }
 }

@@ -612,6 +612,8 @@ public final class GroupLog implements LogStorage {
                     PendingOp.NO_CALLBACK);
             case DELETE_GROUP -> throw new IllegalStateException("group " + groupId
                     + ": a tombstone reached a live incarnation's replay (the engine skips them)");
+            case PREALLOCATED -> throw new IllegalStateException("group " + groupId
+                    + ": a file's preallocation marker reached a replay (the WAL reader keeps them)");
         };
         applyToSegments(r, null, true);
         if (r.hardState() != null) {

@@ -430,13 +430,14 @@ public final class StorageEngine implements Agent, AutoCloseable {
                 work += reclaim(activeBefore);
             }
             work += openSegments.closeEldest();
+            work += wal.prepareSpare(clockMs.getAsLong());
             return work;
         }
 
         @Override
         public boolean hasWork() {
             return !durableOps.isEmpty() || roundNext < round.size() || (due() && pendingCount() > 0)
-                    || deletions.hasWork();
+                    || deletions.hasWork() || wal.spareWanted(clockMs.getAsLong());
         }
 
         private int noteDurableOps() {
@@ -593,6 +594,21 @@ public final class StorageEngine implements Agent, AutoCloseable {
 
     public long walFilesReclaimed() {
         return walFilesReclaimed;
+    }
+
+    /** WAL files started since open (the writer's counter: read it as a gauge of progress, not exactly). */
+    public long walFilesStarted() {
+        return wal.filesStarted();
+    }
+
+    /** Of {@link #walFilesStarted()}, those that were preallocated spares. */
+    public long walFilesPreallocated() {
+        return wal.filesStartedPreallocated();
+    }
+
+    /** Attempts to preallocate a WAL file that failed (a full disk); the WAL grows files meanwhile. */
+    public long walSpareFailures() {
+        return wal.spareFailures();
     }
 
     public long segmentSyncs() {

@@ -10,12 +10,25 @@ package io.conclave.storage.wal;
  * @param batchRequestsMax requests written with one fsync at most
  * @param batchBytesMax bytes written with one fsync at most (one request larger than this is still
  *     written, alone)
+ * @param preallocate whether the next WAL file is made ahead of need ({@link WalSpare}: created
+ *     {@code fileBytesTarget} long, zero-filled and synced by the housekeeper), so that appends
+ *     overwrite written blocks and each fsync has no file size to journal. It costs one file of disk
+ *     (and, on a simulated disk, of memory), which is why {@link #defaults()} leaves it off; a node
+ *     turns it on ({@code storage.wal.preallocate})
  */
 public record WalConfig(long fileBytesTarget, int recordBytesMax, int queueCapacity, int batchRequestsMax,
-                        int batchBytesMax) {
+                        int batchBytesMax, boolean preallocate) {
 
     public static WalConfig defaults() {
-        return new WalConfig(64L << 20, 16 << 20, 65_536, 16_384, 32 << 20);
+        return new WalConfig(64L << 20, 16 << 20, 65_536, 16_384, 32 << 20, false);
+    }
+
+    public WalConfig withPreallocate(boolean on) {
+        return new WalConfig(fileBytesTarget, recordBytesMax, queueCapacity, batchRequestsMax, batchBytesMax, on);
+    }
+
+    public WalConfig withFileBytesTarget(long bytes) {
+        return new WalConfig(bytes, recordBytesMax, queueCapacity, batchRequestsMax, batchBytesMax, preallocate);
     }
 
     public WalConfig validate() {

@@ -13,12 +13,15 @@ import java.util.TreeMap;
 
 /**
  * The files of one WAL in one directory, named by a sequence number ({@code 00000000000000000042.wal}).
- * Appends go to the active (newest) file; when it has reached {@link WalConfig#fileBytesTarget()} the
- * next append starts a new file. Older files are deleted by {@link #reclaimBefore} once nothing needs
- * them. Opening a WAL replays it ({@link WalReader}) and cuts off a torn tail.
+ * Appends go to the active (newest) file, at its data end; when it has reached
+ * {@link WalConfig#fileBytesTarget()} the next append starts a new file. With
+ * {@link WalConfig#preallocate()} a new file is the {@link WalSpare} made ahead of need when one is
+ * ready (a growing file otherwise, left for the next spare as soon as one is ready), and its records
+ * overwrite zeros. Older files are deleted by {@link #reclaimBefore} once nothing needs them. Opening
+ * a WAL replays it ({@link WalReader}) and cuts off a torn tail.
  *
  * <p>Appends and syncs come from the writer's thread only (and recovery before it starts);
- * {@link #reclaimBefore} and the file counts may be called from another thread.
+ * {@link #reclaimBefore}, {@link #prepareSpare} and the file counts may be called from another thread.
  */
 public final class WalLog implements AutoCloseable {
 
@@ -29,19 +32,30 @@ public final class WalLog implements AutoCloseable {
     private final WalConfig config;
     /** seq -> bytes, for every file not yet reclaimed (including the active one). */
     private final TreeMap<Long, Long> fileBytes = new TreeMap<>();
+    /** The next file, made ahead of need; null when preallocation is off. */
+    private final WalSpare spare;
     private FileHandle active;
     private volatile long activeSeq;
+    /** Where the active file's records end: the next append's position. */
     private long activeBytes;
-    /** The size of the active file after its last successful sync: where a failed batch is cut back to. */
+    /** The active file's preallocated length, or 0 for a growing file. */
+    private long activeCapacity;
+    /** The data end after the last successful sync: where a failed batch is cut back to. */
     private long goodBytes;
+    /** The furthest byte written since the last sync: what a cut back must clear up to. */
+    private long writtenEnd;
     private boolean dirDirty;
+    /** Whether bytes past {@link #goodBytes} may hold an unsynced or failed batch still to be cleared. */
     private boolean needsCut;
     private long fsyncs;
+    private long filesStarted;
+    private long filesStartedPreallocated;
 
     private WalLog(Disk disk, String dir, WalConfig config) {
         this.disk = disk;
         this.dir = DiskPaths.check(dir);
         this.config = config.validate();
+        this.spare = config.preallocate() ? new WalSpare(disk, this.dir, config.fileBytesTarget()) : null;
     }
 
     /**
@@ -52,15 +66,14 @@ public final class WalLog implements AutoCloseable {
                               WalReader.Report report) throws IOException {
         WalLog log = new WalLog(disk, dir, config);
         disk.mkdirs(dir);
+        WalSpare.deleteLeftovers(disk, dir);
         List<Long> seqs = listSeqs(disk, dir);
         WalReader reader = new WalReader(disk, dir, config.recordBytesMax());
-        List<Long> kept = reader.replay(seqs, visitor, report);
-        for (long seq : kept) {
-            try (FileHandle f = disk.open(path(dir, seq), OpenMode.READ)) {
-                log.fileBytes.put(seq, f.size());
-            }
+        List<WalReader.Kept> kept = reader.replay(seqs, visitor, report);
+        for (WalReader.Kept k : kept) {
+            log.fileBytes.put(k.seq(), k.dataEnd());
         }
-        log.openActive();
+        log.openActive(kept.isEmpty() ? null : kept.get(kept.size() - 1));
         return log;
     }
 
@@ -97,50 +110,93 @@ public final class WalLog implements AutoCloseable {
         return DiskPaths.join(dir, String.format("%020d", seq) + SUFFIX);
     }
 
-    private void openActive() throws IOException {
-        if (!fileBytes.isEmpty() && fileBytes.lastEntry().getValue() < config.fileBytesTarget()) {
-            activeSeq = fileBytes.lastKey();
+    private void openActive(WalReader.Kept last) throws IOException {
+        if (last != null && last.dataEnd() < config.fileBytesTarget()) {
+            activeSeq = last.seq();
             active = disk.open(path(dir, activeSeq), OpenMode.READ_WRITE);
-            activeBytes = active.size();
+            activeBytes = last.dataEnd();
+            activeCapacity = last.preallocated() ? active.size() : 0;
         } else {
-            startFile(fileBytes.isEmpty() ? 1 : fileBytes.lastKey() + 1);
+            startFile(last == null ? 1 : last.seq() + 1);
             disk.syncDir(dir);
             dirDirty = false;
         }
         goodBytes = activeBytes;
+        writtenEnd = activeBytes;
     }
 
+    /**
+     * Makes file {@code seq} the active one: the ready spare renamed to it, or a new empty file.
+     * Nothing of {@code seq} exists before (a file of that number left by an attempt that failed after
+     * its rename holds only a spare's zeros, and is replaced).
+     */
     private void startFile(long seq) throws IOException {
-        FileHandle f = disk.open(path(dir, seq), OpenMode.CREATE_NEW);
+        String target = path(dir, seq);
+        if (disk.exists(target)) {
+            disk.delete(target);
+        }
+        String from = spare == null ? null : spare.take();
+        FileHandle f;
+        long capacity = 0;
+        if (from != null) {
+            disk.rename(from, target);
+            f = disk.open(target, OpenMode.READ_WRITE);
+            capacity = f.size();
+            filesStartedPreallocated++;
+        } else {
+            f = disk.open(target, OpenMode.CREATE_NEW);
+        }
+        filesStarted++;
         if (active != null) {
             active.close();
         }
         active = f;
         activeSeq = seq;
-        activeBytes = 0;
-        goodBytes = 0;
+        activeCapacity = capacity;
+        activeBytes = capacity > 0 ? WalSpare.MARKER_BYTES : 0;
+        goodBytes = activeBytes;
+        writtenEnd = activeBytes;
         synchronized (fileBytes) {
-            fileBytes.put(seq, 0L);
+            fileBytes.put(seq, activeBytes);
         }
         dirDirty = true;
     }
 
-    /** Appends one encoded batch to the active file, first starting a new file if it is full. */
+    /**
+     * Appends one encoded batch at the active file's data end, first starting a new file if it is full
+     * (or, when it is a growing file, as soon as a preallocated one is ready).
+     */
     public void append(byte[] data, int length) throws IOException {
         if (needsCut) {
-            active.truncate(goodBytes);
-            activeBytes = goodBytes;
-            needsCut = false;
+            cutBack();
         }
-        if (activeBytes >= config.fileBytesTarget()) {
+        if (activeBytes >= config.fileBytesTarget() || (activeCapacity == 0 && spare != null && spare.isReady())) {
             startFile(activeSeq + 1);
         }
         needsCut = true;
-        active.append(data, 0, length);
+        writtenEnd = Math.max(writtenEnd, activeBytes + length);
+        active.write(activeBytes, data, 0, length);
         activeBytes += length;
         synchronized (fileBytes) {
             fileBytes.put(activeSeq, activeBytes);
         }
+    }
+
+    /**
+     * Clears what was written after the last sync, so the next batch never precedes stale frames: a
+     * growing file is truncated; a preallocated one gets its zeros back (and loses any growth past its
+     * length), or a later, shorter batch could leave a failed batch's frames readable behind it.
+     */
+    private void cutBack() throws IOException {
+        if (activeCapacity > 0) {
+            WalReader.zero(active, goodBytes, Math.min(writtenEnd, activeCapacity));
+            active.truncate(Math.max(goodBytes, activeCapacity));
+        } else {
+            active.truncate(goodBytes);
+        }
+        activeBytes = goodBytes;
+        writtenEnd = goodBytes;
+        needsCut = false;
     }
 
     /** Makes everything appended durable: one fsync of the active file, plus its directory when a file was started. */
@@ -152,6 +208,7 @@ public final class WalLog implements AutoCloseable {
             dirDirty = false;
         }
         goodBytes = activeBytes;
+        writtenEnd = activeBytes;
         needsCut = false;
     }
 
@@ -165,11 +222,47 @@ public final class WalLog implements AutoCloseable {
             fileBytes.put(activeSeq, goodBytes);
         }
         try {
-            active.truncate(goodBytes);
-            needsCut = false;
+            cutBack();
         } catch (IOException e) {
             needsCut = true;
         }
+    }
+
+    /**
+     * One step towards the next preallocated file (housekeeper's thread; see {@link WalSpare#step}).
+     *
+     * @return 1 when it did something
+     */
+    public int prepareSpare(long nowMs) {
+        return spare == null ? 0 : spare.step(nowMs);
+    }
+
+    /** Whether {@link #prepareSpare} has work now. */
+    public boolean spareWanted(long nowMs) {
+        return spare != null && spare.wanted(nowMs);
+    }
+
+    /** Files started since open, and how many of them were preallocated ones. */
+    public long filesStarted() {
+        return filesStarted;
+    }
+
+    public long filesStartedPreallocated() {
+        return filesStartedPreallocated;
+    }
+
+    /** Spares made so far, and attempts that failed (a full disk): 0 when preallocation is off. */
+    public long sparesPrepared() {
+        return spare == null ? 0 : spare.prepared();
+    }
+
+    public long spareFailures() {
+        return spare == null ? 0 : spare.failures();
+    }
+
+    /** Whether the active file is a preallocated one (for tests and status). */
+    public boolean activePreallocated() {
+        return activeCapacity > 0;
     }
 
     public long activeSeq() {
@@ -249,6 +342,9 @@ public final class WalLog implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (spare != null) {
+            spare.close();
+        }
         if (active != null) {
             active.close();
             active = null;

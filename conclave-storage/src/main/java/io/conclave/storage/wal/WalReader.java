@@ -12,8 +12,9 @@ import java.util.TreeSet;
 
 /**
  * Replays WAL files at open. Records are fed to the visitor oldest first; the first frame that does
- * not decode ends the WAL: that file is cut there (and fsynced) and any later file is deleted, so a
- * torn or corrupt tail is never served and the next append never follows garbage.
+ * not decode ends the WAL: that file is cut there (truncated, or zeroed to its end when preallocated;
+ * then fsynced) and any later file is deleted, so a torn or corrupt tail is never served and the next
+ * append never follows garbage. The zeros after a preallocated file's last record are its clean end.
  *
  * <p>A bad frame in the newest file is the normal trace of a crash during a write (nothing in it
  * was acknowledged, since acknowledgement waits for the fsync). A bad frame followed by later files
@@ -61,17 +62,21 @@ public final class WalReader {
         this.recordBytesMax = recordBytesMax;
     }
 
-    /** Replays {@code seqs} (ascending); returns the seqs still present afterwards. */
-    List<Long> replay(List<Long> seqs, Visitor visitor, Report report) throws IOException {
-        List<Long> kept = new ArrayList<>();
+    /** A file kept after replay: where its records end, and whether it was preallocated (zeros follow). */
+    record Kept(long seq, long dataEnd, boolean preallocated) {
+    }
+
+    /** Replays {@code seqs} (ascending); returns the files still present afterwards. */
+    List<Kept> replay(List<Long> seqs, Visitor visitor, Report report) throws IOException {
+        List<Kept> kept = new ArrayList<>();
         for (int i = 0; i < seqs.size(); i++) {
             long seq = seqs.get(i);
-            kept.add(seq);
             report.filesReplayed++;
             ScanEnd end = scan(seq, r -> {
                 report.recordsReplayed++;
                 visitor.visit(r);
             });
+            kept.add(new Kept(seq, end.offset, end.preallocated));
             if (end.reason != null) {
                 cut(seq, end, report);
                 dropLater(seqs.subList(i + 1, seqs.size()), report);
@@ -81,14 +86,30 @@ public final class WalReader {
         return kept;
     }
 
+    /**
+     * Ends the file's valid data at the bad frame, durably: a growing file is truncated there; a
+     * preallocated one has the rest zeroed instead, so it keeps its blocks and its clean ending.
+     */
     private void cut(long seq, ScanEnd end, Report report) throws IOException {
         report.cutFileSeq = seq;
         report.cutOffset = end.offset;
         report.cutBytes = end.fileBytes - end.offset;
         report.cutReason = end.reason;
         try (FileHandle f = disk.open(WalLog.path(dir, seq), OpenMode.READ_WRITE)) {
-            f.truncate(end.offset);
+            if (end.preallocated) {
+                zero(f, end.offset, end.fileBytes);
+            } else {
+                f.truncate(end.offset);
+            }
             f.sync();
+        }
+    }
+
+    /** Writes zeros over {@code [from, to)} of {@code f} (not synced). */
+    static void zero(FileHandle f, long from, long to) throws IOException {
+        byte[] zeros = new byte[(int) Math.min(WalSpare.CHUNK_BYTES, Math.max(0, to - from))];
+        for (long pos = from; pos < to; pos += zeros.length) {
+            f.write(pos, zeros, 0, (int) Math.min(zeros.length, to - pos));
         }
     }
 
@@ -103,23 +124,47 @@ public final class WalReader {
         }
     }
 
-    /** Where and why the good frames of a file ended; reason null when the file ended cleanly. */
-    record ScanEnd(long offset, long fileBytes, String reason) {
+    /**
+     * Where and why the good frames of a file ended (reason null when the file ended cleanly), and
+     * whether the file began with a preallocation marker.
+     */
+    record ScanEnd(long offset, long fileBytes, String reason, boolean preallocated) {
     }
 
+    /**
+     * Reads one file's good frames. A file ends cleanly at its last byte, or — when it begins with a
+     * {@link WalRecordKind#PREALLOCATED} marker — at a zero header followed only by zeros: the part
+     * not written yet. Anything else after the last good frame (a torn or corrupt frame) is a reason.
+     */
     ScanEnd scan(long seq, Visitor visitor) throws IOException {
         ByteBuffer data = WalLog.readFile(disk, WalLog.path(dir, seq));
         int pos = 0;
+        boolean preallocated = false;
         while (true) {
             WalFrame.Decoded d = WalFrame.decode(data, pos, recordBytesMax);
-            if (d instanceof WalFrame.Good g) {
+            if (d instanceof WalFrame.Good g && g.kind() == WalRecordKind.PREALLOCATED) {
+                if (pos != 0) {
+                    return new ScanEnd(pos, data.limit(), "preallocation marker at offset " + pos, preallocated);
+                }
+                preallocated = true;
+                pos += g.frameBytes();
+            } else if (d instanceof WalFrame.Good g) {
                 visitor.visit(new WalRecord(seq, pos, g.groupId(), g.kind(), g.payload()));
                 pos += g.frameBytes();
             } else {
                 String reason = ((WalFrame.End) d).reason();
-                boolean clean = pos == data.limit();
-                return new ScanEnd(pos, data.limit(), clean ? null : reason);
+                boolean clean = pos == data.limit() || (preallocated && zerosFrom(data, pos));
+                return new ScanEnd(pos, data.limit(), clean ? null : reason, preallocated);
             }
         }
+    }
+
+    private static boolean zerosFrom(ByteBuffer data, int pos) {
+        for (int i = pos; i < data.limit(); i++) {
+            if (data.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -14,7 +14,14 @@ public enum WalRecordKind {
      * The group was deleted (a tombstone): replay skips every earlier record of the group, and records
      * after it belong to a new incarnation of the group id. Payload: the deleted incarnation's number.
      */
-    DELETE_GROUP((byte) 5);
+    DELETE_GROUP((byte) 5),
+    /**
+     * The first frame of a file made ahead of need ({@link WalSpare}): the file was created this long
+     * (payload: its length), zero-filled and synced before any record was written to it, so a zero
+     * header followed only by zeros is where its records end, not a torn write. Never handed to a
+     * replay's visitor; anywhere but at offset 0 it is corruption.
+     */
+    PREALLOCATED((byte) 6);
 
     private final byte code;
 

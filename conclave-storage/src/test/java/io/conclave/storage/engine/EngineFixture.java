@@ -28,7 +28,7 @@ final class EngineFixture {
     }
 
     static EngineConfig smallConfig() {
-        return new EngineConfig(new WalConfig(16 << 10, 64 << 10, 4096, 1024, 1 << 20),
+        return new EngineConfig(new WalConfig(16 << 10, 64 << 10, 4096, 1024, 1 << 20, false),
                 SegmentConfig.DEFAULT.withSegmentBytesMax(4096).withIndexIntervalBytes(256), 100, 64, 64, 4, 0, 3);
     }
 

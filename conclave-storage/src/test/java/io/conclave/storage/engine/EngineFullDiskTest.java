@@ -49,7 +49,7 @@ class EngineFullDiskTest {
             byte[] mb = new byte[1 << 20];
             filler.append(mb, 0, mb.length);
         }
-        EngineConfig cfg = new EngineConfig(new WalConfig(256 << 10, 64 << 10, 1024, 1024, 1 << 20),
+        EngineConfig cfg = new EngineConfig(new WalConfig(256 << 10, 64 << 10, 1024, 1024, 1 << 20, false),
                 SegmentConfig.DEFAULT.withSegmentBytesMax(128 << 10), 100, 64, 64, 16, 64 << 10, 16);
         StorageEngine engine = StorageEngine.open(disk, "data", cfg, () -> nowMs);
         GroupLog log = engine.createGroup(1, null);

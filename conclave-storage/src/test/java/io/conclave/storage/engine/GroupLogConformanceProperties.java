@@ -28,7 +28,7 @@ class GroupLogConformanceProperties {
         // Batches of at most 2 requests, so materialization often runs with later writes still pending.
         EngineConfig cfg = EngineFixture.smallConfig();
         cfg = cfg.withWal(new io.conclave.storage.wal.WalConfig(cfg.wal().fileBytesTarget(), cfg.wal().recordBytesMax(),
-                cfg.wal().queueCapacity(), 2, cfg.wal().batchBytesMax()));
+                cfg.wal().queueCapacity(), 2, cfg.wal().batchBytesMax(), (seed & 1) == 0));
         EngineFixture fx = new EngineFixture(seed, cfg);
         ConfState voters = ConfState.ofVoters(1, 2, 3);
         GroupLog log = fx.engine.createGroup(7, voters);

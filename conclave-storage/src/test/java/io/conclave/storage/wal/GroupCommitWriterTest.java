@@ -45,7 +45,7 @@ class GroupCommitWriterTest {
 
     @Test
     void aFullQueueAnswersFalse() throws Exception {
-        WalConfig cfg = new WalConfig(8192, 4096, 2, 1024, 1 << 20);
+        WalConfig cfg = new WalConfig(8192, 4096, 2, 1024, 1 << 20, false);
         GroupCommitWriter writer = new GroupCommitWriter(open(disk, new ArrayList<>()), cfg, BatchHandler.CALLBACKS_ONLY);
         Recorder r = new Recorder();
         assertThat(writer.offer(request(1, 1, 1, r))).isTrue();

@@ -45,6 +45,6 @@ final class WalTestSupport {
     }
 
     static WalConfig smallConfig() {
-        return new WalConfig(8192, 4096, 1024, 1024, 1 << 20).validate();
+        return new WalConfig(8192, 4096, 1024, 1024, 1 << 20, false).validate();
     }
 }

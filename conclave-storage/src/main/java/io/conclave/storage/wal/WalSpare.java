@@ -1,0 +1,177 @@
+package io.conclave.storage.wal;
+
+import io.conclave.storage.disk.Disk;
+import io.conclave.storage.disk.DiskPaths;
+import io.conclave.storage.disk.FileHandle;
+import io.conclave.storage.disk.OpenMode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The next WAL file, made ahead of need ({@link WalConfig#preallocate()}): created under a temporary
+ * name ({@code spare-<n>.tmp}, which replay never reads), begun with a {@link WalRecordKind#PREALLOCATED}
+ * frame, zero-filled to {@link WalConfig#fileBytesTarget()} one chunk per {@link #step}, and synced.
+ * The WAL writer {@link #take}s it when it starts a file, renames it to that file's number and writes
+ * its records over the zeros: blocks already written, in a file whose size does not change, so an
+ * fdatasync has only data to flush and no size to journal, and the page cache already holds the pages.
+ *
+ * <p>{@link #step} belongs to the storage housekeeper's thread; {@link #take} to the WAL writer's. A
+ * spare is published (a volatile path) only once complete and synced, and a new one is begun only
+ * after the writer took the last, so the two threads never touch one file at the same time.
+ */
+final class WalSpare {
+
+    static final String PREFIX = "spare-";
+    static final String SUFFIX = ".tmp";
+    /** Zeros written per {@link #step}: bounds how long one housekeeping step takes. */
+    static final int CHUNK_BYTES = 1 << 20;
+    /** After a failure (a full disk) the next attempt waits this long. */
+    static final long RETRY_AFTER_FAILURE_MS = 10_000;
+    /** The marker frame at offset 0: where a preallocated file's first record starts. */
+    static final int MARKER_BYTES = WalFrame.frameBytes(Long.BYTES);
+
+    private final Disk disk;
+    private final String dir;
+    private final long capacityBytes;
+    private final byte[] zeros;
+
+    // housekeeper's thread only
+    private FileHandle preparing;
+    private String preparingPath;
+    private long filledBytes;
+    private long nextNumber = 1;
+    private long retryAtMs = Long.MIN_VALUE;
+
+    /** A complete, synced spare waiting for the writer; null when none. */
+    private volatile String ready;
+    private volatile long prepared;
+    private volatile long failures;
+    private volatile IOException lastFailure;
+
+    WalSpare(Disk disk, String dir, long capacityBytes) {
+        this.disk = disk;
+        this.dir = dir;
+        this.capacityBytes = capacityBytes;
+        this.zeros = new byte[(int) Math.min(CHUNK_BYTES, capacityBytes)];
+    }
+
+    /** Deletes the spares an earlier run left behind: a half-made one cannot be told from a whole one. */
+    static void deleteLeftovers(Disk disk, String dir) throws IOException {
+        boolean any = false;
+        for (String name : disk.list(dir)) {
+            if (name.startsWith(PREFIX) && name.endsWith(SUFFIX)) {
+                disk.delete(DiskPaths.join(dir, name));
+                any = true;
+            }
+        }
+        if (any) {
+            disk.syncDir(dir);
+        }
+    }
+
+    /** The frame a preallocated file begins with. */
+    static byte[] marker(long capacityBytes) {
+        ByteBuffer b = ByteBuffer.allocate(MARKER_BYTES);
+        int start = WalFrame.begin(b, 0, WalRecordKind.PREALLOCATED);
+        b.putLong(capacityBytes);
+        WalFrame.end(b, start);
+        return b.array();
+    }
+
+    /** Whether a {@link #step} has work: no spare is ready and no failure is being waited out. */
+    boolean wanted(long nowMs) {
+        return ready == null && nowMs >= retryAtMs;
+    }
+
+    /**
+     * Makes progress on the next spare (housekeeper's thread): creates it, or zero-fills one more chunk,
+     * or syncs and publishes it. A failure deletes what was made and waits {@link #RETRY_AFTER_FAILURE_MS}.
+     *
+     * @return 1 when it did something, 0 when there was nothing to do
+     */
+    int step(long nowMs) {
+        if (!wanted(nowMs)) {
+            return 0;
+        }
+        try {
+            if (preparing == null) {
+                begin();
+            } else if (filledBytes < capacityBytes) {
+                int n = (int) Math.min(zeros.length, capacityBytes - filledBytes);
+                preparing.write(filledBytes, zeros, 0, n);
+                filledBytes += n;
+            } else {
+                preparing.sync();
+                preparing.close();
+                preparing = null;
+                prepared++;
+                ready = preparingPath;
+            }
+        } catch (IOException e) {
+            failures++;
+            lastFailure = e;
+            retryAtMs = nowMs + RETRY_AFTER_FAILURE_MS;
+            abandon();
+        }
+        return 1;
+    }
+
+    private void begin() throws IOException {
+        preparingPath = DiskPaths.join(dir, String.format("%s%020d%s", PREFIX, nextNumber++, SUFFIX));
+        preparing = disk.open(preparingPath, OpenMode.CREATE_NEW);
+        byte[] m = marker(capacityBytes);
+        preparing.write(0, m, 0, m.length);
+        filledBytes = m.length;
+    }
+
+    /** Closes and deletes a spare in the making, as far as the disk allows. */
+    private void abandon() {
+        FileHandle f = preparing;
+        preparing = null;
+        try {
+            if (f != null) {
+                f.close();
+            }
+            disk.delete(preparingPath);
+        } catch (IOException ignored) {
+            // a leftover spare is deleted at the next open
+        }
+    }
+
+    /** Whether a spare is ready to be taken. */
+    boolean isReady() {
+        return ready != null;
+    }
+
+    /** The ready spare's path, handed over once (writer's thread); null when none is ready. */
+    String take() {
+        String p = ready;
+        ready = null;
+        return p;
+    }
+
+    long capacityBytes() {
+        return capacityBytes;
+    }
+
+    /** Spares made so far. */
+    long prepared() {
+        return prepared;
+    }
+
+    /** Attempts that failed (a full disk, an I/O error); the last one's cause is {@link #lastFailure()}. */
+    long failures() {
+        return failures;
+    }
+
+    IOException lastFailure() {
+        return lastFailure;
+    }
+
+    /** Drops a spare in the making (once the housekeeper has stopped); a ready one stays for the next open to delete. */
+    void close() {
+        if (preparing != null) {
+            abandon();
+        }
+    }
+}
