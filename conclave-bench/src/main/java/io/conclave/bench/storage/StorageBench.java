@@ -28,11 +28,14 @@ import java.util.stream.Stream;
  * java -cp conclave-bench/target/benchmarks.jar io.conclave.bench.storage.StorageBench \
  *     --groups 1,1000,10000 --seconds 10 [--shape wal|files|both] [--mode latency|throughput|both]
  *     [--rate 5000] [--window 4096] [--entry-bytes 1024] [--dir /tmp] [--raw-seconds 5]
+ *     [--preallocate true|false]
  * </pre>
  *
  * Latency mode: an open loop at a fixed total rate (entries/s) spread round-robin over the groups;
  * latency is enqueue → durable callback. Throughput mode: a closed loop, each group keeping
- * max(1, window / groups) entries in flight, re-issuing from the durable callback.
+ * max(1, window / groups) entries in flight, re-issuing from the durable callback. {@code --preallocate}
+ * (default true, as a node runs) makes WAL files ahead of need ({@link WalConfig#preallocate()}); the
+ * warm-up covers making the first one, and the setup line says how many files were preallocated.
  * {@link #run(String[], PrintStream, PrintStream)} takes the same arguments and returns the figures
  * ({@code bin/conclave bench --suite storage}).
  */
@@ -61,6 +64,7 @@ public final class StorageBench {
     private int rate = 5000;
     private int window = 4096;
     private int entryBytes = 1024;
+    private boolean preallocate = true;
     private Path base = Path.of(System.getProperty("java.io.tmpdir"));
     private PrintStream out = System.out;
     private PrintStream err = System.err;
@@ -95,6 +99,7 @@ public final class StorageBench {
                 case "--window" -> window = Integer.parseInt(v);
                 case "--entry-bytes" -> entryBytes = Integer.parseInt(v);
                 case "--dir" -> base = Path.of(v);
+                case "--preallocate" -> preallocate = parseBoolean(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; see the class Javadoc for the options");
             }
@@ -156,9 +161,17 @@ public final class StorageBench {
         }
     }
 
+    private static boolean parseBoolean(String v) {
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException("--preallocate is true or false, was '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
     private EngineConfig engineConfig() {
         SegmentConfig seg = new SegmentConfig(64L << 20, 4096, 16 << 20, 16 << 10, RetentionPolicy.UNLIMITED);
-        return new EngineConfig(WalConfig.defaults(), seg, 1000, 32, 8, 16, 64L << 20, 4000);
+        return new EngineConfig(WalConfig.defaults().withPreallocate(preallocate), seg, 1000, 32, 8, 16, 64L << 20,
+                4000);
     }
 
     private Row runOne(String shapeName, int n, String m) throws Exception {
@@ -202,7 +215,9 @@ public final class StorageBench {
                 if (row.failedWrites() > 0) {
                     out.println("  (" + row.failedWrites() + " failed writes)");
                 }
-                err.printf(Locale.ROOT, "  %s %d %s: setup %.1f s%n", shapeName, n, m, setupS);
+                err.printf(Locale.ROOT, "  %s %d %s: setup %.1f s%s%n", shapeName, n, m, setupS,
+                        s instanceof EngineShape e ? ", WAL files started " + e.engine().walFilesStarted()
+                                + " (preallocated " + e.engine().walFilesPreallocated() + ")" : "");
                 return row;
             }
         } finally {

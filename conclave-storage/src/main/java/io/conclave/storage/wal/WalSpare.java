@@ -1,6 +1,7 @@
 package io.conclave.storage.wal;
 
 import io.conclave.storage.disk.Disk;
+import io.conclave.storage.disk.DiskFullException;
 import io.conclave.storage.disk.DiskPaths;
 import io.conclave.storage.disk.FileHandle;
 import io.conclave.storage.disk.OpenMode;
@@ -27,6 +28,11 @@ final class WalSpare {
     static final int CHUNK_BYTES = 1 << 20;
     /** After a failure (a full disk) the next attempt waits this long. */
     static final long RETRY_AFTER_FAILURE_MS = 10_000;
+    /**
+     * A spare is begun only with this many times its length free: zeros must never take the last
+     * space that the WAL's own records need (a write failing for want of space fails a batch).
+     */
+    static final int FREE_SPACE_FACTOR = 2;
     /** The marker frame at offset 0: where a preallocated file's first record starts. */
     static final int MARKER_BYTES = WalFrame.frameBytes(Long.BYTES);
 
@@ -106,6 +112,7 @@ final class WalSpare {
                 preparing = null;
                 prepared++;
                 ready = preparingPath;
+                preparingPath = null;
             }
         } catch (IOException e) {
             failures++;
@@ -117,7 +124,12 @@ final class WalSpare {
     }
 
     private void begin() throws IOException {
-        preparingPath = DiskPaths.join(dir, String.format("%s%020d%s", PREFIX, nextNumber++, SUFFIX));
+        String path = DiskPaths.join(dir, String.format("%s%020d%s", PREFIX, nextNumber++, SUFFIX));
+        long free = disk.usableBytes();
+        if (free < FREE_SPACE_FACTOR * capacityBytes) {
+            throw new DiskFullException(path, FREE_SPACE_FACTOR * capacityBytes, free);
+        }
+        preparingPath = path;
         preparing = disk.open(preparingPath, OpenMode.CREATE_NEW);
         byte[] m = marker(capacityBytes);
         preparing.write(0, m, 0, m.length);
@@ -128,6 +140,9 @@ final class WalSpare {
     private void abandon() {
         FileHandle f = preparing;
         preparing = null;
+        if (preparingPath == null) {
+            return;
+        }
         try {
             if (f != null) {
                 f.close();
@@ -136,6 +151,7 @@ final class WalSpare {
         } catch (IOException ignored) {
             // a leftover spare is deleted at the next open
         }
+        preparingPath = null;
     }
 
     /** Whether a spare is ready to be taken. */

@@ -180,6 +180,7 @@ class PreallocatedWalTest {
         }
         assertThat(log.spareFailures()).isEqualTo(1);
         assertThat(log.spareWanted(0)).as("waits before trying again").isFalse();
+        assertThat(disk.usedBytes()).as("no zeros were written into the last free space").isLessThan(1_000);
         assertThat(disk.list("wal")).noneMatch(n -> n.startsWith(WalSpare.PREFIX));
 
         disk.setCapacityBytes(Long.MAX_VALUE);
@@ -193,6 +194,27 @@ class PreallocatedWalTest {
         write(writer, 1, 2, 1, r);
         assertThat(log.activePreallocated()).isTrue();
         assertThat(log.sparesPrepared()).isEqualTo(1);
+    }
+
+    @Test
+    void aSpareWhoseSyncFailsIsDeletedAndTheNextAttemptStartsAfresh() throws Exception {
+        WalLog log = open();
+        String first = DiskPaths.join("wal", String.format("%s%020d%s", WalSpare.PREFIX, 1, WalSpare.SUFFIX));
+        disk.failSyncs(first);
+        for (int i = 0; i < 10 && log.spareWanted(0); i++) {
+            log.prepareSpare(0);
+        }
+        assertThat(log.spareFailures()).isEqualTo(1);
+        assertThat(disk.exists(first)).isFalse();
+
+        prepareSpare(log, WalSpare.RETRY_AFTER_FAILURE_MS);
+        GroupCommitWriter writer = new GroupCommitWriter(log, CONFIG, BatchHandler.CALLBACKS_ONLY);
+        Recorder r = new Recorder();
+        write(writer, 1, 1, 1, r);
+        assertThat(log.activePreallocated()).isTrue();
+        log.close();
+        open();
+        assertThat(replayed).hasSize(2);
     }
 
     @Test
