@@ -170,10 +170,18 @@ class CorruptLogRejoinTest {
         }
     }
 
+    /**
+     * Proposes {@code count} values one by one, each applied on node 3 before the next: node 3 applies one
+     * entry at a time, so its snapshot falls exactly every {@code snapshotEntries} entries (on a loaded
+     * machine it could otherwise apply a lagging batch at once and snapshot later).
+     */
     private void propose(List<String> values, String prefix, int count) {
         for (int i = 0; i < count; i++) {
             values.add(prefix + i);
             cluster.propose(GROUP, prefix + i, Duration.ofSeconds(10));
+            int applied = values.size();
+            Await.until(Duration.ofSeconds(10), () -> cluster.machine(3).values(GROUP).size() >= applied,
+                    () -> "node 3 applied " + applied + " values: " + cluster.machine(3).values(GROUP));
         }
     }
 

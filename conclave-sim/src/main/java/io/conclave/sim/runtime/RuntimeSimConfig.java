@@ -2,6 +2,7 @@ package io.conclave.sim.runtime;
 
 import io.conclave.multiraft.liveness.LivenessConfig;
 import io.conclave.multiraft.node.RuntimeConfig;
+import io.conclave.storage.engine.EngineConfig;
 import java.util.EnumSet;
 
 /**
@@ -54,12 +55,21 @@ public record RuntimeSimConfig(long seed, int nodes, int groups, int replicas, l
         return defaultRuntime(seed, 200, 50);
     }
 
-    /** As {@link #defaultRuntime(long)}, with a snapshot every {@code snapshotEntries} applied entries. */
+    /**
+     * As {@link #defaultRuntime(long)}, with a snapshot every {@code snapshotEntries} applied entries.
+     * WAL files are preallocated, as a node's are, but 256 KiB long (64 MiB in production) so that runs
+     * roll through many of them and a simulated disk holds a spare without much memory.
+     */
     static RuntimeConfig defaultRuntime(long seed, int snapshotEntries, int compactKeepEntries) {
+        EngineConfig storage = EngineConfig.defaults();
+        storage = storage.withWal(storage.wal().withFileBytesTarget(SIM_WAL_FILE_BYTES).withPreallocate(true));
         return RuntimeConfig.builder().loopCount(2).snapshotEntries(snapshotEntries)
                 .compactKeepEntries(compactKeepEntries).requestTimeoutNs(2_000_000_000L)
-                .liveness(LivenessConfig.defaults()).seed(seed).build();
+                .liveness(LivenessConfig.defaults()).storage(storage).seed(seed).build();
     }
+
+    /** The simulated nodes' WAL file length. */
+    static final long SIM_WAL_FILE_BYTES = 256 << 10;
 
     public RuntimeSimConfig withFaultNs(long ns) {
         return new RuntimeSimConfig(seed, nodes, groups, replicas, ns, clients, keysPerGroup, activeGroupsMax,

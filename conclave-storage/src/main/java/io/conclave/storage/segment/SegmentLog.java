@@ -412,8 +412,12 @@ public final class SegmentLog implements Closeable {
             throw new IllegalArgumentException("cannot truncate from " + fromIndex + ": entries before first index "
                     + firstIndex + " are compacted");
         }
+        // Until the first deletion or truncation nothing has changed: an I/O error there (a failed read
+        // while locating the cut) leaves the log as it was and usable, and the caller may simply retry.
+        boolean changed = false;
         try {
             while (segments.size() > 1 && last().baseIndex() >= fromIndex) {
+                changed = true;
                 deleteSegment(segments.size() - 1);
                 disk.syncDir(dir);
             }
@@ -421,14 +425,16 @@ public final class SegmentLog implements Closeable {
             s.openCaches(disk);
             if (fromIndex > s.baseIndex()) {
                 long pos = locate(s, fromIndex - 1);
+                changed = true;
                 s.truncate(fromIndex - 1, pos + cursor.frameBytes, cursor.term, cursor.timestampMs);
             } else {
+                changed = true;
                 s.truncate(s.baseIndex() - 1, SegmentHeader.BYTES, s.header.prevTerm(), Long.MIN_VALUE);
             }
         } catch (CorruptLogException e) {
             throw e;
         } catch (IOException e) {
-            throw fail(e, "truncateSuffix(" + fromIndex + ")");
+            throw changed ? fail(e, "truncateSuffix(" + fromIndex + ")") : e;
         }
         lastIndex = fromIndex - 1;
         terms.truncateFrom(fromIndex);

@@ -4,11 +4,14 @@ import static io.conclave.storage.segment.Entries.range;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.conclave.raft.Entry;
 import io.conclave.storage.disk.SimDisk;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** I/O errors: a failed fsync poisons the log until reopen; a full disk does not. */
+/** I/O errors: a failed fsync poisons the log until reopen; a full disk and a read error that changed nothing do not. */
 class IoFailureTest {
 
     static final SegmentConfig CONFIG = SegmentConfig.DEFAULT.withSegmentBytesMax(2048);
@@ -32,6 +35,35 @@ class IoFailureTest {
         try (SegmentLog log = SegmentLog.open(disk, "log", CONFIG)) {
             assertThat(log.lastIndex()).isEqualTo(5);
             assertThat(log.read(1, 6, Long.MAX_VALUE)).isEqualTo(range(1, 1, 5, 10));
+        }
+    }
+
+    /**
+     * Found by the simulator (log workload, seed 32, with WAL preallocation): a read error while an
+     * append located where to cut the old suffix left the log unusable, so the group's materialized
+     * entries could not be read again until the node restarted. Nothing had changed yet.
+     */
+    @Test
+    void aReadErrorWhileLocatingACutLeavesTheLogUnchangedAndUsable() throws IOException {
+        String segment = "log/" + Segment.fileBase(1) + ".log";
+        try (SegmentLog log = SegmentLog.open(disk, "log", CONFIG)) {
+            log.append(range(1, 1, 10, 10), 0);
+            log.sync();
+        }
+        try (SegmentLog log = SegmentLog.open(disk, "log", CONFIG)) {
+            disk.failReads(segment);
+            assertThatThrownBy(() -> log.append(range(2, 6, 8, 10), 0)).hasMessageContaining("read error");
+            assertThat(log.failure()).isNull();
+            assertThat(log.lastIndex()).isEqualTo(10);
+            disk.healReads(segment);
+            assertThat(log.read(1, 11, Long.MAX_VALUE)).isEqualTo(range(1, 1, 10, 10));
+            log.append(range(2, 6, 8, 10), 0);
+            log.sync();
+        }
+        try (SegmentLog log = SegmentLog.open(disk, "log", CONFIG)) {
+            List<Entry> expected = new ArrayList<>(range(1, 1, 5, 10));
+            expected.addAll(range(2, 6, 8, 10));
+            assertThat(log.read(1, 9, Long.MAX_VALUE)).isEqualTo(expected);
         }
     }
 
