@@ -31,6 +31,43 @@ class PartitionLogTest {
         return log.resultAt(i);
     }
 
+    /**
+     * Apply reads records in place ({@link PartitionCommand.View}) instead of decoding copies of them: the
+     * digest must be exactly the one computed over the decoded records, with and without keys and headers.
+     */
+    @Test
+    void theDigestOfRecordsReadInPlaceEqualsTheDigestOfDecodedRecords() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+        long expected = log.digest();
+        long offset = 0;
+        for (int batch = 0; batch < 40; batch++) {
+            List<PartitionCommand.StoredRecord> rs = new ArrayList<>();
+            for (int r = rnd.nextInt(1, 6); r > 0; r--) {
+                byte[] key = rnd.nextBoolean() ? null : bytes(rnd, rnd.nextInt(0, 20));
+                List<PartitionCommand.Header> hs = new ArrayList<>();
+                for (int h = rnd.nextInt(0, 3); h > 0; h--) {
+                    hs.add(new PartitionCommand.Header("h" + rnd.nextInt(100), bytes(rnd, rnd.nextInt(0, 9))));
+                }
+                rs.add(new PartitionCommand.StoredRecord(key, bytes(rnd, rnd.nextInt(0, 300)), rnd.nextLong(), hs));
+            }
+            byte[] data = new PartitionCommand(PartitionCommand.Type.APPEND, 0, 0, false, offset, 1L, rs).encode();
+            for (PartitionCommand.StoredRecord r : PartitionCommand.decode(data).records()) {
+                expected = PartitionLog.mixRecord(expected, offset++, r);
+            }
+            log.apply(List.of(new Entry(1, ++index, EntryType.NORMAL, data)));
+            assertThat(log.digest()).as("after batch " + batch).isEqualTo(expected);
+        }
+        assertThat(log.nextOffset()).isEqualTo(offset);
+    }
+
+    private static byte[] bytes(java.util.SplittableRandom rnd, int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) rnd.nextInt(256);
+        }
+        return b;
+    }
+
     @Test
     void batchesGetDenseOffsetsAndAStaleStampIsFenced() {
         assertThat(apply(0, 0, false, 0, "a", "b").kind()).isEqualTo(ApplyResult.Kind.APPENDED);

@@ -60,6 +60,9 @@ public final class SegmentLog implements Closeable {
     /** Set when an I/O error struck in the middle of a structural change or a sync; see {@link #fail}. */
     private IOException failure;
     private boolean closed;
+    /** The chunk buffer {@link #chunkBuffer(int)} reuses. */
+    private byte[] chunkBuffer = new byte[0];
+    static final int CHUNK_BUFFER_KEEP_BYTES = 4 << 20;
 
     private SegmentLog(Disk disk, String dir, SegmentConfig config, RecordCursor cursor, SegmentRecovery r) {
         this.disk = disk;
@@ -329,6 +332,23 @@ public final class SegmentLog implements Closeable {
         }
     }
 
+    /**
+     * A buffer of at least {@code bytes} for one chunk's frames: the kept one when it is large enough
+     * (every byte of a frame is written, so nothing of an earlier chunk can leak), else a new one, kept
+     * for next time up to {@link #CHUNK_BUFFER_KEEP_BYTES}. Materializing allocated a new buffer per
+     * chunk, a fifth of a follower's allocation under produce load (JFR).
+     */
+    private byte[] chunkBuffer(int bytes) {
+        if (chunkBuffer.length >= bytes) {
+            return chunkBuffer;
+        }
+        byte[] b = new byte[bytes];
+        if (bytes <= CHUNK_BUFFER_KEEP_BYTES) {
+            chunkBuffer = b;
+        }
+        return b;
+    }
+
     /** Writes entries from {@code from} that fit the last segment (rolling first if none fits); returns the next. */
     private int appendChunk(List<Entry> entries, int from, long ts) throws IOException {
         Segment s = last();
@@ -343,7 +363,7 @@ public final class SegmentLog implements Closeable {
             bytes += RecordFormat.frameBytes(entries.get(to));
             to++;
         }
-        byte[] buf = new byte[Math.toIntExact(bytes)];
+        byte[] buf = chunkBuffer(Math.toIntExact(bytes));
         int p = 0;
         for (int k = from; k < to; k++) {
             p = RecordFormat.encode(entries.get(k), ts, buf, p);
@@ -351,7 +371,7 @@ public final class SegmentLog implements Closeable {
         long pos;
         s.dirty = true;
         try {
-            pos = s.log.append(buf, 0, buf.length);
+            pos = s.log.append(buf, 0, p);
         } catch (IOException e) {
             try {
                 s.log.truncate(s.sizeBytes);
