@@ -11,12 +11,13 @@ import java.util.Set;
  * {@code --name value} arguments of a benchmark main, with defaults; an unknown name is an error.
  * Every main also takes the runtime overrides of {@link #runtimeConfig()}: {@code --dir},
  * {@code --quiesce-idle-ticks}, {@code --ping-interval-ms}, {@code --phi}, {@code --acceptable-pause-ms}, {@code --unreachable-silence-ms},
- * {@code --loops}, {@code --election-timeout-ticks}.
+ * {@code --loops}, {@code --election-timeout-ticks}, {@code --wal-preallocate} (true or false; true by
+ * default, as a node runs: docs/storage-wal.md).
  */
 final class BenchArgs {
 
     private static final Set<String> COMMON = Set.of("dir", "quiesce-idle-ticks", "ping-interval-ms", "phi",
-            "acceptable-pause-ms", "unreachable-silence-ms", "loops", "election-timeout-ticks");
+            "acceptable-pause-ms", "unreachable-silence-ms", "loops", "election-timeout-ticks", "wal-preallocate");
 
     private final Map<String, String> values = new HashMap<>();
 
@@ -61,7 +62,14 @@ final class BenchArgs {
                         * 1_000_000)
                 .withUnreachableSilenceNs(number("unreachable-silence-ms",
                         d.liveness().unreachableSilenceNs() / 1_000_000) * 1_000_000);
+        String prealloc = text("wal-preallocate", "true");
+        if (!prealloc.equals("true") && !prealloc.equals("false")) {
+            throw new IllegalArgumentException("--wal-preallocate is true or false, was '" + prealloc + "'");
+        }
+        io.conclave.storage.engine.EngineConfig storage = d.storage()
+                .withWal(d.storage().wal().withPreallocate(Boolean.parseBoolean(prealloc)));
         return RuntimeConfig.builder()
+                .storage(storage)
                 .quiesceIdleTicks(integer("quiesce-idle-ticks", d.quiesceIdleTicks()))
                 .loopCount(integer("loops", d.loopCount()))
                 .electionTimeoutTicks(integer("election-timeout-ticks", d.electionTimeoutTicks()))
