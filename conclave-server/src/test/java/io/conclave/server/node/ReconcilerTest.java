@@ -32,7 +32,13 @@ class ReconcilerTest {
         final TreeSet<Long> hosted = new TreeSet<>();
         final List<String> created = new ArrayList<>();
         final Map<Long, PartitionLog.Retention> retention = new HashMap<>();
+        final TreeSet<Long> destroyed = new TreeSet<>();
         boolean refuse;
+
+        @Override
+        public boolean destroyedHere(long groupId) {
+            return destroyed.contains(groupId);
+        }
 
         @Override
         public boolean hosts(long groupId) {

@@ -14,9 +14,11 @@ import java.util.function.LongFunction;
 /**
  * The end-of-run checks of the partition groups the nodes' reconcilers created ({@link PartitionGroups}):
  * which partitions the metadata groups' images assign, which of them are stranded (no majority of
- * replicas kept its data), and whether every other one has settled — a replica on each assigned node, a
- * leader, none rejoining, membership as assigned, the same applied index and state, the topic's retention
- * set. Reads the nodes only; scheduler thread only.
+ * voters kept its data), and whether every other one has settled — a replica on each assigned node, a
+ * leader, none rejoining, membership (voters, no learner) as assigned, the same applied index and state,
+ * the topic's retention set — and no node holds a replica no image assigns to it (a deleted topic's, or
+ * one whose replica set it left; except what a stranded partition must keep). Reads the nodes only;
+ * scheduler thread only.
  */
 final class PartitionChecks {
 
@@ -44,15 +46,29 @@ final class PartitionChecks {
     }
 
     /**
-     * Whether the partition is stranded: every replica exists, some are rejoining (they lost their data)
-     * and those that are not are no majority, so no leader can be elected to let them catch up (the safe
+     * Whether the partition is stranded: no leader can be elected to let its replicas catch up (the safe
      * outcome, docs/operations.md: with RF 2 one lost replica is enough; with RF 1 the sole replica stays
-     * rejoining and leaderless for good — {@link PartitionGroups#writableIds}).
+     * rejoining and leaderless for good — {@link PartitionGroups#writableIds}). Judged on the group's
+     * voters as its most advanced replica (the highest applied index, on any node) knows them — which,
+     * with membership changes, need not be the assigned replicas: every voter has a replica, some are
+     * rejoining (they lost their data), and those that are not are no majority.
      */
     boolean stranded(long g, PartitionInfo p) {
+        GroupStatus best = null;
+        for (int v = 1; v < nodes.length; v++) {
+            Replica r = nodes[v].replica(g);
+            GroupStatus s = r == null ? null : r.status();
+            if (s != null && (best == null || s.appliedIndex() > best.appliedIndex())) {
+                best = s;
+            }
+        }
+        if (best == null) {
+            return false;
+        }
         int rejoining = 0;
         int holding = 0;
-        for (long v : p.replicas()) {
+        Set<Long> voters = best.confState().voters();
+        for (long v : voters) {
             Replica r = nodes[(int) v].replica(g);
             if (r == null) {
                 return false;
@@ -63,12 +79,66 @@ final class PartitionChecks {
                 holding++;
             }
         }
-        return rejoining > 0 && holding <= p.replicas().size() / 2;
+        return rejoining > 0 && holding <= voters.size() / 2;
+    }
+
+    /**
+     * Whether {@code node} keeps a replica of a stranded partition it is no longer assigned: its removal
+     * cannot commit without a leader, so its remover rightly keeps it (counted, not a failure).
+     */
+    boolean keptOnStranded(long g, PartitionInfo p, long node) {
+        return !p.replicas().contains(node) && nodes[(int) node].storesGroup(g) && stranded(g, p);
+    }
+
+    /** How many replicas {@link #keptOnStranded} are left at the end. */
+    long leftOnStranded() {
+        long n = 0;
+        for (Map.Entry<Long, PartitionInfo> e : expected().entrySet()) {
+            for (long v = 1; v < nodes.length; v++) {
+                if (keptOnStranded(e.getKey(), e.getValue(), v)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The first replica a node holds that no image assigns to it, described (its topic was deleted, or
+     * the node left its replica set), unless it is kept on a stranded partition; null when none.
+     */
+    String firstUnassignedReplica(Map<Long, PartitionInfo> expected) {
+        for (int v = 1; v < nodes.length; v++) {
+            if (!nodes[v].isUp()) {
+                continue;
+            }
+            for (long g : new TreeSet<>(nodes[v].engine().groupIds())) {
+                if (!PartitionGroups.isPartition(g)) {
+                    continue;
+                }
+                PartitionInfo p = expected.get(g);
+                if (p == null) {
+                    return "partition group " + g + " belongs to a deleted topic but node " + v + " still holds it: "
+                            + describe(nodes[v].replica(g));
+                }
+                if (!p.replicas().contains((long) v) && !stranded(g, p)) {
+                    return "partition group " + g + " (topic " + p.topicId() + "/" + p.partition() + ", replicas "
+                            + p.replicas() + ") is still held by unassigned node " + v + ": "
+                            + describe(nodes[v].replica(g));
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String describe(Replica r) {
+        return r == null ? "stored, not running" : r.status().toString();
     }
 
     /** The first partition group that has not settled, described; null when all have. */
     String firstUnsettled() {
-        for (Map.Entry<Long, PartitionInfo> e : expected().entrySet()) {
+        TreeMap<Long, PartitionInfo> expected = expected();
+        for (Map.Entry<Long, PartitionInfo> e : expected.entrySet()) {
             long g = e.getKey();
             PartitionInfo p = e.getValue();
             if (stranded(g, p)) {
@@ -86,7 +156,7 @@ final class PartitionChecks {
                 return sb.toString();
             }
         }
-        return null;
+        return firstUnassignedReplica(expected);
     }
 
     private String unsettled(long g, PartitionInfo p) {

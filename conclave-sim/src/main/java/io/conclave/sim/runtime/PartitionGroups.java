@@ -26,6 +26,11 @@ final class PartitionGroups {
     long createdRejoining;
     long refused;
     long registrations;
+    /** Membership steps that completed, by {@code MembershipReconciler.Step.Kind} name. */
+    final TreeMap<String, Long> steps = new TreeMap<>();
+    long destroyedDeleted;
+    long destroyedRemoved;
+    long leaderAsked;
 
     static long runtimeId(long metadataGroup, long imageGroupId) {
         if (imageGroupId <= 0 || imageGroupId >= STRIDE || metadataGroup <= 0) {
@@ -50,6 +55,18 @@ final class PartitionGroups {
             createdRejoining++;
         } else {
             createdPlain++;
+        }
+    }
+
+    void noteStep(io.conclave.server.node.MembershipReconciler.Step.Kind kind) {
+        steps.merge(kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), 1L, Long::sum);
+    }
+
+    void noteDestroyed(boolean topicDeleted) {
+        if (topicDeleted) {
+            destroyedDeleted++;
+        } else {
+            destroyedRemoved++;
         }
     }
 

@@ -65,6 +65,7 @@ public final class RuntimeSimulation {
     private final PartitionChecks partitionChecks;
     private final NodeReconciliation.Shared shared; // null unless the nodes reconcile
     private PartitionWriter partitionWriter;
+    private TopicChurn topicChurn;
     private String partitionVerdict; // "valid" / "invalid" once the partition groups were checked
     private long partitionGroupsStranded;
     private long faultStartNs;
@@ -117,7 +118,8 @@ public final class RuntimeSimulation {
         partitionGroups = reconciles(config, metadataOptions) ? new PartitionGroups() : null;
         partitionChecks = new PartitionChecks(nodes, config.groups(), this::votersOf, partitionGroups);
         shared = partitionGroups == null ? null : new NodeReconciliation.Shared(scheduler, trace, network, nodes,
-                config.groups(), partitionGroups, metadataOptions.plantedSkipLossCheck());
+                config.groups(), partitionGroups, metadataOptions.plantedSkipLossCheck(),
+                metadataOptions.plantedEarlyRemoval());
         for (int i = 1; i <= n && shared != null; i++) {
             nodes[i].useReconciler(shared);
         }
@@ -318,6 +320,20 @@ public final class RuntimeSimulation {
             if (partitionGroupsStranded > 0) {
                 faults.put("partition-stranded", partitionGroupsStranded);
             }
+            if (partitionChecks.leftOnStranded() > 0) {
+                faults.put("partition-stranded-unassigned-kept", partitionChecks.leftOnStranded());
+            }
+            if (topicChurn != null && (topicChurn.created() + topicChurn.factorsChanged() > 0)) {
+                faults.put("churn-topic-created", topicChurn.created());
+                faults.put("churn-topic-deleted", topicChurn.deleted());
+                faults.put("churn-factor-changed", topicChurn.factorsChanged());
+            }
+            partitionGroups.steps.forEach((k, v) -> faults.put("member-" + k, v));
+            if (partitionGroups.destroyedDeleted + partitionGroups.destroyedRemoved > 0) {
+                faults.put("member-destroyed-deleted", partitionGroups.destroyedDeleted);
+                faults.put("member-destroyed-removed", partitionGroups.destroyedRemoved);
+                faults.put("member-leader-asked", partitionGroups.leaderAsked);
+            }
         }
         if (metadataOptions != null) {
             faults.put("metadata-snapshot", metadataStats.snapshots);
@@ -370,6 +386,9 @@ public final class RuntimeSimulation {
                 partitionWriter = new PartitionWriter(scheduler, SimRandom.of(config.seed(), "partition-writes"), trace,
                         nodes, partitionGroups, oracle);
                 partitionWriter.start();
+                topicChurn = new TopicChurn(scheduler, SimRandom.of(config.seed(), "topic-churn"), trace, nodes,
+                        Math.min(config.groups(), config.activeGroupsMax()), metadataOptions.topicChurn());
+                topicChurn.start();
             }
         } else {
             logWorkload.start();
@@ -382,6 +401,7 @@ public final class RuntimeSimulation {
             metadataWorkload.stop();
             if (partitionWriter != null) {
                 partitionWriter.stop();
+                topicChurn.stop();
             }
         } else {
             logWorkload.stop();
@@ -598,7 +618,8 @@ public final class RuntimeSimulation {
             }
             if (partitionGroups != null) {
                 for (Map.Entry<Long, PartitionInfo> p : partitionChecks.expected().entrySet()) {
-                    if (p.getValue().replicas().contains((long) i)) {
+                    if (p.getValue().replicas().contains((long) i)
+                            || partitionChecks.keptOnStranded(p.getKey(), p.getValue(), i)) {
                         placed.add(p.getKey());
                     }
                 }
@@ -681,6 +702,9 @@ public final class RuntimeSimulation {
             long g = e.getKey();
             Set<Long> voters;
             if (PartitionGroups.isPartition(g)) {
+                if (!partitions.containsKey(g)) {
+                    continue; // its topic was deleted: its replicas are gone, as they should be
+                }
                 if (partitionChecks.stranded(g, partitions.get(g))) {
                     continue; // no leader can be elected: its rejoining replicas never catch up
                 }
