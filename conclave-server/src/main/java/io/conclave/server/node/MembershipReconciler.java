@@ -15,9 +15,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * Moves each partition this node leads towards the replica set the metadata assigns it, one
  * membership change at a time: a missing replica is added as a learner; a learner that has caught
- * up (its match index within {@link #CATCH_UP_SLACK_ENTRIES} of the commit) is promoted to voter;
- * a voter no longer assigned is removed (the leader hands its leadership to an assigned voter
- * first when it is the one leaving). Once membership is as assigned, leadership goes to the
+ * up ({@link #caughtUp}: it holds entries, and its match index is within
+ * {@link #CATCH_UP_SLACK_ENTRIES} of the commit) is promoted to voter;
+ * a voter no longer assigned is removed, the furthest behind first (the leader hands its leadership
+ * to an assigned voter first when it is the one leaving). Once membership is as assigned, leadership goes to the
  * preferred (first) replica when it has caught up and the group's leadership has been stable for
  * {@link #PREFERRED_HANDOFF_STABLE_MS} (same leader and term over that long, as this node saw it), so
  * leaders spread as placement balanced them without a burst of moves right after a topic is created
@@ -104,18 +105,17 @@ public final class MembershipReconciler {
         }
         for (long n : conf.learners()) {
             RaftStatus.PeerProgress pr = st.progress().get(n);
-            if (target.contains(n) && pr != null && st.commit() - pr.match() <= CATCH_UP_SLACK_ENTRIES) {
+            if (target.contains(n) && caughtUp(pr, st.commit())) {
                 return new Step(Step.Kind.PROMOTE, n);
             }
         }
-        for (long n : conf.voters()) {
-            if (!target.contains(n)) {
-                if (n == self) {
-                    long to = target.stream().filter(conf.voters()::contains).findFirst().orElse(0L);
-                    return to == 0 ? Step.NONE : new Step(Step.Kind.HAND_OFF_LEAVING, to);
-                }
-                return new Step(Step.Kind.REMOVE_VOTER, n);
+        long leaving = mostLaggingUnassignedVoter(conf, target, st);
+        if (leaving != 0) {
+            if (leaving == self) {
+                long to = target.stream().filter(conf.voters()::contains).findFirst().orElse(0L);
+                return to == 0 ? Step.NONE : new Step(Step.Kind.HAND_OFF_LEAVING, to);
             }
+            return new Step(Step.Kind.REMOVE_VOTER, leaving);
         }
         for (long n : conf.learners()) {
             if (!target.contains(n)) {
@@ -132,6 +132,43 @@ public final class MembershipReconciler {
             return new Step(Step.Kind.HAND_TO_PREFERRED, preferred);
         }
         return Step.NONE;
+    }
+
+    /**
+     * The voter no longer assigned that the leader's tracker shows furthest behind (no progress, or the
+     * lowest match; the lowest id among equals), or 0 when every voter is assigned. Removing the laggard
+     * first keeps the voters that hold the log: removing a caught-up voter first can leave a membership
+     * whose majority needs a replica that never answers — one whose node never created it (it was no
+     * longer assigned by the time it looked), which then blocks every later change, its own removal
+     * included (seed 10 of the simulator's metadata workload with two groups). The leader's own match is
+     * its last index, so it leaves last.
+     */
+    static long mostLaggingUnassignedVoter(ConfState conf, List<Long> target, RaftStatus st) {
+        long chosen = 0;
+        long chosenMatch = Long.MAX_VALUE;
+        for (long n : conf.voters()) {
+            if (target.contains(n)) {
+                continue;
+            }
+            RaftStatus.PeerProgress pr = st.progress().get(n);
+            long match = pr == null ? -1 : pr.match();
+            if (match < chosenMatch) {
+                chosen = n;
+                chosenMatch = match;
+            }
+        }
+        return chosen;
+    }
+
+    /**
+     * Whether a learner has caught up: it holds entries (a match of 0 is a
+     * replica the leader has heard nothing of — perhaps not even created yet: while the commit index is
+     * below the slack, promoting it would make a voter of a node that holds nothing and may never
+     * answer, which a group of one voter cannot even remove again), and is within
+     * {@link #CATCH_UP_SLACK_ENTRIES} of the commit.
+     */
+    static boolean caughtUp(RaftStatus.PeerProgress pr, long commit) {
+        return pr != null && pr.match() > 0 && commit - pr.match() <= CATCH_UP_SLACK_ENTRIES;
     }
 
     /**

@@ -16,9 +16,10 @@ import java.util.function.Supplier;
  * One reconcile pass of a node towards a metadata image: for every partition the image assigns to
  * the node, the topic's retention is set on its log and, when the node hosts no replica of it yet,
  * the replica is created — rejoining when the node's data directory is new and the group had
- * history before it, plain otherwise, and not yet while that cannot be told ({@link LostReplicaCheck}) — and
- * the replica of a partition whose genesis lists the node when its replica set no longer does (the
- * group's first election may need its vote: {@link #createGenesisVoters});
+ * history before it, plain otherwise, and not yet while that cannot be told ({@link LostReplicaCheck}), and
+ * rejoining too when this process destroyed its replica earlier (it left the replica set and is back:
+ * created plain from the genesis membership, it could, with other such replicas, form a majority of
+ * that stale membership and elect a leader with an empty log);
  * then the loss check is settled once every lost replica is hosted, and the passes that follow
  * (membership changes, removal of unassigned replicas) run with the same image.
  *
@@ -48,7 +49,7 @@ public final class Reconciler {
 
         /**
          * Whether this process destroyed its replica of {@code groupId} (the replica remover's memory,
-         * lost on restart): a genesis replica no longer assigned is then not created again.
+         * lost on restart): assigned again, the replica is created rejoining.
          */
         boolean destroyedHere(long groupId);
     }
@@ -93,6 +94,9 @@ public final class Reconciler {
             }
             LostReplicaCheck.Creation how = check == null ? LostReplicaCheck.Creation.NOT_YET
                     : check.creationOf(p.groupId());
+            if (how == LostReplicaCheck.Creation.PLAIN && replicas.destroyedHere(p.groupId())) {
+                how = LostReplicaCheck.Creation.REJOINING; // it voted and held entries before: they are gone
+            }
             switch (how) {
                 case NOT_YET -> deferred++;
                 case REJOINING -> {
@@ -106,9 +110,6 @@ public final class Reconciler {
                 default -> throw new IllegalStateException("unknown creation " + how);
             }
         }
-        if (check != null && !check.isPending()) {
-            plain += createGenesisVoters(img);
-        }
         if (check != null) {
             try {
                 check.settleIfDone(img, replicas::hosts);
@@ -120,30 +121,6 @@ public final class Reconciler {
             after.accept(img);
         }
         return new Pass(plain, rejoining, deferred);
-    }
-
-    /**
-     * Creates, plain, this node's replica of every partition whose genesis lists this node although its
-     * replica set no longer does, unless hosted or destroyed here already. The group's first leader needs
-     * the votes of a majority of its genesis voters: when the replica set shrank before this node created
-     * its replica (a replication factor lowered right after the topic was created), no leader could ever be
-     * elected without it, and so no membership change could remove it. The replica votes, is removed by
-     * the leader, and is destroyed by the remover once its removal is committed. A directory still checking
-     * what it lost creates none (its vote may be one it gave before and lost). Returns how many it asked for.
-     */
-    private int createGenesisVoters(ClusterImage img) {
-        int created = 0;
-        for (java.util.List<PartitionInfo> ps : img.partitionsByTopic().values()) {
-            for (PartitionInfo p : ps) {
-                long gid = p.groupId();
-                if (p.genesis().contains(nodeId) && !p.replicas().contains(nodeId) && !replicas.hosts(gid)
-                        && !replicas.destroyedHere(gid)) {
-                    replicas.create(p, false);
-                    created++;
-                }
-            }
-        }
-        return created;
     }
 
     /** A topic's retention as its configuration sets it (-1: unbounded). */

@@ -51,7 +51,7 @@ public final class ReplicaRemover {
     private static final int LEADER_HOPS_MAX = 3;
     private static final long STATUS_DEADLINE_MS = 5_000;
 
-    /** Bound of {@link #destroyed}: past it the memory is dropped (at worst a genesis replica is created once more). */
+    /** Bound of {@link #destroyed}: past it the memory is dropped (at worst a replica assigned here again is created plain, as after a restart). */
     private static final int DESTROYED_MAX = 1_000_000;
 
     private final ConclaveNode node;

@@ -96,6 +96,19 @@ class ReconcilerTest {
     }
 
     @Test
+    void aReplicaDestroyedHereAndAssignedAgainIsCreatedRejoining() {
+        register(1, 1);
+        createTopic("a", 1);
+        long gid = groupOf("a");
+        replicas.destroyed.add(gid);
+
+        Reconciler.Pass pass = reconciler(LostReplicaCheck.settled(1), new ArrayList<>()).pass(log.image());
+
+        assertThat(replicas.created).containsExactly("rejoining " + gid);
+        assertThat(pass).isEqualTo(new Reconciler.Pass(0, 1, 0));
+    }
+
+    @Test
     void nothingIsCreatedWhileTheLossCheckIsUndecided() {
         register(1, 1);
         createTopic("a", 1);

@@ -68,6 +68,7 @@ public final class RuntimeSimulation {
     private TopicChurn topicChurn;
     private String partitionVerdict; // "valid" / "invalid" once the partition groups were checked
     private long partitionGroupsStranded;
+    private long partitionGroupsUnelected;
     private long faultStartNs;
     private String placementVerdict; // "valid" / "invalid" once the end-of-run placement check ran
     private final Buggify buggify;
@@ -319,6 +320,9 @@ public final class RuntimeSimulation {
             }
             if (partitionGroupsStranded > 0) {
                 faults.put("partition-stranded", partitionGroupsStranded);
+            }
+            if (partitionGroupsUnelected > 0) {
+                faults.put("partition-unelected", partitionGroupsUnelected);
             }
             if (partitionChecks.leftOnStranded() > 0) {
                 faults.put("partition-stranded-unassigned-kept", partitionChecks.leftOnStranded());
@@ -690,6 +694,8 @@ public final class RuntimeSimulation {
         for (Map.Entry<Long, PartitionInfo> e : partitionChecks.expected().entrySet()) {
             if (partitionChecks.stranded(e.getKey(), e.getValue())) {
                 partitionGroupsStranded++;
+            } else if (partitionChecks.unelectable(e.getKey(), e.getValue())) {
+                partitionGroupsUnelected++;
             }
         }
         return null;
@@ -705,7 +711,7 @@ public final class RuntimeSimulation {
                 if (!partitions.containsKey(g)) {
                     continue; // its topic was deleted: its replicas are gone, as they should be
                 }
-                if (partitionChecks.stranded(g, partitions.get(g))) {
+                if (partitionChecks.leaderless(g, partitions.get(g))) {
                     continue; // no leader can be elected: its rejoining replicas never catch up
                 }
                 voters = new TreeSet<>(partitions.get(g).replicas());
