@@ -396,11 +396,6 @@ public final class ConclaveNode implements AutoCloseable {
         }
 
         @Override
-        public boolean destroyedHere(long groupId) {
-            return replicaRemover.destroyedHere(groupId);
-        }
-
-        @Override
         public void create(PartitionInfo p, boolean rejoining) {
             try {
                 if (rejoining) {

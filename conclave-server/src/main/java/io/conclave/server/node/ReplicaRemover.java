@@ -51,12 +51,7 @@ public final class ReplicaRemover {
     private static final int LEADER_HOPS_MAX = 3;
     private static final long STATUS_DEADLINE_MS = 5_000;
 
-    /** Bound of {@link #destroyed}: past it the memory is dropped (at worst a replica assigned here again is created plain, as after a restart). */
-    private static final int DESTROYED_MAX = 1_000_000;
-
     private final ConclaveNode node;
-    /** Groups this process destroyed its replica of; the reconciling thread only. */
-    private final Set<Long> destroyed = new TreeSet<>();
 
     ReplicaRemover(ConclaveNode node) {
         this.node = node;
@@ -76,10 +71,6 @@ public final class ReplicaRemover {
             try {
                 runtime.destroyGroup(gid).get(node.config().requestTimeoutMs(), TimeUnit.MILLISECONDS);
                 node.producing().forget(gid);
-                if (destroyed.size() >= DESTROYED_MAX) {
-                    destroyed.clear();
-                }
-                destroyed.add(gid);
                 LOG.log(Level.INFO, "node {0} destroyed its replica of group {1}: {2}", self, gid,
                         p == null ? "its topic was deleted" : "it left the replica set of partition "
                                 + p.topicId() + "/" + p.partition());
@@ -90,11 +81,6 @@ public final class ReplicaRemover {
                 return;
             }
         }
-    }
-
-    /** Whether this process destroyed its replica of {@code gid} (the reconciling thread only). */
-    boolean destroyedHere(long gid) {
-        return destroyed.contains(gid);
     }
 
     /** A replica this node stores that the image no longer assigns to it; {@code partition} null when its topic was deleted. */

@@ -69,7 +69,6 @@ final class NodeReconciliation {
     private final long incarnation;
     private final Shared shared;
     private final TreeMap<Long, Reconciler> reconcilers = new TreeMap<>();
-    private final TreeMap<Long, PartitionMembership> memberships = new TreeMap<>();
     private final TreeSet<Long> registering = new TreeSet<>();
     private boolean passQueued;
 
@@ -85,7 +84,6 @@ final class NodeReconciliation {
                             () -> node.settleLossCheck(controller))
                     : LostReplicaCheck.settled(node.id());
             PartitionMembership membership = new PartitionMembership(node, m, shared);
-            memberships.put(m, membership);
             reconcilers.put(m, new Reconciler(node.id(), new Replicas(m), () -> check,
                     List.of(membership::membershipPass, membership::removalPass)));
             plane.log(m).addListener(img -> schedulePass());
@@ -189,11 +187,6 @@ final class NodeReconciliation {
             if (!shared.plantedFirstRetentionOnly || shared.groups.retentionMs(node.id(), rid) == null) {
                 shared.groups.noteRetention(node.id(), rid, retention.ms());
             }
-        }
-
-        @Override
-        public boolean destroyedHere(long groupId) {
-            return memberships.get(m).destroyedHere(PartitionGroups.runtimeId(m, groupId));
         }
 
         @Override

@@ -50,8 +50,6 @@ final class PartitionMembership {
     private final MembershipReconciler.StableLeaders stable;
     /** Runtime ids of groups with a step or destruction in flight. */
     private final Set<Long> inFlight = new TreeSet<>();
-    /** Runtime ids of groups this incarnation destroyed (the server's remover remembers them for its life too). */
-    private final Set<Long> destroyed = new TreeSet<>();
 
     PartitionMembership(RuntimeNode node, long metadataGroup, NodeReconciliation.Shared shared) {
         this.node = node;
@@ -163,14 +161,9 @@ final class PartitionMembership {
         shared.trace.record(shared.scheduler.nowNs(), "member.destroy", node.id(), rid, deleted ? 1 : 0, 0);
         await(rid, f, ok -> {
             if (ok) {
-                destroyed.add(rid);
                 shared.groups.noteDestroyed(deleted);
             }
         });
-    }
-
-    boolean destroyedHere(long rid) {
-        return destroyed.contains(rid);
     }
 
     /** Marks {@code rid} busy until {@code f} completes or {@link #ANSWER_NS_MAX} passes; {@code then} gets success. */
