@@ -212,12 +212,6 @@ public final class MembershipReconciler {
                 default -> throw new IllegalStateException("step " + kind + " proposes no membership change");
             };
         }
-
-        /** Whether this step proposes a membership change (the others hand leadership off or do nothing). */
-        public boolean changesMembership() {
-            return kind == Kind.ADD_LEARNER || kind == Kind.PROMOTE || kind == Kind.REMOVE_VOTER
-                    || kind == Kind.REMOVE_LEARNER;
-        }
     }
 
     private void change(RaftRuntime runtime, PartitionInfo p, ConfChange cc, String what)

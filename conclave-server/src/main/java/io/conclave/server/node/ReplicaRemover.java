@@ -61,7 +61,7 @@ public final class ReplicaRemover {
         RaftRuntime runtime = node.runtime();
         long self = node.nodeId();
         List<Long> stored = new ArrayList<>(runtime.storage().groupIds());
-        stored.remove(NodeStateMachine.CONTROLLER_GROUP);
+        stored.remove(Long.valueOf(NodeStateMachine.CONTROLLER_GROUP));
         for (Unassigned u : unassigned(img, self, stored)) {
             if (!u.deleted() && !removalCommitted(img, u)) {
                 continue;

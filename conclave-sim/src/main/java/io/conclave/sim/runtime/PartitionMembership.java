@@ -112,9 +112,14 @@ final class PartitionMembership {
         }
         for (ReplicaRemover.Unassigned u : ReplicaRemover.unassigned(img, node.id(), stored)) {
             long rid = PartitionGroups.runtimeId(m, u.groupId());
-            if (!inFlight.contains(rid) && (u.deleted() || shared.plantedEarlyRemoval
-                    || removalCommitted(img, u, rid, controller.status()))) {
+            if (inFlight.contains(rid)) {
+                continue;
+            }
+            if (u.deleted() || removalCommitted(img, u, rid, controller.status())) {
+                shared.groups.noteRemovalCommitted(node.id(), rid);
                 destroy(rid, u.deleted());
+            } else if (shared.plantedEarlyRemoval) {
+                destroy(rid, false);
             }
         }
     }

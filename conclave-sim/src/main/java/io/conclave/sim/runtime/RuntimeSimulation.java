@@ -69,6 +69,7 @@ public final class RuntimeSimulation {
     private String partitionVerdict; // "valid" / "invalid" once the partition groups were checked
     private long partitionGroupsStranded;
     private long partitionGroupsUnelected;
+    private long partitionGroupsRemovalForgotten;
     private long faultStartNs;
     private String placementVerdict; // "valid" / "invalid" once the end-of-run placement check ran
     private final Buggify buggify;
@@ -321,6 +322,9 @@ public final class RuntimeSimulation {
             if (partitionGroupsStranded > 0) {
                 faults.put("partition-stranded", partitionGroupsStranded);
             }
+            if (partitionGroupsRemovalForgotten > 0) {
+                faults.put("partition-removal-forgotten", partitionGroupsRemovalForgotten);
+            }
             if (partitionGroupsUnelected > 0) {
                 faults.put("partition-unelected", partitionGroupsUnelected);
             }
@@ -434,6 +438,11 @@ public final class RuntimeSimulation {
             String unsettled = settlePartitions();
             if (unsettled != null) {
                 return unsettled;
+            }
+            // changes still in flight when the workload stopped (an administrator's, a registration) may
+            // have committed meanwhile: the metadata groups settle again before the acknowledgement check
+            if (!runUntil(() -> divergentGroup() == null, config.settleNsMax())) {
+                return "convergence: " + divergentGroup();
             }
         }
         String misplaced = misplacedReplica();
@@ -696,6 +705,8 @@ public final class RuntimeSimulation {
                 partitionGroupsStranded++;
             } else if (partitionChecks.unelectable(e.getKey(), e.getValue())) {
                 partitionGroupsUnelected++;
+            } else if (partitionChecks.removalForgotten(e.getKey(), e.getValue())) {
+                partitionGroupsRemovalForgotten++;
             }
         }
         return null;
