@@ -27,6 +27,11 @@ final class PartitionChecks {
     private final LongFunction<Set<Long>> votersOf;
     private final PartitionGroups groups;
 
+    /** Partitions found leaderless at the end, by kind ({@link #countLeaderless}). */
+    private long stranded;
+    private long unelected;
+    private long removalForgotten;
+
     /** @param votersOf the voters of a metadata group (its images are read on the first) */
     PartitionChecks(RuntimeNode[] nodes, int metadataGroups, LongFunction<Set<Long>> votersOf, PartitionGroups groups) {
         this.nodes = nodes;
@@ -263,5 +268,48 @@ final class PartitionChecks {
             }
         }
         return led ? null : "has no leader";
+    }
+
+    /** Counts, once the partitions settled, those no leader can make converge, by kind. */
+    void countLeaderless() {
+        for (Map.Entry<Long, PartitionInfo> e : expected().entrySet()) {
+            if (stranded(e.getKey(), e.getValue())) {
+                stranded++;
+            } else if (unelectable(e.getKey(), e.getValue())) {
+                unelected++;
+            } else if (removalForgotten(e.getKey(), e.getValue())) {
+                removalForgotten++;
+            }
+        }
+    }
+
+    /** Adds the partition groups' counts to a run's faults map: creations, writes, churn, membership steps, leaderless. */
+    void countInto(Map<String, Long> faults, PartitionWriter writer, TopicChurn churn) {
+        faults.put("partition-created", groups.createdPlain);
+        faults.put("partition-created-rejoining", groups.createdRejoining);
+        faults.put("partition-writes-acked", writer == null ? 0 : writer.acknowledged());
+        faults.put("node-registrations", groups.registrations);
+        putPositive(faults, "partition-create-refused", groups.refused);
+        putPositive(faults, "partition-stranded", stranded);
+        putPositive(faults, "partition-removal-forgotten", removalForgotten);
+        putPositive(faults, "partition-unelected", unelected);
+        putPositive(faults, "partition-stranded-unassigned-kept", leftOnStranded());
+        if (churn != null && churn.created() + churn.factorsChanged() > 0) {
+            faults.put("churn-topic-created", churn.created());
+            faults.put("churn-topic-deleted", churn.deleted());
+            faults.put("churn-factor-changed", churn.factorsChanged());
+        }
+        groups.steps.forEach((k, v) -> faults.put("member-" + k, v));
+        if (groups.destroyedDeleted + groups.destroyedRemoved > 0) {
+            faults.put("member-destroyed-deleted", groups.destroyedDeleted);
+            faults.put("member-destroyed-removed", groups.destroyedRemoved);
+            faults.put("member-leader-asked", groups.leaderAsked);
+        }
+    }
+
+    private static void putPositive(Map<String, Long> faults, String key, long n) {
+        if (n > 0) {
+            faults.put(key, n);
+        }
     }
 }

@@ -67,9 +67,6 @@ public final class RuntimeSimulation {
     private PartitionWriter partitionWriter;
     private TopicChurn topicChurn;
     private String partitionVerdict; // "valid" / "invalid" once the partition groups were checked
-    private long partitionGroupsStranded;
-    private long partitionGroupsUnelected;
-    private long partitionGroupsRemovalForgotten;
     private long faultStartNs;
     private String placementVerdict; // "valid" / "invalid" once the end-of-run placement check ran
     private final Buggify buggify;
@@ -312,36 +309,7 @@ public final class RuntimeSimulation {
             }
         }
         if (partitionGroups != null) {
-            faults.put("partition-created", partitionGroups.createdPlain);
-            faults.put("partition-created-rejoining", partitionGroups.createdRejoining);
-            faults.put("partition-writes-acked", partitionWriter == null ? 0 : partitionWriter.acknowledged());
-            faults.put("node-registrations", partitionGroups.registrations);
-            if (partitionGroups.refused > 0) {
-                faults.put("partition-create-refused", partitionGroups.refused);
-            }
-            if (partitionGroupsStranded > 0) {
-                faults.put("partition-stranded", partitionGroupsStranded);
-            }
-            if (partitionGroupsRemovalForgotten > 0) {
-                faults.put("partition-removal-forgotten", partitionGroupsRemovalForgotten);
-            }
-            if (partitionGroupsUnelected > 0) {
-                faults.put("partition-unelected", partitionGroupsUnelected);
-            }
-            if (partitionChecks.leftOnStranded() > 0) {
-                faults.put("partition-stranded-unassigned-kept", partitionChecks.leftOnStranded());
-            }
-            if (topicChurn != null && (topicChurn.created() + topicChurn.factorsChanged() > 0)) {
-                faults.put("churn-topic-created", topicChurn.created());
-                faults.put("churn-topic-deleted", topicChurn.deleted());
-                faults.put("churn-factor-changed", topicChurn.factorsChanged());
-            }
-            partitionGroups.steps.forEach((k, v) -> faults.put("member-" + k, v));
-            if (partitionGroups.destroyedDeleted + partitionGroups.destroyedRemoved > 0) {
-                faults.put("member-destroyed-deleted", partitionGroups.destroyedDeleted);
-                faults.put("member-destroyed-removed", partitionGroups.destroyedRemoved);
-                faults.put("member-leader-asked", partitionGroups.leaderAsked);
-            }
+            partitionChecks.countInto(faults, partitionWriter, topicChurn);
         }
         if (metadataOptions != null) {
             faults.put("metadata-snapshot", metadataStats.snapshots);
@@ -700,15 +668,7 @@ public final class RuntimeSimulation {
         if (!settled) {
             return "convergence: " + partitionChecks.firstUnsettled();
         }
-        for (Map.Entry<Long, PartitionInfo> e : partitionChecks.expected().entrySet()) {
-            if (partitionChecks.stranded(e.getKey(), e.getValue())) {
-                partitionGroupsStranded++;
-            } else if (partitionChecks.unelectable(e.getKey(), e.getValue())) {
-                partitionGroupsUnelected++;
-            } else if (partitionChecks.removalForgotten(e.getKey(), e.getValue())) {
-                partitionGroupsRemovalForgotten++;
-            }
-        }
+        partitionChecks.countLeaderless();
         return null;
     }
 
