@@ -21,7 +21,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                          Boolean buggify, boolean trace, boolean runtime, List<String> replayArgs,
                          boolean logWorkload, boolean unfencedReads, boolean lyingFullDisk,
                          boolean leaderMoveAfterDataLoss, boolean metadataWorkload, boolean localMetadataReads,
-                         boolean skipLossCheck) {
+                         boolean skipLossCheck, boolean earlyRemoval) {
 
     public static final String USAGE = "usage: SimMain [--help] --seed S [--seeds N] [--nodes N] [--groups G] [--replicas R]"
             + " [--ops K] [--nemesis LIST] [--history FILE] [--duration SIMSECONDS] [--plant BUG] [--lease]"
@@ -41,7 +41,9 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
             + "  --workload metadata (with --runtime): the controller's metadata path (MetadataLog, the controller's\n"
             + "    handlers) on every group, topics created, altered and described as registers; BUG then also\n"
             + "    local-metadata-reads (describes read any node's local image, no leader check, no ReadIndex) or\n"
-            + "    skip-loss-check (the nodes' reconcilers create a wiped node's partition replicas as plain voters)";
+            + "    skip-loss-check (the nodes' reconcilers create a wiped node's partition replicas as plain voters) or\n"
+            + "    early-removal (the nodes' replica removers destroy a replica the image no longer assigns before\n"
+            + "    its removal from the group's membership is committed)";
 
     public static SimOptions parse(String[] args) {
         long seed = 1;
@@ -66,6 +68,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         boolean metadata = false;
         boolean localReads = false;
         boolean skipLossCheck = false;
+        boolean earlyRemoval = false;
         List<String> replay = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -87,6 +90,8 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                         localReads = true;
                     } else if (bug.equals("skip-loss-check")) {
                         skipLossCheck = true;
+                    } else if (bug.equals("early-removal")) {
+                        earlyRemoval = true;
                     } else if (bug.equals("lying-full-disk")) {
                         lyingFullDisk = true;
                     } else {
@@ -118,8 +123,9 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
             throw new IllegalArgumentException("--workload and --plant unfenced-reads, local-metadata-reads need"
                     + " --runtime\n" + USAGE);
         }
-        if ((localReads || skipLossCheck) && !metadata) {
-            throw new IllegalArgumentException("--plant local-metadata-reads, skip-loss-check need --workload metadata\n"
+        if ((localReads || skipLossCheck || earlyRemoval) && !metadata) {
+            throw new IllegalArgumentException("--plant local-metadata-reads, skip-loss-check, early-removal need"
+                    + " --workload metadata\n"
                     + USAGE);
         }
         if (localReads && !metadata) {
@@ -147,7 +153,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         }
         return new SimOptions(seed, seeds, nodes, groups, replicas, ops, nemesis, history, duration, plant, json,
                 lease, buggify, trace, runtime, List.copyOf(replay), log, unfenced, lyingFullDisk,
-                leaderMove, metadata, localReads, skipLossCheck);
+                leaderMove, metadata, localReads, skipLossCheck, earlyRemoval);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -183,7 +189,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
     /** The metadata workload's options ({@code --workload metadata}). */
     public io.conclave.sim.runtime.MetadataOptions metadataOptions() {
         return io.conclave.sim.runtime.MetadataOptions.defaults().withPlantedLocalReads(localMetadataReads)
-                .withPlantedSkipLossCheck(skipLossCheck);
+                .withPlantedSkipLossCheck(skipLossCheck).withPlantedEarlyRemoval(earlyRemoval);
     }
 
     /** The log workload's options ({@code --workload log}). */

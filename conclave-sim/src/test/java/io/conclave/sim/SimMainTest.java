@@ -137,10 +137,21 @@ class SimMainTest {
     }
 
     @Test
+    void theEarlyRemovalBugIsCaughtThroughTheCommandLine() {
+        // Seed 3 is the first of PlantedEarlyRemovalBugTest's seeds to catch it.
+        int rc = run("--runtime", "--workload", "metadata", "--seed", "3", "--nemesis", "all", "--plant", "early-removal");
+        assertThat(rc).isEqualTo(1);
+        assertThat(out()).contains("FAILED seed 3: convergence: partition group ")
+                .contains("replay: java -jar conclave-sim/target/simulator.jar --seed 3 --runtime --workload metadata"
+                        + " --nemesis all --plant early-removal");
+        assertThat(run("--runtime", "--plant", "early-removal")).isEqualTo(2); // needs --workload metadata
+    }
+
+    @Test
     void helpPrintsTheUsageWithEveryWorkload() {
         assertThat(run("--help")).isZero();
         assertThat(out()).contains("usage: SimMain").contains("--workload registers|log|metadata")
-                .contains("local-metadata-reads").contains("skip-loss-check");
+                .contains("local-metadata-reads").contains("skip-loss-check").contains("early-removal");
     }
 
     @Test

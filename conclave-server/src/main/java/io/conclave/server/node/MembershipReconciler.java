@@ -15,23 +15,28 @@ import java.util.concurrent.TimeoutException;
 /**
  * Moves each partition this node leads towards the replica set the metadata assigns it, one
  * membership change at a time: a missing replica is added as a learner; a learner that has caught
- * up (its match index within {@link #CATCH_UP_SLACK_ENTRIES} of the commit) is promoted to voter;
- * a voter no longer assigned is removed (the leader hands its leadership to an assigned voter
- * first when it is the one leaving). Once membership is as assigned, leadership goes to the
+ * up ({@link #caughtUp}: it holds entries, and its match index is within
+ * {@link #CATCH_UP_SLACK_ENTRIES} of the commit) is promoted to voter;
+ * a voter no longer assigned is removed, the furthest behind first (the leader hands its leadership
+ * to an assigned voter first when it is the one leaving). Once membership is as assigned, leadership goes to the
  * preferred (first) replica when it has caught up and the group's leadership has been stable for
  * {@link #PREFERRED_HANDOFF_STABLE_MS} (same leader and term over that long, as this node saw it), so
  * leaders spread as placement balanced them without a burst of moves right after a topic is created
  * or a node restarts (each move costs producers a re-route). Each pass makes at most one change per
  * group; passes repeat on every metadata change and every second, so a change that failed is simply
  * tried again.
+ *
+ * <p>What a pass does to a group is {@link #decide}'s, a function of the partition and its leader's
+ * Raft status that the simulator runs too; this class is the node's driver, which reads the status and
+ * waits for the change with bounded timeouts on the reconciling thread.
  */
-final class MembershipReconciler {
+public final class MembershipReconciler {
 
-    static final long CATCH_UP_SLACK_ENTRIES = 64;
+    public static final long CATCH_UP_SLACK_ENTRIES = 64;
     private static final System.Logger LOG = System.getLogger(MembershipReconciler.class.getName());
 
     /** How long a group's leader must have been unchanged before it is handed to the preferred replica. */
-    static final long PREFERRED_HANDOFF_STABLE_MS = 3_000;
+    public static final long PREFERRED_HANDOFF_STABLE_MS = 3_000;
 
     private final ConclaveNode node;
     private final StableLeaders stable;
@@ -66,41 +71,55 @@ final class MembershipReconciler {
     private void step(RaftRuntime runtime, PartitionInfo p)
             throws ExecutionException, TimeoutException, InterruptedException {
         RaftStatus st = runtime.raftStatus(p.groupId()).get(5, TimeUnit.SECONDS);
+        Step step = decide(p, st, node.nodeId(), stable);
+        switch (step.kind()) {
+            case NOTHING -> { }
+            case ADD_LEARNER -> change(runtime, p, step.confChange(), "added node " + step.node() + " as a learner");
+            case PROMOTE -> change(runtime, p, step.confChange(), "promoted node " + step.node() + " to voter");
+            case REMOVE_VOTER -> change(runtime, p, step.confChange(), "removed node " + step.node());
+            case REMOVE_LEARNER -> change(runtime, p, step.confChange(), "removed learner " + step.node());
+            case HAND_OFF_LEAVING -> runtime.transferLeadership(p.groupId(), step.node());
+            case HAND_TO_PREFERRED -> {
+                runtime.transferLeadership(p.groupId(), step.node());
+                LOG.log(Level.DEBUG, "group {0}: leadership handed to preferred replica {1}", p.groupId(), step.node());
+            }
+            default -> throw new IllegalStateException("unknown step " + step);
+        }
+    }
+
+    /**
+     * The one change a pass makes to partition {@code p}'s group, led by {@code self} whose replica's
+     * status is {@code st}: the decision the node and the simulator share. Calls {@code stable} only
+     * once membership is as assigned (its first sight of a term starts that term's clock).
+     */
+    public static Step decide(PartitionInfo p, RaftStatus st, long self, StableLeaders stable) {
         ConfState conf = st.confState();
         if (conf.isJoint()) {
-            return; // the core leaves the joint state by itself
+            return Step.NONE; // the core leaves the joint state by itself
         }
         List<Long> target = p.replicas();
         for (long n : target) {
             if (!conf.voters().contains(n) && !conf.learners().contains(n)) {
-                change(runtime, p, ConfChange.addLearner(n), "added node " + n + " as a learner");
-                return;
+                return new Step(Step.Kind.ADD_LEARNER, n);
             }
         }
         for (long n : conf.learners()) {
             RaftStatus.PeerProgress pr = st.progress().get(n);
-            if (target.contains(n) && pr != null && st.commit() - pr.match() <= CATCH_UP_SLACK_ENTRIES) {
-                change(runtime, p, ConfChange.addVoter(n), "promoted node " + n + " to voter");
-                return;
+            if (target.contains(n) && caughtUp(pr, st.commit())) {
+                return new Step(Step.Kind.PROMOTE, n);
             }
         }
-        for (long n : conf.voters()) {
-            if (!target.contains(n)) {
-                if (n == node.nodeId()) {
-                    long to = target.stream().filter(conf.voters()::contains).findFirst().orElse(0L);
-                    if (to != 0) {
-                        runtime.transferLeadership(p.groupId(), to);
-                    }
-                    return;
-                }
-                change(runtime, p, ConfChange.remove(n), "removed node " + n);
-                return;
+        long leaving = mostLaggingUnassignedVoter(conf, target, st);
+        if (leaving != 0) {
+            if (leaving == self) {
+                long to = target.stream().filter(conf.voters()::contains).findFirst().orElse(0L);
+                return to == 0 ? Step.NONE : new Step(Step.Kind.HAND_OFF_LEAVING, to);
             }
+            return new Step(Step.Kind.REMOVE_VOTER, leaving);
         }
         for (long n : conf.learners()) {
             if (!target.contains(n)) {
-                change(runtime, p, ConfChange.remove(n), "removed learner " + n);
-                return;
+                return new Step(Step.Kind.REMOVE_LEARNER, n);
             }
         }
         // Membership is as assigned: hand leadership to the preferred replica (the first one, which
@@ -108,10 +127,90 @@ final class MembershipReconciler {
         long preferred = target.get(0);
         RaftStatus.PeerProgress pr = st.progress().get(preferred);
         boolean settled = stable.settled(p.groupId(), st.term());
-        if (preferred != node.nodeId() && conf.voters().contains(preferred) && pr != null && pr.match() >= st.commit()
+        if (preferred != self && conf.voters().contains(preferred) && pr != null && pr.match() >= st.commit()
                 && st.leadTransferee() == 0 && settled) {
-            runtime.transferLeadership(p.groupId(), preferred);
-            LOG.log(Level.DEBUG, "group {0}: leadership handed to preferred replica {1}", p.groupId(), preferred);
+            return new Step(Step.Kind.HAND_TO_PREFERRED, preferred);
+        }
+        return Step.NONE;
+    }
+
+    /**
+     * The voter no longer assigned that the leader's tracker shows furthest behind (no progress, or the
+     * lowest match; the lowest id among equals), or 0 when every voter is assigned. Removing the laggard
+     * first keeps the voters that hold the log: removing a caught-up voter first can leave a membership
+     * whose majority needs a replica that never answers — one whose node never created it (it was no
+     * longer assigned by the time it looked), which then blocks every later change, its own removal
+     * included (seed 10 of the simulator's metadata workload with two groups). The leader's own match is
+     * its last index, so it leaves last.
+     */
+    static long mostLaggingUnassignedVoter(ConfState conf, List<Long> target, RaftStatus st) {
+        long chosen = 0;
+        long chosenMatch = Long.MAX_VALUE;
+        for (long n : conf.voters()) {
+            if (target.contains(n)) {
+                continue;
+            }
+            RaftStatus.PeerProgress pr = st.progress().get(n);
+            long match = pr == null ? -1 : pr.match();
+            if (match < chosenMatch) {
+                chosen = n;
+                chosenMatch = match;
+            }
+        }
+        return chosen;
+    }
+
+    /**
+     * Whether a learner has caught up: it holds entries (a match of 0 is a
+     * replica the leader has heard nothing of — perhaps not even created yet: while the commit index is
+     * below the slack, promoting it would make a voter of a node that holds nothing and may never
+     * answer, which a group of one voter cannot even remove again), and is within
+     * {@link #CATCH_UP_SLACK_ENTRIES} of the commit.
+     */
+    static boolean caughtUp(RaftStatus.PeerProgress pr, long commit) {
+        return pr != null && pr.match() > 0 && commit - pr.match() <= CATCH_UP_SLACK_ENTRIES;
+    }
+
+    /**
+     * What one pass does to one group: nothing, or one membership change or leadership hand-off
+     * naming {@code node}.
+     */
+    public record Step(Kind kind, long node) {
+
+        public static final Step NONE = new Step(Kind.NOTHING, 0);
+
+        /** The kinds of step, in the order a pass looks for them. */
+        public enum Kind {
+            /** Membership is as assigned (or joint, or nothing to hand off to). */
+            NOTHING,
+            /** Add an assigned node the group lacks, as a learner. */
+            ADD_LEARNER,
+            /** Promote an assigned learner that has caught up to voter. */
+            PROMOTE,
+            /** Remove a voter no longer assigned (never the leader itself). */
+            REMOVE_VOTER,
+            /** Remove a learner no longer assigned. */
+            REMOVE_LEARNER,
+            /** The leader is the voter leaving: hand leadership to an assigned voter first. */
+            HAND_OFF_LEAVING,
+            /** Membership is as assigned and stable: hand leadership to the preferred replica. */
+            HAND_TO_PREFERRED
+        }
+
+        public Step {
+            if ((kind == Kind.NOTHING) != (node == 0)) {
+                throw new IllegalArgumentException("step " + kind + " with node " + node);
+            }
+        }
+
+        /** The membership change this step proposes; only for the four change kinds. */
+        public ConfChange confChange() {
+            return switch (kind) {
+                case ADD_LEARNER -> ConfChange.addLearner(node);
+                case PROMOTE -> ConfChange.addVoter(node);
+                case REMOVE_VOTER, REMOVE_LEARNER -> ConfChange.remove(node);
+                default -> throw new IllegalStateException("step " + kind + " proposes no membership change");
+            };
         }
     }
 
@@ -126,13 +225,13 @@ final class MembershipReconciler {
      * a group is settled once the same term has been seen for {@code stableMs}. Touched only by the
      * reconciling thread (passes are serialised); a bounded map, pruned of groups not seen for long.
      */
-    static final class StableLeaders {
+    public static final class StableLeaders {
         private static final int GROUPS_MAX = 1_000_000;
         private final long stableNs;
         private final java.util.function.LongSupplier nowNs;
         private final java.util.Map<Long, long[]> since = new java.util.HashMap<>();
 
-        StableLeaders(long stableMs, java.util.function.LongSupplier nowNs) {
+        public StableLeaders(long stableMs, java.util.function.LongSupplier nowNs) {
             if (stableMs < 0) {
                 throw new IllegalArgumentException("stableMs must be >= 0, was " + stableMs);
             }
@@ -141,7 +240,7 @@ final class MembershipReconciler {
         }
 
         /** Whether {@code groupId} has been led in {@code term} for the stable time (first sight starts the clock). */
-        boolean settled(long groupId, long term) {
+        public boolean settled(long groupId, long term) {
             long now = nowNs.getAsLong();
             long[] seen = since.get(groupId);
             if (seen == null || seen[0] != term) {

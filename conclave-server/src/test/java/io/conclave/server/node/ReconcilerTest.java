@@ -90,6 +90,29 @@ class ReconcilerTest {
     }
 
     @Test
+    void aGenesisVoterOfAPartitionWhoseReplicaSetChangedIsCreatedRejoiningAndANewcomerPlain() {
+        // seed 39 of the simulator's metadata workload with two groups: nodes that had left a partition's
+        // replica set and destroyed their replicas were assigned it again after a restart, created plain
+        // replicas from the genesis membership, and two of them elected a second leader of term 1
+        register(1, 1);
+        register(2, 1);
+        createTopic("a", 1);
+        long gid = groupOf("a");
+        long first = log.image().partitionsByTopic().values().iterator().next().get(0).replicas().get(0);
+        commit(img -> TopicHandlers.setReplicationFactor(img, "a", 2));
+        Reconciler genesisVoter = new Reconciler(first, replicas, () -> LostReplicaCheck.settled(first), List.of());
+        Reconciler newcomer = new Reconciler(3 - first, replicas, () -> LostReplicaCheck.settled(3 - first), List.of());
+
+        Reconciler.Pass byGenesisVoter = genesisVoter.pass(log.image());
+        replicas.hosted.clear();
+        Reconciler.Pass byNewcomer = newcomer.pass(log.image());
+
+        assertThat(byGenesisVoter).isEqualTo(new Reconciler.Pass(0, 1, 0));
+        assertThat(byNewcomer).isEqualTo(new Reconciler.Pass(1, 0, 0));
+        assertThat(replicas.created).containsExactly("rejoining " + gid, "plain " + gid);
+    }
+
+    @Test
     void nothingIsCreatedWhileTheLossCheckIsUndecided() {
         register(1, 1);
         createTopic("a", 1);

@@ -19,25 +19,42 @@ package io.conclave.sim.runtime;
  * @param plantedSkipLossCheck the planted bug {@code skip-loss-check}: the nodes' reconcilers take every
  *     data directory as settled ({@code LostReplicaCheck.settled}), so a wiped node creates the partition
  *     replicas it had as plain voters with empty logs (the replaced-disk bug)
+ * @param topicChurn whether, in runs where the nodes reconcile, each group has an administrator
+ *     ({@link TopicChurn}) that creates and deletes topics of its own and changes topics' replication
+ *     factors — on for a drawn share of the seeds, in drawn windows with quiet periods between
+ * @param plantedEarlyRemoval the planted bug {@code early-removal}: the nodes' replica removers destroy
+ *     a replica as soon as the image no longer assigns it, without waiting until its removal from the
+ *     group's membership is committed ({@code ReplicaRemover.verdict} skipped)
  */
 public record MetadataOptions(int topicsPerGroup, int clientsPerTopic, int opsPerTopicMax, int unknownsPerTopicMax,
-                              long requestTimeoutNs, boolean plantedLocalReads, boolean plantedSkipLossCheck) {
+                              long requestTimeoutNs, boolean plantedLocalReads, boolean plantedSkipLossCheck,
+                              boolean topicChurn, boolean plantedEarlyRemoval) {
 
     static final int SNAPSHOT_ENTRIES = 40;
     static final int COMPACT_KEEP_ENTRIES = 10;
 
     public static MetadataOptions defaults() {
-        return new MetadataOptions(3, 3, 100, 4, 2_000_000_000L, false, false);
+        return new MetadataOptions(3, 3, 100, 4, 2_000_000_000L, false, false, true, false);
     }
 
     public MetadataOptions withPlantedLocalReads(boolean on) {
         return new MetadataOptions(topicsPerGroup, clientsPerTopic, opsPerTopicMax, unknownsPerTopicMax,
-                requestTimeoutNs, on, plantedSkipLossCheck);
+                requestTimeoutNs, on, plantedSkipLossCheck, topicChurn, plantedEarlyRemoval);
     }
 
     public MetadataOptions withPlantedSkipLossCheck(boolean on) {
         return new MetadataOptions(topicsPerGroup, clientsPerTopic, opsPerTopicMax, unknownsPerTopicMax,
-                requestTimeoutNs, plantedLocalReads, on);
+                requestTimeoutNs, plantedLocalReads, on, topicChurn, plantedEarlyRemoval);
+    }
+
+    public MetadataOptions withTopicChurn(boolean on) {
+        return new MetadataOptions(topicsPerGroup, clientsPerTopic, opsPerTopicMax, unknownsPerTopicMax,
+                requestTimeoutNs, plantedLocalReads, plantedSkipLossCheck, on, plantedEarlyRemoval);
+    }
+
+    public MetadataOptions withPlantedEarlyRemoval(boolean on) {
+        return new MetadataOptions(topicsPerGroup, clientsPerTopic, opsPerTopicMax, unknownsPerTopicMax,
+                requestTimeoutNs, plantedLocalReads, plantedSkipLossCheck, topicChurn, on);
     }
 
     /**

@@ -20,7 +20,9 @@ import java.util.TreeSet;
  * incarnation of a simulated node of a metadata run: for every metadata group the node hosts (each is
  * a controller), a pass runs on the scheduler thread whenever that group's image changes and every
  * simulated second, as {@code ConclaveNode} runs it on its background thread, and creates through the
- * runtime the partition replicas the image assigns to the node ({@link RuntimeNode#createPartitionReplica}).
+ * runtime the partition replicas the image assigns to the node ({@link RuntimeNode#createPartitionReplica});
+ * then, as in ConclaveNode, the membership and removal passes ({@link PartitionMembership}) move the
+ * groups this node leads towards their assigned replica sets and destroy the replicas no longer assigned.
  * Like {@code ConclaveNode.registerIfNeeded}, every {@link #REGISTER_NS} the node registers its current
  * incarnation with each controller whose image lacks it, through that controller's leader (skipped while
  * the network cuts the two apart). The loss check's pending flag is kept with the node's simulated disk
@@ -46,9 +48,11 @@ final class NodeReconciliation {
         final boolean plantedSkipLossCheck;
         /** The planted bug {@code first-retention-only} (tests): a replica keeps the retention it was first given. */
         boolean plantedFirstRetentionOnly;
+        /** The planted bug {@code early-removal}: unassigned replicas are destroyed before their removal commits. */
+        final boolean plantedEarlyRemoval;
 
         Shared(Scheduler scheduler, Trace trace, Network network, RuntimeNode[] nodes, int metadataGroups,
-               PartitionGroups groups, boolean plantedSkipLossCheck) {
+               PartitionGroups groups, boolean plantedSkipLossCheck, boolean plantedEarlyRemoval) {
             this.scheduler = scheduler;
             this.trace = trace;
             this.network = network;
@@ -56,6 +60,7 @@ final class NodeReconciliation {
             this.metadataGroups = metadataGroups;
             this.groups = groups;
             this.plantedSkipLossCheck = plantedSkipLossCheck;
+            this.plantedEarlyRemoval = plantedEarlyRemoval;
         }
     }
 
@@ -78,7 +83,9 @@ final class NodeReconciliation {
                     ? LostReplicaCheck.pending(node.id(), plane.log(m), incarnation, this::schedulePass,
                             () -> node.settleLossCheck(controller))
                     : LostReplicaCheck.settled(node.id());
-            reconcilers.put(m, new Reconciler(node.id(), new Replicas(m), () -> check, List.of()));
+            PartitionMembership membership = new PartitionMembership(node, m, shared);
+            reconcilers.put(m, new Reconciler(node.id(), new Replicas(m), () -> check,
+                    List.of(membership::membershipPass, membership::removalPass)));
             plane.log(m).addListener(img -> schedulePass());
         }
     }

@@ -65,8 +65,8 @@ public final class RuntimeSimulation {
     private final PartitionChecks partitionChecks;
     private final NodeReconciliation.Shared shared; // null unless the nodes reconcile
     private PartitionWriter partitionWriter;
+    private TopicChurn topicChurn;
     private String partitionVerdict; // "valid" / "invalid" once the partition groups were checked
-    private long partitionGroupsStranded;
     private long faultStartNs;
     private String placementVerdict; // "valid" / "invalid" once the end-of-run placement check ran
     private final Buggify buggify;
@@ -117,7 +117,8 @@ public final class RuntimeSimulation {
         partitionGroups = reconciles(config, metadataOptions) ? new PartitionGroups() : null;
         partitionChecks = new PartitionChecks(nodes, config.groups(), this::votersOf, partitionGroups);
         shared = partitionGroups == null ? null : new NodeReconciliation.Shared(scheduler, trace, network, nodes,
-                config.groups(), partitionGroups, metadataOptions.plantedSkipLossCheck());
+                config.groups(), partitionGroups, metadataOptions.plantedSkipLossCheck(),
+                metadataOptions.plantedEarlyRemoval());
         for (int i = 1; i <= n && shared != null; i++) {
             nodes[i].useReconciler(shared);
         }
@@ -308,16 +309,7 @@ public final class RuntimeSimulation {
             }
         }
         if (partitionGroups != null) {
-            faults.put("partition-created", partitionGroups.createdPlain);
-            faults.put("partition-created-rejoining", partitionGroups.createdRejoining);
-            faults.put("partition-writes-acked", partitionWriter == null ? 0 : partitionWriter.acknowledged());
-            faults.put("node-registrations", partitionGroups.registrations);
-            if (partitionGroups.refused > 0) {
-                faults.put("partition-create-refused", partitionGroups.refused);
-            }
-            if (partitionGroupsStranded > 0) {
-                faults.put("partition-stranded", partitionGroupsStranded);
-            }
+            partitionChecks.countInto(faults, partitionWriter, topicChurn);
         }
         if (metadataOptions != null) {
             faults.put("metadata-snapshot", metadataStats.snapshots);
@@ -370,6 +362,9 @@ public final class RuntimeSimulation {
                 partitionWriter = new PartitionWriter(scheduler, SimRandom.of(config.seed(), "partition-writes"), trace,
                         nodes, partitionGroups, oracle);
                 partitionWriter.start();
+                topicChurn = new TopicChurn(scheduler, SimRandom.of(config.seed(), "topic-churn"), trace, nodes,
+                        Math.min(config.groups(), config.activeGroupsMax()), metadataOptions.topicChurn());
+                topicChurn.start();
             }
         } else {
             logWorkload.start();
@@ -382,6 +377,7 @@ public final class RuntimeSimulation {
             metadataWorkload.stop();
             if (partitionWriter != null) {
                 partitionWriter.stop();
+                topicChurn.stop();
             }
         } else {
             logWorkload.stop();
@@ -410,6 +406,11 @@ public final class RuntimeSimulation {
             String unsettled = settlePartitions();
             if (unsettled != null) {
                 return unsettled;
+            }
+            // changes still in flight when the workload stopped (an administrator's, a registration) may
+            // have committed meanwhile: the metadata groups settle again before the acknowledgement check
+            if (!runUntil(() -> divergentGroup() == null, config.settleNsMax())) {
+                return "convergence: " + divergentGroup();
             }
         }
         String misplaced = misplacedReplica();
@@ -598,7 +599,8 @@ public final class RuntimeSimulation {
             }
             if (partitionGroups != null) {
                 for (Map.Entry<Long, PartitionInfo> p : partitionChecks.expected().entrySet()) {
-                    if (p.getValue().replicas().contains((long) i)) {
+                    if (p.getValue().replicas().contains((long) i)
+                            || partitionChecks.keptOnStranded(p.getKey(), p.getValue(), i)) {
                         placed.add(p.getKey());
                     }
                 }
@@ -666,11 +668,7 @@ public final class RuntimeSimulation {
         if (!settled) {
             return "convergence: " + partitionChecks.firstUnsettled();
         }
-        for (Map.Entry<Long, PartitionInfo> e : partitionChecks.expected().entrySet()) {
-            if (partitionChecks.stranded(e.getKey(), e.getValue())) {
-                partitionGroupsStranded++;
-            }
-        }
+        partitionChecks.countLeaderless();
         return null;
     }
 
@@ -681,7 +679,10 @@ public final class RuntimeSimulation {
             long g = e.getKey();
             Set<Long> voters;
             if (PartitionGroups.isPartition(g)) {
-                if (partitionChecks.stranded(g, partitions.get(g))) {
+                if (!partitions.containsKey(g)) {
+                    continue; // its topic was deleted: its replicas are gone, as they should be
+                }
+                if (partitionChecks.leaderless(g, partitions.get(g))) {
                     continue; // no leader can be elected: its rejoining replicas never catch up
                 }
                 voters = new TreeSet<>(partitions.get(g).replicas());

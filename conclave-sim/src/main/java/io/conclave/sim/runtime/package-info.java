@@ -10,7 +10,9 @@
  * path run on it ({@link io.conclave.sim.runtime.DataPlane}, {@link io.conclave.sim.runtime.MetadataPlane}),
  * the server's reconciler run on each node of a metadata run and the partition groups it creates
  * ({@link io.conclave.sim.runtime.NodeReconciliation}, {@link io.conclave.sim.runtime.PartitionGroups},
- * their writer and end-of-run checks),
+ * their writer and end-of-run checks), the server's membership and removal decisions driven on it
+ * ({@link io.conclave.sim.runtime.PartitionMembership}) and the administrator whose topic deletions and
+ * replication-factor changes give them work ({@link io.conclave.sim.runtime.TopicChurn}),
  * the workloads, the nemesis, the control-plane events ({@link io.conclave.sim.runtime.RuntimeControl},
  * partition moves in {@link io.conclave.sim.runtime.PartitionMoves}) and where each group lives
  * ({@link io.conclave.sim.runtime.Placement}), the node's faulty view of its disk, the

@@ -1,0 +1,192 @@
+package io.conclave.sim.runtime;
+
+import io.conclave.multiraft.replica.GroupStatus;
+import io.conclave.multiraft.replica.Replica;
+import io.conclave.partition.metadata.ClusterImage;
+import io.conclave.partition.metadata.PartitionInfo;
+import io.conclave.server.node.MembershipReconciler;
+import io.conclave.server.node.ReplicaRemover;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The server's two passes that follow a reconcile pass, on one incarnation of a simulated node and one
+ * metadata group (a controller), driven without blocking on the scheduler thread: the same decisions
+ * {@code ConclaveNode} runs ({@link MembershipReconciler#decide}, {@link ReplicaRemover#unassigned},
+ * {@link ReplicaRemover#verdict}, {@link ReplicaRemover#leaderDropped}), with what they read taken
+ * synchronously from the node's replicas and what they do issued through the runtime's own API on the
+ * node ({@link RuntimeNode#changeMembership}, {@link RuntimeNode#transferLeadership},
+ * {@link RuntimeNode#destroyGroup}), its answer awaited as a callback.
+ *
+ * <ul>
+ *   <li>Membership: for every partition of the image whose group this node leads, one step (a learner
+ *       added, promoted, a member removed, leadership handed off), at most one in flight per group
+ *       (ConclaveNode waits for each). The preferred-leader hand-off waits for
+ *       {@link MembershipReconciler#PREFERRED_HANDOFF_STABLE_MS} on the node's own clock.</li>
+ *   <li>Removal: every replica this node stores that the image no longer assigns to it is destroyed
+ *       when its topic was deleted, or once its removal is committed — this replica applied a membership
+ *       without the node on a fresh image, or the partition's leader no longer lists the node. The
+ *       leader is asked as ConclaveNode asks it over gRPC (the first assigned replica, then up to
+ *       {@link #LEADER_HOPS_MAX} leader hints), but its status is read directly from the simulated
+ *       node; a hop whose nodes the network cuts apart, or to a node that is down or paused, fails as
+ *       the call would.</li>
+ * </ul>
+ *
+ * The planted bug {@code early-removal} skips the commit check: an unassigned replica is destroyed
+ * as soon as the image says so. Lives and dies with its incarnation; scheduler thread only.
+ */
+final class PartitionMembership {
+
+    static final int LEADER_HOPS_MAX = 3;
+    /** How long a step or destruction may stay unanswered before the group is tried again (ConclaveNode's request timeout). */
+    static final long ANSWER_NS_MAX = 5_000_000_000L;
+
+    private final RuntimeNode node;
+    private final long m;
+    private final NodeReconciliation.Shared shared;
+    private final MembershipReconciler.StableLeaders stable;
+    /** Runtime ids of groups with a step or destruction in flight. */
+    private final Set<Long> inFlight = new TreeSet<>();
+
+    PartitionMembership(RuntimeNode node, long metadataGroup, NodeReconciliation.Shared shared) {
+        this.node = node;
+        this.m = metadataGroup;
+        this.shared = shared;
+        this.stable = new MembershipReconciler.StableLeaders(MembershipReconciler.PREFERRED_HANDOFF_STABLE_MS,
+                node.clock()::nowNs);
+    }
+
+    /** The membership pass towards {@code img}: one step per group this node leads. */
+    void membershipPass(ClusterImage img) {
+        for (List<PartitionInfo> ps : img.partitionsByTopic().values()) {
+            for (PartitionInfo p : ps) {
+                long rid = PartitionGroups.runtimeId(m, p.groupId());
+                Replica r = node.replica(rid);
+                if (r == null || !r.raft().isLeader() || inFlight.contains(rid)) {
+                    continue;
+                }
+                step(rid, MembershipReconciler.decide(p, r.raft().status(), node.id(), stable));
+            }
+        }
+    }
+
+    private void step(long rid, MembershipReconciler.Step step) {
+        switch (step.kind()) {
+            case NOTHING -> { }
+            case HAND_OFF_LEAVING, HAND_TO_PREFERRED -> {
+                node.transferLeadership(rid, step.node());
+                shared.groups.noteStep(step.kind());
+                shared.trace.record(shared.scheduler.nowNs(), "member.transfer", node.id(), rid, step.node(),
+                        step.kind().ordinal());
+            }
+            default -> {
+                CompletableFuture<Long> f = node.changeMembership(rid, step.confChange());
+                if (f == null) {
+                    return;
+                }
+                shared.trace.record(shared.scheduler.nowNs(), "member.change", node.id(), rid, step.node(),
+                        step.kind().ordinal());
+                await(rid, f, ok -> {
+                    if (ok) {
+                        shared.groups.noteStep(step.kind());
+                    }
+                });
+            }
+        }
+    }
+
+    /** The removal pass towards {@code img}: destroys the unassigned replicas whose removal is committed. */
+    void removalPass(ClusterImage img) {
+        Replica controller = node.replica(m);
+        if (controller == null) {
+            return;
+        }
+        List<Long> stored = new ArrayList<>();
+        for (long rid : node.engine().groupIds()) {
+            if (PartitionGroups.isPartition(rid) && PartitionGroups.metadataGroupOf(rid) == m) {
+                stored.add(rid - m * PartitionGroups.STRIDE);
+            }
+        }
+        for (ReplicaRemover.Unassigned u : ReplicaRemover.unassigned(img, node.id(), stored)) {
+            long rid = PartitionGroups.runtimeId(m, u.groupId());
+            if (inFlight.contains(rid)) {
+                continue;
+            }
+            if (u.deleted() || removalCommitted(img, u, rid, controller.status())) {
+                shared.groups.noteRemovalCommitted(node.id(), rid);
+                destroy(rid, u.deleted());
+            } else if (shared.plantedEarlyRemoval) {
+                destroy(rid, false);
+            }
+        }
+    }
+
+    private boolean removalCommitted(ClusterImage img, ReplicaRemover.Unassigned u, long rid, GroupStatus controller) {
+        Replica own = node.replica(rid);
+        if (own == null) {
+            return false; // stored, not running (a deletion under way): ConclaveNode's status call fails
+        }
+        return switch (ReplicaRemover.verdict(img, u, node.id(), own.status(), controller)) {
+            case DESTROY -> true;
+            case ASK_LEADER -> ReplicaRemover.leaderDropped(node.id(), leaderListing(rid, u.partition()));
+            case KEEP -> false;
+        };
+    }
+
+    /** The peers the partition's leader tracks, found as ConclaveNode finds it; empty when no leader answered. */
+    private List<Long> leaderListing(long rid, PartitionInfo p) {
+        long target = p.replicas().get(0);
+        for (int hop = 0; hop < LEADER_HOPS_MAX && target != 0 && target != node.id(); hop++) {
+            RuntimeNode at = shared.nodes[(int) target];
+            if (!at.isUp() || at.isPaused() || shared.network.isCut((int) node.id(), (int) target)
+                    || shared.network.isCut((int) target, (int) node.id())) {
+                return List.of();
+            }
+            Replica r = at.replica(rid);
+            if (r == null) {
+                return List.of(); // UNKNOWN_PARTITION there: no hint
+            }
+            if (r.raft().isLeader()) {
+                shared.groups.leaderAsked++;
+                return new ArrayList<>(r.raft().status().progress().keySet());
+            }
+            target = r.raft().getLeader(); // NOT_LEADER with its hint
+        }
+        return List.of();
+    }
+
+    private void destroy(long rid, boolean deleted) {
+        CompletableFuture<Void> f = node.destroyGroup(rid);
+        if (f == null) {
+            return;
+        }
+        shared.trace.record(shared.scheduler.nowNs(), "member.destroy", node.id(), rid, deleted ? 1 : 0, 0);
+        await(rid, f, ok -> {
+            if (ok) {
+                shared.groups.noteDestroyed(deleted);
+            }
+        });
+    }
+
+    /** Marks {@code rid} busy until {@code f} completes or {@link #ANSWER_NS_MAX} passes; {@code then} gets success. */
+    private void await(long rid, CompletableFuture<?> f, java.util.function.Consumer<Boolean> then) {
+        inFlight.add(rid);
+        boolean[] answered = new boolean[1];
+        shared.scheduler.after(ANSWER_NS_MAX, () -> {
+            if (!answered[0]) {
+                answered[0] = true;
+                inFlight.remove(rid);
+            }
+        });
+        f.whenComplete((v, e) -> shared.scheduler.after(0, () -> {
+            if (!answered[0]) {
+                answered[0] = true;
+                inFlight.remove(rid);
+                then.accept(e == null);
+            }
+        }));
+    }
+}
