@@ -134,27 +134,22 @@ public record PartitionCommand(Type type, long producerId, int sequence, boolean
 
     /** Null for an entry that is not a partition command (a leader's empty no-op). */
     public static PartitionCommand decode(byte[] data) {
-        if (data.length == 0 || data[0] != MAGIC) {
+        View v = view(data);
+        if (v == null) {
             return null;
         }
         ByteBuffer b = ByteBuffer.wrap(data);
-        b.get();
-        Type type = Type.values()[b.get()];
-        long pid = b.getLong();
-        int seq = b.getInt();
-        boolean gapAllowed = b.get() == 1;
-        long base = b.getLong();
-        long ts = b.getLong();
-        int n = b.getInt();
-        List<StoredRecord> records = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
+        b.position(v.recordsAt());
+        List<StoredRecord> records = new ArrayList<>(v.recordCount());
+        for (int i = 0; i < v.recordCount(); i++) {
             boolean hasKey = b.get() == 1;
             byte[] key = getBytes(b);
             byte[] value = getBytes(b);
             long rts = b.getLong();
             records.add(new StoredRecord(hasKey ? key : null, value, rts, getHeaders(b)));
         }
-        return new PartitionCommand(type, pid, seq, gapAllowed, base, ts, records);
+        return new PartitionCommand(v.type(), v.producerId(), v.sequence(), v.gapAllowed(), v.baseOffset(),
+                v.timestampMs(), records);
     }
 
     private static void putBytes(ByteBuffer b, byte[] v) {

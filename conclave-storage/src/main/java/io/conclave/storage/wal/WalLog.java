@@ -48,8 +48,8 @@ public final class WalLog implements AutoCloseable {
     /** Whether bytes past {@link #goodBytes} may hold an unsynced or failed batch still to be cleared. */
     private boolean needsCut;
     private long fsyncs;
-    private long filesStarted;
-    private long filesStartedPreallocated;
+    private volatile long filesStarted;
+    private volatile long filesStartedPreallocated;
 
     private WalLog(Disk disk, String dir, WalConfig config) {
         this.disk = disk;
@@ -139,7 +139,16 @@ public final class WalLog implements AutoCloseable {
         FileHandle f;
         long capacity = 0;
         if (from != null) {
-            disk.rename(from, target);
+            try {
+                disk.rename(from, target);
+            } catch (IOException e) {
+                try {
+                    disk.delete(from); // not to keep a whole file of zeros until the next open
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
             f = disk.open(target, OpenMode.READ_WRITE);
             capacity = f.size();
             filesStartedPreallocated++;
