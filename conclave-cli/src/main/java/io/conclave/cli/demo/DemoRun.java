@@ -163,16 +163,23 @@ public final class DemoRun {
         double produceSeconds = (System.nanoTime() - start) / 1e9;
         Map<String, RecordMetadata> acked = new HashMap<>();
         long failed = 0;
+        Throwable firstFailure = null;
         for (int i = 0; i < acks.size(); i++) {
             CompletableFuture<RecordMetadata> a = acks.get(i);
             if (a.isCompletedExceptionally()) {
                 failed++;
+                if (firstFailure == null) {
+                    firstFailure = a.handle((m, e) -> e).join();
+                }
             } else {
                 acked.put("r" + i, a.join());
             }
         }
         say("%,d records acknowledged (%,d failed) in %.1f s; waiting for the consumer ...", acked.size(), failed,
                 produceSeconds);
+        if (firstFailure != null) {
+            say("the first failed record's error: %s", firstFailure);
+        }
         await(Duration.ofSeconds(120), () -> {
             synchronized (consumed) {
                 return consumed.keySet().containsAll(acked.keySet());
