@@ -60,8 +60,11 @@ public final class SegmentLog implements Closeable {
     /** Set when an I/O error struck in the middle of a structural change or a sync; see {@link #fail}. */
     private IOException failure;
     private boolean closed;
-    /** The chunk buffer {@link #chunkBuffer(int)} reuses. */
-    private byte[] chunkBuffer = new byte[0];
+    /**
+     * The chunk buffer {@link #chunkBuffer(int)} reuses: one per thread that appends (the storage
+     * housekeeper, recovery), not one per log, so thousands of open logs do not each keep one.
+     */
+    private static final ThreadLocal<byte[]> CHUNK_BUFFER = ThreadLocal.withInitial(() -> new byte[0]);
     static final int CHUNK_BUFFER_KEEP_BYTES = 4 << 20;
 
     private SegmentLog(Disk disk, String dir, SegmentConfig config, RecordCursor cursor, SegmentRecovery r) {
@@ -338,13 +341,14 @@ public final class SegmentLog implements Closeable {
      * for next time up to {@link #CHUNK_BUFFER_KEEP_BYTES}. Materializing allocated a new buffer per
      * chunk, a fifth of a follower's allocation under produce load (JFR).
      */
-    private byte[] chunkBuffer(int bytes) {
-        if (chunkBuffer.length >= bytes) {
-            return chunkBuffer;
+    private static byte[] chunkBuffer(int bytes) {
+        byte[] kept = CHUNK_BUFFER.get();
+        if (kept.length >= bytes) {
+            return kept;
         }
         byte[] b = new byte[bytes];
         if (bytes <= CHUNK_BUFFER_KEEP_BYTES) {
-            chunkBuffer = b;
+            CHUNK_BUFFER.set(b);
         }
         return b;
     }
