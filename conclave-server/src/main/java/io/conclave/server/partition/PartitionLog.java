@@ -304,6 +304,7 @@ public final class PartitionLog {
         return out;
     }
 
+    /** One decoded record mixed into the digest: the reference the in-place apply ({@link Mixer}) must equal (tests). */
     static long mixRecord(long h, long offset, StoredRecord r) {
         byte[] k = r.key();
         return mixRecord(h, offset, k == null ? -1 : checksum(k, 0, k.length), checksum(r.value(), 0, r.value().length),

@@ -198,7 +198,7 @@ public final class WalLog implements AutoCloseable {
      */
     private void cutBack() throws IOException {
         if (activeCapacity > 0) {
-            WalReader.zero(active, goodBytes, Math.min(writtenEnd, activeCapacity));
+            WalSpare.zero(active, goodBytes, Math.min(writtenEnd, activeCapacity));
             active.truncate(Math.max(goodBytes, activeCapacity));
         } else {
             active.truncate(goodBytes);

@@ -97,7 +97,7 @@ public final class WalReader {
         report.cutReason = end.reason;
         try (FileHandle f = disk.open(WalLog.path(dir, seq), OpenMode.READ_WRITE)) {
             if (end.preallocated) {
-                zero(f, end.offset, end.fileBytes);
+                WalSpare.zero(f, end.offset, end.fileBytes);
             } else {
                 f.truncate(end.offset);
             }
@@ -105,13 +105,6 @@ public final class WalReader {
         }
     }
 
-    /** Writes zeros over {@code [from, to)} of {@code f} (not synced). */
-    static void zero(FileHandle f, long from, long to) throws IOException {
-        byte[] zeros = new byte[(int) Math.min(WalSpare.CHUNK_BYTES, Math.max(0, to - from))];
-        for (long pos = from; pos < to; pos += zeros.length) {
-            f.write(pos, zeros, 0, (int) Math.min(zeros.length, to - pos));
-        }
-    }
 
     private void dropLater(List<Long> later, Report report) throws IOException {
         for (long seq : later) {

@@ -39,7 +39,8 @@ final class WalSpare {
     private final Disk disk;
     private final String dir;
     private final long capacityBytes;
-    private final byte[] zeros;
+    /** Never written: the zeros every fill writes from. */
+    private static final byte[] ZEROS = new byte[CHUNK_BYTES];
 
     // housekeeper's thread only
     private FileHandle preparing;
@@ -52,13 +53,18 @@ final class WalSpare {
     private volatile String ready;
     private volatile long prepared;
     private volatile long failures;
-    private volatile IOException lastFailure;
 
     WalSpare(Disk disk, String dir, long capacityBytes) {
         this.disk = disk;
         this.dir = dir;
         this.capacityBytes = capacityBytes;
-        this.zeros = new byte[(int) Math.min(CHUNK_BYTES, capacityBytes)];
+    }
+
+    /** Writes zeros over {@code [from, to)} of {@code f} (not synced): a spare's fill, or a cut that keeps a file's blocks. */
+    static void zero(FileHandle f, long from, long to) throws IOException {
+        for (long pos = from; pos < to; pos += CHUNK_BYTES) {
+            f.write(pos, ZEROS, 0, (int) Math.min(CHUNK_BYTES, to - pos));
+        }
     }
 
     /** Deletes the spares an earlier run left behind: a half-made one cannot be told from a whole one. */
@@ -103,9 +109,9 @@ final class WalSpare {
             if (preparing == null) {
                 begin();
             } else if (filledBytes < capacityBytes) {
-                int n = (int) Math.min(zeros.length, capacityBytes - filledBytes);
-                preparing.write(filledBytes, zeros, 0, n);
-                filledBytes += n;
+                long to = Math.min(filledBytes + CHUNK_BYTES, capacityBytes);
+                zero(preparing, filledBytes, to);
+                filledBytes = to;
             } else {
                 preparing.sync();
                 preparing.close();
@@ -116,7 +122,6 @@ final class WalSpare {
             }
         } catch (IOException e) {
             failures++;
-            lastFailure = e;
             retryAtMs = nowMs + RETRY_AFTER_FAILURE_MS;
             abandon();
         }
@@ -166,22 +171,14 @@ final class WalSpare {
         return p;
     }
 
-    long capacityBytes() {
-        return capacityBytes;
-    }
-
     /** Spares made so far. */
     long prepared() {
         return prepared;
     }
 
-    /** Attempts that failed (a full disk, an I/O error); the last one's cause is {@link #lastFailure()}. */
+    /** Attempts that failed (a full disk, an I/O error). */
     long failures() {
         return failures;
-    }
-
-    IOException lastFailure() {
-        return lastFailure;
     }
 
     /** Drops a spare in the making (once the housekeeper has stopped); a ready one stays for the next open to delete. */
