@@ -98,6 +98,22 @@ class CommandErrorsTest {
     }
 
     @Test
+    void benchWithANodeSettingNoNodeAcceptsIsRefusedBeforeAnyNodeStarts() {
+        assertThat(run("bench", "--node-set", "storage.wal.preallocate=maybe")).isEqualTo(2);
+        assertThat(err()).contains("--node-set").contains("storage.wal.preallocate").contains("maybe");
+        assertThat(run("bench", "--node-set", "storage.wal.prealocate=false")).isEqualTo(2);
+        assertThat(err()).contains("unknown key 'storage.wal.prealocate'");
+        assertThat(run("bench", "--node-set", "preallocate")).isEqualTo(2);
+        assertThat(err()).contains("--node-set preallocate: expected key=value");
+    }
+
+    @Test
+    void benchWithALatencyFileInAMissingDirectoryIsRefusedBeforeRunning(@TempDir Path dir) {
+        assertThat(run("bench", "--latency-out", dir.resolve("no/such/latency.txt").toString())).isEqualTo(2);
+        assertThat(err()).contains("--latency-out").contains("no such directory");
+    }
+
+    @Test
     void benchIntoAMissingDirectoryIsRefusedBeforeRunning(@TempDir Path dir) {
         assertThat(run("bench", "--suite", "raft", "--out", dir.resolve("no/such/bench.json").toString())).isEqualTo(2);
         assertThat(err()).contains("--out").contains("no such directory");

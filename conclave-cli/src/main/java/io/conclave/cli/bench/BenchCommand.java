@@ -2,6 +2,9 @@ package io.conclave.cli.bench;
 
 import io.conclave.cli.Json;
 import io.conclave.cli.Main;
+import io.conclave.ops.config.ConfigException;
+import io.conclave.ops.config.NodeConfig;
+import io.conclave.cli.node.ServerConfigs;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -50,6 +53,19 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-b", "--bootstrap"}, split = ",", description = "data suite: use this running cluster instead of"
             + " starting one")
     List<String> bootstrap;
+
+    @Option(names = "--node-set", paramLabel = "KEY=VALUE", description = "data: a configuration setting for"
+            + " the nodes it starts (repeatable; docs/configuration.md), e.g. --node-set storage.wal.preallocate=false;"
+            + " the nodes do not read this shell's CONCLAVE_* variables")
+    List<String> nodeSettings = new ArrayList<>();
+
+    @Option(names = "--node-java-opts", paramLabel = "OPTS", defaultValue = DataSuite.NODE_JAVA_OPTS_DEFAULT,
+            description = "data: JVM options of the nodes it starts, space-separated (default: ${DEFAULT-VALUE})")
+    String nodeJavaOpts;
+
+    @Option(names = "--latency-out", paramLabel = "FILE", description = "data: write each timed STRONG write as a"
+            + " line 'startMs latencyMs' (from the first write) to FILE, to see when the slow ones came")
+    Path latencyOut;
 
     @Option(names = "--latency-records", defaultValue = "5000", description = "sequential timed writes: data (STRONG"
             + " produce) and runtime (commits) (default: ${DEFAULT-VALUE})")
@@ -119,15 +135,13 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        checkNodeSettings();
         if (!Files.isDirectory(sizes.dir())) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--dir " + sizes.dir()
                     + " is not a directory");
         }
-        if (out != null && out.toAbsolutePath().getParent() != null
-                && !Files.isDirectory(out.toAbsolutePath().getParent())) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + ": no such directory "
-                    + out.toAbsolutePath().getParent());
-        }
+        checkParentExists("--out", out);
+        checkParentExists("--latency-out", latencyOut);
         String started = Instant.now().toString();
         double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         long t0 = System.nanoTime();
@@ -139,7 +153,8 @@ public final class BenchCommand implements Callable<Integer> {
             progress.printf("[bench] suite %s: %s%n", s.label(), s.title());
             long s0 = System.nanoTime();
             try {
-                List<Figure> got = s == Suite.DATA ? new DataSuite(sizes, bootstrap, progress).run()
+                List<Figure> got = s == Suite.DATA ? new DataSuite(sizes, bootstrap, progress,
+                        List.of(nodeJavaOpts.trim().split("\\s+")), nodeSettings, latencyOut).run()
                         : new EngineSuites(sizes, progress).run(s);
                 figures.addAll(got);
                 if (!json) {
@@ -165,6 +180,36 @@ public final class BenchCommand implements Callable<Integer> {
             Main.out().println(Json.of(doc));
         }
         return errors.isEmpty() ? 0 : 1;
+    }
+
+    private void checkParentExists(String flag, Path file) {
+        if (file != null && file.toAbsolutePath().getParent() != null
+                && !Files.isDirectory(file.toAbsolutePath().getParent())) {
+            throw new CommandLine.ParameterException(spec.commandLine(), flag + " " + file + ": no such directory "
+                    + file.toAbsolutePath().getParent());
+        }
+    }
+
+    /** Each {@code --node-set} is a {@code key=value} a node accepts: refused here, not by three failed nodes. */
+    private void checkNodeSettings() {
+        Map<String, String> flags = new java.util.LinkedHashMap<>(Map.of("node.id", "1", "data.dir",
+                Path.of(System.getProperty("java.io.tmpdir"), "conclave-bench-probe").toString(), "initial.controllers", "1@127.0.0.1:1:2"));
+        for (String s : nodeSettings) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--node-set " + s
+                        + ": expected key=value");
+            }
+            flags.put(s.substring(0, eq), s.substring(eq + 1));
+        }
+        try {
+            ServerConfigs.from(NodeConfig.load(null, Map.of(), flags));
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--node-set: " + e.getMessage());
+        }
+        if (nodeJavaOpts.isBlank()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--node-java-opts must not be empty");
+        }
     }
 
     private static Map<String, Object> document(String started, List<Suite> chosen, List<Figure> figures,

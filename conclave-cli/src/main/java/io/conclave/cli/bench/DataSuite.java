@@ -8,9 +8,12 @@ import io.conclave.client.ConclaveClient;
 import io.conclave.client.Producer;
 import io.conclave.client.ProducerConfig;
 import java.io.PrintStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +25,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The data-plane suite: produce through the client library to a local 3-process cluster it starts
  * (or a running one given by {@code bootstrap}), RF 3: synchronous STRONG latency (one record in
- * flight, after up to 2,000 warm-up writes and a warm-up window of produce load), then batched
+ * flight, after up to 2,000 warm-up writes, a warm-up window of produce load, a pause and up to 2,000
+ * more single writes), then batched
  * throughput at STRONG and at EVENTUAL, each over a fixed window with at most 10,000 records
  * unacknowledged, counting what was acknowledged within it (the Kafka peer harness's method).
  */
@@ -34,10 +38,20 @@ final class DataSuite {
     private final BenchSizes sizes;
     private final List<String> bootstrap;
     private final PrintStream progress;
+    private final List<String> nodeJavaOptions;
+    private final List<String> nodeSettings;
+    private final Path latencyOut;
 
-    DataSuite(BenchSizes sizes, List<String> bootstrap, PrintStream progress) {
+    /** The JVM options of the nodes the suite starts, unless {@code --node-java-opts} says otherwise. */
+    static final String NODE_JAVA_OPTS_DEFAULT = "-Xmx1g -XX:+UseParallelGC";
+
+    DataSuite(BenchSizes sizes, List<String> bootstrap, PrintStream progress, List<String> nodeJavaOptions,
+              List<String> nodeSettings, Path latencyOut) {
+        this.latencyOut = latencyOut;
         this.sizes = sizes;
         this.bootstrap = bootstrap;
+        this.nodeJavaOptions = List.copyOf(nodeJavaOptions);
+        this.nodeSettings = List.copyOf(nodeSettings);
         this.progress = progress;
     }
 
@@ -47,7 +61,7 @@ final class DataSuite {
         List<String> addresses = bootstrap;
         if (addresses == null || addresses.isEmpty()) {
             root = Files.createTempDirectory("conclave-bench-");
-            cluster = new LocalProcesses(root, 3, List.of("-Xmx1g", "-XX:+UseParallelGC"));
+            cluster = new LocalProcesses(root, 3, nodeJavaOptions, "WARN", nodeSettings);
             progress.println("[bench] starting 3 node processes (logs: " + root + ") ...");
             for (long id = 1; id <= 3; id++) {
                 cluster.start(id);
@@ -66,9 +80,12 @@ final class DataSuite {
                 // Let the nodes write the warm-up's backlog into their segments before single writes
                 // are timed: a third of the warm-up, 10 s at the default.
                 LockSupport.parkNanos(sizes.throughputWarmupSeconds() * 1_000_000_000L / 3);
+                // Then single writes again, untimed: code compiled for batches meets one-record requests
+                // (deoptimization, recompilation), which is not the steady state the latency figure is for.
+                warmUp(client, topic, value);
             }
             EngineSuites.Sink f = new EngineSuites.Sink(Suite.DATA);
-            latency(client, topic, value, f);
+            latency(client, topic, value, f, cluster);
             throughput(client, topic, value, ConsistencyLevel.STRONG, f);
             throughput(client, topic, value, ConsistencyLevel.EVENTUAL, f);
             return f.figures;
@@ -84,6 +101,12 @@ final class DataSuite {
         Map<String, Object> p = EngineSuites.params("consistency", consistency, "records", records, "recordBytes",
                 sizes.recordBytes(), "partitions", sizes.partitions(), "replicationFactor", 3, "nodes",
                 bootstrap == null || bootstrap.isEmpty() ? "3 local processes" : String.join(",", bootstrap));
+        if (bootstrap == null || bootstrap.isEmpty()) {
+            p.put("nodeJavaOpts", String.join(" ", nodeJavaOptions));
+            if (!nodeSettings.isEmpty()) {
+                p.put("nodeSettings", String.join(" ", nodeSettings));
+            }
+        }
         p.putAll(EngineSuites.params(more));
         return p;
     }
@@ -104,31 +127,60 @@ final class DataSuite {
     }
 
     private void warmUp(ConclaveClient client, String topic, byte[] value) {
-        try (Producer p = client.producer(ProducerConfig.defaults().withLingerMs(0))) {
+        try (Producer p = client.producer(ProducerConfig.defaults().withLingerMs(0)
+                .withConsistency(ConsistencyLevel.STRONG))) {
             for (int i = 0; i < Math.min(WARMUP_RECORDS_MAX, sizes.latencyRecords()); i++) {
                 p.send(topic, null, value).join();
             }
         }
     }
 
-    private void latency(ConclaveClient client, String topic, byte[] value, EngineSuites.Sink f) {
+    private void latency(ConclaveClient client, String topic, byte[] value, EngineSuites.Sink f,
+                         LocalProcesses cluster) {
         int n = sizes.latencyRecords();
+        long cpuBeforeNs = cluster == null ? -1 : cluster.cpuNanos();
         long[] ns = new long[n];
+        long[] startNs = new long[n];
         try (Producer p = client.producer(ProducerConfig.defaults().withLingerMs(0)
                 .withConsistency(ConsistencyLevel.STRONG))) {
             for (int i = 0; i < n; i++) {
                 long t0 = System.nanoTime();
                 p.send(topic, null, value).join();
                 ns[i] = System.nanoTime() - t0;
+                startNs[i] = t0;
             }
+        }
+        if (latencyOut != null) {
+            writeLatencies(startNs, ns);
         }
         Percentiles pc = new Percentiles(ns, n);
         Map<String, Object> p = params("STRONG", n, "inFlight", 1, "lingerMs", 0);
         f.add("produceLatencyP50", pc.ms(0.50), "ms", p);
         f.add("produceLatencyP99", pc.ms(0.99), "ms", p);
         f.add("produceLatencyMax", pc.ms(1.0), "ms", p);
-        progress.printf("[bench] data: STRONG latency p50 %.2f ms, p99 %.2f ms over %d writes%n", pc.ms(0.5),
-                pc.ms(0.99), n);
+        long cpuAfterNs = cluster == null ? -1 : cluster.cpuNanos();
+        if (cpuBeforeNs >= 0 && cpuAfterNs >= 0) {
+            // What one acknowledged write costs the three nodes together (every thread: transport, Raft,
+            // disk, apply, GC, JIT), a figure the sharing of two cores does not inflate the way it does latency.
+            f.add("nodeCpuPerWrite", (cpuAfterNs - cpuBeforeNs) / 1e6 / n, "ms", p);
+        }
+        progress.printf("[bench] data: STRONG latency p50 %.2f ms, p99 %.2f ms over %d writes; node CPU %.3f ms"
+                + " a write%n", pc.ms(0.5), pc.ms(0.99), n, cpuBeforeNs >= 0 && cpuAfterNs >= 0
+                ? (cpuAfterNs - cpuBeforeNs) / 1e6 / n : Double.NaN);
+    }
+
+    private void writeLatencies(long[] startNs, long[] ns) {
+        long firstEpochMs = System.currentTimeMillis() - (System.nanoTime() - startNs[0]) / 1_000_000;
+        StringBuilder b = new StringBuilder("# startMs latencyMs: each timed STRONG write, from the first one's start at "
+                + java.time.Instant.ofEpochMilli(firstEpochMs) + " (epoch ms " + firstEpochMs + ")\n");
+        for (int i = 0; i < ns.length; i++) {
+            b.append(String.format(Locale.ROOT, "%.3f %.3f%n", (startNs[i] - startNs[0]) / 1e6, ns[i] / 1e6));
+        }
+        try {
+            Files.writeString(latencyOut, b);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write --latency-out " + latencyOut + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -39,6 +39,7 @@ public final class LocalProcesses implements AutoCloseable {
     private final Map<Long, Process> running = new TreeMap<>();
     private final List<String> javaOptions;
     private final String logLevel;
+    private final List<String> nodeSettings;
 
     /** What a SIGTERM came to: whether the node exited within the bound, and its exit code (-1 if not). */
     public record Stopped(boolean exited, int exitCode) {
@@ -50,10 +51,19 @@ public final class LocalProcesses implements AutoCloseable {
 
     /** With the nodes' {@code log.level} (the demo's WARN keeps the logs short; INFO shows hand-offs). */
     public LocalProcesses(Path root, int nodes, List<String> javaOptions, String logLevel) {
+        this(root, nodes, javaOptions, logLevel, List.of());
+    }
+
+    /**
+     * With configuration settings ({@code key=value}, docs/configuration.md) given to every node as
+     * {@code --set}: the nodes do not inherit this process's {@code CONCLAVE_*} environment.
+     */
+    public LocalProcesses(Path root, int nodes, List<String> javaOptions, String logLevel, List<String> nodeSettings) {
         this.root = root;
         this.nodes = nodes;
         this.javaOptions = List.copyOf(javaOptions);
         this.logLevel = logLevel;
+        this.nodeSettings = List.copyOf(nodeSettings);
         int[] free = freePorts(3 * nodes);
         for (int i = 0; i < nodes; i++) {
             ports.put(i + 1L, new Ports(free[3 * i], free[3 * i + 1], free[3 * i + 2]));
@@ -131,6 +141,18 @@ public final class LocalProcesses implements AutoCloseable {
         if (running.containsKey(id) && running.get(id).isAlive()) {
             throw new IllegalStateException("node " + id + " is running");
         }
+        ProcessBuilder pb = new ProcessBuilder(command(id)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile()));
+        pb.environment().keySet().removeIf(k -> k.startsWith("CONCLAVE_"));
+        try {
+            running.put(id, pb.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start node " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The command line of node {@code id}: this JVM's java, the JVM options, then {@code node start}. */
+    List<String> command(long id) {
         Ports p = ports.get(id);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -143,14 +165,10 @@ public final class LocalProcesses implements AutoCloseable {
                 "--raft-port", Integer.toString(p.raft()), "--client-port", Integer.toString(p.client()),
                 "--http-port", Integer.toString(p.http()), "--initial-controllers", initialControllers(),
                 "--set", "log.level=" + logLevel));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile()));
-        pb.environment().keySet().removeIf(k -> k.startsWith("CONCLAVE_"));
-        try {
-            running.put(id, pb.start());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start node " + id + ": " + e.getMessage(), e);
+        for (String setting : nodeSettings) {
+            cmd.addAll(List.of("--set", setting));
         }
+        return cmd;
     }
 
     /** SIGKILL: the node gets no chance to do anything. */
@@ -223,6 +241,22 @@ public final class LocalProcesses implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /**
+     * CPU time used so far by the running nodes' processes, all threads, in nanoseconds; -1 when the
+     * platform does not report it.
+     */
+    public synchronized long cpuNanos() {
+        long sum = 0;
+        for (Process p : running.values()) {
+            java.util.Optional<Duration> d = p.info().totalCpuDuration();
+            if (d.isEmpty()) {
+                return -1;
+            }
+            sum += d.get().toNanos();
+        }
+        return sum;
     }
 
     public int size() {
