@@ -3,6 +3,8 @@ package io.conclave.ops.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.conclave.multiraft.liveness.LivenessConfig;
+import io.conclave.multiraft.node.RuntimeConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,6 +44,19 @@ class NodeConfigTest {
     }
 
     @Test
+    void aNodeGivenNoSettingsRunsTheRuntimesOwnDefaults() throws Exception {
+        NodeConfig c = NodeConfig.of(Map.of("node.id", "4"));
+        assertThat(c.livenessConfig()).isEqualTo(LivenessConfig.defaults());
+        RuntimeConfig r = c.runtimeConfig();
+        RuntimeConfig d = RuntimeConfig.builder().build();
+        assertThat(r.tickIntervalNs()).isEqualTo(d.tickIntervalNs());
+        assertThat(r.electionTimeoutTicks()).isEqualTo(d.electionTimeoutTicks());
+        assertThat(r.heartbeatIntervalTicks()).isEqualTo(d.heartbeatIntervalTicks());
+        assertThat(r.quiesceIdleTicks()).isEqualTo(d.quiesceIdleTicks());
+        assertThat(r.snapshotEntries()).isEqualTo(d.snapshotEntries());
+    }
+
+    @Test
     void defaultsApplyWhenOnlyTheNodeIdIsGiven() throws Exception {
         NodeConfig c = NodeConfig.of(Map.of("node.id", "4"));
         assertThat(c.nodeId()).isEqualTo(4);
@@ -55,6 +70,7 @@ class NodeConfigTest {
         assertThat(c.raftElectionTicks()).isEqualTo(30);
         assertThat(c.livenessPingMs()).isEqualTo(10);
         assertThat(c.livenessPhiThreshold()).isEqualTo(8.0);
+        assertThat(c.livenessPauseMs()).isEqualTo(150);
         assertThat(c.storageFsync()).isTrue();
         assertThat(c.clusterId()).isEmpty();
         assertThat(c.rack()).isEmpty();
