@@ -86,8 +86,8 @@ final class DataSuite {
             }
             EngineSuites.Sink f = new EngineSuites.Sink(Suite.DATA);
             latency(client, topic, value, f, cluster);
-            throughput(client, topic, value, ConsistencyLevel.STRONG, f);
-            throughput(client, topic, value, ConsistencyLevel.EVENTUAL, f);
+            throughput(client, topic, value, ConsistencyLevel.STRONG, f, cluster);
+            throughput(client, topic, value, ConsistencyLevel.EVENTUAL, f, cluster);
             return f.figures;
         } finally {
             if (cluster != null) {
@@ -169,6 +169,24 @@ final class DataSuite {
                 ? (cpuAfterNs - cpuBeforeNs) / 1e6 / n : Double.NaN);
     }
 
+    /**
+     * {@link #WINDOW_COUNTERS}, each the largest over the nodes (a change of a group is seen by each
+     * of its replicas); null without local nodes or when one does not answer.
+     */
+    private static double[] counters(LocalProcesses cluster) {
+        if (cluster == null) {
+            return null;
+        }
+        double[] out = new double[WINDOW_COUNTERS.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = cluster.metricMax(WINDOW_COUNTERS.get(i));
+            if (out[i] < 0) {
+                return null;
+            }
+        }
+        return out;
+    }
+
     private void writeLatencies(long[] startNs, long[] ns) {
         long firstEpochMs = System.currentTimeMillis() - (System.nanoTime() - startNs[0]) / 1_000_000;
         StringBuilder b = new StringBuilder("# startMs latencyMs: each timed STRONG write, from the first one's start at "
@@ -232,9 +250,15 @@ final class DataSuite {
     private record Window(long acked, long failed, double seconds, Throwable firstError, double ackWaitMsMax) {
     }
 
+    /** Node metrics a throughput window reports the change of: failovers nobody asked for show here. */
+    private static final List<String> WINDOW_COUNTERS = List.of("conclave_groups_leader_changes_total",
+            "conclave_liveness_suspicions_total");
+
     private void throughput(ConclaveClient client, String topic, byte[] value, ConsistencyLevel level,
-                            EngineSuites.Sink f) {
+                            EngineSuites.Sink f, LocalProcesses cluster) {
+        double[] before = counters(cluster);
         Window w = produceFor(client, topic, value, level, sizes.throughputSeconds());
+        double[] after = counters(cluster);
         double rate = w.acked() / w.seconds();
         Map<String, Object> p = params(level.name(), (int) w.acked(), "lingerMs", 5, "inFlightMax",
                 IN_FLIGHT_RECORDS_MAX, "seconds", EngineSuites.round3(w.seconds()), "warmupSeconds",
@@ -244,8 +268,15 @@ final class DataSuite {
         f.add("acknowledged", w.acked(), "records", p);
         f.add("failed", w.failed(), "records", p);
         f.add("ackWaitMax", w.ackWaitMsMax(), "ms", p);
-        progress.printf("[bench] data: %s throughput %,.0f records/s (%d failed%s; longest wait for an answer %.0f ms)%n",
+        String changes = "";
+        if (before != null && after != null) {
+            f.add("leaderChanges", after[0] - before[0], "changes", p);
+            f.add("livenessSuspicions", after[1] - before[1], "suspicions", p);
+            changes = String.format(Locale.ROOT, "; %.0f leader changes, %.0f liveness suspicions", after[0] - before[0],
+                    after[1] - before[1]);
+        }
+        progress.printf("[bench] data: %s throughput %,.0f records/s (%d failed%s; longest wait for an answer %.0f ms%s)%n",
                 level, rate, w.failed(), w.firstError() == null ? "" : "; the first: " + w.firstError(),
-                w.ackWaitMsMax());
+                w.ackWaitMsMax(), changes);
     }
 }

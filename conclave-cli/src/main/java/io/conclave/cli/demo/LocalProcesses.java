@@ -219,6 +219,54 @@ public final class LocalProcesses implements AutoCloseable {
         }
     }
 
+    /**
+     * The largest, over the running nodes, of a counter or gauge their {@code /metrics} endpoint
+     * exports (each node's samples of that name summed, whatever their labels); -1 when a node does not
+     * answer. The largest, not the sum: every node counts what it sees, and a leader change of a group
+     * is seen by each of its replicas.
+     */
+    public double metricMax(String name) {
+        double max = 0;
+        for (long id : ports.keySet()) {
+            if (!isRunning(id)) {
+                continue;
+            }
+            HttpRequest req = HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + ports.get(id).http() + "/metrics"))
+                    .timeout(Duration.ofSeconds(5)).GET().build();
+            try {
+                HttpResponse<String> r = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    return -1;
+                }
+                max = Math.max(max, sampleSum(r.body(), name));
+            } catch (IOException e) {
+                return -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+        return max;
+    }
+
+    /** The sum of the samples named {@code name} in a Prometheus text exposition. */
+    static double sampleSum(String exposition, String name) {
+        double sum = 0;
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(name) && line.length() > name.length()
+                    && (line.charAt(name.length()) == ' ' || line.charAt(name.length()) == '{')) {
+                String value = line.substring(line.lastIndexOf(' ') + 1);
+                try {
+                    sum += Double.parseDouble(value);
+                } catch (NumberFormatException ignored) {
+                    // not a sample line of this name
+                }
+            }
+        }
+        return sum;
+    }
+
     public synchronized boolean isRunning(long id) {
         Process p = running.get(id);
         return p != null && p.isAlive();

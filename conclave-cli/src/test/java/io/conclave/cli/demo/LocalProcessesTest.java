@@ -32,4 +32,19 @@ class LocalProcessesTest {
             assertThat(cmd).containsSequence("--set", "log.level=WARN");
         }
     }
+
+    @Test
+    void aMetricIsSummedOverItsLabelledSamplesAndNoOtherName() {
+        String exposition = String.join("\n",
+                "# HELP conclave_groups_leader_changes_total Leader changes",
+                "# TYPE conclave_groups_leader_changes_total counter",
+                "conclave_groups_leader_changes_total{node=\"1\"} 3.0",
+                "conclave_groups_leader_changes_total{node=\"1\",loop=\"2\"} 4.0",
+                "conclave_groups_leader_changes_total_created{node=\"1\"} 1.7E9",
+                "conclave_groups_leader_changes 100.0",
+                "conclave_liveness_suspicions_total 2.0");
+        assertThat(LocalProcesses.sampleSum(exposition, "conclave_groups_leader_changes_total")).isEqualTo(7.0);
+        assertThat(LocalProcesses.sampleSum(exposition, "conclave_liveness_suspicions_total")).isEqualTo(2.0);
+        assertThat(LocalProcesses.sampleSum(exposition, "conclave_absent_total")).isZero();
+    }
 }
