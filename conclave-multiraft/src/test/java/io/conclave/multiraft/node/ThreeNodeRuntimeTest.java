@@ -98,13 +98,41 @@ class ThreeNodeRuntimeTest {
         cluster.createGroup(9, Set.of(1L, 2L, 3L));
         cluster.awaitLeaders(List.of(9L), Duration.ofSeconds(20));
         long index = cluster.propose(9, "w1", Duration.ofSeconds(20));
-        long leader = cluster.leaderOf(9);
-        long readIndex = TestCluster.get(cluster.node(leader).read(9, io.conclave.raft.ReadMode.READ_INDEX));
-        assertThat(readIndex).isGreaterThanOrEqualTo(index);
-        assertThat(cluster.machine(leader).values(9)).containsExactly("w1");
-        long follower = leader == 1 ? 2 : 1;
-        long followerRead = TestCluster.get(cluster.node(follower).read(9, io.conclave.raft.ReadMode.READ_INDEX));
-        assertThat(followerRead).isGreaterThanOrEqualTo(index);
-        assertThat(cluster.machine(follower).values(9)).containsExactly("w1");
+        // Each read is asked of one node and judged there; a leader change meanwhile (a loaded machine
+        // has them) refuses it with NOT_LEADER, and it is asked again.
+        long[] readAt = new long[2];
+        Await.until(Duration.ofSeconds(20), () -> {
+            long leader = cluster.leaderOf(9);
+            long read = leader == 0 ? -1 : readIndexOrRefused(leader);
+            if (read < 0) {
+                return false;
+            }
+            assertThat(read).isGreaterThanOrEqualTo(index);
+            assertThat(cluster.machine(leader).values(9)).containsExactly("w1");
+            readAt[0] = leader;
+            return true;
+        }, () -> "a ReadIndex read at the leader");
+        long follower = readAt[0] == 1 ? 2 : 1;
+        Await.until(Duration.ofSeconds(20), () -> {
+            long read = readIndexOrRefused(follower);
+            if (read < 0) {
+                return false;
+            }
+            assertThat(read).isGreaterThanOrEqualTo(index);
+            assertThat(cluster.machine(follower).values(9)).containsExactly("w1");
+            return true;
+        }, () -> "a ReadIndex read at follower " + follower);
+    }
+
+    /** A READ_INDEX read of group 9 at {@code node}; -1 when it was refused with NOT_LEADER. */
+    private long readIndexOrRefused(long node) {
+        try {
+            return cluster.node(node).read(9, io.conclave.raft.ReadMode.READ_INDEX).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(NotLeaderException.class);
+            return -1;
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(e);
+        }
     }
 }
