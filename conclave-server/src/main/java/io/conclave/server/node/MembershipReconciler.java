@@ -112,7 +112,8 @@ public final class MembershipReconciler {
         long leaving = mostLaggingUnassignedVoter(conf, target, st);
         if (leaving != 0) {
             if (leaving == self) {
-                long to = successor(conf, target, st);
+                // A pending transfer is the core's to finish or abandon (within an election timeout).
+                long to = st.leadTransferee() != 0 ? 0 : successor(conf, target, st);
                 return to == 0 ? Step.NONE : new Step(Step.Kind.HAND_OFF_LEAVING, to);
             }
             return new Step(Step.Kind.REMOVE_VOTER, leaving);
