@@ -282,6 +282,7 @@ final class PartitionChecks {
             faults.put("member-destroyed-deleted", groups.destroyedDeleted);
             faults.put("member-destroyed-removed", groups.destroyedRemoved);
             faults.put("member-leader-asked", groups.leaderAsked);
+            faults.put("member-removal-awaited-durable", groups.removalAwaitedDurable);
         }
     }
 

@@ -31,6 +31,8 @@ final class PartitionGroups {
     long destroyedDeleted;
     long destroyedRemoved;
     long leaderAsked;
+    /** Leader answers that dropped the asking node while their durable commit was below their membership index. */
+    long removalAwaitedDurable;
 
     static long runtimeId(long metadataGroup, long imageGroupId) {
         if (imageGroupId <= 0 || imageGroupId >= STRIDE || metadataGroup <= 0) {

@@ -131,9 +131,18 @@ final class PartitionMembership {
         }
         return switch (ReplicaRemover.verdict(img, u, controller)) {
             case ASK_LEADER -> shared.plantedUndurableRemoval ? committedOnly(own.status(), rid, u.partition())
-                    : ReplicaRemover.removalDurable(node.id(), leaderAnswer(rid, u.partition()));
+                    : removalDurable(leaderAnswer(rid, u.partition()));
             case KEEP -> false;
         };
+    }
+
+    /** {@link ReplicaRemover#removalDurable}, counting the answers that dropped this node but are not durable yet. */
+    private boolean removalDurable(ReplicaRemover.LeaderAnswer a) {
+        boolean durable = ReplicaRemover.removalDurable(node.id(), a);
+        if (!durable && !a.listed().isEmpty() && !a.listed().contains(node.id())) {
+            shared.groups.removalAwaitedDurable++;
+        }
+        return durable;
     }
 
     /**
