@@ -21,7 +21,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                          Boolean buggify, boolean trace, boolean runtime, List<String> replayArgs,
                          boolean logWorkload, boolean unfencedReads, boolean lyingFullDisk,
                          boolean leaderMoveAfterDataLoss, boolean metadataWorkload, boolean localMetadataReads,
-                         boolean skipLossCheck, boolean earlyRemoval) {
+                         boolean skipLossCheck, boolean earlyRemoval, boolean undurableRemoval) {
 
     public static final String USAGE = "usage: SimMain [--help] --seed S [--seeds N] [--nodes N] [--groups G] [--replicas R]"
             + " [--ops K] [--nemesis LIST] [--history FILE] [--duration SIMSECONDS] [--plant BUG] [--lease]"
@@ -43,7 +43,8 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
             + "    local-metadata-reads (describes read any node's local image, no leader check, no ReadIndex) or\n"
             + "    skip-loss-check (the nodes' reconcilers create a wiped node's partition replicas as plain voters) or\n"
             + "    early-removal (the nodes' replica removers destroy a replica the image no longer assigns before\n"
-            + "    its removal from the group's membership is committed)";
+            + "    its removal from the group's membership is committed) or undurable-removal (they destroy it once\n"
+            + "    the removal is committed, before the partition leader's durable commit covers it)";
 
     public static SimOptions parse(String[] args) {
         long seed = 1;
@@ -69,6 +70,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         boolean localReads = false;
         boolean skipLossCheck = false;
         boolean earlyRemoval = false;
+        boolean undurableRemoval = false;
         List<String> replay = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -92,6 +94,8 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                         skipLossCheck = true;
                     } else if (bug.equals("early-removal")) {
                         earlyRemoval = true;
+                    } else if (bug.equals("undurable-removal")) {
+                        undurableRemoval = true;
                     } else if (bug.equals("lying-full-disk")) {
                         lyingFullDisk = true;
                     } else {
@@ -123,8 +127,9 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
             throw new IllegalArgumentException("--workload and --plant unfenced-reads, local-metadata-reads need"
                     + " --runtime\n" + USAGE);
         }
-        if ((localReads || skipLossCheck || earlyRemoval) && !metadata) {
-            throw new IllegalArgumentException("--plant local-metadata-reads, skip-loss-check, early-removal need"
+        if ((localReads || skipLossCheck || earlyRemoval || undurableRemoval) && !metadata) {
+            throw new IllegalArgumentException("--plant local-metadata-reads, skip-loss-check, early-removal,"
+                    + " undurable-removal need"
                     + " --workload metadata\n"
                     + USAGE);
         }
@@ -153,7 +158,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         }
         return new SimOptions(seed, seeds, nodes, groups, replicas, ops, nemesis, history, duration, plant, json,
                 lease, buggify, trace, runtime, List.copyOf(replay), log, unfenced, lyingFullDisk,
-                leaderMove, metadata, localReads, skipLossCheck, earlyRemoval);
+                leaderMove, metadata, localReads, skipLossCheck, earlyRemoval, undurableRemoval);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -189,7 +194,8 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
     /** The metadata workload's options ({@code --workload metadata}). */
     public io.conclave.sim.runtime.MetadataOptions metadataOptions() {
         return io.conclave.sim.runtime.MetadataOptions.defaults().withPlantedLocalReads(localMetadataReads)
-                .withPlantedSkipLossCheck(skipLossCheck).withPlantedEarlyRemoval(earlyRemoval);
+                .withPlantedSkipLossCheck(skipLossCheck).withPlantedEarlyRemoval(earlyRemoval)
+                .withPlantedUndurableRemoval(undurableRemoval);
     }
 
     /** The log workload's options ({@code --workload log}). */

@@ -145,13 +145,15 @@ class SimMainTest {
                 .contains("replay: java -jar conclave-sim/target/simulator.jar --seed 3 --runtime --workload metadata"
                         + " --nemesis all --plant early-removal");
         assertThat(run("--runtime", "--plant", "early-removal")).isEqualTo(2); // needs --workload metadata
+        assertThat(run("--runtime", "--plant", "undurable-removal")).isEqualTo(2); // so does this one
     }
 
     @Test
     void helpPrintsTheUsageWithEveryWorkload() {
         assertThat(run("--help")).isZero();
         assertThat(out()).contains("usage: SimMain").contains("--workload registers|log|metadata")
-                .contains("local-metadata-reads").contains("skip-loss-check").contains("early-removal");
+                .contains("local-metadata-reads").contains("skip-loss-check").contains("early-removal")
+                .contains("undurable-removal");
     }
 
     @Test

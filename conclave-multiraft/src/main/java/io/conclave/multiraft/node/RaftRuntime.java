@@ -276,6 +276,21 @@ public final class RaftRuntime implements AutoCloseable {
     }
 
     /**
+     * This node's replica's status and its core's, from one turn of its loop (so that, say, a leader's
+     * progress and its durable commit index describe the same moment).
+     */
+    public CompletableFuture<GroupStatus.WithProgress> statusWithProgress(long groupId) {
+        CompletableFuture<GroupStatus.WithProgress> out = new CompletableFuture<>();
+        onReplica(groupId, (r, f) -> out.complete(new GroupStatus.WithProgress(r.status(), r.raft().status())))
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        out.completeExceptionally(e);
+                    }
+                });
+        return out;
+    }
+
+    /**
      * The leader of {@code groupId} as this node last learned it, without a trip to the loop:
      * {@link LeaderTable.Leader#NONE} when unknown or the group is not hosted here.
      */

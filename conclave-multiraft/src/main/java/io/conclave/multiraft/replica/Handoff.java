@@ -59,6 +59,11 @@ final class Handoff {
         return confAt.floorEntry(index).getValue();
     }
 
+    /** The index the membership applied last took effect at (a snapshot's index when none was applied since). */
+    long membershipIndex() {
+        return confAt.lastKey();
+    }
+
     /** Forgets the memberships that no snapshot at or after {@code index} can need. */
     void forgetBefore(long index) {
         confAt.headMap(confAt.floorKey(index)).clear();

@@ -21,24 +21,20 @@ import java.util.List;
  * once, unwaited, still cost every node an fsync per write, and one write at a time the next
  * write's entries queued behind that fsync on the WAL thread (docs/multiraft.md, "The ready
  * pipeline"). Loop thread only.
+ *
+ * <p>It also knows the highest commit index the storage has confirmed durable ({@link
+ * #durableCommitIndex}): what a restart of this replica applies at least up to. A removed replica is
+ * destroyed only once its leader's durable commit covers the removal (docs/simulation.md,
+ * "partition-removal-forgotten"); the commit index in memory is not enough there.
  */
 final class HeldCommit {
-
-    private static final WriteCallback NO_WAIT = new WriteCallback() {
-        @Override
-        public void onDurable() {
-        }
-
-        @Override
-        public void onFailed(IOException cause) {
-            // A later write of this group fails at admission and rebuilds the core from what is durable.
-        }
-    };
 
     private final EventLoop loop;
     private final GroupLog log;
     private final long delayNs;
     private HardState held;
+    /** The highest commit index confirmed durable: a hard state's commit, or a stored snapshot's index. */
+    private long durableCommitIndex;
     private final TimerWheel.Timer timer = new TimerWheel.Timer() {
         @Override
         protected void onExpire(long nowNs) {
@@ -50,6 +46,21 @@ final class HeldCommit {
         this.loop = loop;
         this.log = log;
         this.delayNs = delayNs;
+        // What the log holds when the replica starts is durable: recovered, or a new group's empty state.
+        this.durableCommitIndex = Math.max(log.hardState().commit(), log.snapshot().index());
+    }
+
+    /** The commit index a restart of this replica would start from at least, as the storage confirmed it. */
+    long durableCommitIndex() {
+        return durableCommitIndex;
+    }
+
+    /**
+     * The storage confirmed durable a hard state whose commit is {@code commitIndex}, or a snapshot at
+     * that index (a restart starts no lower than its snapshot).
+     */
+    void confirmed(long commitIndex) {
+        durableCommitIndex = Math.max(durableCommitIndex, commitIndex);
     }
 
     /** A Ready's hard state whose only news is a higher commit index. */
@@ -82,10 +93,29 @@ final class HeldCommit {
         if (held == null) {
             return;
         }
-        if (log.persist(held, List.of(), null, NO_WAIT) == StorageStatus.OK) {
+        if (log.persist(held, List.of(), null, new Unwaited(held.commit())) == StorageStatus.OK) {
             held = null;
         } else {
             loop.wheel().schedule(timer, loop.nowNs() + delayNs);
+        }
+    }
+
+    /** Not waited on; only tells the loop that the commit it carried is durable. */
+    private final class Unwaited implements WriteCallback {
+        private final long commitIndex;
+
+        Unwaited(long commitIndex) {
+            this.commitIndex = commitIndex;
+        }
+
+        @Override
+        public void onDurable() {
+            loop.postCompletion(() -> confirmed(commitIndex));
+        }
+
+        @Override
+        public void onFailed(IOException cause) {
+            // A later write of this group fails at admission and rebuilds the core from what is durable.
         }
     }
 }

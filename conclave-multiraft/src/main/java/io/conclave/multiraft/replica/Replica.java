@@ -174,7 +174,8 @@ public final class Replica implements ApplySink {
     public GroupStatus status() {
         return new GroupStatus(groupId, nodeId, incarnation, node.role(), node.getLeader(), node.term(),
                 node.commitIndex(), appliedIndex, node.lastIndex(), log.snapshot().index(), log.firstIndex(),
-                node.confState(), node.isQuiesced(), rejoin.active(), broken);
+                node.confState(), node.isQuiesced(), rejoin.active(), broken, heldCommit.durableCommitIndex(),
+                handoff.membershipIndex());
     }
 
     // ============================== client requests ==============================
@@ -463,8 +464,8 @@ public final class Replica implements ApplySink {
     }
 
     private void persist(Ready rd) {
-        StorageStatus st = log.persist(heldCommit.takeFor(rd.hardState()), rd.entries(), rd.snapshot(),
-                new Durable(rd));
+        HardState hs = heldCommit.takeFor(rd.hardState());
+        StorageStatus st = log.persist(hs, rd.entries(), rd.snapshot(), new Durable(rd, hs == null ? 0 : hs.commit()));
         // Every status is recoverable: a log lost to corruption takes the leader's entries after its
         // snapshot (GroupLog re-bases it), so nothing here stops the replica.
         switch (st) {
@@ -483,14 +484,19 @@ public final class Replica implements ApplySink {
     /** The WAL thread's callback: hops back to the loop. */
     private final class Durable implements WriteCallback {
         private final Ready rd;
+        private final long commitIndex;
 
-        Durable(Ready rd) {
+        Durable(Ready rd, long commitIndex) {
             this.rd = rd;
+            this.commitIndex = commitIndex;
         }
 
         @Override
         public void onDurable() {
-            loop.postCompletion(() -> onPersisted(rd));
+            loop.postCompletion(() -> {
+                heldCommit.confirmed(commitIndex);
+                onPersisted(rd);
+            });
         }
 
         @Override
@@ -622,6 +628,7 @@ public final class Replica implements ApplySink {
         } catch (UncheckedIOException | IllegalStateException e) {
             return; // the next threshold tries again
         }
+        heldCommit.confirmed(index); // stored durably: a restart starts no lower
         loop.noteSnapshotStored();
         long compactTo = index - config.compactKeepEntries();
         if (compactTo > log.firstIndex()) {

@@ -11,7 +11,7 @@ class LeaderLogTest {
 
     private static GroupStatus leader(long node, long term) {
         return new GroupStatus(1, node, 1, StateRole.LEADER, node, term, 0, 0, 0, 0, 1, ConfState.ofVoters(1, 2, 3),
-                false, false, false);
+                false, false, false, 0, 0);
     }
 
     @Test

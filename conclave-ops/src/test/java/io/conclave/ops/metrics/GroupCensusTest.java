@@ -27,7 +27,7 @@ class GroupCensusTest {
 
         void set(long gid, StateRole role, long leader, long term) {
             statuses.put(gid, new GroupStatus(gid, 1, 1, role, leader, term, 10, 7, 10, 0, 1,
-                    ConfState.ofVoters(1, 2, 3), false, false, false));
+                    ConfState.ofVoters(1, 2, 3), false, false, false, 7, 0));
         }
 
         @Override

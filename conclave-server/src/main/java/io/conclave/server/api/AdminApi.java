@@ -87,7 +87,8 @@ public final class AdminApi implements ConclaveGrpc.AdminHandler {
     public void replicationStatus(ReplicationStatusRequest req, StreamObserver<ReplicationStatusResponse> response) {
         answer(response, () -> node.replication().getReplicationStatus(req.getTopic(), req.getPartition()).thenApply(st -> {
             ReplicationStatusResponse.Builder b = ReplicationStatusResponse.newBuilder().setLeader(st.leader())
-                    .setTerm(st.term()).setCommitIndex(st.commitIndex());
+                    .setTerm(st.term()).setCommitIndex(st.commitIndex()).setDurableCommitIndex(st.durableCommitIndex())
+                    .setMembershipIndex(st.membershipIndex());
             for (ReplicationManager.ReplicaProgress r : st.replicas()) {
                 b.addReplicas(ReplicaStatus.newBuilder().setNodeId(r.nodeId()).setMatchIndex(r.matchIndex())
                         .setVoter(r.voter()).setLagEntries(r.lagEntries()));

@@ -32,17 +32,24 @@ import java.util.concurrent.TimeoutException;
  * <ul>
  *   <li>a deleted topic's: the group is gone from an image whose group-id high-water mark covers it
  *       (ids are never reused; an image still replaying at start knows no such group yet);</li>
- *   <li>one whose replica set shrank, once its removal is committed: this replica has applied a
- *       membership without itself, or — when it never heard that its removal committed (it was down,
- *       or the leader stopped sending to it first) — the partition's leader answers a replication
- *       status that no longer lists this node (a leader's tracker drops a peer only when it applies
- *       the removal, which is committed then).</li>
+ *   <li>one whose replica set shrank, once its removal is committed <em>and durable on the
+ *       partition's leader</em>: the leader answers a replication status that no longer lists this
+ *       node (a leader's tracker drops a peer only when it applies the removal, which is committed
+ *       then) and whose durable commit index covers the membership it tracks
+ *       ({@link #removalDurable}).</li>
  * </ul>
  *
- * Never the controller group's replica. Which replicas are unassigned and when a removal counts as
- * committed are {@link #unassigned}'s and {@link #verdict}'s, functions of the image and the replicas'
- * statuses that the simulator runs too; this class is the node's driver (bounded waits, the leader asked
- * over gRPC).
+ * Why the leader's durable commit: the multiraft writes a hard state whose only news is a higher
+ * commit lazily ({@code HeldCommit}), so a replica may apply — and a leader may announce — a commit
+ * that its own disk does not hold yet. A survivor that restarts below the removal counts the
+ * removed voter again; when it was one of two voters it then needs a vote that no longer exists
+ * (the simulator's seed 341, docs/simulation.md). Asking the leader even when this replica applied
+ * a membership without itself costs one status call per removed replica, never the write path.
+ *
+ * <p>Never the controller group's replica. Which replicas are unassigned and when a removal may be
+ * acted on are {@link #unassigned}'s, {@link #verdict}'s and {@link #removalDurable}'s, functions of
+ * the image and the statuses that the simulator runs too; this class is the node's driver (bounded
+ * waits, the leader asked over gRPC).
  */
 public final class ReplicaRemover {
 
@@ -92,12 +99,23 @@ public final class ReplicaRemover {
 
     /** What to do with an unassigned replica whose topic still exists, as far as this node can tell alone. */
     public enum Verdict {
-        /** Its removal is committed: this replica applied a membership without this node, on a fresh image. */
-        DESTROY,
-        /** Not known here: destroy it if the partition's leader no longer lists this node ({@link #leaderDropped}). */
+        /** Destroy it if the partition's leader answers that the removal is durable there ({@link #removalDurable}). */
         ASK_LEADER,
         /** Keep it for now (the image is not fresh, or nobody can be asked); a later pass decides again. */
         KEEP
+    }
+
+    /**
+     * What the partition's leader answered, from one turn of its loop: the nodes its tracker lists, the
+     * commit index its storage confirmed durable, and the index its membership took effect at.
+     * {@link #NONE} when no leader answered (or one too old to say what is durable).
+     */
+    public record LeaderAnswer(List<Long> listed, long durableCommitIndex, long membershipIndex) {
+        public static final LeaderAnswer NONE = new LeaderAnswer(List.of(), 0, 0);
+
+        public LeaderAnswer {
+            listed = List.copyOf(listed);
+        }
     }
 
     /**
@@ -121,34 +139,37 @@ public final class ReplicaRemover {
     }
 
     /**
-     * Whether the removal of {@code self} from a live partition is known committed here: {@code own} is
-     * this node's replica of it, {@code controller} this node's controller replica. Judged only on fresh
-     * knowledge: the replica has applied everything it knows committed (after a restart its membership is
-     * its snapshot's until it re-applies its log), and so has the controller replica (an image replayed
-     * at start passes through older assignments). {@code ASK_LEADER} when the image is fresh but this
-     * replica cannot tell.
+     * Whether to ask the partition's leader about the removal of this node's replica of a live partition
+     * ({@code controller} is this node's controller replica). Judged only on a fresh image: the
+     * controller replica has applied everything it knows committed (an image replayed at start passes
+     * through older assignments). What this node's own replica applied is not enough, even a membership
+     * without this node: its leader may not have that commit on disk yet ({@link #removalDurable}).
      */
-    public static Verdict verdict(ClusterImage img, Unassigned u, long self, GroupStatus own, GroupStatus controller) {
+    public static Verdict verdict(ClusterImage img, Unassigned u, GroupStatus controller) {
         if (u.deleted()) {
             throw new IllegalArgumentException("group " + u.groupId() + " belongs to a deleted topic: destroy it");
         }
         if (!freshImage(controller)) {
             return Verdict.KEEP;
         }
-        if (own.commitIndex() > 0 && own.appliedIndex() >= own.commitIndex()
-                && !own.confState().allMembers().contains(self)) {
-            return Verdict.DESTROY;
-        }
         PartitionInfo p = u.partition();
         return img.topics().get(p.topicId()) == null || p.replicas().isEmpty() ? Verdict.KEEP : Verdict.ASK_LEADER;
     }
 
     /**
-     * Whether the partition's leader, answering with the nodes its tracker lists ({@code listed}),
-     * dropped {@code self}: a leader's tracker drops a peer only when it applies the removal, which is
-     * committed then. An empty list tells nothing.
+     * Whether the partition's leader, by its {@code answer}, dropped {@code self} durably: its tracker
+     * no longer lists {@code self} (it drops a peer only when it applies the removal, which is committed
+     * then) and its durable commit index covers the membership it tracks, so that a restart of the
+     * leader applies that membership again rather than one that still counts {@code self}'s vote. The
+     * leader is a voter of that membership (a removed leader is never asked: the ask stops at a hint
+     * to {@code self}); with a membership of one it is the only one who could remember the removal. An
+     * empty list tells nothing.
      */
-    public static boolean leaderDropped(long self, Collection<Long> listed) {
+    public static boolean removalDurable(long self, LeaderAnswer answer) {
+        return leaderDropped(self, answer.listed()) && answer.durableCommitIndex() >= answer.membershipIndex();
+    }
+
+    private static boolean leaderDropped(long self, Collection<Long> listed) {
         return !listed.isEmpty() && !listed.contains(self);
     }
 
@@ -158,8 +179,8 @@ public final class ReplicaRemover {
 
     private boolean removalCommitted(ClusterImage img, Unassigned u) {
         try {
-            Verdict v = verdict(img, u, node.nodeId(), status(u.groupId()), status(NodeStateMachine.CONTROLLER_GROUP));
-            return v == Verdict.DESTROY || (v == Verdict.ASK_LEADER && leaderListsNot(img, u.partition()));
+            Verdict v = verdict(img, u, status(NodeStateMachine.CONTROLLER_GROUP));
+            return v == Verdict.ASK_LEADER && removalDurable(node.nodeId(), leaderAnswer(img, u.partition()));
         } catch (ExecutionException | TimeoutException e) {
             return false;
         } catch (InterruptedException e) {
@@ -172,8 +193,8 @@ public final class ReplicaRemover {
         return node.runtime().status(gid).get(node.config().requestTimeoutMs(), TimeUnit.MILLISECONDS);
     }
 
-    /** Whether the partition's leader (found by asking an assigned replica, following hints) no longer lists this node. */
-    private boolean leaderListsNot(ClusterImage img, PartitionInfo p) {
+    /** The partition's leader's answer, found by asking an assigned replica and following hints; NONE when none answered. */
+    private LeaderAnswer leaderAnswer(ClusterImage img, PartitionInfo p) {
         TopicInfo topic = img.topics().get(p.topicId());
         ReplicationStatusRequest req = ReplicationStatusRequest.newBuilder().setTopic(topic.name())
                 .setPartition(p.partition()).build();
@@ -181,16 +202,25 @@ public final class ReplicaRemover {
         for (int hop = 0; hop < LEADER_HOPS_MAX && target != 0 && target != node.nodeId(); hop++) {
             ManagedChannel ch = node.channelToNode(target);
             if (ch == null) {
-                return false;
+                return LeaderAnswer.NONE;
             }
             try {
                 ReplicationStatusResponse st = ClientCalls.blockingUnaryCall(ch, ConclaveGrpc.REPLICATION_STATUS,
                         CallOptions.DEFAULT.withDeadlineAfter(STATUS_DEADLINE_MS, TimeUnit.MILLISECONDS), req);
-                return leaderDropped(node.nodeId(), st.getReplicasList().stream().map(r -> r.getNodeId()).toList());
+                return answerOf(st);
             } catch (StatusRuntimeException e) {
                 target = ApiErrors.leaderOf(e);
             }
         }
-        return false;
+        return LeaderAnswer.NONE;
+    }
+
+    /** A replication status as a leader's answer; NONE from a server too old to say what is durable. */
+    static LeaderAnswer answerOf(ReplicationStatusResponse st) {
+        if (!st.hasDurableCommitIndex() || !st.hasMembershipIndex()) {
+            return LeaderAnswer.NONE;
+        }
+        return new LeaderAnswer(st.getReplicasList().stream().map(r -> r.getNodeId()).toList(),
+                st.getDurableCommitIndex(), st.getMembershipIndex());
     }
 }

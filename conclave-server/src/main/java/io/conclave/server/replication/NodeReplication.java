@@ -3,6 +3,7 @@ package io.conclave.server.replication;
 import io.conclave.api.ApiErrors;
 import io.conclave.api.proto.ConsistencyLevel;
 import io.conclave.api.proto.ErrorCode;
+import io.conclave.multiraft.replica.GroupStatus;
 import io.conclave.partition.controller.TopicConfig;
 import io.conclave.partition.controller.TopicHandlers;
 import io.conclave.partition.metadata.ClusterImage;
@@ -138,17 +139,19 @@ public final class NodeReplication implements ReplicationManager {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return bounded(node.runtime().raftStatus(p.groupId())).thenApply(st -> status(topic, partition, p, st));
+        return bounded(node.runtime().statusWithProgress(p.groupId())).thenApply(st -> status(topic, partition, p, st));
     }
 
-    private static ReplicationStatus status(String topic, int partition, PartitionInfo p, RaftStatus st) {
+    private static ReplicationStatus status(String topic, int partition, PartitionInfo p, GroupStatus.WithProgress both) {
+        RaftStatus st = both.core();
         List<ReplicaProgress> replicas = new ArrayList<>();
         for (Map.Entry<Long, RaftStatus.PeerProgress> e : st.progress().entrySet()) {
             long match = e.getValue().match();
             replicas.add(new ReplicaProgress(e.getKey(), match, !e.getValue().learner(), Math.max(0, st.commit() - match)));
         }
         replicas.sort((a, b) -> Long.compare(a.nodeId(), b.nodeId()));
-        return new ReplicationStatus(topic, partition, p.groupId(), st.leader(), st.term(), st.commit(), replicas);
+        return new ReplicationStatus(topic, partition, p.groupId(), st.leader(), st.term(), st.commit(), replicas,
+                both.group().durableCommitIndex(), both.group().membershipIndex());
     }
 
     private <T> CompletableFuture<T> bounded(CompletableFuture<T> f) {

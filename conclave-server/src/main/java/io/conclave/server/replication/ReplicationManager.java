@@ -59,9 +59,13 @@ public interface ReplicationManager {
     record Appended(int partition, long baseOffset, int count, boolean duplicate, long leaderNode) {
     }
 
-    /** A partition's replication as its leader sees it. */
+    /**
+     * A partition's replication as its leader sees it; {@code durableCommitIndex} (the commit index its
+     * storage confirmed durable) and {@code membershipIndex} (where the membership of {@code replicas}
+     * took effect) come from the same turn of its loop as the rest.
+     */
     record ReplicationStatus(String topic, int partition, long groupId, long leader, long term, long commitIndex,
-                             List<ReplicaProgress> replicas) {
+                             List<ReplicaProgress> replicas, long durableCommitIndex, long membershipIndex) {
         public ReplicationStatus {
             replicas = List.copyOf(replicas);
         }

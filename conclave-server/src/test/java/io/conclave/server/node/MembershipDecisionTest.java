@@ -79,6 +79,34 @@ class MembershipDecisionTest {
     }
 
     @Test
+    void aLeavingLeaderHandsOffToAnAssignedVoterThatHoldsEverythingCommitted() {
+        // seed 322 of the simulator's metadata workload: node 2, the first assigned voter, was rejoining
+        // after a wipe (far behind; it refuses to campaign), and the leader handed off to it on every
+        // pass, taking no proposal while each transfer was pending, its demotion request included
+        RaftStatus st = status(10, Set.of(1L, 2L, 3L), Set.of(), Map.of(1L, 10L, 2L, 0L, 3L, 10L));
+
+        assertThat(MembershipReconciler.decide(partition(List.of(2L, 3L)), st, SELF, stable))
+                .isEqualTo(new Step(Step.Kind.HAND_OFF_LEAVING, 3));
+        RaftStatus noneCaughtUp = status(10, Set.of(1L, 2L, 3L), Set.of(), Map.of(1L, 10L, 2L, 0L, 3L, 9L));
+        assertThat(MembershipReconciler.decide(partition(List.of(2L, 3L)), noneCaughtUp, SELF, stable))
+                .as("wait until one holds everything committed").isEqualTo(Step.NONE);
+    }
+
+    @Test
+    void aLeavingLeaderDoesNotHandOffAgainWhileATransferIsPending() {
+        // seed 30 of the simulator's metadata workload: the sole successor was cut off; the hand-off was
+        // issued on every pass (72 times) while the core still held the first transfer
+        RaftStatus st = status(10, Set.of(1L, 2L), Set.of(), Map.of(1L, 10L, 2L, 10L));
+        RaftStatus transferring = new RaftStatus(SELF, 5, SELF, 10, 10, 10, StateRole.LEADER, SELF, 2,
+                st.confState(), st.progress());
+
+        assertThat(MembershipReconciler.decide(partition(List.of(2L)), st, SELF, stable))
+                .isEqualTo(new Step(Step.Kind.HAND_OFF_LEAVING, 2));
+        assertThat(MembershipReconciler.decide(partition(List.of(2L)), transferring, SELF, stable))
+                .isEqualTo(Step.NONE);
+    }
+
+    @Test
     void theUnassignedVoterFurthestBehindIsRemovedFirst() {
         // seed 10 of the simulator's metadata workload with two groups: the replica set shrank to [1]
         // while node 3 had never created its replica; removing the caught-up node 2 first left voters

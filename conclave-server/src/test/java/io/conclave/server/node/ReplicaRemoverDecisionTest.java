@@ -2,6 +2,8 @@ package io.conclave.server.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.conclave.api.proto.ReplicaStatus;
+import io.conclave.api.proto.ReplicationStatusResponse;
 import io.conclave.multiraft.replica.GroupStatus;
 import io.conclave.partition.controller.ControllerResult;
 import io.conclave.partition.controller.MetadataError;
@@ -43,7 +45,7 @@ class ReplicaRemoverDecisionTest {
 
     private static GroupStatus status(long node, long commit, long applied, ConfState conf) {
         return new GroupStatus(42, node, 1, StateRole.FOLLOWER, 0, 3, commit, applied, commit, 0, 1, conf, false, false,
-                false);
+                false, commit, 0);
     }
 
     @Test
@@ -60,31 +62,45 @@ class ReplicaRemoverDecisionTest {
     }
 
     @Test
-    void aRemovalCountsAsCommittedOnlyWhenAppliedWithoutThisNodeOnAFreshImage() {
+    void theLeaderIsAskedOnlyOnAFreshImageAndNoOwnReplicaStateSkipsTheQuestion() {
         PartitionInfo p = setUp(3);
         long leaving = p.replicas().get(2);
         commit(img -> TopicHandlers.setReplicationFactor(img, "t", 2));
         ClusterImage img = log.image();
         ReplicaRemover.Unassigned u = ReplicaRemover.unassigned(img, leaving, List.of(p.groupId())).get(0);
-        ConfState without = ConfState.ofVoters(p.replicas().get(0), p.replicas().get(1));
-        ConfState with = ConfState.ofVoters(1, 2, 3);
-        GroupStatus fresh = status(leaving, 9, 9, ConfState.ofVoters(1, 2, 3));
-        GroupStatus stale = status(leaving, 9, 8, ConfState.ofVoters(1, 2, 3));
 
-        assertThat(ReplicaRemover.verdict(img, u, leaving, status(leaving, 20, 20, without), fresh))
-                .isEqualTo(ReplicaRemover.Verdict.DESTROY);
-        assertThat(ReplicaRemover.verdict(img, u, leaving, status(leaving, 20, 20, without), stale))
-                .as("the controller replica has not applied all it knows committed").isEqualTo(ReplicaRemover.Verdict.KEEP);
-        assertThat(ReplicaRemover.verdict(img, u, leaving, status(leaving, 20, 19, without), fresh))
-                .as("the replica has not applied its removal yet").isEqualTo(ReplicaRemover.Verdict.ASK_LEADER);
-        assertThat(ReplicaRemover.verdict(img, u, leaving, status(leaving, 20, 20, with), fresh))
+        assertThat(ReplicaRemover.verdict(img, u, status(leaving, 9, 9, ConfState.ofVoters(1, 2, 3))))
                 .isEqualTo(ReplicaRemover.Verdict.ASK_LEADER);
+        assertThat(ReplicaRemover.verdict(img, u, status(leaving, 9, 8, ConfState.ofVoters(1, 2, 3))))
+                .as("the controller replica has not applied all it knows committed").isEqualTo(ReplicaRemover.Verdict.KEEP);
+    }
+
+    /**
+     * Seed 341 of the simulator's metadata workload: node 2 applied its removal from {1, 2} and
+     * destroyed its replica; node 1, the survivor, had not written that commit yet, restarted below it
+     * with {1, 2} as its membership, and needed node 2's vote for good. Applying a membership without
+     * this node is not enough; the leader's durable commit must cover the membership it tracks.
+     */
+    @Test
+    void aRemovalIsActedOnOnlyWhenTheLeaderDroppedThisNodeAndHoldsThatMembershipDurably() {
+        long self = 2;
+        assertThat(ReplicaRemover.removalDurable(self, new ReplicaRemover.LeaderAnswer(List.of(1L), 7, 7))).isTrue();
+        assertThat(ReplicaRemover.removalDurable(self, new ReplicaRemover.LeaderAnswer(List.of(1L), 9, 7))).isTrue();
+        assertThat(ReplicaRemover.removalDurable(self, new ReplicaRemover.LeaderAnswer(List.of(1L), 6, 7)))
+                .as("the leader applied the removal at 7 but its disk holds a commit of 6 only").isFalse();
+        assertThat(ReplicaRemover.removalDurable(self, new ReplicaRemover.LeaderAnswer(List.of(1L, 2L), 9, 7)))
+                .as("the leader still tracks this node").isFalse();
+        assertThat(ReplicaRemover.removalDurable(self, ReplicaRemover.LeaderAnswer.NONE))
+                .as("no answer tells nothing").isFalse();
     }
 
     @Test
-    void theLeaderDroppedThisNodeOnlyWhenItListsOthersAndNotThisNode() {
-        assertThat(ReplicaRemover.leaderDropped(3, List.of(1L, 2L))).isTrue();
-        assertThat(ReplicaRemover.leaderDropped(3, List.of(1L, 2L, 3L))).isFalse();
-        assertThat(ReplicaRemover.leaderDropped(3, List.of())).as("no answer tells nothing").isFalse();
+    void aStatusAnswerWithoutTheDurableFieldsTellsNothing() {
+        ReplicationStatusResponse.Builder b = ReplicationStatusResponse.newBuilder().setLeader(1).setTerm(3)
+                .setCommitIndex(9).addReplicas(ReplicaStatus.newBuilder().setNodeId(1).setMatchIndex(9).setVoter(true));
+        assertThat(ReplicaRemover.answerOf(b.build())).as("a server older than the fields")
+                .isEqualTo(ReplicaRemover.LeaderAnswer.NONE);
+        assertThat(ReplicaRemover.answerOf(b.setDurableCommitIndex(8).setMembershipIndex(7).build()))
+                .isEqualTo(new ReplicaRemover.LeaderAnswer(List.of(1L), 8, 7));
     }
 }

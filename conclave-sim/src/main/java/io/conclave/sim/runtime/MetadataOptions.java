@@ -25,36 +25,46 @@ package io.conclave.sim.runtime;
  * @param plantedEarlyRemoval the planted bug {@code early-removal}: the nodes' replica removers destroy
  *     a replica as soon as the image no longer assigns it, without waiting until its removal from the
  *     group's membership is committed ({@code ReplicaRemover.verdict} skipped)
+ * @param plantedUndurableRemoval the planted bug {@code undurable-removal}: the removers act on the rule
+ *     before seed 341 (a replica that applied a membership without its node, or a leader that no longer
+ *     lists it) without waiting until the leader's durable commit covers the removal
+ *     ({@code ReplicaRemover.removalDurable} skipped)
  */
 public record MetadataOptions(int topicsPerGroup, int clientsPerTopic, int opsPerTopicMax, int unknownsPerTopicMax,
                               long requestTimeoutNs, boolean plantedLocalReads, boolean plantedSkipLossCheck,
-                              boolean topicChurn, boolean plantedEarlyRemoval) {
+                              boolean topicChurn, boolean plantedEarlyRemoval, boolean plantedUndurableRemoval) {
 
     static final int SNAPSHOT_ENTRIES = 40;
     static final int COMPACT_KEEP_ENTRIES = 10;
 
     public static MetadataOptions defaults() {
-        return new MetadataOptions(3, 3, 100, 4, 2_000_000_000L, false, false, true, false);
+        return new MetadataOptions(3, 3, 100, 4, 2_000_000_000L, false, false, true, false, false);
     }
 
     public MetadataOptions withPlantedLocalReads(boolean on) {
         return new MetadataOptions(topicsPerGroup, clientsPerTopic, opsPerTopicMax, unknownsPerTopicMax,
-                requestTimeoutNs, on, plantedSkipLossCheck, topicChurn, plantedEarlyRemoval);
+                requestTimeoutNs, on, plantedSkipLossCheck, topicChurn, plantedEarlyRemoval, plantedUndurableRemoval);
     }
 
     public MetadataOptions withPlantedSkipLossCheck(boolean on) {
         return new MetadataOptions(topicsPerGroup, clientsPerTopic, opsPerTopicMax, unknownsPerTopicMax,
-                requestTimeoutNs, plantedLocalReads, on, topicChurn, plantedEarlyRemoval);
+                requestTimeoutNs, plantedLocalReads, on, topicChurn, plantedEarlyRemoval, plantedUndurableRemoval);
     }
 
     public MetadataOptions withTopicChurn(boolean on) {
         return new MetadataOptions(topicsPerGroup, clientsPerTopic, opsPerTopicMax, unknownsPerTopicMax,
-                requestTimeoutNs, plantedLocalReads, plantedSkipLossCheck, on, plantedEarlyRemoval);
+                requestTimeoutNs, plantedLocalReads, plantedSkipLossCheck, on, plantedEarlyRemoval,
+                plantedUndurableRemoval);
     }
 
     public MetadataOptions withPlantedEarlyRemoval(boolean on) {
         return new MetadataOptions(topicsPerGroup, clientsPerTopic, opsPerTopicMax, unknownsPerTopicMax,
-                requestTimeoutNs, plantedLocalReads, plantedSkipLossCheck, topicChurn, on);
+                requestTimeoutNs, plantedLocalReads, plantedSkipLossCheck, topicChurn, on, plantedUndurableRemoval);
+    }
+
+    public MetadataOptions withPlantedUndurableRemoval(boolean on) {
+        return new MetadataOptions(topicsPerGroup, clientsPerTopic, opsPerTopicMax, unknownsPerTopicMax,
+                requestTimeoutNs, plantedLocalReads, plantedSkipLossCheck, topicChurn, plantedEarlyRemoval, on);
     }
 
     /**

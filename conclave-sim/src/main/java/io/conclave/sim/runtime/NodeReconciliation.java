@@ -50,9 +50,12 @@ final class NodeReconciliation {
         boolean plantedFirstRetentionOnly;
         /** The planted bug {@code early-removal}: unassigned replicas are destroyed before their removal commits. */
         final boolean plantedEarlyRemoval;
+        /** The planted bug {@code undurable-removal}: removals acted on before the leader's durable commit covers them. */
+        final boolean plantedUndurableRemoval;
 
         Shared(Scheduler scheduler, Trace trace, Network network, RuntimeNode[] nodes, int metadataGroups,
-               PartitionGroups groups, boolean plantedSkipLossCheck, boolean plantedEarlyRemoval) {
+               PartitionGroups groups, boolean plantedSkipLossCheck, boolean plantedEarlyRemoval,
+               boolean plantedUndurableRemoval) {
             this.scheduler = scheduler;
             this.trace = trace;
             this.network = network;
@@ -61,6 +64,7 @@ final class NodeReconciliation {
             this.groups = groups;
             this.plantedSkipLossCheck = plantedSkipLossCheck;
             this.plantedEarlyRemoval = plantedEarlyRemoval;
+            this.plantedUndurableRemoval = plantedUndurableRemoval;
         }
     }
 

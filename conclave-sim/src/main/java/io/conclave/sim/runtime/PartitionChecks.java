@@ -30,7 +30,6 @@ final class PartitionChecks {
     /** Partitions found leaderless at the end, by kind ({@link #countLeaderless}). */
     private long stranded;
     private long unelected;
-    private long removalForgotten;
 
     /** @param votersOf the voters of a metadata group (its images are read on the first) */
     PartitionChecks(RuntimeNode[] nodes, int metadataGroups, LongFunction<Set<Long>> votersOf, PartitionGroups groups) {
@@ -130,31 +129,13 @@ final class PartitionChecks {
     }
 
     /**
-     * Whether the partition's group has no leader and cannot get one because a voter it still counts was
-     * destroyed on a removal that was committed: the survivors of a shrink from two voters to one lost
-     * the knowledge that the removal committed (a restart with the commit index persisted below it brings
-     * the older membership back), so the survivor needs the removed voter's vote, which no longer exists.
-     * An open product gap (docs/simulation.md; counted as {@code partition-removal-forgotten}); a replica
-     * destroyed before its removal committed is no such case.
+     * Whether no leader can make the partition converge: {@link #stranded}, {@link #unelectable}. A voter
+     * destroyed on a removal whose commit no survivor kept (the survivor of a shrink from two voters to
+     * one restarted below it and needed the destroyed vote) is none of these: a failure, since the
+     * remover waits for the leader's durable commit (docs/simulation.md, "partition-removal-forgotten").
      */
-    boolean removalForgotten(long g, PartitionInfo p) {
-        for (int v = 1; v < nodes.length; v++) {
-            Replica r = nodes[v].replica(g);
-            if (r != null && r.raft().isLeader()) {
-                return false;
-            }
-        }
-        for (long v : votersKnown(g)) {
-            if (nodes[(int) v].replica(g) == null && !p.replicas().contains(v) && groups.removalCommitted(v, g)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether no leader can make the partition converge: {@link #stranded}, {@link #unelectable}, {@link #removalForgotten}. */
     boolean leaderless(long g, PartitionInfo p) {
-        return stranded(g, p) || unelectable(g, p) || removalForgotten(g, p);
+        return stranded(g, p) || unelectable(g, p);
     }
 
     /**
@@ -277,8 +258,6 @@ final class PartitionChecks {
                 stranded++;
             } else if (unelectable(e.getKey(), e.getValue())) {
                 unelected++;
-            } else if (removalForgotten(e.getKey(), e.getValue())) {
-                removalForgotten++;
             }
         }
     }
@@ -291,7 +270,6 @@ final class PartitionChecks {
         faults.put("node-registrations", groups.registrations);
         putPositive(faults, "partition-create-refused", groups.refused);
         putPositive(faults, "partition-stranded", stranded);
-        putPositive(faults, "partition-removal-forgotten", removalForgotten);
         putPositive(faults, "partition-unelected", unelected);
         putPositive(faults, "partition-stranded-unassigned-kept", leftOnStranded());
         if (churn != null && churn.created() + churn.factorsChanged() > 0) {
@@ -304,6 +282,7 @@ final class PartitionChecks {
             faults.put("member-destroyed-deleted", groups.destroyedDeleted);
             faults.put("member-destroyed-removed", groups.destroyedRemoved);
             faults.put("member-leader-asked", groups.leaderAsked);
+            faults.put("member-removal-awaited-durable", groups.removalAwaitedDurable);
         }
     }
 

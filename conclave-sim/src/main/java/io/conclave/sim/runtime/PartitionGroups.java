@@ -31,6 +31,8 @@ final class PartitionGroups {
     long destroyedDeleted;
     long destroyedRemoved;
     long leaderAsked;
+    /** Leader answers that dropped the asking node while their durable commit was below their membership index. */
+    long removalAwaitedDurable;
 
     static long runtimeId(long metadataGroup, long imageGroupId) {
         if (imageGroupId <= 0 || imageGroupId >= STRIDE || metadataGroup <= 0) {
@@ -60,18 +62,6 @@ final class PartitionGroups {
 
     void noteStep(io.conclave.server.node.MembershipReconciler.Step.Kind kind) {
         steps.merge(kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), 1L, Long::sum);
-    }
-
-    /** The (node, runtime group) replicas a remover destroyed on a removal it judged committed. */
-    private final java.util.TreeSet<List<Long>> destroyedCommitted = new java.util.TreeSet<>(PartitionGroups::compareLists);
-
-    void noteRemovalCommitted(long node, long runtimeGroupId) {
-        destroyedCommitted.add(List.of(node, runtimeGroupId));
-    }
-
-    /** Whether {@code node}'s remover destroyed its replica of the group on a removal it judged committed. */
-    boolean removalCommitted(long node, long runtimeGroupId) {
-        return destroyedCommitted.contains(List.of(node, runtimeGroupId));
     }
 
     void noteDestroyed(boolean topicDeleted) {

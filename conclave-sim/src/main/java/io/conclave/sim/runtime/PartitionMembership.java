@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * The server's two passes that follow a reconcile pass, on one incarnation of a simulated node and one
  * metadata group (a controller), driven without blocking on the scheduler thread: the same decisions
  * {@code ConclaveNode} runs ({@link MembershipReconciler#decide}, {@link ReplicaRemover#unassigned},
- * {@link ReplicaRemover#verdict}, {@link ReplicaRemover#leaderDropped}), with what they read taken
+ * {@link ReplicaRemover#verdict}, {@link ReplicaRemover#removalDurable}), with what they read taken
  * synchronously from the node's replicas and what they do issued through the runtime's own API on the
  * node ({@link RuntimeNode#changeMembership}, {@link RuntimeNode#transferLeadership},
  * {@link RuntimeNode#destroyGroup}), its answer awaited as a callback.
@@ -27,16 +27,17 @@ import java.util.concurrent.CompletableFuture;
  *       (ConclaveNode waits for each). The preferred-leader hand-off waits for
  *       {@link MembershipReconciler#PREFERRED_HANDOFF_STABLE_MS} on the node's own clock.</li>
  *   <li>Removal: every replica this node stores that the image no longer assigns to it is destroyed
- *       when its topic was deleted, or once its removal is committed — this replica applied a membership
- *       without the node on a fresh image, or the partition's leader no longer lists the node. The
- *       leader is asked as ConclaveNode asks it over gRPC (the first assigned replica, then up to
- *       {@link #LEADER_HOPS_MAX} leader hints), but its status is read directly from the simulated
- *       node; a hop whose nodes the network cuts apart, or to a node that is down or paused, fails as
- *       the call would.</li>
+ *       when its topic was deleted, or, on a fresh image, once the partition's leader no longer lists the
+ *       node and its durable commit index covers the membership it tracks. The leader is asked as
+ *       ConclaveNode asks it over gRPC (the first assigned replica, then up to {@link #LEADER_HOPS_MAX}
+ *       leader hints), but its status is read directly from the simulated node (the replica's status and
+ *       its core's progress, in one scheduler step as the node's loop reads them in one turn); a hop
+ *       whose nodes the network cuts apart, or to a node that is down or paused, fails as the call
+ *       would.</li>
  * </ul>
  *
  * The planted bug {@code early-removal} skips the commit check: an unassigned replica is destroyed
- * as soon as the image says so. Lives and dies with its incarnation; scheduler thread only.
+ * as soon as the image says so; {@code undurable-removal} skips only the leader's durable commit. Lives and dies with its incarnation; scheduler thread only.
  */
 final class PartitionMembership {
 
@@ -116,7 +117,6 @@ final class PartitionMembership {
                 continue;
             }
             if (u.deleted() || removalCommitted(img, u, rid, controller.status())) {
-                shared.groups.noteRemovalCommitted(node.id(), rid);
                 destroy(rid, u.deleted());
             } else if (shared.plantedEarlyRemoval) {
                 destroy(rid, false);
@@ -129,33 +129,58 @@ final class PartitionMembership {
         if (own == null) {
             return false; // stored, not running (a deletion under way): ConclaveNode's status call fails
         }
-        return switch (ReplicaRemover.verdict(img, u, node.id(), own.status(), controller)) {
-            case DESTROY -> true;
-            case ASK_LEADER -> ReplicaRemover.leaderDropped(node.id(), leaderListing(rid, u.partition()));
+        return switch (ReplicaRemover.verdict(img, u, controller)) {
+            case ASK_LEADER -> shared.plantedUndurableRemoval ? committedOnly(own.status(), rid, u.partition())
+                    : removalDurable(leaderAnswer(rid, u.partition()));
             case KEEP -> false;
         };
     }
 
-    /** The peers the partition's leader tracks, found as ConclaveNode finds it; empty when no leader answered. */
-    private List<Long> leaderListing(long rid, PartitionInfo p) {
+    /** {@link ReplicaRemover#removalDurable}, counting the answers that dropped this node but are not durable yet. */
+    private boolean removalDurable(ReplicaRemover.LeaderAnswer a) {
+        boolean durable = ReplicaRemover.removalDurable(node.id(), a);
+        if (!durable && !a.listed().isEmpty() && !a.listed().contains(node.id())) {
+            shared.groups.removalAwaitedDurable++;
+        }
+        return durable;
+    }
+
+    /**
+     * The planted bug {@code undurable-removal}, the rule before seed 341: the removal counts once this
+     * replica applied a membership without the node, or the leader no longer lists it, whatever the
+     * leader's disk holds.
+     */
+    private boolean committedOnly(GroupStatus own, long rid, PartitionInfo p) {
+        if (own.commitIndex() > 0 && own.appliedIndex() >= own.commitIndex()
+                && !own.confState().allMembers().contains(node.id())) {
+            return true;
+        }
+        List<Long> listed = leaderAnswer(rid, p).listed();
+        return !listed.isEmpty() && !listed.contains(node.id());
+    }
+
+    /** The partition's leader's answer, found as ConclaveNode finds it; NONE when no leader answered. */
+    private ReplicaRemover.LeaderAnswer leaderAnswer(long rid, PartitionInfo p) {
         long target = p.replicas().get(0);
         for (int hop = 0; hop < LEADER_HOPS_MAX && target != 0 && target != node.id(); hop++) {
             RuntimeNode at = shared.nodes[(int) target];
             if (!at.isUp() || at.isPaused() || shared.network.isCut((int) node.id(), (int) target)
                     || shared.network.isCut((int) target, (int) node.id())) {
-                return List.of();
+                return ReplicaRemover.LeaderAnswer.NONE;
             }
             Replica r = at.replica(rid);
             if (r == null) {
-                return List.of(); // UNKNOWN_PARTITION there: no hint
+                return ReplicaRemover.LeaderAnswer.NONE; // UNKNOWN_PARTITION there: no hint
             }
             if (r.raft().isLeader()) {
                 shared.groups.leaderAsked++;
-                return new ArrayList<>(r.raft().status().progress().keySet());
+                GroupStatus s = r.status();
+                return new ReplicaRemover.LeaderAnswer(new ArrayList<>(r.raft().status().progress().keySet()),
+                        s.durableCommitIndex(), s.membershipIndex());
             }
             target = r.raft().getLeader(); // NOT_LEADER with its hint
         }
-        return List.of();
+        return ReplicaRemover.LeaderAnswer.NONE;
     }
 
     private void destroy(long rid, boolean deleted) {

@@ -118,7 +118,7 @@ public final class RuntimeSimulation {
         partitionChecks = new PartitionChecks(nodes, config.groups(), this::votersOf, partitionGroups);
         shared = partitionGroups == null ? null : new NodeReconciliation.Shared(scheduler, trace, network, nodes,
                 config.groups(), partitionGroups, metadataOptions.plantedSkipLossCheck(),
-                metadataOptions.plantedEarlyRemoval());
+                metadataOptions.plantedEarlyRemoval(), metadataOptions.plantedUndurableRemoval());
         for (int i = 1; i <= n && shared != null; i++) {
             nodes[i].useReconciler(shared);
         }

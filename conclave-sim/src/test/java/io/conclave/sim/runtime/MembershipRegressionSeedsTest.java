@@ -33,7 +33,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  *   <li>1 group, seed 341 (from seeds 201–400): a replica set shrank from two voters to one; the removed
  *       voter destroyed its replica once its removal committed, and the survivor restarted with its commit
  *       index persisted below the removal, so it counted the removed voter again and could elect no
- *       leader. An open product gap, now counted as {@code partition-removal-forgotten}.</li>
+ *       leader. Counted for a while as {@code partition-removal-forgotten}; product fix: the remover waits
+ *       until the partition leader's durable commit covers the membership without this node
+ *       ({@code ReplicaRemoverDecisionTest}, {@code DurableCommitIndexTest}; the old rule planted in
+ *       {@code PlantedUndurableRemovalBugTest} fails this seed again).</li>
  *   <li>2 groups, seed 190 (from seeds 101–200): a metadata change still in flight when the workload
  *       stopped committed while the partitions settled, after the metadata groups had converged, and the
  *       acknowledgement check ran before a replica applied it. Fixed in the simulator: the metadata

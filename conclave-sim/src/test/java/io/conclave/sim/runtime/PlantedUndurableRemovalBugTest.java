@@ -1,0 +1,29 @@
+package io.conclave.sim.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.conclave.sim.cluster.SimResult;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A replica remover that acts on a committed removal before the partition leader's disk holds that
+ * commit, planted ({@link MetadataOptions#plantedUndurableRemoval}; the rule before this fix): seed 341 of
+ * {@code --runtime --workload metadata --nemesis all}, one metadata group. A replica set shrinks from two
+ * voters to one; the removed voter destroys its replica; the survivor restarts with its durable commit
+ * below the removal, counts the destroyed voter again and can elect no leader. Caught by
+ * {@code partition-convergence} (no longer counted aside as {@code partition-removal-forgotten}); the same
+ * seed passes when the remover waits for the leader's durable commit ({@link MembershipRegressionSeedsTest}).
+ */
+class PlantedUndurableRemovalBugTest {
+
+    static final long SEED = 341;
+
+    @Test
+    void destroyingAReplicaBeforeTheLeaderHoldsItsRemovalDurablyIsCaughtBySeed341() {
+        SimResult caught = RuntimeSimulation.runMetadata(PlantedEarlyRemovalBugTest.config(SEED),
+                MetadataOptions.defaults().withPlantedUndurableRemoval(true), null);
+        assertThat(caught.checks()).containsEntry("partition-convergence", "invalid");
+        assertThat(caught.failure()).startsWith("convergence: partition group").contains("has membership");
+        // The same seed's honest run (the durable check) is MembershipRegressionSeedsTest's "341, 1".
+    }
+}
