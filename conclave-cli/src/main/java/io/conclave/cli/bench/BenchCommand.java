@@ -2,9 +2,9 @@ package io.conclave.cli.bench;
 
 import io.conclave.cli.Json;
 import io.conclave.cli.Main;
+import io.conclave.cli.node.ServerConfigs;
 import io.conclave.ops.config.ConfigException;
 import io.conclave.ops.config.NodeConfig;
-import io.conclave.cli.node.ServerConfigs;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -192,8 +192,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Each {@code --node-set} is a {@code key=value} a node accepts: refused here, not by three failed nodes. */
     private void checkNodeSettings() {
-        Map<String, String> flags = new java.util.LinkedHashMap<>(Map.of("node.id", "1", "data.dir",
-                Path.of(System.getProperty("java.io.tmpdir"), "conclave-bench-probe").toString(), "initial.controllers", "1@127.0.0.1:1:2"));
+        // A node's required keys, with values that only have to be valid: nothing is started here.
+        Map<String, String> flags = new java.util.LinkedHashMap<>(Map.of("node.id", "1",
+                "data.dir", Path.of(System.getProperty("java.io.tmpdir"), "conclave-bench-probe").toString(),
+                "initial.controllers", "1@127.0.0.1:1:2"));
         for (String s : nodeSettings) {
             int eq = s.indexOf('=');
             if (eq <= 0) {

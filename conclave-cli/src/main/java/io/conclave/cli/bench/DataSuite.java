@@ -7,8 +7,8 @@ import io.conclave.client.ClientConfig;
 import io.conclave.client.ConclaveClient;
 import io.conclave.client.Producer;
 import io.conclave.client.ProducerConfig;
-import java.io.PrintStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,15 +26,20 @@ import java.util.concurrent.locks.LockSupport;
  * The data-plane suite: produce through the client library to a local 3-process cluster it starts
  * (or a running one given by {@code bootstrap}), RF 3: synchronous STRONG latency (one record in
  * flight, after up to 2,000 warm-up writes, a warm-up window of produce load, a pause and up to 2,000
- * more single writes), then batched
- * throughput at STRONG and at EVENTUAL, each over a fixed window with at most 10,000 records
- * unacknowledged, counting what was acknowledged within it (the Kafka peer harness's method).
+ * more single writes), then batched throughput at STRONG and at EVENTUAL, each over a fixed window
+ * with at most 10,000 records unacknowledged, counting what was acknowledged within it (the Kafka
+ * peer harness's method).
  */
 final class DataSuite {
 
     private static final int WARMUP_RECORDS_MAX = 2_000;
     /** Unacknowledged records at most during a throughput window: the Kafka peer harness's bound. */
     static final int IN_FLIGHT_RECORDS_MAX = 10_000;
+    /** The JVM options of the nodes the suite starts, unless {@code --node-java-opts} says otherwise. */
+    static final String NODE_JAVA_OPTS_DEFAULT = "-Xmx1g -XX:+UseParallelGC";
+    /** Node metrics a throughput window reports the change of: failovers nobody asked for show here. */
+    private static final List<String> WINDOW_COUNTERS = List.of("conclave_groups_leader_changes_total",
+            "conclave_liveness_suspicions_total");
     private final BenchSizes sizes;
     private final List<String> bootstrap;
     private final PrintStream progress;
@@ -42,17 +47,14 @@ final class DataSuite {
     private final List<String> nodeSettings;
     private final Path latencyOut;
 
-    /** The JVM options of the nodes the suite starts, unless {@code --node-java-opts} says otherwise. */
-    static final String NODE_JAVA_OPTS_DEFAULT = "-Xmx1g -XX:+UseParallelGC";
-
     DataSuite(BenchSizes sizes, List<String> bootstrap, PrintStream progress, List<String> nodeJavaOptions,
               List<String> nodeSettings, Path latencyOut) {
-        this.latencyOut = latencyOut;
         this.sizes = sizes;
         this.bootstrap = bootstrap;
+        this.progress = progress;
         this.nodeJavaOptions = List.copyOf(nodeJavaOptions);
         this.nodeSettings = List.copyOf(nodeSettings);
-        this.progress = progress;
+        this.latencyOut = latencyOut;
     }
 
     List<Figure> run() throws Exception {
@@ -249,10 +251,6 @@ final class DataSuite {
      */
     private record Window(long acked, long failed, double seconds, Throwable firstError, double ackWaitMsMax) {
     }
-
-    /** Node metrics a throughput window reports the change of: failovers nobody asked for show here. */
-    private static final List<String> WINDOW_COUNTERS = List.of("conclave_groups_leader_changes_total",
-            "conclave_liveness_suspicions_total");
 
     private void throughput(ConclaveClient client, String topic, byte[] value, ConsistencyLevel level,
                             EngineSuites.Sink f, LocalProcesses cluster) {
