@@ -115,8 +115,9 @@ final class Handoff {
         for (Entry e : committed) {
             if (e.type() == EntryType.CONF_CHANGE) {
                 ConfChange cc = ConfChange.decode(e.data());
+                ConfState before = node.confState();
                 confAt.put(e.index(), node.applyConfChange(cc));
-                rejoin.onConfChangeApplied(cc, e.index());
+                rejoin.onConfChangeApplied(cc, e.index(), before);
             }
         }
         handToApplier(new ApplyTask(sink, cursor, snap, committed, requests.onCommitted(committed, node.getLeader())));
