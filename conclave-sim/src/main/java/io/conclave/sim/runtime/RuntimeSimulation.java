@@ -173,6 +173,18 @@ public final class RuntimeSimulation {
         return s.execute();
     }
 
+    /**
+     * Whether the operator's demotion of promoted learners ({@link RuntimeControl#watchLearners}) is off: for
+     * the test that shows the product gap it answers is still there (a rejoin promotes a learner to voter).
+     */
+    private boolean learnerDemotionOff;
+
+    static SimResult runMetadataWithoutLearnerDemotion(RuntimeSimConfig config, MetadataOptions metadata) {
+        RuntimeSimulation s = new RuntimeSimulation(config, null, Objects.requireNonNull(metadata, "metadata"), null);
+        s.learnerDemotionOff = true;
+        return s.execute();
+    }
+
     /** A buggify point of the storage engine or runtime asks: the run's seeded answer, traced when it fires. */
     private boolean fireBuggify(String point) {
         boolean fire = buggify.fire(point);
@@ -346,6 +358,17 @@ public final class RuntimeSimulation {
         if (partitionGroups != null) {
             partitionChecks.countInto(faults, partitionWriter, topicChurn);
         }
+        Set<Long> learnerNodes = new TreeSet<>();
+        for (long g = 1; g <= config.groups(); g++) {
+            learnerNodes.addAll(placement.learners(g));
+        }
+        long learnerWipes = 0;
+        for (long i : learnerNodes) {
+            learnerWipes += nodes[(int) i].wipes();
+        }
+        if (learnerWipes > 0) {
+            faults.put("wipe-of-learner", learnerWipes); // of nodes that are a learner of some metadata group
+        }
         if (control.learnersPromoted() > 0) {
             faults.put("metadata-learner-promoted", control.learnersPromoted());
         }
@@ -371,8 +394,8 @@ public final class RuntimeSimulation {
         for (long g = 1; g <= config.groups(); g++) {
             Set<Long> voters = placement.genesis(g);
             Set<Long> learners = placement.learners(g);
-            io.conclave.raft.ConfState genesis = new io.conclave.raft.ConfState(voters, learners, Set.of(), Set.of(),
-                    false);
+            io.conclave.raft.ConfState genesis = new io.conclave.raft.ConfState(voters,
+                    plantedUnjoinedLearners ? Set.of() : learners, Set.of(), Set.of(), false);
             for (long v : voters) {
                 nodes[(int) v].createGroup(g, genesis);
             }
@@ -385,7 +408,7 @@ public final class RuntimeSimulation {
             }
         }
         scheduleSampler();
-        if (metadataOptions != null && config.nodes() > config.replicas()) {
+        if (metadataOptions != null && config.nodes() > config.replicas() && !learnerDemotionOff) {
             control.watchLearners();
         }
         if (!runUntil(this::everyGroupHasLeader, STARTUP_NS_MAX)) {

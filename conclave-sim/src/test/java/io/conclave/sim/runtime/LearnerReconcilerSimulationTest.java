@@ -40,7 +40,7 @@ class LearnerReconcilerSimulationTest {
                 MetadataOptions.defaults(), null);
 
         assertThat(r.failure()).isNull();
-        assertThat(r.faults().get("wipe")).as("wipes").isPositive();
+        assertThat(r.faults().get("wipe-of-learner")).as("wipes of the node that is only a learner").isPositive();
         assertThat(r.faults().get("partition-created-on-learner")).isPositive();
         assertThat(r.checks()).containsEntry("partition-convergence", "valid").containsEntry("placement", "valid");
     }
