@@ -103,8 +103,9 @@ final class MetadataWorkload {
         void complete(Invocation inv, ClusterImage image, MetadataError refusal);
     }
 
+    /** @param hostsOf the nodes a group's requests may go to when no leader is known (not its learners) */
     MetadataWorkload(Scheduler scheduler, SimRandom random, Trace trace, RuntimeNode[] nodes, RuntimeSimConfig config,
-                     MetadataOptions options) {
+                     MetadataOptions options, java.util.function.LongFunction<java.util.Set<Long>> hostsOf) {
         this.scheduler = scheduler;
         this.random = random;
         this.trace = trace;
@@ -112,7 +113,7 @@ final class MetadataWorkload {
         this.config = config;
         this.options = options.validate();
         this.recorder = new HistoryRecorder(scheduler::nowNs);
-        this.routing = new Routing(nodes, random);
+        this.routing = new Routing(nodes, random, hostsOf);
         this.groups = Math.min(config.groups(), config.activeGroupsMax());
         this.ready = new boolean[groups + 1];
     }

@@ -52,10 +52,13 @@ final class NodeReconciliation {
         final boolean plantedEarlyRemoval;
         /** The planted bug {@code undurable-removal}: removals acted on before the leader's durable commit covers them. */
         final boolean plantedUndurableRemoval;
+        /** The learners each metadata group keeps for good (the nodes that are none of its voters). */
+        final java.util.function.LongFunction<java.util.Set<Long>> learnersOf;
 
         Shared(Scheduler scheduler, Trace trace, Network network, RuntimeNode[] nodes, int metadataGroups,
                PartitionGroups groups, boolean plantedSkipLossCheck, boolean plantedEarlyRemoval,
-               boolean plantedUndurableRemoval) {
+               boolean plantedUndurableRemoval, java.util.function.LongFunction<java.util.Set<Long>> learnersOf) {
+            this.learnersOf = learnersOf;
             this.scheduler = scheduler;
             this.trace = trace;
             this.network = network;
@@ -197,10 +200,15 @@ final class NodeReconciliation {
         public void create(PartitionInfo p, boolean rejoining) {
             long rid = PartitionGroups.runtimeId(m, p.groupId());
             if (node.createPartitionReplica(rid, new TreeSet<>(p.genesis()), p.genesis().get(0), rejoining)) {
-                shared.groups.noteCreated(rid, p.genesis(), rejoining);
+                shared.groups.noteCreated(rid, p.genesis(), rejoining, onLearner());
             } else {
                 shared.groups.refused++;
             }
+        }
+
+        /** Whether this node is one of the learners controller {@code m} keeps for good (none of its voters). */
+        private boolean onLearner() {
+            return shared.learnersOf.apply(m).contains(node.id());
         }
     }
 

@@ -266,6 +266,7 @@ final class PartitionChecks {
     void countInto(Map<String, Long> faults, PartitionWriter writer, TopicChurn churn) {
         faults.put("partition-created", groups.createdPlain);
         faults.put("partition-created-rejoining", groups.createdRejoining);
+        putPositive(faults, "partition-created-on-learner", groups.createdOnLearners);
         faults.put("partition-writes-acked", writer == null ? 0 : writer.acknowledged());
         faults.put("node-registrations", groups.registrations);
         putPositive(faults, "partition-create-refused", groups.refused);

@@ -24,6 +24,8 @@ final class PartitionGroups {
     private final TreeMap<List<Long>, Long> retentionMs = new TreeMap<>(PartitionGroups::compareLists);
     long createdPlain;
     long createdRejoining;
+    /** Replicas created on a node that is only a learner of the metadata group assigning them. */
+    long createdOnLearners;
     long refused;
     long registrations;
     /** Membership steps that completed, by {@code MembershipReconciler.Step.Kind} name. */
@@ -51,8 +53,15 @@ final class PartitionGroups {
         return runtimeGroupId / STRIDE;
     }
 
-    void noteCreated(long runtimeGroupId, List<Long> genesis, boolean rejoining) {
+    /**
+     * A reconciler created a replica of the group; {@code onLearner}: on a node that is only a learner of
+     * the metadata group assigning it (so placement used a node beyond the controller's voters).
+     */
+    void noteCreated(long runtimeGroupId, List<Long> genesis, boolean rejoining, boolean onLearner) {
         known.putIfAbsent(runtimeGroupId, List.copyOf(genesis));
+        if (onLearner) {
+            createdOnLearners++;
+        }
         if (rejoining) {
             createdRejoining++;
         } else {

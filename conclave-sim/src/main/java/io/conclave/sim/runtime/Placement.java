@@ -9,7 +9,8 @@ import java.util.TreeSet;
  * genesis voters (fixed at creation: every replica of the group, wherever and whenever it is created,
  * starts from that membership), its current voters (what its membership must end at: changed when a
  * move starts) and the nodes that host a replica of it (the voters plus, while a move runs, its
- * target before it is a voter and its source until its replica's destruction has been asked for).
+ * target before it is a voter and its source until its replica's destruction has been asked for), and
+ * the learners it keeps for good (a metadata group's, on the nodes that are none of its voters).
  * The checks, the settle condition and the operator's choices read it; only {@link RuntimeControl}
  * changes it. Scheduler thread only.
  */
@@ -18,6 +19,8 @@ final class Placement {
     private final TreeMap<Long, Set<Long>> genesis = new TreeMap<>();
     private final TreeMap<Long, TreeSet<Long>> voters = new TreeMap<>();
     private final TreeMap<Long, TreeSet<Long>> hosts = new TreeMap<>();
+    /** Non-voting members a group keeps for good (a metadata group's learners on every other node); none for most. */
+    private final TreeMap<Long, Set<Long>> learners = new TreeMap<>();
 
     /** Places a new group on {@code initialVoters}, which are also its genesis membership. */
     void place(long group, Set<Long> initialVoters) {
@@ -27,6 +30,27 @@ final class Placement {
         genesis.put(group, Set.copyOf(initialVoters));
         voters.put(group, new TreeSet<>(initialVoters));
         hosts.put(group, new TreeSet<>(initialVoters));
+    }
+
+    /**
+     * Gives a placed group {@code nodes} as learners for good: every node of a metadata run that is none of
+     * the group's voters applies its image as a learner, as every node of a cluster applies the
+     * controller's (DESIGN §6). They are part of its genesis membership; moves never touch them.
+     */
+    void placeLearners(long group, Set<Long> nodes) {
+        TreeSet<Long> v = require(voters.get(group), group);
+        for (long n : nodes) {
+            if (v.contains(n)) {
+                throw new IllegalStateException("group " + group + ": node " + n + " is a voter, not a learner");
+            }
+        }
+        learners.put(group, Set.copyOf(nodes));
+    }
+
+    /** The group's learners for good ({@link #placeLearners}); empty for most groups. */
+    Set<Long> learners(long group) {
+        require(voters.get(group), group);
+        return new TreeSet<>(learners.getOrDefault(group, Set.of()));
     }
 
     /** The group's genesis voters. */

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.LongFunction;
 
 /**
  * Where a simulated client sends a group's request: the node last seen leading it (nine times in
@@ -16,10 +18,21 @@ final class Routing {
     private final RuntimeNode[] nodes;
     private final SimRandom random;
     private final Map<Long, Long> leaderHint = new HashMap<>();
+    /** The nodes a group's requests may go to (its hosts, not the learners it keeps for good); null: any replica's. */
+    private final LongFunction<Set<Long>> hostsOf;
 
     Routing(RuntimeNode[] nodes, SimRandom random) {
+        this(nodes, random, null);
+    }
+
+    /**
+     * Routes a group's requests, when no leader is known, only to nodes among {@code hostsOf} (the voters and
+     * a move's target, {@link Placement#hosts}): clients ask the controller voters, not its learners.
+     */
+    Routing(RuntimeNode[] nodes, SimRandom random, LongFunction<Set<Long>> hostsOf) {
         this.nodes = nodes;
         this.random = random;
+        this.hostsOf = hostsOf;
     }
 
     /** The hinted leader or, failing that, any up replica; null when none is up. */
@@ -31,11 +44,12 @@ final class Routing {
         return anyUp(group);
     }
 
-    /** Any up node hosting a replica of {@code group}, or null. */
+    /** Any up node hosting a replica of {@code group} (among its hosts, when routing is limited to them), or null. */
     RuntimeNode anyUp(long group) {
         List<RuntimeNode> up = new ArrayList<>();
+        Set<Long> allowed = hostsOf == null ? null : hostsOf.apply(group);
         for (int i = 1; i < nodes.length; i++) {
-            if (nodes[i].isUp() && nodes[i].replica(group) != null) {
+            if (nodes[i].isUp() && nodes[i].replica(group) != null && (allowed == null || allowed.contains((long) i))) {
                 up.add(nodes[i]);
             }
         }

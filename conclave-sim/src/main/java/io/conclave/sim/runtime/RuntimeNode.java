@@ -64,8 +64,8 @@ final class RuntimeNode {
     private long wipes;
     private long ioCrashes;
     private long refusedStarts;
-    /** Every group this node was given a replica of, with its genesis voters (to recreate it after a wipe). */
-    private final TreeMap<Long, Set<Long>> hosted = new TreeMap<>();
+    /** Every group this node was given a replica of, with its genesis membership (to recreate it after a wipe). */
+    private final TreeMap<Long, ConfState> hosted = new TreeMap<>();
 
     RuntimeNode(long id, Scheduler scheduler, Trace trace, Oracle oracle, RuntimeNetwork network, Set<Long> peers,
                 RuntimeConfig config, boolean dropFsync, SimRandom random) {
@@ -425,9 +425,17 @@ final class RuntimeNode {
      */
     private void recoverGroups(Incarnation i) throws IOException {
         Map<Long, ConfState> lost = new TreeMap<>();
-        for (Map.Entry<Long, Set<Long>> h : hosted.entrySet()) {
-            if (!i.engine().groupIds().contains(h.getKey())) {
-                lost.put(h.getKey(), ConfState.ofVoters(h.getValue().stream().mapToLong(Long::longValue).toArray()));
+        for (Map.Entry<Long, ConfState> h : hosted.entrySet()) {
+            if (i.engine().groupIds().contains(h.getKey())) {
+                continue;
+            }
+            if (h.getValue().learners().contains(id)) {
+                // a learner votes for nothing and counts towards no commit, so it lost nothing anyone relied
+                // on: created again plain, as a node with an empty directory creates its controller replica
+                // before it joins (ConclaveNode.join); the leader sends it the log or a snapshot
+                i.engine().createGroup(h.getKey(), h.getValue());
+            } else {
+                lost.put(h.getKey(), h.getValue());
             }
         }
         Set<Long> rejoining = i.parts.recoverGroups(lost);
@@ -438,16 +446,28 @@ final class RuntimeNode {
         }
     }
 
-    /** Creates this node's replica of a new group (at the start of a run, before any fault). */
+    /** Creates this node's replica of a new group of {@code voters} and no learner (at the start of a run). */
     void createGroup(long groupId, Set<Long> voters) {
+        createGroup(groupId, ConfState.ofVoters(voters.stream().mapToLong(Long::longValue).toArray()));
+    }
+
+    /**
+     * Creates this node's replica of a new group (at the start of a run, before any fault) from its
+     * genesis membership {@code genesis}: its voters and the learners it keeps for good; the lowest voter
+     * campaigns.
+     */
+    void createGroup(long groupId, ConfState genesis) {
         Incarnation i = requireUp();
+        if (!genesis.allMembers().contains(id)) {
+            throw new IllegalArgumentException("node " + id + " is no member of group " + groupId + "'s genesis "
+                    + genesis);
+        }
         try {
-            long[] ids = voters.stream().mapToLong(Long::longValue).toArray();
-            GroupLog g = i.engine().createGroup(groupId, ConfState.ofVoters(ids));
-            hosted.put(groupId, new TreeSet<>(voters));
+            GroupLog g = i.engine().createGroup(groupId, genesis);
+            hosted.put(groupId, genesis);
             Replica r = i.parts.newReplica(groupId, g, false);
             i.parts.loopOf(groupId).addReplica(r);
-            if (id == voters.stream().min(Long::compare).orElseThrow()) {
+            if (id == genesis.voters().first()) {
                 r.scheduleCampaign(0, config.timerResolutionNs());
             }
         } catch (IOException e) {
@@ -470,8 +490,9 @@ final class RuntimeNode {
         }
         try {
             long[] ids = genesis.stream().mapToLong(Long::longValue).toArray();
-            GroupLog g = i.engine().createGroup(groupId, ConfState.ofVoters(ids));
-            hosted.put(groupId, new TreeSet<>(genesis));
+            ConfState conf = ConfState.ofVoters(ids);
+            GroupLog g = i.engine().createGroup(groupId, conf);
+            hosted.put(groupId, conf);
             i.parts.loopOf(groupId).addReplica(i.parts.newReplica(groupId, g, false));
         } catch (IOException | UncheckedIOException e) {
             trace.record(scheduler.nowNs(), "node.host-refused", id, groupId, 0, 0);

@@ -118,12 +118,15 @@ public final class RuntimeSimulation {
         partitionChecks = new PartitionChecks(nodes, config.groups(), this::votersOf, partitionGroups);
         shared = partitionGroups == null ? null : new NodeReconciliation.Shared(scheduler, trace, network, nodes,
                 config.groups(), partitionGroups, metadataOptions.plantedSkipLossCheck(),
-                metadataOptions.plantedEarlyRemoval(), metadataOptions.plantedUndurableRemoval());
+                metadataOptions.plantedEarlyRemoval(), metadataOptions.plantedUndurableRemoval(), placement::learners);
         for (int i = 1; i <= n && shared != null; i++) {
             nodes[i].useReconciler(shared);
         }
         for (long g = 1; g <= config.groups(); g++) {
             placement.place(g, genesisOf(g));
+            if (metadataOptions != null) {
+                placement.placeLearners(g, learnersOf(g));
+            }
         }
         leaderTermSeen = new long[n + 1][config.groups() + 1];
         SimRandom bugRandom = SimRandom.of(config.seed(), "buggify");
@@ -137,12 +140,13 @@ public final class RuntimeSimulation {
     }
 
     /**
-     * Whether the nodes run the server's reconciler: in metadata runs where every node hosts every
-     * metadata group (as every node of a cluster applies the controller's image), so that every node a
-     * topic is placed on reconciles towards that image.
+     * Whether the nodes run the server's reconciler: in every metadata run. Every node hosts every
+     * metadata group, as every node of a cluster applies the controller's image (DESIGN §6): the
+     * {@code replicas} nodes the run chooses as its voters, every other node as a learner of it
+     * ({@link #learnersOf}); so every node a topic is placed on reconciles towards that image.
      */
     static boolean reconciles(RuntimeSimConfig config, MetadataOptions metadata) {
-        return metadata != null && config.nodes() == config.replicas();
+        return metadata != null;
     }
 
     /**
@@ -153,6 +157,31 @@ public final class RuntimeSimulation {
     static SimResult runMetadataKeepingFirstRetention(RuntimeSimConfig config, MetadataOptions metadata) {
         RuntimeSimulation s = new RuntimeSimulation(config, null, Objects.requireNonNull(metadata, "metadata"), null);
         s.shared.plantedFirstRetentionOnly = true;
+        return s.execute();
+    }
+
+    /**
+     * The planted bug {@code unjoined-learners}: the nodes that are no voter of a metadata group create their
+     * replica of it, but the group's membership never lists them, so they apply none of its image (for the
+     * test that shows the convergence check judges the learners' images too).
+     */
+    private boolean plantedUnjoinedLearners;
+
+    static SimResult runMetadataWithUnjoinedLearners(RuntimeSimConfig config, MetadataOptions metadata) {
+        RuntimeSimulation s = new RuntimeSimulation(config, null, Objects.requireNonNull(metadata, "metadata"), null);
+        s.plantedUnjoinedLearners = true;
+        return s.execute();
+    }
+
+    /**
+     * Whether the operator's demotion of promoted learners ({@link RuntimeControl#watchLearners}) is off: for
+     * the test that shows the product gap it answers is still there (a rejoin promotes a learner to voter).
+     */
+    private boolean learnerDemotionOff;
+
+    static SimResult runMetadataWithoutLearnerDemotion(RuntimeSimConfig config, MetadataOptions metadata) {
+        RuntimeSimulation s = new RuntimeSimulation(config, null, Objects.requireNonNull(metadata, "metadata"), null);
+        s.learnerDemotionOff = true;
         return s.execute();
     }
 
@@ -233,11 +262,29 @@ public final class RuntimeSimulation {
         return out;
     }
 
-    /** The nodes {@code node} may exchange messages with: those sharing a group with it, or all when groups move. */
+    /**
+     * The learners a metadata group keeps for good: every node that is none of its genesis voters, as
+     * every node of a cluster that is no controller voter is a learner of the controller group.
+     */
+    Set<Long> learnersOf(long group) {
+        Set<Long> out = new TreeSet<>();
+        Set<Long> voters = genesisOf(group);
+        for (long v = 1; v <= config.nodes(); v++) {
+            if (!voters.contains(v)) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The nodes {@code node} may exchange messages with: those sharing a group with it, or all when groups
+     * move or in metadata runs (every node hosts every metadata group, partitions are placed anywhere).
+     */
     private Set<Long> peersOf(int node) {
         Set<Long> out = new TreeSet<>();
         int n = config.nodes();
-        int r = config.faults().contains(RuntimeFault.MOVE) ? n : config.replicas();
+        int r = config.faults().contains(RuntimeFault.MOVE) || metadataOptions != null ? n : config.replicas();
         for (int d = -(r - 1); d <= r - 1; d++) {
             long p = Math.floorMod(node - 1 + d, n) + 1;
             if (p != node) {
@@ -311,6 +358,20 @@ public final class RuntimeSimulation {
         if (partitionGroups != null) {
             partitionChecks.countInto(faults, partitionWriter, topicChurn);
         }
+        Set<Long> learnerNodes = new TreeSet<>();
+        for (long g = 1; g <= config.groups(); g++) {
+            learnerNodes.addAll(placement.learners(g));
+        }
+        long learnerWipes = 0;
+        for (long i : learnerNodes) {
+            learnerWipes += nodes[(int) i].wipes();
+        }
+        if (learnerWipes > 0) {
+            faults.put("wipe-of-learner", learnerWipes); // of nodes that are a learner of some metadata group
+        }
+        if (control.learnersPromoted() > 0) {
+            faults.put("metadata-learner-promoted", control.learnersPromoted());
+        }
         if (metadataOptions != null) {
             faults.put("metadata-snapshot", metadataStats.snapshots);
             faults.put("metadata-restore", metadataStats.restores);
@@ -332,18 +393,31 @@ public final class RuntimeSimulation {
         }
         for (long g = 1; g <= config.groups(); g++) {
             Set<Long> voters = placement.genesis(g);
+            Set<Long> learners = placement.learners(g);
+            io.conclave.raft.ConfState genesis = new io.conclave.raft.ConfState(voters,
+                    plantedUnjoinedLearners ? Set.of() : learners, Set.of(), Set.of(), false);
             for (long v : voters) {
-                nodes[(int) v].createGroup(g, voters);
+                nodes[(int) v].createGroup(g, genesis);
+            }
+            for (long v : learners) {
+                if (plantedUnjoinedLearners) {
+                    nodes[(int) v].hostGroup(g, voters); // a replica the group's members do not know of
+                } else {
+                    nodes[(int) v].createGroup(g, genesis);
+                }
             }
         }
         scheduleSampler();
+        if (metadataOptions != null && config.nodes() > config.replicas() && !learnerDemotionOff) {
+            control.watchLearners();
+        }
         if (!runUntil(this::everyGroupHasLeader, STARTUP_NS_MAX)) {
             return "liveness: not every group elected a leader within " + STARTUP_NS_MAX / 1_000_000_000L
                     + " s of the start; " + stuckGroup();
         }
         if (metadataOptions != null) {
             metadataWorkload = new MetadataWorkload(scheduler, SimRandom.of(config.seed(), "workload"), trace, nodes,
-                    config, metadataOptions);
+                    config, metadataOptions, placement::hosts);
         } else if (logOptions == null) {
             workload = new RuntimeWorkload(scheduler, SimRandom.of(config.seed(), "workload"), trace, nodes, oracle,
                     config);
@@ -363,7 +437,7 @@ public final class RuntimeSimulation {
                         nodes, partitionGroups, oracle);
                 partitionWriter.start();
                 topicChurn = new TopicChurn(scheduler, SimRandom.of(config.seed(), "topic-churn"), trace, nodes,
-                        Math.min(config.groups(), config.activeGroupsMax()), metadataOptions.topicChurn());
+                        Math.min(config.groups(), config.activeGroupsMax()), metadataOptions.topicChurn(), placement::hosts);
                 topicChurn.start();
             }
         } else {
@@ -534,13 +608,14 @@ public final class RuntimeSimulation {
     }
 
     private String describe(long g) {
-        StringBuilder sb = new StringBuilder("voters " + votersOf(g) + ", hosts " + placement.hosts(g));
+        StringBuilder sb = new StringBuilder("voters " + votersOf(g) + ", hosts " + placement.hosts(g)
+                + (placement.learners(g).isEmpty() ? "" : ", learners " + placement.learners(g)));
         String move = control.moves().describe(g);
         if (move != null) {
             sb.append(", ").append(move);
         }
         for (long v = 1; v <= config.nodes(); v++) {
-            if (!placement.hosts(g, v) && nodes[(int) v].replica(g) == null) {
+            if (!placement.hosts(g, v) && !placement.learners(g).contains(v) && nodes[(int) v].replica(g) == null) {
                 continue;
             }
             Replica r = nodes[(int) v].replica(g);
@@ -558,7 +633,9 @@ public final class RuntimeSimulation {
             }
             Long applied = null;
             Object state = null;
-            for (long v : votersOf(g)) {
+            Set<Long> members = new TreeSet<>(votersOf(g));
+            members.addAll(placement.learners(g)); // learners apply the image too: they must hold the same
+            for (long v : members) {
                 RuntimeNode node = nodes[(int) v];
                 Replica r = node.replica(g);
                 if (r == null) {
@@ -568,7 +645,8 @@ public final class RuntimeSimulation {
                 if (s.rejoining() || s.commitIndex() != s.appliedIndex()) {
                     return "group " + g + " is not settled on node " + v + ": " + s;
                 }
-                if (!s.confState().voters().equals(votersOf(g)) || !s.confState().learners().isEmpty()) {
+                if (!s.confState().voters().equals(votersOf(g))
+                        || !s.confState().learners().equals(placement.learners(g))) {
                     return "group " + g + " has not finished reconfiguring on node " + v + ": " + describe(g);
                 }
                 Object st = metadataOptions != null ? imageState(node, g)
@@ -593,7 +671,7 @@ public final class RuntimeSimulation {
             RuntimeNode node = nodes[i];
             Set<Long> placed = new TreeSet<>();
             for (long g = 1; g <= config.groups(); g++) {
-                if (placement.hosts(g, i)) {
+                if (placement.hosts(g, i) || placement.learners(g).contains((long) i)) {
                     placed.add(g);
                 }
             }

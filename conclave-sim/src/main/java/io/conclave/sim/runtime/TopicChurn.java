@@ -55,11 +55,13 @@ final class TopicChurn {
     private final List<List<String>> own = new ArrayList<>();
     private int nextTopic;
 
-    TopicChurn(Scheduler scheduler, SimRandom random, Trace trace, RuntimeNode[] nodes, int groups, boolean enabled) {
+    /** @param hostsOf the nodes a group's changes may go to when no leader is known (not its learners) */
+    TopicChurn(Scheduler scheduler, SimRandom random, Trace trace, RuntimeNode[] nodes, int groups, boolean enabled,
+               java.util.function.LongFunction<java.util.Set<Long>> hostsOf) {
         this.scheduler = scheduler;
         this.random = random;
         this.trace = trace;
-        this.routing = new Routing(nodes, random);
+        this.routing = new Routing(nodes, random, hostsOf);
         this.nodes = nodes;
         this.groups = groups;
         this.churning = enabled && random.nextDouble() < SEEDS_CHURNING;
