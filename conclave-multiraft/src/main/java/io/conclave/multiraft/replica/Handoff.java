@@ -115,9 +115,8 @@ final class Handoff {
         for (Entry e : committed) {
             if (e.type() == EntryType.CONF_CHANGE) {
                 ConfChange cc = ConfChange.decode(e.data());
-                ConfState before = node.confState();
                 confAt.put(e.index(), node.applyConfChange(cc));
-                rejoin.onConfChangeApplied(cc, e.index(), before);
+                rejoin.onConfChangeApplied(cc, e.index());
             }
         }
         handToApplier(new ApplyTask(sink, cursor, snap, committed, requests.onCommitted(committed, node.getLeader())));

@@ -9,9 +9,8 @@ import java.util.function.LongConsumer;
 /**
  * The rejoin of one replica that may have lost data it acknowledged (a wiped disk, a log lost to
  * corruption): it stops voting, asks its leader to demote it to a learner, catches up, then asks to
- * be promoted back — unless it was a learner before its demotion, which it stays (docs/multiraft.md,
- * "Replica identity and rejoining after possible data loss"). Loop thread only; stepped by its
- * {@link Replica} every heartbeat interval.
+ * be promoted back (docs/multiraft.md, "Replica identity and rejoining after possible data loss"). Loop thread only; stepped by its {@link Replica}
+ * every heartbeat interval.
  *
  * <p>The membership the replica has applied may be its past replayed (a lost or wiped log is re-sent
  * from the start, old demotions and promotions included), so the demotion counts only once this
@@ -33,12 +32,6 @@ final class Rejoin {
     private long ownDemotionIndex;
     /** Tick of the last demotion request; retried after an election timeout. */
     private long demotionAskedTick = Long.MIN_VALUE / 2;
-    /**
-     * Whether the membership right before this incarnation's own demotion listed it as a voter. A
-     * replica that was a learner then (a node that only learns the group, like every node of a cluster
-     * but the controller's voters) is not promoted at the end: it ends its rejoin a learner.
-     */
-    private boolean voterBeforeDemotion;
 
     Rejoin(long groupId, long nodeId, long incarnation, EventLoop loop, boolean rejoining, LongConsumer onRejoined) {
         this.groupId = groupId;
@@ -58,15 +51,10 @@ final class Rejoin {
         return phase;
     }
 
-    /**
-     * A membership change the replica has just applied at {@code index}; {@code before} is the membership
-     * it replaced. The membership before this incarnation's own demotion is current: the leader appended
-     * the demotion after the loss.
-     */
-    void onConfChangeApplied(ConfChange cc, long index, ConfState before) {
+    /** A membership change the replica has just applied at {@code index}. */
+    void onConfChangeApplied(ConfChange cc, long index) {
         if (phase == RejoinPhase.DEMOTING && RejoinRequests.isDemotionBy(cc, nodeId, incarnation)) {
             ownDemotionIndex = index;
-            voterBeforeDemotion = before.voters().contains(nodeId) || before.votersOutgoing().contains(nodeId);
         }
     }
 
@@ -91,12 +79,12 @@ final class Rejoin {
             }
         }
         if (phase == RejoinPhase.CATCHING_UP) {
-            boolean caughtUp = node.commitIndex() >= demotedAtCommit && handedIndex >= node.commitIndex();
-            if ((voter && !learner) || (learner && !voterBeforeDemotion && caughtUp)) {
+            if (voter && !learner) {
                 phase = null; // recorded first: the counter says the rejoin is over and persisted
                 onRejoined.accept(groupId);
                 loop.noteRejoinCompleted();
-            } else if (learner && voterBeforeDemotion && node.getLeader() != 0 && caughtUp && !cs.isJoint()) {
+            } else if (learner && node.getLeader() != 0 && node.commitIndex() >= demotedAtCommit
+                    && handedIndex >= node.commitIndex() && !cs.isJoint()) {
                 node.proposeConfChange(RejoinRequests.promote(nodeId, incarnation));
             }
         }

@@ -3,7 +3,6 @@ package io.conclave.multiraft.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conclave.multiraft.replica.GroupStatus;
-import io.conclave.raft.ConfChange;
 import io.conclave.multiraft.support.Await;
 import io.conclave.multiraft.support.TestCluster;
 import io.conclave.storage.disk.Disk;
@@ -74,45 +73,6 @@ class RejoinAfterPossibleLossTest {
         cluster.propose(g, "two", Duration.ofSeconds(10));
         Await.until(Duration.ofSeconds(10), () -> cluster.machine(3).values(g).equals(List.of("one", "two")),
                 () -> "node 3 applies new writes");
-    }
-
-    /**
-     * A node that only learns the group (as every node of a cluster but the controller's voters learns
-     * the controller group) rejoins after a possible loss like any replica — and ends it a learner: it
-     * was no voter before, so it is not promoted (the simulator found a rejoin turning such a learner
-     * into a fourth voter of a metadata group).
-     */
-    @Test
-    void aLearnerRecoveredFromATornWalRejoinsAndStaysALearner() throws IOException {
-        cluster = new TestCluster(null, id -> TestCluster.fastConfig().rejoinAfterTornTail(true).build());
-        for (long id = 1; id <= 4; id++) {
-            cluster.start(id);
-        }
-        long g = 12;
-        cluster.createGroup(g, Set.of(1L, 2L, 3L));
-        cluster.awaitLeaders(List.of(g), Duration.ofSeconds(15));
-        TestCluster.get(cluster.node(4).createGroup(g, Set.of(1L, 2L, 3L))); // not a member yet: starts empty
-        cluster.atLeader(g, Duration.ofSeconds(15), r -> r.changeMembership(g, ConfChange.addLearner(4)),
-                () -> "node 4 added as a learner");
-        cluster.propose(g, "one", Duration.ofSeconds(10));
-        Await.until(Duration.ofSeconds(10), () -> cluster.machine(4).values(g).size() == 1, () -> "node 4 applied");
-
-        cluster.stop(4);
-        tearWalTail(cluster.disk(4));
-        cluster.start(4);
-        assertThat(cluster.node(4).rejoiningGroups()).containsExactly(g);
-
-        Await.until(Duration.ofSeconds(20), () -> cluster.node(4).stats().loops().rejoinsCompleted() == 1,
-                () -> "node 4 finished rejoining: " + cluster.describe(g));
-        assertThat(cluster.node(4).rejoiningGroups()).isEmpty();
-        cluster.propose(g, "two", Duration.ofSeconds(10));
-        Await.until(Duration.ofSeconds(10), () -> cluster.machine(4).values(g).equals(List.of("one", "two")),
-                () -> "node 4 applies new writes");
-        long leader = cluster.leaderOf(g);
-        GroupStatus s = cluster.status(leader, g);
-        assertThat(s.confState().voters()).containsExactlyInAnyOrder(1L, 2L, 3L);
-        assertThat(s.confState().learners()).containsExactly(4L);
-        assertThat(cluster.status(4, g).confState().voters()).doesNotContain(4L);
     }
 
     /**
