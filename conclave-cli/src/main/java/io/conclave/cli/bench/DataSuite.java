@@ -161,14 +161,14 @@ final class DataSuite {
         f.add("produceLatencyP99", pc.ms(0.99), "ms", p);
         f.add("produceLatencyMax", pc.ms(1.0), "ms", p);
         long cpuAfterNs = cluster == null ? -1 : cluster.cpuNanos();
-        if (cpuBeforeNs >= 0 && cpuAfterNs >= 0) {
+        double cpuMsPerWrite = cpuBeforeNs >= 0 && cpuAfterNs >= 0 ? (cpuAfterNs - cpuBeforeNs) / 1e6 / n : Double.NaN;
+        if (!Double.isNaN(cpuMsPerWrite)) {
             // What one acknowledged write costs the three nodes together (every thread: transport, Raft,
             // disk, apply, GC, JIT), a figure the sharing of two cores does not inflate the way it does latency.
-            f.add("nodeCpuPerWrite", (cpuAfterNs - cpuBeforeNs) / 1e6 / n, "ms", p);
+            f.add("nodeCpuPerWrite", cpuMsPerWrite, "ms", p);
         }
         progress.printf("[bench] data: STRONG latency p50 %.2f ms, p99 %.2f ms over %d writes; node CPU %.3f ms"
-                + " a write%n", pc.ms(0.5), pc.ms(0.99), n, cpuBeforeNs >= 0 && cpuAfterNs >= 0
-                ? (cpuAfterNs - cpuBeforeNs) / 1e6 / n : Double.NaN);
+                + " a write%n", pc.ms(0.5), pc.ms(0.99), n, cpuMsPerWrite);
     }
 
     /**
@@ -268,10 +268,12 @@ final class DataSuite {
         f.add("ackWaitMax", w.ackWaitMsMax(), "ms", p);
         String changes = "";
         if (before != null && after != null) {
-            f.add("leaderChanges", after[0] - before[0], "changes", p);
-            f.add("livenessSuspicions", after[1] - before[1], "suspicions", p);
-            changes = String.format(Locale.ROOT, "; %.0f leader changes, %.0f liveness suspicions", after[0] - before[0],
-                    after[1] - before[1]);
+            double leaderChanges = after[0] - before[0];
+            double suspicions = after[1] - before[1];
+            f.add("leaderChanges", leaderChanges, "changes", p);
+            f.add("livenessSuspicions", suspicions, "suspicions", p);
+            changes = String.format(Locale.ROOT, "; %.0f leader changes, %.0f liveness suspicions", leaderChanges,
+                    suspicions);
         }
         progress.printf("[bench] data: %s throughput %,.0f records/s (%d failed%s; longest wait for an answer %.0f ms%s)%n",
                 level, rate, w.failed(), w.firstError() == null ? "" : "; the first: " + w.firstError(),

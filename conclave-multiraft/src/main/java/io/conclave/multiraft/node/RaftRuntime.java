@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 
 /**
@@ -255,24 +256,12 @@ public final class RaftRuntime implements AutoCloseable {
     }
 
     public CompletableFuture<GroupStatus> status(long groupId) {
-        CompletableFuture<GroupStatus> out = new CompletableFuture<>();
-        onReplica(groupId, (r, f) -> out.complete(r.status())).whenComplete((v, e) -> {
-            if (e != null) {
-                out.completeExceptionally(e);
-            }
-        });
-        return out;
+        return readReplica(groupId, Replica::status);
     }
 
     /** The core's status of this node's replica (per-peer progress when it leads). */
     public CompletableFuture<RaftStatus> raftStatus(long groupId) {
-        CompletableFuture<RaftStatus> out = new CompletableFuture<>();
-        onReplica(groupId, (r, f) -> out.complete(r.raft().status())).whenComplete((v, e) -> {
-            if (e != null) {
-                out.completeExceptionally(e);
-            }
-        });
-        return out;
+        return readReplica(groupId, r -> r.raft().status());
     }
 
     /**
@@ -280,13 +269,17 @@ public final class RaftRuntime implements AutoCloseable {
      * progress and its durable commit index describe the same moment).
      */
     public CompletableFuture<GroupStatus.WithProgress> statusWithProgress(long groupId) {
-        CompletableFuture<GroupStatus.WithProgress> out = new CompletableFuture<>();
-        onReplica(groupId, (r, f) -> out.complete(new GroupStatus.WithProgress(r.status(), r.raft().status())))
-                .whenComplete((v, e) -> {
-                    if (e != null) {
-                        out.completeExceptionally(e);
-                    }
-                });
+        return readReplica(groupId, r -> new GroupStatus.WithProgress(r.status(), r.raft().status()));
+    }
+
+    /** What {@code read} answers of this node's replica, on its loop; failed when the group is not hosted. */
+    private <T> CompletableFuture<T> readReplica(long groupId, Function<Replica, T> read) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        onReplica(groupId, (r, f) -> out.complete(read.apply(r))).whenComplete((v, e) -> {
+            if (e != null) {
+                out.completeExceptionally(e);
+            }
+        });
         return out;
     }
 
