@@ -15,6 +15,7 @@ import io.conclave.storage.wal.WriteRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -39,7 +40,8 @@ import java.util.Objects;
  * caught up (the runtime's rejoin), which is why the state stays visible until the first such write.
  *
  * <p>Threads: the group's owner calls the public methods; the engine's agent calls the
- * package-private ones. Both hold this object's monitor, briefly.
+ * package-private ones. Both hold this object's monitor, briefly: the housekeeper writes segments
+ * outside it ({@link #materializeChunk}).
  */
 public final class GroupLog implements LogStorage {
 
@@ -87,6 +89,13 @@ public final class GroupLog implements LogStorage {
     private volatile long hardStateWalSeq = Long.MAX_VALUE;
     private volatile boolean hardStateRewriteInFlight;
     private IOException materializeFailure;
+    /**
+     * Held while durable ops are written into the segments (the housekeeper) and while a failed write
+     * falls back to the materialized state ({@link #onFailed}); taken before this object's monitor,
+     * never after it. Guards the {@code mat*} fields and {@code segmentsDirty} together with the
+     * housekeeper's confinement: recovery and the housekeeper are the only other writers.
+     */
+    private final Object materializing = new Object();
 
     GroupLog(long groupId, long incarnation, StorageEngine engine, GroupSegments segments, GroupSnapshots snapshots,
              boolean dirsDurable) {
@@ -407,34 +416,61 @@ public final class GroupLog implements LogStorage {
         }
     }
 
-    /** Materializes up to {@link #MATERIALIZE_CHUNK_OPS} durable ops; true when more are left. */
-    private synchronized boolean materializeChunk() {
-        materializeFailure = null;
-        if (deleted) {
-            return false;
+    /**
+     * Materializes up to {@link #MATERIALIZE_CHUNK_OPS} durable ops; true when more are left.
+     *
+     * <p>The segment writes run outside this object's monitor, under {@link #materializing} alone: a
+     * write into the page cache can stall for hundreds of milliseconds when the kernel throttles dirty
+     * pages, and the group's owner (a Raft event loop, which also sends the node's liveness pings)
+     * must not wait for it to read its last index. The ops written stay at the head of {@link #ops}
+     * and their entries in the view's tail until they are in the segments: only this thread removes
+     * durable ops, and {@link #onFailed} (which reads the materialized state) takes the same lock.
+     */
+    private boolean materializeChunk() {
+        List<PendingOp> chunk = new ArrayList<>();
+        synchronized (this) {
+            materializeFailure = null;
+            if (deleted) {
+                return false;
+            }
+            for (PendingOp op : ops) {
+                if (!op.durable || chunk.size() == MATERIALIZE_CHUNK_OPS) {
+                    break;
+                }
+                chunk.add(op);
+            }
         }
         int done = 0;
-        while (!ops.isEmpty() && ops.peekFirst().durable && done < MATERIALIZE_CHUNK_OPS) {
-            PendingOp op = ops.peekFirst();
-            try {
-                applyToSegments(op.request, op.snapshot, false);
-            } catch (IOException e) {
-                materializeFailure = e;
-                break;
-            }
-            ops.removeFirst();
-            done++;
-        }
-        long keepFrom = view.lastIndex + 1;
-        for (PendingOp op : ops) {
-            keepFrom = Math.min(keepFrom, op.start);
-            if (keepFrom <= view.tailStart) {
-                break;
+        IOException failure = null;
+        synchronized (materializing) {
+            for (PendingOp op : chunk) {
+                try {
+                    applyToSegments(op.request, op.snapshot, false);
+                } catch (IOException e) {
+                    failure = e;
+                    break;
+                }
+                done++;
             }
         }
-        view.trimTailBelow(keepFrom);
-        return materializeFailure == null && done == MATERIALIZE_CHUNK_OPS && !ops.isEmpty()
-                && ops.peekFirst().durable;
+        synchronized (this) {
+            materializeFailure = failure;
+            for (int i = 0; i < done; i++) {
+                if (ops.pollFirst() != chunk.get(i)) {
+                    throw new IllegalStateException("group " + groupId + ": a durable op left the queue while it"
+                            + " was being materialized");
+                }
+            }
+            long keepFrom = view.lastIndex + 1;
+            for (PendingOp op : ops) {
+                keepFrom = Math.min(keepFrom, op.start);
+                if (keepFrom <= view.tailStart) {
+                    break;
+                }
+            }
+            view.trimTailBelow(keepFrom);
+            return failure == null && done == MATERIALIZE_CHUNK_OPS && !ops.isEmpty() && ops.peekFirst().durable;
+        }
     }
 
     private static final int MATERIALIZE_CHUNK_OPS = 256;
@@ -476,7 +512,15 @@ public final class GroupLog implements LogStorage {
     }
 
     /** A batch holding {@code op} failed: fail it and everything after it, and fall back to what is durable. */
-    synchronized void onFailed(PendingOp op, IOException cause) {
+    void onFailed(PendingOp op, IOException cause) {
+        synchronized (materializing) {
+            synchronized (this) {
+                fallBackToDurable(op, cause);
+            }
+        }
+    }
+
+    private void fallBackToDurable(PendingOp op, IOException cause) {
         if (op.epoch != epoch) {
             return;
         }
@@ -536,8 +580,12 @@ public final class GroupLog implements LogStorage {
             matLogLost = false;
             // A snapshot the state machine stored while this install was queued is newer, and the log may
             // be compacted behind it: the older install must not take its place (FailedSnapshotInstallTest).
-            if (snap != null && snap.index() > matSnapshot.index()) {
-                matSnapshot = snap;
+            if (snap != null) {
+                synchronized (this) { // createSnapshot sets it too, under the monitor alone
+                    if (snap.index() > matSnapshot.index()) {
+                        matSnapshot = snap;
+                    }
+                }
             }
         }
         if (!r.entries().isEmpty() && !matLogLost) {
