@@ -57,6 +57,7 @@ public final class GrpcTransport implements Transport {
     private final ExecutorService senders;
     private final ScheduledExecutorService timer;
     private final InboundService inbound;
+    private final NetworkThreads network;
     private final Server server;
     private final Map<Long, Map<Lane, PeerLane>> peers = new ConcurrentHashMap<>();
     private final Map<Long, PeerCounters> counters = new ConcurrentHashMap<>();
@@ -72,7 +73,11 @@ public final class GrpcTransport implements Transport {
         this.senders = Executors.newFixedThreadPool(config.senderThreads(), daemon("sender", localNode));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("timer", localNode));
         this.inbound = new InboundService(localNode, localIncarnation, faults, this::counters);
+        this.network = new NetworkThreads(localNode, 2);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.port()))
+                .bossEventLoopGroup(network.accept())
+                .workerEventLoopGroup(network.inbound())
+                .channelType(network.serverChannelType())
                 .maxInboundMessageSize(config.inboundMessageBytesMax())
                 .flowControlWindow(config.flowControlWindowBytes())
                 .permitKeepAliveTime(config.keepAliveMs() / 2, TimeUnit.MILLISECONDS)
@@ -227,6 +232,7 @@ public final class GrpcTransport implements Transport {
                 LOG.log(Level.WARNING, "server of node {0} did not terminate in {1} ms", localNode,
                         config.shutdownMs());
             }
+            network.close(config.shutdownMs());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -265,6 +271,8 @@ public final class GrpcTransport implements Transport {
 
     private PeerLane newLane(long node, Lane lane, String host, int port) {
         ManagedChannel channel = NettyChannelBuilder.forAddress(host, port)
+                .eventLoopGroup(network.outbound(lane))
+                .channelType(network.channelType())
                 .usePlaintext()
                 .disableRetry()
                 .maxInboundMessageSize(config.inboundMessageBytesMax())

@@ -127,7 +127,11 @@ final class PeerLane {
             counters.dropped(1, item.frameBytes());
             return false;
         }
-        if (urgent || queue.size() >= batchMessagesMax || queue.bytes() >= batchBytesMax) {
+        if (urgent && lane == Lane.PRIORITY) {
+            // Written at once on this thread: a sender thread may be busy with bulk drains, and a
+            // ping or vote that waits behind them makes a live node look dead to its peers.
+            flushInline();
+        } else if (urgent || queue.size() >= batchMessagesMax || queue.bytes() >= batchBytesMax) {
             wake();
         }
         return true;
