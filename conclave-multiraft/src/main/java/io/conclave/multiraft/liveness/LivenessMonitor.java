@@ -15,13 +15,20 @@ import java.util.function.Supplier;
  */
 public final class LivenessMonitor {
 
-    private record Arrival(long from, long incarnation, long arrivalNs) {
+    private record Arrival(long from, long incarnation, long sendNs, long arrivalNs) {
     }
 
     private static final class Peer {
         PhiAccrualDetector detector;
         long incarnation;
         boolean suspected;
+        /** The last ping heard: its send time (the sender's clock) and arrival (this node's). */
+        long lastSendNs;
+        long lastArrivalNs;
+        /** The longest gap between arrivals since the last evaluation, and its send gap. */
+        long arrivalGapMaxNs;
+        long sendGapOfMaxNs;
+        long sendGapLastNs;
     }
 
     private final long nodeId;
@@ -52,9 +59,12 @@ public final class LivenessMonitor {
         this.arrivals = new BoundedMpscQueue<>(config.arrivalQueueCapacity());
     }
 
-    /** A ping from {@code from} arrived at {@code arrivalNs}. Any thread. */
-    public void recordPing(long from, long peerIncarnation, long arrivalNs) {
-        arrivals.offer(new Arrival(from, peerIncarnation, arrivalNs));
+    /**
+     * A ping from {@code from}, sent at {@code sendNs} on its clock, arrived at {@code arrivalNs} on
+     * this node's. Any thread.
+     */
+    public void recordPing(long from, long peerIncarnation, long sendNs, long arrivalNs) {
+        arrivals.offer(new Arrival(from, peerIncarnation, sendNs, arrivalNs));
     }
 
     /**
@@ -104,10 +114,25 @@ public final class LivenessMonitor {
                 }
                 p.detector = PhiAccrualDetector.of(config);
                 p.incarnation = a.incarnation();
+                p.lastArrivalNs = a.arrivalNs();
+                p.lastSendNs = a.sendNs();
             }
             p.detector.heartbeat(a.arrivalNs());
+            noteGaps(p, a);
         }
         pingsReceived += received;
+    }
+
+    private static void noteGaps(Peer p, Arrival a) {
+        long arrivalGap = a.arrivalNs() - p.lastArrivalNs;
+        long sendGap = a.sendNs() - p.lastSendNs;
+        if (arrivalGap > p.arrivalGapMaxNs) {
+            p.arrivalGapMaxNs = arrivalGap;
+            p.sendGapOfMaxNs = sendGap;
+        }
+        p.sendGapLastNs = sendGap;
+        p.lastArrivalNs = Math.max(p.lastArrivalNs, a.arrivalNs());
+        p.lastSendNs = a.sendNs();
     }
 
     /**
@@ -119,11 +144,11 @@ public final class LivenessMonitor {
     private void restarted(long peer, long nowNs, Peer p) {
         if (!p.suspected) {
             suspicions++;
-            listener.onSuspected(peer, nowNs);
+            listener.onSuspected(peer, nowNs, PeerSilence.UNKNOWN);
         }
         p.suspected = false;
         recoveries++;
-        listener.onRecovered(peer, nowNs);
+        listener.onRecovered(peer, nowNs, PeerSilence.UNKNOWN);
     }
 
     /**
@@ -145,12 +170,14 @@ public final class LivenessMonitor {
             if (suspect && !p.suspected) {
                 p.suspected = true;
                 suspicions++;
-                listener.onSuspected(e.getKey(), nowNs);
+                listener.onSuspected(e.getKey(), nowNs, new PeerSilence(nowNs - p.lastArrivalNs, p.sendGapLastNs));
             } else if (!suspect && p.suspected) {
                 p.suspected = false;
                 recoveries++;
-                listener.onRecovered(e.getKey(), nowNs);
+                listener.onRecovered(e.getKey(), nowNs, new PeerSilence(p.arrivalGapMaxNs, p.sendGapOfMaxNs));
             }
+            p.arrivalGapMaxNs = 0;
+            p.sendGapOfMaxNs = 0;
         }
     }
 

@@ -4,6 +4,7 @@ import io.conclave.multiraft.apply.Applier;
 import io.conclave.multiraft.apply.StateMachine;
 import io.conclave.multiraft.liveness.LivenessListener;
 import io.conclave.multiraft.liveness.LivenessMonitor;
+import io.conclave.multiraft.liveness.PeerSilence;
 import io.conclave.multiraft.loop.EventLoop;
 import io.conclave.multiraft.replica.NodeMeta;
 import io.conclave.multiraft.replica.Replica;
@@ -276,7 +277,7 @@ public final class NodeAssembly {
 
         @Override
         public void onLiveness(long fromNode, Liveness signal) {
-            liveness.recordPing(fromNode, signal.incarnation(), clock.nowNs());
+            liveness.recordPing(fromNode, signal.incarnation(), signal.sendTimeNs(), clock.nowNs());
         }
     }
 
@@ -286,21 +287,21 @@ public final class NodeAssembly {
      */
     private final class Failover implements LivenessListener {
         @Override
-        public void onSuspected(long peer, long nowNs) {
+        public void onSuspected(long peer, long nowNs, PeerSilence silence) {
             for (EventLoop l : loops) {
                 l.postCompletion(() -> l.forEachReplica(r -> r.onPeerSuspected(peer)));
             }
-            observer.onSuspected(peer, nowNs);
+            observer.onSuspected(peer, nowNs, silence);
         }
 
         @Override
-        public void onRecovered(long peer, long nowNs) {
+        public void onRecovered(long peer, long nowNs, PeerSilence silence) {
             // campaigns stop by themselves once a leader is known; a late message from the peer may
             // make it a leader again from now on
             for (EventLoop l : loops) {
                 l.postCompletion(() -> l.forEachReplica(r -> r.onPeerRecovered(peer)));
             }
-            observer.onRecovered(peer, nowNs);
+            observer.onRecovered(peer, nowNs, silence);
         }
     }
 }

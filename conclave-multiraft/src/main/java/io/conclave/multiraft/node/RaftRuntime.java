@@ -5,6 +5,7 @@ import io.conclave.multiraft.apply.StateMachine;
 import io.conclave.multiraft.liveness.LivenessListener;
 import io.conclave.multiraft.liveness.LivenessMonitor;
 import io.conclave.multiraft.liveness.LivenessStats;
+import io.conclave.multiraft.liveness.PeerSilence;
 import io.conclave.multiraft.loop.AgentThread;
 import io.conclave.multiraft.loop.EventLoop;
 import io.conclave.multiraft.loop.LoopStats;
@@ -379,16 +380,16 @@ public final class RaftRuntime implements AutoCloseable {
     /** Tells the listeners added by {@link #addLivenessListener} of each suspicion and recovery. */
     private final class Observers implements LivenessListener {
         @Override
-        public void onSuspected(long peer, long nowNs) {
+        public void onSuspected(long peer, long nowNs, PeerSilence silence) {
             for (LivenessListener l : livenessListeners) {
-                l.onSuspected(peer, nowNs);
+                l.onSuspected(peer, nowNs, silence);
             }
         }
 
         @Override
-        public void onRecovered(long peer, long nowNs) {
+        public void onRecovered(long peer, long nowNs, PeerSilence silence) {
             for (LivenessListener l : livenessListeners) {
-                l.onRecovered(peer, nowNs);
+                l.onRecovered(peer, nowNs, silence);
             }
         }
     }

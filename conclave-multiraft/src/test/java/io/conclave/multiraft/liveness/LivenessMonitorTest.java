@@ -73,15 +73,18 @@ class LivenessMonitorTest {
 
     private static final class Events implements LivenessListener {
         final List<String> seen = new ArrayList<>();
+        final List<PeerSilence> silences = new ArrayList<>();
 
         @Override
-        public void onSuspected(long peer, long nowNs) {
+        public void onSuspected(long peer, long nowNs, PeerSilence silence) {
             seen.add("suspect " + peer);
+            silences.add(silence);
         }
 
         @Override
-        public void onRecovered(long peer, long nowNs) {
+        public void onRecovered(long peer, long nowNs, PeerSilence silence) {
             seen.add("recover " + peer);
+            silences.add(silence);
         }
     }
 
@@ -93,8 +96,8 @@ class LivenessMonitorTest {
         LivenessMonitor m = new LivenessMonitor(1, 7, LivenessConfig.defaults(), transport, () -> Set.of(2L, 3L),
                 events);
         for (int i = 0; i < 100; i++) {
-            m.recordPing(2, 1, clock.nowNs());
-            m.recordPing(3, 1, clock.nowNs());
+            m.recordPing(2, 1, clock.nowNs(), clock.nowNs());
+            m.recordPing(3, 1, clock.nowNs(), clock.nowNs());
             m.onTimer(clock.nowNs());
             clock.advanceMs(10);
         }
@@ -103,19 +106,62 @@ class LivenessMonitorTest {
         assertThat(((LivenessPing) transport.priority.get(0)).incarnation()).isEqualTo(7);
 
         for (int i = 0; i < 50; i++) { // peer 3 goes silent for 500 ms
-            m.recordPing(2, 1, clock.nowNs());
+            m.recordPing(2, 1, clock.nowNs(), clock.nowNs());
             m.onTimer(clock.nowNs());
             clock.advanceMs(10);
         }
         assertThat(events.seen).containsExactly("suspect 3");
         assertThat(m.isSuspected(3)).isTrue();
 
-        m.recordPing(3, 1, clock.nowNs());
-        m.recordPing(2, 1, clock.nowNs());
+        m.recordPing(3, 1, clock.nowNs(), clock.nowNs());
+        m.recordPing(2, 1, clock.nowNs(), clock.nowNs());
         m.onTimer(clock.nowNs());
         assertThat(events.seen).containsExactly("suspect 3", "recover 3");
         assertThat(m.stats().suspicions()).isEqualTo(1);
         assertThat(m.stats().recoveries()).isEqualTo(1);
+    }
+
+    @Test
+    void aSilenceTellsAStalledSenderFromPingsHeldOnTheWay() {
+        ManualClock clock = new ManualClock(0);
+        Events events = new Events();
+        LivenessMonitor m = new LivenessMonitor(1, 1, LivenessConfig.defaults(), new Capture(), () -> Set.of(2L, 3L),
+                events);
+        for (int i = 0; i < 100; i++) {
+            m.recordPing(2, 1, clock.nowNs(), clock.nowNs());
+            m.recordPing(3, 1, clock.nowNs(), clock.nowNs());
+            m.onTimer(clock.nowNs());
+            clock.advanceMs(10);
+        }
+        // Peer 2 stalls for 400 ms and sends nothing; peer 3 sends every 10 ms but its pings are held on
+        // the way, and all arrive at the end.
+        long holdStartNs = clock.nowNs();
+        for (int i = 0; i < 40; i++) {
+            m.onTimer(clock.nowNs());
+            clock.advanceMs(10);
+        }
+        assertThat(events.seen).containsExactly("suspect 2", "suspect 3");
+        assertThat(events.silences.get(0).sendGapNs()).as("the last two pings heard were 10 ms apart")
+                .isEqualTo(10_000_000L);
+        assertThat(events.silences.get(0).arrivalGapNs()).isGreaterThan(150_000_000L);
+
+        m.recordPing(2, 1, clock.nowNs(), clock.nowNs());
+        for (long sendNs = holdStartNs; sendNs <= clock.nowNs(); sendNs += 10_000_000L) {
+            m.recordPing(3, 1, sendNs, clock.nowNs());
+        }
+        m.onTimer(clock.nowNs());
+        assertThat(events.seen).containsExactly("suspect 2", "suspect 3", "recover 2", "recover 3");
+        PeerSilence stalled = events.silences.get(2);
+        PeerSilence held = events.silences.get(3);
+        assertThat(stalled.arrivalGapNs()).isEqualTo(410_000_000L);
+        assertThat(stalled.sendGapNs()).as("a stalled sender's pings are as far apart as their arrivals")
+                .isEqualTo(410_000_000L);
+        assertThat(held.arrivalGapNs()).isEqualTo(410_000_000L);
+        assertThat(held.sendGapNs()).as("held pings were sent on time").isEqualTo(10_000_000L);
+        assertThat(held.describe()).isEqualTo("silent 410 ms, pings sent 10 ms apart");
+        assertThat(held.heldOnTheWay()).isTrue();
+        assertThat(stalled.heldOnTheWay()).isFalse();
+        assertThat(PeerSilence.UNKNOWN.heldOnTheWay()).isFalse();
     }
 
     @Test
@@ -126,8 +172,8 @@ class LivenessMonitorTest {
         LivenessMonitor m = new LivenessMonitor(1, 1, LivenessConfig.defaults(), transport, () -> Set.of(2L, 3L),
                 events);
         for (int i = 0; i < 100; i++) {
-            m.recordPing(2, 1, clock.nowNs());
-            m.recordPing(3, 1, clock.nowNs());
+            m.recordPing(2, 1, clock.nowNs(), clock.nowNs());
+            m.recordPing(3, 1, clock.nowNs(), clock.nowNs());
             m.onTimer(clock.nowNs());
             clock.advanceMs(10);
         }
@@ -162,8 +208,8 @@ class LivenessMonitorTest {
         LivenessMonitor m = new LivenessMonitor(1, 1, LivenessConfig.defaults(), new Capture(), () -> Set.of(2L, 3L),
                 events);
         for (int i = 0; i < 100; i++) {
-            m.recordPing(2, 1, clock.nowNs());
-            m.recordPing(3, 1, clock.nowNs());
+            m.recordPing(2, 1, clock.nowNs(), clock.nowNs());
+            m.recordPing(3, 1, clock.nowNs(), clock.nowNs());
             m.onTimer(clock.nowNs());
             clock.advanceMs(10);
         }
@@ -174,7 +220,7 @@ class LivenessMonitorTest {
         assertThat(events.seen).as("nobody is judged right after this node's own stall").isEmpty();
         assertThat(m.stats().evaluationsSkipped()).isEqualTo(1);
 
-        m.recordPing(2, 1, clock.nowNs());
+        m.recordPing(2, 1, clock.nowNs(), clock.nowNs());
         clock.advanceMs(10);
         m.onTimer(clock.nowNs());
         assertThat(events.seen).as("peer 2 pinged after the stall, peer 3 stays silent")
@@ -189,11 +235,11 @@ class LivenessMonitorTest {
         LivenessMonitor m = new LivenessMonitor(1, 1, LivenessConfig.defaults(), new Capture(), () -> Set.of(2L),
                 events);
         for (int i = 0; i < 20; i++) {
-            m.recordPing(2, 1, clock.nowNs());
+            m.recordPing(2, 1, clock.nowNs(), clock.nowNs());
             m.onTimer(clock.nowNs());
             clock.advanceMs(10);
         }
-        m.recordPing(2, 2, clock.nowNs()); // back within 10 ms, in its next life
+        m.recordPing(2, 2, clock.nowNs(), clock.nowNs()); // back within 10 ms, in its next life
         m.onTimer(clock.nowNs());
         assertThat(events.seen).containsExactly("suspect 2", "recover 2");
         assertThat(m.isSuspected(2)).isFalse();
@@ -208,12 +254,12 @@ class LivenessMonitorTest {
         LivenessMonitor m = new LivenessMonitor(1, 1, LivenessConfig.defaults(), new Capture(), () -> Set.of(2L),
                 events);
         for (int i = 0; i < 20; i++) {
-            m.recordPing(2, 1, clock.nowNs());
+            m.recordPing(2, 1, clock.nowNs(), clock.nowNs());
             m.onTimer(clock.nowNs());
             clock.advanceMs(10);
         }
-        m.recordPing(2, 2, clock.nowNs());
-        m.recordPing(2, 1, clock.nowNs());
+        m.recordPing(2, 2, clock.nowNs(), clock.nowNs());
+        m.recordPing(2, 1, clock.nowNs(), clock.nowNs());
         m.onTimer(clock.nowNs());
         assertThat(m.stats().peerRestarts()).isEqualTo(1);
         // the restart itself is one suspicion and recovery; the stale ping of incarnation 1 adds nothing

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.conclave.multiraft.liveness.LivenessListener;
+import io.conclave.multiraft.liveness.PeerSilence;
 import io.conclave.multiraft.net.LoopbackNetwork;
 import io.conclave.multiraft.support.TestCluster;
 import io.conclave.multiraft.support.TestStateMachine;
@@ -90,11 +91,11 @@ class LostGroupRecreateTest {
         return NodeAssembly.open(NODE, TestCluster.fastConfig().build(), disk, ROOT, incarnation -> net.endpoint(NODE),
                 new TestStateMachine(), clock, new LeaderTable(), new LivenessListener() {
                     @Override
-                    public void onSuspected(long peer, long nowNs) {
+                    public void onSuspected(long peer, long nowNs, PeerSilence silence) {
                     }
 
                     @Override
-                    public void onRecovered(long peer, long nowNs) {
+                    public void onRecovered(long peer, long nowNs, PeerSilence silence) {
                     }
                 });
     }

@@ -1,6 +1,7 @@
 package io.conclave.ops.logging;
 
 import io.conclave.multiraft.liveness.LivenessListener;
+import io.conclave.multiraft.liveness.PeerSilence;
 import io.conclave.ops.metrics.CensusListener;
 import io.conclave.ops.metrics.CensusReport;
 import io.conclave.ops.metrics.LeaderChange;
@@ -108,12 +109,22 @@ public final class ClusterEventLog implements CensusListener, LivenessListener {
     }
 
     @Override
-    public void onSuspected(long peer, long nowNs) {
-        LOG.warn("node {}: peer {} suspected by liveness; followers of its groups start failover", nodeId, peer);
+    public void onSuspected(long peer, long nowNs, PeerSilence silence) {
+        LOG.warn("node {}: peer {} suspected by liveness ({}); followers of its groups start failover", nodeId, peer,
+                silence.describe());
     }
 
+    /**
+     * At WARN when the peer was suspected for nothing (its pings were held on the way, not unsent:
+     * the failover it started was spurious), at INFO otherwise.
+     */
     @Override
-    public void onRecovered(long peer, long nowNs) {
-        LOG.info("node {}: peer {} recovered (heard from again)", nodeId, peer);
+    public void onRecovered(long peer, long nowNs, PeerSilence silence) {
+        if (silence.heldOnTheWay()) {
+            LOG.warn("node {}: peer {} recovered ({}: held on the way, not a stall of the peer)", nodeId, peer,
+                    silence.describe());
+        } else {
+            LOG.info("node {}: peer {} recovered (heard from again; {})", nodeId, peer, silence.describe());
+        }
     }
 }

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.conclave.multiraft.liveness.LivenessStats;
+import io.conclave.multiraft.liveness.PeerSilence;
 import io.conclave.multiraft.loop.LoopStats;
 import io.conclave.multiraft.node.RuntimeStats;
 import io.conclave.ops.metrics.CensusReport;
@@ -92,10 +93,17 @@ class ClusterEventLogTest {
 
     @Test
     void asALivenessListenerItLogsTheSuspectedPeerAtOnce() {
-        log.onSuspected(3, 0);
-        log.onRecovered(3, 0);
+        log.onSuspected(3, 0, new PeerSilence(182_000_000L, 10_000_000L));
+        log.onRecovered(3, 0, new PeerSilence(240_000_000L, 230_000_000L));
+        log.onSuspected(2, 0, new PeerSilence(170_000_000L, 10_000_000L));
+        log.onRecovered(2, 0, new PeerSilence(200_000_000L, 10_000_000L));
         assertThat(lines()).containsExactly(
-                "WARN node 1: peer 3 suspected by liveness; followers of its groups start failover",
-                "INFO node 1: peer 3 recovered (heard from again)");
+                "WARN node 1: peer 3 suspected by liveness (silent 182 ms, pings sent 10 ms apart);"
+                        + " followers of its groups start failover",
+                "INFO node 1: peer 3 recovered (heard from again; silent 240 ms, pings sent 230 ms apart)",
+                "WARN node 1: peer 2 suspected by liveness (silent 170 ms, pings sent 10 ms apart);"
+                        + " followers of its groups start failover",
+                "WARN node 1: peer 2 recovered (silent 200 ms, pings sent 10 ms apart: held on the way, not a"
+                        + " stall of the peer)");
     }
 }

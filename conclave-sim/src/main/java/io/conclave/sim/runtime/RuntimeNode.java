@@ -1,6 +1,7 @@
 package io.conclave.sim.runtime;
 
 import io.conclave.multiraft.liveness.LivenessListener;
+import io.conclave.multiraft.liveness.PeerSilence;
 import io.conclave.multiraft.loop.EventLoop;
 import io.conclave.multiraft.node.LeaderTable;
 import io.conclave.multiraft.node.NodeAssembly;
@@ -718,12 +719,12 @@ final class RuntimeNode {
     /** Records the node's liveness suspicions and recoveries in the trace (failover itself is the assembly's). */
     private final class Traced implements LivenessListener {
         @Override
-        public void onSuspected(long peer, long nowNs) {
+        public void onSuspected(long peer, long nowNs, PeerSilence silence) {
             trace.record(scheduler.nowNs(), "liveness.suspect", id, peer, 0, 0);
         }
 
         @Override
-        public void onRecovered(long peer, long nowNs) {
+        public void onRecovered(long peer, long nowNs, PeerSilence silence) {
             trace.record(scheduler.nowNs(), "liveness.recover", id, peer, 0, 0);
         }
     }
