@@ -114,6 +114,12 @@ class CommandErrorsTest {
     }
 
     @Test
+    void benchWithNodeLogsIntoSomethingThatIsNotADirectoryIsRefusedBeforeRunning(@TempDir Path dir) {
+        assertThat(run("bench", "--node-logs", dir.resolve("missing").toString())).isEqualTo(2);
+        assertThat(err()).contains("--node-logs").contains("is not a directory");
+    }
+
+    @Test
     void benchIntoAMissingDirectoryIsRefusedBeforeRunning(@TempDir Path dir) {
         assertThat(run("bench", "--suite", "raft", "--out", dir.resolve("no/such/bench.json").toString())).isEqualTo(2);
         assertThat(err()).contains("--out").contains("no such directory");

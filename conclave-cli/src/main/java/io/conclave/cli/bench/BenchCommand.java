@@ -67,6 +67,10 @@ public final class BenchCommand implements Callable<Integer> {
             + " line 'startMs latencyMs' (from the first write) to FILE, to see when the slow ones came")
     Path latencyOut;
 
+    @Option(names = "--node-logs", paramLabel = "DIR", description = "data: copy the logs of the nodes it starts"
+            + " (node-1.log ...) into DIR, an existing directory, before their data is deleted")
+    Path nodeLogs;
+
     @Option(names = "--latency-records", defaultValue = "5000", description = "sequential timed writes: data (STRONG"
             + " produce) and runtime (commits) (default: ${DEFAULT-VALUE})")
     int latencyRecords;
@@ -142,6 +146,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
         checkParentExists("--out", out);
         checkParentExists("--latency-out", latencyOut);
+        if (nodeLogs != null && !Files.isDirectory(nodeLogs)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--node-logs " + nodeLogs
+                    + " is not a directory");
+        }
         String started = Instant.now().toString();
         double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         long t0 = System.nanoTime();
@@ -154,7 +162,7 @@ public final class BenchCommand implements Callable<Integer> {
             long s0 = System.nanoTime();
             try {
                 List<Figure> got = s == Suite.DATA ? new DataSuite(sizes, bootstrap, progress,
-                        List.of(nodeJavaOpts.trim().split("\\s+")), nodeSettings, latencyOut).run()
+                        List.of(nodeJavaOpts.trim().split("\\s+")), nodeSettings, latencyOut, nodeLogs).run()
                         : new EngineSuites(sizes, progress).run(s);
                 figures.addAll(got);
                 if (!json) {

@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,15 +47,31 @@ final class DataSuite {
     private final List<String> nodeJavaOptions;
     private final List<String> nodeSettings;
     private final Path latencyOut;
+    /** Where the nodes' logs are copied at the end; null: nowhere. */
+    private final Path nodeLogs;
 
     DataSuite(BenchSizes sizes, List<String> bootstrap, PrintStream progress, List<String> nodeJavaOptions,
-              List<String> nodeSettings, Path latencyOut) {
+              List<String> nodeSettings, Path latencyOut, Path nodeLogs) {
         this.sizes = sizes;
         this.bootstrap = bootstrap;
         this.progress = progress;
         this.nodeJavaOptions = List.copyOf(nodeJavaOptions);
         this.nodeSettings = List.copyOf(nodeSettings);
         this.latencyOut = latencyOut;
+        this.nodeLogs = nodeLogs;
+    }
+
+    private void copyLogs(LocalProcesses cluster) throws IOException {
+        if (nodeLogs == null) {
+            return;
+        }
+        for (long id = 1; id <= 3; id++) {
+            Path log = cluster.log(id);
+            if (Files.exists(log)) {
+                Files.copy(log, nodeLogs.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        progress.println("[bench] node logs copied to " + nodeLogs);
     }
 
     List<Figure> run() throws Exception {
@@ -94,6 +111,7 @@ final class DataSuite {
         } finally {
             if (cluster != null) {
                 cluster.close();
+                copyLogs(cluster);
                 LocalProcesses.deleteTree(root);
             }
         }
