@@ -21,6 +21,8 @@ package io.conclave.transport;
  * @param keepAliveMs the HTTP/2 keepalive ping interval that detects a silently dead peer (at least
  *     10 s, gRPC's floor)
  * @param senderThreads threads that drain the queues into the streams, shared by all peers
+ * @param inboundThreads network threads that read the peers' connections (the transport has its own,
+ *     apart from gRPC's shared ones; one more accepts, one writes the priority lanes, one the others)
  * @param shutdownMs how long close() waits for the server and channels to terminate
  * @param seed the seed of the reconnection jitter
  * @param inboundOnNetty whether inbound frames are handed to the {@code InboundHandler} on the network
@@ -32,8 +34,8 @@ public record TransportConfig(String bindHost, int port, LaneLimits priority, La
                               int batchMessagesMax, int batchBytesMax, int inboundMessageBytesMax,
                               int flowControlWindowBytes,
                               long backoffMinMs, long backoffMaxMs, double backoffJitter, long handshakeDeadlineMs,
-                              long keepAliveMs, int senderThreads, long shutdownMs, long seed,
-                              boolean inboundOnNetty) {
+                              long keepAliveMs, int senderThreads, int inboundThreads, long shutdownMs,
+                              long seed, boolean inboundOnNetty) {
 
     /**
      * The bounds of one lane's queue towards one peer; a message that would exceed either is dropped.
@@ -58,7 +60,7 @@ public record TransportConfig(String bindHost, int port, LaneLimits priority, La
                 new LaneLimits(16_384, 64L << 20),
                 new LaneLimits(16, 64L << 20),
                 1_024, 1 << 20, 16 << 20, 1 << 20,
-                50, 5_000, 0.5, 5_000, 10_000, 2, 5_000, 0x5eed, true);
+                50, 5_000, 0.5, 5_000, 10_000, 2, 2, 5_000, 0x5eed, true);
     }
 
     /** Checks every bound; returns this so that a caller can chain it. */
@@ -101,6 +103,9 @@ public record TransportConfig(String bindHost, int port, LaneLimits priority, La
         if (senderThreads < 1 || senderThreads > 64) {
             throw new IllegalArgumentException("senderThreads must be 1 to 64: " + senderThreads);
         }
+        if (inboundThreads < 1 || inboundThreads > 64) {
+            throw new IllegalArgumentException("inboundThreads must be 1 to 64: " + inboundThreads);
+        }
         return this;
     }
 
@@ -118,37 +123,37 @@ public record TransportConfig(String bindHost, int port, LaneLimits priority, La
     public TransportConfig withPort(int newPort) {
         return new TransportConfig(bindHost, newPort, priority, bulk, snapshot, batchMessagesMax, batchBytesMax,
                 inboundMessageBytesMax, flowControlWindowBytes, backoffMinMs, backoffMaxMs, backoffJitter,
-                handshakeDeadlineMs, keepAliveMs, senderThreads, shutdownMs, seed, inboundOnNetty);
+                handshakeDeadlineMs, keepAliveMs, senderThreads, inboundThreads, shutdownMs, seed, inboundOnNetty);
     }
 
     public TransportConfig withLimits(Lane lane, LaneLimits limits) {
         return new TransportConfig(bindHost, port, lane == Lane.PRIORITY ? limits : priority,
                 lane == Lane.BULK ? limits : bulk, lane == Lane.SNAPSHOT ? limits : snapshot, batchMessagesMax,
                 batchBytesMax, inboundMessageBytesMax, flowControlWindowBytes, backoffMinMs, backoffMaxMs,
-                backoffJitter, handshakeDeadlineMs, keepAliveMs, senderThreads, shutdownMs, seed, inboundOnNetty);
+                backoffJitter, handshakeDeadlineMs, keepAliveMs, senderThreads, inboundThreads, shutdownMs, seed, inboundOnNetty);
     }
 
     public TransportConfig withBatch(int messagesMax, int bytesMax) {
         return new TransportConfig(bindHost, port, priority, bulk, snapshot, messagesMax, bytesMax,
                 inboundMessageBytesMax, flowControlWindowBytes, backoffMinMs, backoffMaxMs, backoffJitter,
-                handshakeDeadlineMs, keepAliveMs, senderThreads, shutdownMs, seed, inboundOnNetty);
+                handshakeDeadlineMs, keepAliveMs, senderThreads, inboundThreads, shutdownMs, seed, inboundOnNetty);
     }
 
     public TransportConfig withBackoff(long minMs, long maxMs) {
         return new TransportConfig(bindHost, port, priority, bulk, snapshot, batchMessagesMax, batchBytesMax,
                 inboundMessageBytesMax, flowControlWindowBytes, minMs, maxMs, backoffJitter, handshakeDeadlineMs,
-                keepAliveMs, senderThreads, shutdownMs, seed, inboundOnNetty);
+                keepAliveMs, senderThreads, inboundThreads, shutdownMs, seed, inboundOnNetty);
     }
 
     public TransportConfig withInboundOnNetty(boolean onNetty) {
         return new TransportConfig(bindHost, port, priority, bulk, snapshot, batchMessagesMax, batchBytesMax,
                 inboundMessageBytesMax, flowControlWindowBytes, backoffMinMs, backoffMaxMs, backoffJitter,
-                handshakeDeadlineMs, keepAliveMs, senderThreads, shutdownMs, seed, onNetty);
+                handshakeDeadlineMs, keepAliveMs, senderThreads, inboundThreads, shutdownMs, seed, onNetty);
     }
 
     public TransportConfig withShutdownMs(long newShutdownMs) {
         return new TransportConfig(bindHost, port, priority, bulk, snapshot, batchMessagesMax, batchBytesMax,
                 inboundMessageBytesMax, flowControlWindowBytes, backoffMinMs, backoffMaxMs, backoffJitter,
-                handshakeDeadlineMs, keepAliveMs, senderThreads, newShutdownMs, seed, inboundOnNetty);
+                handshakeDeadlineMs, keepAliveMs, senderThreads, inboundThreads, newShutdownMs, seed, inboundOnNetty);
     }
 }

@@ -25,15 +25,17 @@ class TransportConfigTest {
         assertBad(ok.withBackoff(100, 10), "backoffMinMs");
         assertBad(ok.withShutdownMs(0), "deadlines");
         assertBad(new TransportConfig(" ", 0, ok.priority(), ok.bulk(), ok.snapshot(), 1, 1, 2_000, 65_535, 1, 1,
-                0, 1, 10_000, 1, 1, 0, true), "bindHost");
+                0, 1, 10_000, 1, 2, 1, 0, true), "bindHost");
         assertBad(new TransportConfig("h", 0, ok.priority(), ok.bulk(), ok.snapshot(), 1, 1, 2_000, 1_000, 1, 1,
-                0, 1, 10_000, 1, 1, 0, true), "flowControlWindowBytes");
+                0, 1, 10_000, 1, 2, 1, 0, true), "flowControlWindowBytes");
         assertBad(new TransportConfig("h", 0, ok.priority(), ok.bulk(), ok.snapshot(), 1, 1, 2_000, 65_535, 1, 1,
-                1.5, 1, 10_000, 1, 1, 0, true), "backoffJitter");
+                1.5, 1, 10_000, 1, 2, 1, 0, true), "backoffJitter");
         assertBad(new TransportConfig("h", 0, ok.priority(), ok.bulk(), ok.snapshot(), 1, 1, 2_000, 65_535, 1, 1,
-                0, 1, 10_000, 0, 1, 0, true), "senderThreads");
+                0, 1, 10_000, 0, 2, 1, 0, true), "senderThreads");
         assertBad(new TransportConfig("h", 0, ok.priority(), ok.bulk(), ok.snapshot(), 1, 1, 2_000, 65_535, 1, 1,
-                0, 1, 9_999, 1, 1, 0, true), "keepAliveMs");
+                0, 1, 9_999, 1, 2, 1, 0, true), "keepAliveMs");
+        assertBad(new TransportConfig("h", 0, ok.priority(), ok.bulk(), ok.snapshot(), 1, 1, 2_000, 65_535, 1, 1,
+                0, 1, 10_000, 1, 0, 1, 0, true), "inboundThreads");
     }
 
     @Test

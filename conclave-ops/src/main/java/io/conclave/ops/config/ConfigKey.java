@@ -65,6 +65,8 @@ public enum ConfigKey {
             "Write requests waiting for the WAL writer; beyond it writes get back-pressure."),
     TRANSPORT_SENDER_THREADS("transport.sender.threads", Kind.INT, 1, 64, "2",
             "Threads draining the per-peer queues into the gRPC streams."),
+    TRANSPORT_INBOUND_THREADS("transport.inbound.threads", Kind.INT, 1, 64, "2",
+            "Network threads reading the peers' connections (the transport's own, apart from the client API's)."),
     CLIENT_REQUEST_TIMEOUT_MS("client.request.timeout.ms", Kind.LONG, 1, 3_600_000, "10000",
             "Proposals and reads not answered within this many milliseconds fail with a timeout."),
     METRICS_GROUP_SCAN_MS("metrics.group.scan.ms", Kind.LONG, 0, 3_600_000, "5000",

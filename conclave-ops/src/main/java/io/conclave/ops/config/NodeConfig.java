@@ -298,6 +298,10 @@ public final class NodeConfig {
         return (Integer) values.get(ConfigKey.TRANSPORT_SENDER_THREADS);
     }
 
+    public int transportInboundThreads() {
+        return (Integer) values.get(ConfigKey.TRANSPORT_INBOUND_THREADS);
+    }
+
     public long clientRequestTimeoutMs() {
         return (Long) values.get(ConfigKey.CLIENT_REQUEST_TIMEOUT_MS);
     }
@@ -373,6 +377,6 @@ public final class NodeConfig {
         return new TransportConfig(d.bindHost(), d.port(), d.priority(), d.bulk(), d.snapshot(), d.batchMessagesMax(),
                 d.batchBytesMax(), d.inboundMessageBytesMax(), d.flowControlWindowBytes(), d.backoffMinMs(),
                 d.backoffMaxMs(), d.backoffJitter(), d.handshakeDeadlineMs(), d.keepAliveMs(), transportSenderThreads(),
-                d.shutdownMs(), nodeId(), d.inboundOnNetty()).validate();
+                transportInboundThreads(), d.shutdownMs(), nodeId(), d.inboundOnNetty()).validate();
     }
 }

@@ -73,7 +73,7 @@ public final class GrpcTransport implements Transport {
         this.senders = Executors.newFixedThreadPool(config.senderThreads(), daemon("sender", localNode));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("timer", localNode));
         this.inbound = new InboundService(localNode, localIncarnation, faults, this::counters);
-        this.network = new NetworkThreads(localNode, 2);
+        this.network = new NetworkThreads(localNode, config.inboundThreads());
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.port()))
                 .bossEventLoopGroup(network.accept())
                 .workerEventLoopGroup(network.inbound())
