@@ -191,6 +191,23 @@ class GrpcTransportTest {
     }
 
     @Test
+    void aPingIsHandedToItsStreamBeforeSendLivenessReturns() {
+        // Not left to the sender pool, where it waited behind bulk drains (up to 1.4 s under load).
+        cluster = new TestCluster(2, TestCluster.testConfig(), null);
+        awaitReachable(1, 2);
+        GrpcTransport sender = cluster.node(1);
+        assertThat(sender.sendLiveness(2, new LivenessPing(1, 1, 1L, 1))).isTrue();
+        Await.until("the first ping went out (the stream is open and ready)",
+                () -> sender.stats().peer(2).messagesSent() == 1);
+        for (int i = 2; i <= 50; i++) {
+            assertThat(sender.sendLiveness(2, new LivenessPing(1, 1, i, i))).isTrue();
+            assertThat(sender.stats().peer(2).messagesSent()).as("ping %d written on the caller's thread", i)
+                    .isEqualTo(i);
+        }
+        Await.until("every ping arrived", () -> cluster.handler(2).signals.size() == 50);
+    }
+
+    @Test
     void aLargeSnapshotChunkTravelsOnItsOwnLane() {
         cluster = new TestCluster(2, TestCluster.testConfig(), null);
         byte[] data = new byte[3 << 20];
