@@ -1,6 +1,7 @@
 package io.conclave.transport.grpc;
 
 import io.conclave.transport.Lane;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
@@ -60,7 +61,7 @@ final class NetworkThreads {
         return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
-    Class<? extends io.grpc.netty.shaded.io.netty.channel.Channel> channelType() {
+    Class<? extends Channel> channelType() {
         return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
