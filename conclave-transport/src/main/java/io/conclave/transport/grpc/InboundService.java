@@ -73,7 +73,11 @@ final class InboundService implements RaftTransportService.Handler {
         };
     }
 
-    /** Hands one frame to the handler; returns how many messages and signals it delivered. */
+    /**
+     * Hands one frame to the handler; returns how many messages and signals it delivered. The frame's
+     * byte fields are views of a buffer its thread reuses for the next frame ({@link AliasingMarshaller}):
+     * everything is decoded (copied) here, and nothing of {@code batch} may be kept past the return.
+     */
     int deliver(RaftWire.RaftBatch batch) {
         long from = batch.getFromNode();
         PeerCounters c = counters.apply(from);

@@ -70,7 +70,7 @@ final class RaftTransportService {
         return MethodDescriptor.<RaftWire.RaftBatch, RaftWire.StreamSummary>newBuilder()
                 .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
                 .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE_NAME, name))
-                .setRequestMarshaller(ProtoUtils.marshaller(RaftWire.RaftBatch.getDefaultInstance()))
+                .setRequestMarshaller(new AliasingMarshaller<>(RaftWire.RaftBatch.getDefaultInstance()))
                 .setResponseMarshaller(ProtoUtils.marshaller(RaftWire.StreamSummary.getDefaultInstance()))
                 .build();
     }
