@@ -110,8 +110,9 @@ public record PartitionCommand(Type type, long producerId, int sequence, boolean
     public byte[] encode() {
         int size = 1 + 1 + 8 + 4 + 1 + 8 + 8 + 4;
         for (StoredRecord r : records) {
-            size += r.sizeBytes();
+            size += encodedBytes(r);
         }
+        // exactly the encoded length: the buffer's array is the entry, not copied once more
         ByteBuffer b = ByteBuffer.allocate(size);
         b.put(MAGIC).put((byte) type.ordinal()).putLong(producerId).putInt(sequence).put((byte) (gapAllowed ? 1 : 0))
                 .putLong(baseOffset)
@@ -127,9 +128,18 @@ public record PartitionCommand(Type type, long producerId, int sequence, boolean
                 putBytes(b, h.value());
             }
         }
-        byte[] out = new byte[b.position()];
-        b.flip().get(out);
-        return out;
+        if (b.hasRemaining()) {
+            throw new IllegalStateException("encoded " + b.position() + " bytes, sized " + size);
+        }
+        return b.array();
+    }
+
+    private static int encodedBytes(StoredRecord r) {
+        int n = 1 + 4 + (r.key() == null ? 0 : r.key().length) + 4 + r.value().length + 8 + 4;
+        for (Header h : r.headers()) {
+            n += 4 + h.key().getBytes(StandardCharsets.UTF_8).length + 4 + h.value().length;
+        }
+        return n;
     }
 
     /** Null for an entry that is not a partition command (a leader's empty no-op). */
