@@ -9,8 +9,10 @@ import java.util.function.LongConsumer;
 /**
  * The rejoin of one replica that may have lost data it acknowledged (a wiped disk, a log lost to
  * corruption): it stops voting, asks its leader to demote it to a learner, catches up, then asks to
- * be promoted back (docs/multiraft.md, "Replica identity and rejoining after possible data loss"). Loop thread only; stepped by its {@link Replica}
- * every heartbeat interval.
+ * be promoted back — if a rejoin's demotion made it a learner ({@link RejoinDemoted}); a learner by the
+ * membership's choice ends its rejoin a learner, once caught up (docs/multiraft.md, "Replica identity
+ * and rejoining after possible data loss"). Loop thread only; stepped by its {@link Replica} every
+ * heartbeat interval.
  *
  * <p>The membership the replica has applied may be its past replayed (a lost or wiped log is re-sent
  * from the start, old demotions and promotions included), so the demotion counts only once this
@@ -61,9 +63,11 @@ final class Rejoin {
     /**
      * One step, every heartbeat interval: ask for the demotion (again after an election timeout), move
      * on once it is applied; ask for the promotion once caught up past the demotion and everything
-     * committed is handed to the state machine ({@code handedIndex}); done once a voter again.
+     * committed is handed to the state machine ({@code handedIndex}) and a rejoin's demotion made it a
+     * learner ({@code demoted}, as of the membership applied last); done once a voter again, or once
+     * caught up as a learner that no rejoin demoted.
      */
-    void step(RaftNode node, long ticks, long handedIndex) {
+    void step(RaftNode node, long ticks, long handedIndex, RejoinDemoted demoted) {
         ConfState cs = node.confState();
         boolean voter = cs.voters().contains(nodeId) || cs.votersOutgoing().contains(nodeId);
         boolean learner = cs.learners().contains(nodeId);
@@ -79,12 +83,12 @@ final class Rejoin {
             }
         }
         if (phase == RejoinPhase.CATCHING_UP) {
-            if (voter && !learner) {
+            boolean caughtUp = node.commitIndex() >= demotedAtCommit && handedIndex >= node.commitIndex();
+            if ((voter && !learner) || (learner && caughtUp && !demoted.contains(nodeId))) {
                 phase = null; // recorded first: the counter says the rejoin is over and persisted
                 onRejoined.accept(groupId);
                 loop.noteRejoinCompleted();
-            } else if (learner && node.getLeader() != 0 && node.commitIndex() >= demotedAtCommit
-                    && handedIndex >= node.commitIndex() && !cs.isJoint()) {
+            } else if (learner && node.getLeader() != 0 && caughtUp && !cs.isJoint()) {
                 node.proposeConfChange(RejoinRequests.promote(nodeId, incarnation));
             }
         }
