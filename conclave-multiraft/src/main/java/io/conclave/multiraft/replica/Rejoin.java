@@ -34,6 +34,8 @@ final class Rejoin {
     private long ownDemotionIndex;
     /** Tick of the last demotion request; retried after an election timeout. */
     private long demotionAskedTick = Long.MIN_VALUE / 2;
+    /** Tick of the last promotion asked for after the rejoin ended ({@link #stepSettled}). */
+    private long settledPromotionAskedTick = Long.MIN_VALUE / 2;
 
     Rejoin(long groupId, long nodeId, long incarnation, EventLoop loop, boolean rejoining, LongConsumer onRejoined) {
         this.groupId = groupId;
@@ -68,6 +70,9 @@ final class Rejoin {
      * caught up as a learner that no rejoin demoted.
      */
     void step(RaftNode node, long ticks, long handedIndex, RejoinDemoted demoted) {
+        if (phase == null) {
+            throw new IllegalStateException("group " + groupId + ": stepped a rejoin that is not under way");
+        }
         ConfState cs = node.confState();
         boolean voter = cs.voters().contains(nodeId) || cs.votersOutgoing().contains(nodeId);
         boolean learner = cs.learners().contains(nodeId);
@@ -91,6 +96,26 @@ final class Rejoin {
             } else if (learner && node.getLeader() != 0 && caughtUp && !cs.isJoint()) {
                 node.proposeConfChange(RejoinRequests.promote(nodeId, incarnation));
             }
+        }
+    }
+
+    /**
+     * Every heartbeat interval while no rejoin is under way: a replica that finds itself a learner that a
+     * rejoin demoted asks to be a voter again once it has handed over everything it knows committed (at
+     * most once an election timeout). Only a demotion retried by a past rejoin and appended after that
+     * rejoin's promotion leaves a replica so (the rejoin was over, so nothing else would promote it); its
+     * log is not suspect, so the usual catch-up suffices.
+     */
+    void stepSettled(RaftNode node, long ticks, long handedIndex, RejoinDemoted demoted) {
+        if (phase != null || !demoted.contains(nodeId)) {
+            return;
+        }
+        ConfState cs = node.confState();
+        if (cs.learners().contains(nodeId) && node.getLeader() != 0 && !cs.isJoint()
+                && handedIndex >= node.commitIndex()
+                && ticks - settledPromotionAskedTick >= loop.config().electionTimeoutTicks()) {
+            node.proposeConfChange(RejoinRequests.promote(nodeId, incarnation));
+            settledPromotionAskedTick = ticks;
         }
     }
 }

@@ -329,8 +329,12 @@ public final class Replica implements ApplySink {
         if (ticks % config.heartbeatIntervalTicks() == 0) {
             requests.expire(nowNs);
         }
-        if (rejoin.active() && ticks % config.heartbeatIntervalTicks() == 0) {
-            rejoin.step(node, ticks, handoff.handedIndex(), handoff.demoted());
+        if (ticks % config.heartbeatIntervalTicks() == 0) {
+            if (rejoin.active()) {
+                rejoin.step(node, ticks, handoff.handedIndex(), handoff.demoted());
+            } else {
+                rejoin.stepSettled(node, ticks, handoff.handedIndex(), handoff.demoted());
+            }
         }
         loop.markReady(this);
     }

@@ -125,6 +125,28 @@ class RejoinEndsInItsRoleTest {
     }
 
     /**
+     * A rejoin retries its demotion; a retry that arrives late, after that rejoin's promotion (here proposed
+     * at the leader directly), demotes the voter again when no rejoin is under way. The replica, not
+     * rejoining and a learner that a rejoin demoted, asks to be a voter again.
+     */
+    @Test
+    void aVoterDemotedByALateRetryOfItsFinishedRejoinIsAVoterAgain() throws IOException {
+        nodes = new HandDrivenNodes(3, GROUP, config(10_000), null);
+        Replica one = nodes.electNodeOne();
+        commit(one, "before");
+
+        CompletableFuture<Long> late = new CompletableFuture<>();
+        nodes.loop(1).offerTask(() -> one.changeMembership(RejoinRequests.demote(3, 1), late));
+        nodes.driveUntil(late::isDone, STEPS_MAX, 1, 1, 2);
+        assertThat(one.status().confState().learners()).containsExactly(3L);
+        assertThat(nodes.replica(3).status().rejoining()).isFalse();
+
+        nodes.driveUntil(() -> one.status().confState().voters().contains(3L), STEPS_MAX, 1, 1, 2, 3);
+        settle(1, 2, 3);
+        assertRoles(one, Set.of(1L, 2L, 3L), Set.of());
+    }
+
+    /**
      * Wipes node {@code id} (a new incarnation, rejoining) and steps everyone until the leader has
      * appended its demotion; then cuts the node off (it hears nothing more, so it cannot apply it).
      * Returns the index the demotion was appended at.
