@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * entries that were already durable when their Ready was taken go at once ({@link #onTaken}); the
  * snapshot and the rest once the Ready is written ({@link #onPersisted}). Membership changes among
  * them are applied to the core on the way ({@code applyConfChange} must run before {@code advance}),
- * and the membership by index is kept to label the state machine's snapshots. A task the full
+ * and the membership by index is kept to label the state machine's snapshots, with the nodes a rejoin
+ * demoted ({@link RejoinDemoted}, which a snapshot carries in its {@link SnapshotFrame}). A task the full
  * applier cannot take yet is kept back, and anything handed over after it joins it, so entries never
  * overtake each other. Loop thread only.
  */
@@ -33,13 +34,15 @@ final class Handoff {
     private final Rejoin rejoin;
     /** Membership by the index it took effect at. */
     private final TreeMap<Long, ConfState> confAt = new TreeMap<>();
+    /** The nodes a rejoin demoted, by the index of the membership they go with (the same keys as {@link #confAt}). */
+    private final TreeMap<Long, RejoinDemoted> demotedAt = new TreeMap<>();
     /** Last index handed to the applier (the core's applied index). */
     private long handedIndex;
     /** Work the full applier could not take yet; handed over before the next Ready. */
     private ApplyTask deferred;
 
     Handoff(EventLoop loop, ApplySink sink, ApplyCursor cursor, ClientRequests requests, Rejoin rejoin,
-            long snapshotIndex, ConfState snapshotMembership) {
+            long snapshotIndex, ConfState snapshotMembership, RejoinDemoted snapshotDemoted) {
         this.loop = loop;
         this.sink = sink;
         this.cursor = cursor;
@@ -47,6 +50,7 @@ final class Handoff {
         this.rejoin = rejoin;
         this.handedIndex = snapshotIndex;
         this.confAt.put(snapshotIndex, snapshotMembership);
+        this.demotedAt.put(snapshotIndex, snapshotDemoted);
     }
 
     /** Last index handed to the applier. */
@@ -59,6 +63,16 @@ final class Handoff {
         return confAt.floorEntry(index).getValue();
     }
 
+    /** The nodes a rejoin demoted, as of {@code index} (what a snapshot at that index carries). */
+    RejoinDemoted demotedAt(long index) {
+        return demotedAt.floorEntry(index).getValue();
+    }
+
+    /** The nodes a rejoin demoted, as of the membership applied last. */
+    RejoinDemoted demoted() {
+        return demotedAt.lastEntry().getValue();
+    }
+
     /** The index the membership applied last took effect at (a snapshot's index when none was applied since). */
     long membershipIndex() {
         return confAt.lastKey();
@@ -66,7 +80,9 @@ final class Handoff {
 
     /** Forgets the memberships that no snapshot at or after {@code index} can need. */
     void forgetBefore(long index) {
-        confAt.headMap(confAt.floorKey(index)).clear();
+        long floor = confAt.floorKey(index);
+        confAt.headMap(floor).clear();
+        demotedAt.headMap(floor).clear();
     }
 
     /** The Ready was just taken: hands over its committed entries that are already durable here. */
@@ -78,8 +94,11 @@ final class Handoff {
     void onPersisted(RaftNode node, Ready rd) {
         Snapshot snap = rd.snapshot();
         if (snap != null) {
+            SnapshotFrame.Parts parts = SnapshotFrame.unwrap(snap.data());
             confAt.put(snap.index(), snap.metadata().confState());
+            demotedAt.put(snap.index(), parts.demoted());
             handedIndex = Math.max(handedIndex, snap.index());
+            snap = new Snapshot(snap.metadata(), parts.state()); // the state machine's bytes alone
         }
         List<Entry> all = rd.committedEntries();
         deliver(node, snap, all.subList(durableCommittedCount(rd), all.size())); // what onTaken left
@@ -115,7 +134,10 @@ final class Handoff {
         for (Entry e : committed) {
             if (e.type() == EntryType.CONF_CHANGE) {
                 ConfChange cc = ConfChange.decode(e.data());
-                confAt.put(e.index(), node.applyConfChange(cc));
+                ConfState before = node.confState();
+                ConfState after = node.applyConfChange(cc);
+                demotedAt.put(e.index(), demoted().after(cc, before, after));
+                confAt.put(e.index(), after);
                 rejoin.onConfChangeApplied(cc, e.index());
             }
         }

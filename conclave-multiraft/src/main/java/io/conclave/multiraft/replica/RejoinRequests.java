@@ -37,6 +37,14 @@ final class RejoinRequests {
                 List.of(new ConfChangeSingle(ConfChangeType.ADD_VOTER, nodeId)), context(incarnation));
     }
 
+    /** Whether {@code cc} is a rejoin's request (a demotion or a promotion, of any incarnation). */
+    static boolean isRejoinRequest(ConfChange cc) {
+        byte[] prefix = PREFIX.getBytes(StandardCharsets.UTF_8);
+        byte[] ctx = cc.context();
+        return ctx != null && ctx.length > prefix.length
+                && Arrays.equals(ctx, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
     /** Whether {@code cc} is the demotion that incarnation {@code incarnation} of node {@code nodeId} asked for. */
     static boolean isDemotionBy(ConfChange cc, long nodeId, long incarnation) {
         return cc.changes().size() == 1 && cc.changes().get(0).type() == ConfChangeType.ADD_LEARNER

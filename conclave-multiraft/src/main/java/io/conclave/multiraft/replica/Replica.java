@@ -117,9 +117,11 @@ public final class Replica implements ApplySink {
         this.random = new SplittableRandom(seed ^ 0x5DEECE66DL);
         this.requests = new ClientRequests(this, config);
         Snapshot snap = log.snapshot();
-        this.startupSnapshot = snap.index() > 0 ? snap : null;
+        SnapshotFrame.Parts frame = SnapshotFrame.unwrap(snap.data());
+        this.startupSnapshot = snap.index() > 0 ? new Snapshot(snap.metadata(), frame.state()) : null;
         this.rejoin = new Rejoin(groupId, nodeId, incarnation, loop, rejoining, onRejoined);
-        this.handoff = new Handoff(loop, this, cursor, requests, rejoin, snap.index(), log.initialState().confState());
+        this.handoff = new Handoff(loop, this, cursor, requests, rejoin, snap.index(), log.initialState().confState(),
+                frame.demoted());
         this.heldCommit = new HeldCommit(loop, log, config.tickIntervalNs());
         this.node = new RaftNode(config.raftConfig(nodeId, snap.index()), log, raftRandom);
         this.campaign = new Campaign(this, loop, nodeId, random, this::lastTermAt);
@@ -327,8 +329,12 @@ public final class Replica implements ApplySink {
         if (ticks % config.heartbeatIntervalTicks() == 0) {
             requests.expire(nowNs);
         }
-        if (rejoin.active() && ticks % config.heartbeatIntervalTicks() == 0) {
-            rejoin.step(node, ticks, handoff.handedIndex());
+        if (ticks % config.heartbeatIntervalTicks() == 0) {
+            if (rejoin.active()) {
+                rejoin.step(node, ticks, handoff.handedIndex(), handoff.demoted());
+            } else {
+                rejoin.stepSettled(node, ticks, handoff.handedIndex(), handoff.demoted());
+            }
         }
         loop.markReady(this);
     }
@@ -624,7 +630,7 @@ public final class Replica implements ApplySink {
             return;
         }
         try {
-            log.createSnapshot(index, handoff.membershipAt(index), data);
+            log.createSnapshot(index, handoff.membershipAt(index), SnapshotFrame.wrap(handoff.demotedAt(index), data));
         } catch (UncheckedIOException | IllegalStateException e) {
             return; // the next threshold tries again
         }

@@ -22,7 +22,7 @@ import java.util.function.BooleanSupplier;
 /**
  * Nodes 1..n, each one event loop, one applier and one storage engine, all stepped by hand on the
  * test thread with a manual clock over a loopback network; each hosts a replica of one group whose
- * genesis voters are all of them. No thread, no wall clock.
+ * genesis voters are all of them (or the genesis membership a test gives). No thread, no wall clock.
  */
 final class HandDrivenNodes implements AutoCloseable {
 
@@ -36,7 +36,8 @@ final class HandDrivenNodes implements AutoCloseable {
 
     private final long groupId;
     private final RuntimeConfig config;
-    private final long[] voters;
+    private final ConfState genesis;
+    private final long[] incarnations;
 
     /** Three nodes of group {@code groupId}, one loop each, whose groups never rest (the usual setup). */
     static HandDrivenNodes threeAwake(long groupId) throws IOException {
@@ -44,6 +45,11 @@ final class HandDrivenNodes implements AutoCloseable {
     }
 
     HandDrivenNodes(int n, long groupId, RuntimeConfig config) throws IOException {
+        this(n, groupId, config, null);
+    }
+
+    /** Nodes 1..n whose group starts from {@code genesis} (null: every node a voter). */
+    HandDrivenNodes(int n, long groupId, RuntimeConfig config, ConfState genesis) throws IOException {
         this.groupId = groupId;
         this.config = config;
         engines = new StorageEngine[n + 1];
@@ -51,20 +57,27 @@ final class HandDrivenNodes implements AutoCloseable {
         appliers = new Applier[n + 1];
         replicas = new Replica[n + 1];
         disks = new SimDisk[n + 1];
-        voters = new long[n];
+        incarnations = new long[n + 1];
+        long[] voters = new long[n];
         for (int i = 0; i < n; i++) {
             voters[i] = i + 1;
         }
+        this.genesis = genesis != null ? genesis : ConfState.ofVoters(voters);
         for (int id = 1; id <= n; id++) {
+            incarnations[id] = 1;
             start(id, new SimDisk(id), false);
         }
     }
 
     /** Node {@code id} on {@code disk}: a fresh engine, loop and applier, and its replica of the group. */
     private void start(int id, SimDisk disk, boolean rejoining) throws IOException {
+        start(id, disk, rejoining, false);
+    }
+
+    private void start(int id, SimDisk disk, boolean rejoining, boolean reopen) throws IOException {
         disks[id] = disk;
         engines[id] = StorageEngine.open(disk, "s", EngineConfig.defaults(), clock::nowMs);
-        appliers[id] = new Applier(new TestStateMachine(), 16, 1_000, 1 << 20, 64);
+        appliers[id] = new Applier(new TestStateMachine(), 16, Math.min(1_000, config.snapshotEntries()), 1 << 20, 64);
         Transport t = net.endpoint(id);
         EventLoop loop = new EventLoop(0, config, t, appliers[id], clock.nowNs());
         loops[id] = loop;
@@ -78,8 +91,8 @@ final class HandDrivenNodes implements AutoCloseable {
             public void onLiveness(long fromNode, Liveness signal) {
             }
         });
-        replicas[id] = new Replica(loop, id, 1, engines[id].createGroup(groupId, ConfState.ofVoters(voters)),
-                rejoining, g -> { });
+        replicas[id] = new Replica(loop, id, incarnations[id],
+                reopen ? engines[id].group(groupId) : engines[id].createGroup(groupId, genesis), rejoining, g -> { });
         loop.addReplica(replicas[id]); // the test thread is every loop's thread
     }
 
@@ -91,6 +104,29 @@ final class HandDrivenNodes implements AutoCloseable {
     void wipe(int id) throws IOException {
         net.endpoint(id).close();
         start(id, new SimDisk(1_000 + id), true);
+    }
+
+    /**
+     * Node {@code id} loses its disk and starts again on an empty one as a new incarnation (as a node's
+     * record, lost with the disk, restarts at the wall clock's milliseconds): its replica starts from the
+     * genesis membership and rejoins.
+     */
+    void wipeAsNewIncarnation(int id) throws IOException {
+        net.endpoint(id).close();
+        incarnations[id]++;
+        start(id, new SimDisk(1_000 * incarnations[id] + id), true);
+    }
+
+    /**
+     * Node {@code id} crashes (what its disk had not synced is lost) and starts again on that disk as a
+     * new incarnation, its replica rejoining (as when a rejoin was under way: {@code node.meta} still
+     * lists the group).
+     */
+    void crashAndRestartRejoining(int id) throws IOException {
+        net.endpoint(id).close();
+        engines[id].close();
+        incarnations[id]++;
+        start(id, disks[id].crash(), true, true);
     }
 
     /** Node {@code id}'s disk (a test fills it to make writes fail). */

@@ -286,73 +286,23 @@ final class RuntimeControl {
         return r != null && !r.isBroken() && r.rejoinPhase() == null;
     }
 
-    /** Groups and the learners kept for good seen as voters of it now (each counted once per promotion). */
-    private final TreeMap<Long, java.util.TreeSet<Long>> promotedLearners = new TreeMap<>();
-    private long learnersPromoted;
-    private long learnerDemotionAskedNs = Long.MIN_VALUE / 2;
-
-    /** How many times a learner kept for good was seen promoted to voter ({@link #watchLearners}). */
-    long learnersPromoted() {
-        return learnersPromoted;
-    }
-
     /**
-     * From now on, every {@link #RETRY_NS}: the operator's answer to an open product gap (docs/simulation.md,
-     * "More nodes than replicas"). A learner kept for good whose replica rejoins after a possible loss (a
-     * corrupt log, a cut WAL tail) asks, as every rejoining replica does, to be promoted to voter once caught
-     * up — the runtime's rejoin does not tell a learner from a voter — so a metadata group grows past its
-     * voters. Each such promotion is counted, and the node is demoted back to a learner: leadership first
-     * handed to one of the group's voters when it leads, one membership change at a time.
+     * The planted bug {@code promoted-learner} (not an operator's act): asks group 1's leader to promote its
+     * lowest learner, every {@link #RETRY_NS} until it is a voter (bounded).
      */
-    void watchLearners() {
-        for (long g = 1; g <= groups; g++) {
-            demotePromotedLearner(g);
-        }
-        scheduler.after(RETRY_NS, this::watchLearners);
-    }
-
-    private void demotePromotedLearner(long g) {
-        Set<Long> kept = placement.learners(g);
-        Replica leader = kept.isEmpty() ? null : anyLeaderOf(g);
-        if (leader == null || leader.raft().confState().isJoint()) {
+    void promoteALearner(int attemptsLeft) {
+        Set<Long> learners = placement.learners(1);
+        Replica leader = leaderOf(1);
+        if (learners.isEmpty() || attemptsLeft == 0
+                || (leader != null && leader.raft().confState().voters().contains(learners.iterator().next()))) {
             return;
         }
-        ConfState cs = leader.raft().confState();
-        java.util.TreeSet<Long> seen = promotedLearners.computeIfAbsent(g, k -> new java.util.TreeSet<>());
-        seen.removeIf(x -> !cs.voters().contains(x));
-        for (long x : kept) {
-            if (!cs.voters().contains(x)) {
-                continue;
-            }
-            if (seen.add(x)) {
-                learnersPromoted++;
-                trace.record(scheduler.nowNs(), "control.learner-promoted", g, x, 0, 0);
-            }
-            if (leader.nodeId() == x) {
-                List<Long> to = new ArrayList<>(votersOf.apply(g));
-                to.removeIf(v -> !canLead(v, g));
-                if (!to.isEmpty()) {
-                    nodes[(int) x].transferLeadership(g, random.pick(to));
-                }
-                return;
-            }
-            if (scheduler.nowNs() - learnerDemotionAskedNs >= 10 * RETRY_NS) {
-                learnerDemotionAskedNs = scheduler.nowNs();
-                nodes[(int) leader.nodeId()].changeMembership(g, ConfChange.addLearner(x));
-            }
-            return;
+        if (leader != null && !leader.raft().confState().isJoint()) {
+            long learner = learners.iterator().next();
+            trace.record(scheduler.nowNs(), "planted.promote-learner", 1, learner, 0, 0);
+            nodes[(int) leader.nodeId()].changeMembership(1, ConfChange.addVoter(learner));
         }
-    }
-
-    /** The replica leading {@code g} on any node (a promoted learner's included), or null. */
-    private Replica anyLeaderOf(long g) {
-        for (int v = 1; v < nodes.length; v++) {
-            Replica r = nodes[v].replica(g);
-            if (r != null && !r.isBroken() && r.raft().isLeader()) {
-                return r;
-            }
-        }
-        return null;
+        scheduler.after(RETRY_NS, () -> promoteALearner(attemptsLeft - 1));
     }
 
     /** Asks the leader of a random group to hand leadership to another voter; the target, or 0. */

@@ -174,16 +174,18 @@ public final class RuntimeSimulation {
     }
 
     /**
-     * Whether the operator's demotion of promoted learners ({@link RuntimeControl#watchLearners}) is off: for
-     * the test that shows the product gap it answers is still there (a rejoin promotes a learner to voter).
+     * The planted bug {@code promoted-learner}: half-way through the faults, metadata group 1's leader is asked to
+     * promote its lowest learner to voter, as a rejoin did before it knew why a replica was a learner (for the
+     * test that shows the image convergence check fails a run whose metadata group ends with a learner a voter).
      */
-    private boolean learnerDemotionOff;
+    private boolean plantedPromotedLearner;
 
-    static SimResult runMetadataWithoutLearnerDemotion(RuntimeSimConfig config, MetadataOptions metadata) {
+    static SimResult runMetadataWithPromotedLearner(RuntimeSimConfig config, MetadataOptions metadata) {
         RuntimeSimulation s = new RuntimeSimulation(config, null, Objects.requireNonNull(metadata, "metadata"), null);
-        s.learnerDemotionOff = true;
+        s.plantedPromotedLearner = true;
         return s.execute();
     }
+
 
     /** A buggify point of the storage engine or runtime asks: the run's seeded answer, traced when it fires. */
     private boolean fireBuggify(String point) {
@@ -369,9 +371,6 @@ public final class RuntimeSimulation {
         if (learnerWipes > 0) {
             faults.put("wipe-of-learner", learnerWipes); // of nodes that are a learner of some metadata group
         }
-        if (control.learnersPromoted() > 0) {
-            faults.put("metadata-learner-promoted", control.learnersPromoted());
-        }
         if (metadataOptions != null) {
             faults.put("metadata-snapshot", metadataStats.snapshots);
             faults.put("metadata-restore", metadataStats.restores);
@@ -408,9 +407,6 @@ public final class RuntimeSimulation {
             }
         }
         scheduleSampler();
-        if (metadataOptions != null && config.nodes() > config.replicas() && !learnerDemotionOff) {
-            control.watchLearners();
-        }
         if (!runUntil(this::everyGroupHasLeader, STARTUP_NS_MAX)) {
             return "liveness: not every group elected a leader within " + STARTUP_NS_MAX / 1_000_000_000L
                     + " s of the start; " + stuckGroup();
@@ -444,6 +440,9 @@ public final class RuntimeSimulation {
             logWorkload.start();
         }
         nemesis.start();
+        if (plantedPromotedLearner) {
+            scheduler.after(config.faultNs() / 2, () -> control.promoteALearner(200));
+        }
         runUntil(() -> false, config.faultNs());
         if (workload != null) {
             workload.stop();

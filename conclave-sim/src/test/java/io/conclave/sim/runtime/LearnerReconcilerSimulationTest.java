@@ -52,6 +52,15 @@ class LearnerReconcilerSimulationTest {
         assertThat(r.failure()).as("learners that apply none of the image").isNotNull().contains("convergence");
     }
 
+    /** What a rejoin did to a learner before it knew why the replica was one; no operator undoes it any more. */
+    @Test
+    void theConvergenceCheckCatchesALearnerPromotedToVoter() {
+        SimResult r = RuntimeSimulation.runMetadataWithPromotedLearner(fiveNodes(1), MetadataOptions.defaults());
+
+        assertThat(r.failure()).as("a metadata group with a fourth voter").isNotNull()
+                .contains("has not finished reconfiguring");
+    }
+
     @Test
     void everyNodeThatIsNoVoterOfAMetadataGroupIsALearnerOfIt() {
         Placement placement = new Placement();
