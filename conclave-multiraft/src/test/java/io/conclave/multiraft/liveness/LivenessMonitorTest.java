@@ -88,6 +88,16 @@ class LivenessMonitorTest {
         }
     }
 
+    /** Peers 2 and 3 (incarnation 1) ping every 10 ms for a second, sent and heard at once. */
+    private static void bothPingEveryTenMsForOneSecond(LivenessMonitor m, ManualClock clock) {
+        for (int i = 0; i < 100; i++) {
+            m.recordPing(2, 1, clock.nowNs(), clock.nowNs());
+            m.recordPing(3, 1, clock.nowNs(), clock.nowNs());
+            m.onTimer(clock.nowNs());
+            clock.advanceMs(10);
+        }
+    }
+
     @Test
     void silentPeerIsSuspectedOnceAndRecoversWhenHeardAgain() {
         ManualClock clock = new ManualClock(0);
@@ -95,12 +105,7 @@ class LivenessMonitorTest {
         Events events = new Events();
         LivenessMonitor m = new LivenessMonitor(1, 7, LivenessConfig.defaults(), transport, () -> Set.of(2L, 3L),
                 events);
-        for (int i = 0; i < 100; i++) {
-            m.recordPing(2, 1, clock.nowNs(), clock.nowNs());
-            m.recordPing(3, 1, clock.nowNs(), clock.nowNs());
-            m.onTimer(clock.nowNs());
-            clock.advanceMs(10);
-        }
+        bothPingEveryTenMsForOneSecond(m, clock);
         assertThat(events.seen).isEmpty();
         assertThat(transport.priority).hasSize(200);
         assertThat(((LivenessPing) transport.priority.get(0)).incarnation()).isEqualTo(7);
@@ -127,12 +132,7 @@ class LivenessMonitorTest {
         Events events = new Events();
         LivenessMonitor m = new LivenessMonitor(1, 1, LivenessConfig.defaults(), new Capture(), () -> Set.of(2L, 3L),
                 events);
-        for (int i = 0; i < 100; i++) {
-            m.recordPing(2, 1, clock.nowNs(), clock.nowNs());
-            m.recordPing(3, 1, clock.nowNs(), clock.nowNs());
-            m.onTimer(clock.nowNs());
-            clock.advanceMs(10);
-        }
+        bothPingEveryTenMsForOneSecond(m, clock);
         // Peer 2 stalls for 400 ms and sends nothing; peer 3 sends every 10 ms but its pings are held on
         // the way, and all arrive at the end.
         long holdStartNs = clock.nowNs();
@@ -171,12 +171,7 @@ class LivenessMonitorTest {
         Events events = new Events();
         LivenessMonitor m = new LivenessMonitor(1, 1, LivenessConfig.defaults(), transport, () -> Set.of(2L, 3L),
                 events);
-        for (int i = 0; i < 100; i++) {
-            m.recordPing(2, 1, clock.nowNs(), clock.nowNs());
-            m.recordPing(3, 1, clock.nowNs(), clock.nowNs());
-            m.onTimer(clock.nowNs());
-            clock.advanceMs(10);
-        }
+        bothPingEveryTenMsForOneSecond(m, clock);
         // Both go silent; only peer 3's connection is reported gone.
         transport.down.add(3L);
         for (int i = 0; i < 3; i++) {
@@ -207,12 +202,7 @@ class LivenessMonitorTest {
         Events events = new Events();
         LivenessMonitor m = new LivenessMonitor(1, 1, LivenessConfig.defaults(), new Capture(), () -> Set.of(2L, 3L),
                 events);
-        for (int i = 0; i < 100; i++) {
-            m.recordPing(2, 1, clock.nowNs(), clock.nowNs());
-            m.recordPing(3, 1, clock.nowNs(), clock.nowNs());
-            m.onTimer(clock.nowNs());
-            clock.advanceMs(10);
-        }
+        bothPingEveryTenMsForOneSecond(m, clock);
         // This node stalls for 300 ms (its timer does not run); peer 2's pings sent meanwhile are only
         // stamped when this node's transport threads run again, at the end of the stall.
         clock.advanceMs(300);
