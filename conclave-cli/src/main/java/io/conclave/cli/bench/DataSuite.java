@@ -111,8 +111,11 @@ final class DataSuite {
         } finally {
             if (cluster != null) {
                 cluster.close();
-                copyLogs(cluster);
-                LocalProcesses.deleteTree(root);
+                try {
+                    copyLogs(cluster);
+                } finally {
+                    LocalProcesses.deleteTree(root);
+                }
             }
         }
     }
