@@ -47,6 +47,10 @@ final class DataSuite {
     private final List<String> nodeJavaOptions;
     private final List<String> nodeSettings;
     private final Path latencyOut;
+    /** The node gauge of groups whose segments hold writes not yet synced. */
+    private static final String UNSYNCED_GROUPS = "conclave_storage_groups_unsynced";
+    /** The longest wait for the warm-up's segment backlog, after the fixed pause. */
+    private static final long SEGMENT_BACKLOG_WAIT_MS_MAX = 30_000;
     /** Where the nodes' logs are copied at the end; null: nowhere. */
     private final Path nodeLogs;
 
@@ -74,6 +78,28 @@ final class DataSuite {
         progress.println("[bench] node logs copied to " + nodeLogs);
     }
 
+    /**
+     * Waits (at most {@link #SEGMENT_BACKLOG_WAIT_MS_MAX}) until no node holds writes its segments have
+     * not synced yet: the warm-up's backlog is written and synced, and its disk traffic no longer
+     * competes with the timed writes' fsyncs. The fixed pause before it was not always enough (the first
+     * tenth of the timed writes ran slower). Nothing to wait for with an external cluster.
+     */
+    private void awaitSegmentsSynced(LocalProcesses cluster) {
+        if (cluster == null) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        long deadline = t0 + SEGMENT_BACKLOG_WAIT_MS_MAX * 1_000_000L;
+        double unsynced = cluster.metricMax(UNSYNCED_GROUPS);
+        while (unsynced != 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(250_000_000L);
+            unsynced = cluster.metricMax(UNSYNCED_GROUPS);
+        }
+        progress.printf("[bench] data: %s after %.1f s more%n", unsynced == 0
+                ? "every node's segments synced" : "segments still unsynced on some node (" + unsynced + " groups)",
+                (System.nanoTime() - t0) / 1e9);
+    }
+
     List<Figure> run() throws Exception {
         Path root = null;
         LocalProcesses cluster = null;
@@ -99,6 +125,7 @@ final class DataSuite {
                 // Let the nodes write the warm-up's backlog into their segments before single writes
                 // are timed: a third of the warm-up, 10 s at the default.
                 LockSupport.parkNanos(sizes.throughputWarmupSeconds() * 1_000_000_000L / 3);
+                awaitSegmentsSynced(cluster);
                 // Then single writes again, untimed: code compiled for batches meets one-record requests
                 // (deoptimization, recompilation), which is not the steady state the latency figure is for.
                 warmUp(client, topic, value);
