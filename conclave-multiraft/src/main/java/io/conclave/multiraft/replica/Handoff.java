@@ -32,10 +32,12 @@ final class Handoff {
     private final ApplyCursor cursor;
     private final ClientRequests requests;
     private final Rejoin rejoin;
+    /** A membership and the nodes a rejoin had demoted when it took effect. */
+    private record Membership(ConfState conf, RejoinDemoted demoted) {
+    }
+
     /** Membership by the index it took effect at. */
-    private final TreeMap<Long, ConfState> confAt = new TreeMap<>();
-    /** The nodes a rejoin demoted, by the index of the membership they go with (the same keys as {@link #confAt}). */
-    private final TreeMap<Long, RejoinDemoted> demotedAt = new TreeMap<>();
+    private final TreeMap<Long, Membership> membershipAt = new TreeMap<>();
     /** Last index handed to the applier (the core's applied index). */
     private long handedIndex;
     /** Work the full applier could not take yet; handed over before the next Ready. */
@@ -49,8 +51,7 @@ final class Handoff {
         this.requests = requests;
         this.rejoin = rejoin;
         this.handedIndex = snapshotIndex;
-        this.confAt.put(snapshotIndex, snapshotMembership);
-        this.demotedAt.put(snapshotIndex, snapshotDemoted);
+        this.membershipAt.put(snapshotIndex, new Membership(snapshotMembership, snapshotDemoted));
     }
 
     /** Last index handed to the applier. */
@@ -60,29 +61,27 @@ final class Handoff {
 
     /** The membership in effect at {@code index}. */
     ConfState membershipAt(long index) {
-        return confAt.floorEntry(index).getValue();
+        return membershipAt.floorEntry(index).getValue().conf();
     }
 
     /** The nodes a rejoin demoted, as of {@code index} (what a snapshot at that index carries). */
     RejoinDemoted demotedAt(long index) {
-        return demotedAt.floorEntry(index).getValue();
+        return membershipAt.floorEntry(index).getValue().demoted();
     }
 
     /** The nodes a rejoin demoted, as of the membership applied last. */
     RejoinDemoted demoted() {
-        return demotedAt.lastEntry().getValue();
+        return membershipAt.lastEntry().getValue().demoted();
     }
 
     /** The index the membership applied last took effect at (a snapshot's index when none was applied since). */
     long membershipIndex() {
-        return confAt.lastKey();
+        return membershipAt.lastKey();
     }
 
     /** Forgets the memberships that no snapshot at or after {@code index} can need. */
     void forgetBefore(long index) {
-        long floor = confAt.floorKey(index);
-        confAt.headMap(floor).clear();
-        demotedAt.headMap(floor).clear();
+        membershipAt.headMap(membershipAt.floorKey(index)).clear();
     }
 
     /** The Ready was just taken: hands over its committed entries that are already durable here. */
@@ -95,8 +94,7 @@ final class Handoff {
         Snapshot snap = rd.snapshot();
         if (snap != null) {
             SnapshotFrame.Parts parts = SnapshotFrame.unwrap(snap.data());
-            confAt.put(snap.index(), snap.metadata().confState());
-            demotedAt.put(snap.index(), parts.demoted());
+            membershipAt.put(snap.index(), new Membership(snap.metadata().confState(), parts.demoted()));
             handedIndex = Math.max(handedIndex, snap.index());
             snap = new Snapshot(snap.metadata(), parts.state()); // the state machine's bytes alone
         }
@@ -136,8 +134,7 @@ final class Handoff {
                 ConfChange cc = ConfChange.decode(e.data());
                 ConfState before = node.confState();
                 ConfState after = node.applyConfChange(cc);
-                demotedAt.put(e.index(), demoted().after(cc, before, after));
-                confAt.put(e.index(), after);
+                membershipAt.put(e.index(), new Membership(after, demoted().after(cc, before, after)));
                 rejoin.onConfChangeApplied(cc, e.index());
             }
         }

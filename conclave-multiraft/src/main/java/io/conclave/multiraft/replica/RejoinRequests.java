@@ -19,6 +19,7 @@ import java.util.List;
 final class RejoinRequests {
 
     private static final String PREFIX = "conclave:rejoin:";
+    private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.UTF_8);
 
     private RejoinRequests() {
     }
@@ -39,10 +40,9 @@ final class RejoinRequests {
 
     /** Whether {@code cc} is a rejoin's request (a demotion or a promotion, of any incarnation). */
     static boolean isRejoinRequest(ConfChange cc) {
-        byte[] prefix = PREFIX.getBytes(StandardCharsets.UTF_8);
         byte[] ctx = cc.context();
-        return ctx != null && ctx.length > prefix.length
-                && Arrays.equals(ctx, 0, prefix.length, prefix, 0, prefix.length);
+        return ctx != null && ctx.length > PREFIX_BYTES.length
+                && Arrays.equals(ctx, 0, PREFIX_BYTES.length, PREFIX_BYTES, 0, PREFIX_BYTES.length);
     }
 
     /** Whether {@code cc} is the demotion that incarnation {@code incarnation} of node {@code nodeId} asked for. */

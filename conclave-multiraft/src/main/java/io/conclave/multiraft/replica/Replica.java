@@ -328,8 +328,6 @@ public final class Replica implements ApplySink {
         }
         if (ticks % config.heartbeatIntervalTicks() == 0) {
             requests.expire(nowNs);
-        }
-        if (ticks % config.heartbeatIntervalTicks() == 0) {
             if (rejoin.active()) {
                 rejoin.step(node, ticks, handoff.handedIndex(), handoff.demoted());
             } else {

@@ -186,7 +186,6 @@ public final class RuntimeSimulation {
         return s.execute();
     }
 
-
     /** A buggify point of the storage engine or runtime asks: the run's seeded answer, traced when it fires. */
     private boolean fireBuggify(String point) {
         boolean fire = buggify.fire(point);
