@@ -28,13 +28,14 @@ public record RuntimeSample(RuntimeStats runtime, TransportStats transport, Stor
      * @param unsyncedGroups groups whose segments hold writes not yet synced (the WAL holds them until then)
      * @param openSegmentLogs segment logs open now
      * @param walFilesStarted WAL files started since the node started
-     * @param walFilesPreallocated of those, the ones made ahead of need (zero-filled)
+     * @param walFilesPreallocated of those, the ones made ahead of need (zero-filled or recycled spares)
      * @param walSpareFailures attempts to make a WAL file ahead of need that failed (a full disk)
+     * @param walFilesRecycled reclaimed WAL files kept as spares instead of being deleted
      */
     public record StorageSample(long walFsyncs, long walBatches, long walFiles, long walFilesReclaimed,
                                 long walQueuedWrites, long segmentSyncs, long segmentSyncFailures,
                                 long hardStateRewrites, long laggards, long laggardReports, long unsyncedGroups,
                                 long openSegmentLogs, long walFilesStarted, long walFilesPreallocated,
-                                long walSpareFailures) {
+                                long walSpareFailures, long walFilesRecycled) {
     }
 }

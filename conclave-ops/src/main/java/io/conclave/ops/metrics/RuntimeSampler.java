@@ -40,7 +40,8 @@ public final class RuntimeSampler {
         RuntimeSample.StorageSample storage = new RuntimeSample.StorageSample(e.walFsyncs(), e.walBatches(),
                 e.walFileCount(), e.walFilesReclaimed(), e.queuedWrites(), e.segmentSyncs(), e.segmentSyncFailures(),
                 e.hardStateRewrites(), e.laggards().size(), e.laggardReports(), e.pendingGroups(),
-                e.openSegmentLogs(), e.walFilesStarted(), e.walFilesPreallocated(), e.walSpareFailures());
+                e.openSegmentLogs(), e.walFilesStarted(), e.walFilesPreallocated(), e.walSpareFailures(),
+                e.walFilesRecycled());
         return new RuntimeSample(runtime.stats(), runtime.transport().stats(), storage);
     }
 }

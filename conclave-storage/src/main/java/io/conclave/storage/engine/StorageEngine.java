@@ -601,9 +601,14 @@ public final class StorageEngine implements Agent, AutoCloseable {
         return wal.filesStarted();
     }
 
-    /** Of {@link #walFilesStarted()}, those that were preallocated spares. */
+    /** Of {@link #walFilesStarted()}, those that were spares (zero-filled or recycled). */
     public long walFilesPreallocated() {
         return wal.filesStartedPreallocated();
+    }
+
+    /** Reclaimed WAL files kept as spares instead of being deleted. */
+    public long walFilesRecycled() {
+        return wal.sparesRecycled();
     }
 
     /** Attempts to preallocate a WAL file that failed (a full disk); the WAL grows files meanwhile. */

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -17,8 +19,10 @@ import java.util.TreeMap;
  * {@link WalConfig#fileBytesTarget()} the next append starts a new file. With
  * {@link WalConfig#preallocate()} a new file is the {@link WalSpare} made ahead of need when one is
  * ready (a growing file otherwise, left for the next spare as soon as one is ready), and its records
- * overwrite zeros. Older files are deleted by {@link #reclaimBefore} once nothing needs them. Opening
- * a WAL replays it ({@link WalReader}) and cuts off a torn tail.
+ * overwrite the spare's zeros or, in a recycled file, its earlier life's frames. Older files are
+ * reclaimed by {@link #reclaimBefore} once nothing needs them: kept as spares when they were preallocated
+ * and a spare is wanted, deleted otherwise. Every frame appended carries its file's number
+ * ({@link WalFrame}). Opening a WAL replays it ({@link WalReader}) and cuts off a torn tail.
  *
  * <p>Appends and syncs come from the writer's thread only (and recovery before it starts);
  * {@link #reclaimBefore}, {@link #prepareSpare} and the file counts may be called from another thread.
@@ -32,6 +36,8 @@ public final class WalLog implements AutoCloseable {
     private final WalConfig config;
     /** seq -> bytes, for every file not yet reclaimed (including the active one). */
     private final TreeMap<Long, Long> fileBytes = new TreeMap<>();
+    /** The files of {@link #fileBytes} that began as spares (they start with the marker): recyclable. Guarded by fileBytes. */
+    private final Set<Long> preallocatedFiles = new HashSet<>();
     /** The next file, made ahead of need; null when preallocation is off. */
     private final WalSpare spare;
     private FileHandle active;
@@ -72,6 +78,9 @@ public final class WalLog implements AutoCloseable {
         List<WalReader.Kept> kept = reader.replay(seqs, visitor, report);
         for (WalReader.Kept k : kept) {
             log.fileBytes.put(k.seq(), k.dataEnd());
+            if (k.preallocated()) {
+                log.preallocatedFiles.add(k.seq());
+            }
         }
         log.openActive(kept.isEmpty() ? null : kept.get(kept.size() - 1));
         return log;
@@ -167,13 +176,17 @@ public final class WalLog implements AutoCloseable {
         writtenEnd = activeBytes;
         synchronized (fileBytes) {
             fileBytes.put(seq, activeBytes);
+            if (capacity > 0) {
+                preallocatedFiles.add(seq);
+            }
         }
         dirDirty = true;
     }
 
     /**
      * Appends one encoded batch at the active file's data end, first starting a new file if it is full
-     * (or, when it is a growing file, as soon as a preallocated one is ready).
+     * (or, when it is a growing file, as soon as a preallocated one is ready). Stamps the file's number
+     * into the header of every frame of {@code data} first.
      */
     public void append(byte[] data, int length) throws IOException {
         if (needsCut) {
@@ -182,6 +195,7 @@ public final class WalLog implements AutoCloseable {
         if (activeBytes >= config.fileBytesTarget() || (activeCapacity == 0 && spare != null && spare.isReady())) {
             startFile(activeSeq + 1);
         }
+        WalFrame.stampFileSeq(data, length, activeSeq);
         needsCut = true;
         writtenEnd = Math.max(writtenEnd, activeBytes + length);
         active.write(activeBytes, data, 0, length);
@@ -193,8 +207,9 @@ public final class WalLog implements AutoCloseable {
 
     /**
      * Clears what was written after the last sync, so the next batch never precedes stale frames: a
-     * growing file is truncated; a preallocated one gets its zeros back (and loses any growth past its
-     * length), or a later, shorter batch could leave a failed batch's frames readable behind it.
+     * growing file is truncated; a preallocated one gets zeros over the failed batch (and loses any
+     * growth past its length), or a later, shorter batch could leave a failed batch's frames — which
+     * carry this file's number — readable behind it.
      */
     private void cutBack() throws IOException {
         if (activeCapacity > 0) {
@@ -260,9 +275,14 @@ public final class WalLog implements AutoCloseable {
         return filesStartedPreallocated;
     }
 
-    /** Spares made so far, and attempts that failed (a full disk): 0 when preallocation is off. */
+    /** Spares zero-filled so far, and attempts that failed (a full disk): 0 when preallocation is off. */
     public long sparesPrepared() {
         return spare == null ? 0 : spare.prepared();
+    }
+
+    /** Reclaimed files kept as spares so far: 0 when preallocation is off. */
+    public long sparesRecycled() {
+        return spare == null ? 0 : spare.recycled();
     }
 
     public long spareFailures() {
@@ -308,26 +328,39 @@ public final class WalLog implements AutoCloseable {
     }
 
     /**
-     * Deletes the files older than {@code seq} (never the active one). Safe from a thread other
-     * than the writer's.
+     * Reclaims the files older than {@code seq} (never the active one): each is kept as a spare when it
+     * was preallocated and a spare is wanted ({@link WalSpare#recycle}), deleted otherwise. Safe from a
+     * thread other than the writer's; with preallocation on, only from the housekeeper's (the spare's).
      *
-     * @return how many were deleted
+     * @return how many were reclaimed
      */
     public int reclaimBefore(long seq) throws IOException {
-        int deleted = 0;
+        int reclaimed = 0;
         while (true) {
             long first;
+            boolean preallocated;
             synchronized (fileBytes) {
                 if (fileBytes.isEmpty() || fileBytes.firstKey() >= Math.min(seq, activeSeq)) {
-                    return deleted;
+                    return reclaimed;
                 }
                 first = fileBytes.firstKey();
+                preallocated = preallocatedFiles.contains(first);
             }
-            disk.delete(path(dir, first));
+            String path = path(dir, first);
+            if (!(preallocated && spare != null && spare.recycle(path, sizeOf(path)))) {
+                disk.delete(path);
+            }
             synchronized (fileBytes) {
                 fileBytes.remove(first);
+                preallocatedFiles.remove(first);
             }
-            deleted++;
+            reclaimed++;
+        }
+    }
+
+    private long sizeOf(String path) throws IOException {
+        try (FileHandle f = disk.open(path, OpenMode.READ)) {
+            return f.size();
         }
     }
 

@@ -14,7 +14,9 @@ import java.util.TreeSet;
  * Replays WAL files at open. Records are fed to the visitor oldest first; the first frame that does
  * not decode ends the WAL: that file is cut there (truncated, or zeroed to its end when preallocated;
  * then fsynced) and any later file is deleted, so a torn or corrupt tail is never served and the next
- * append never follows garbage. The zeros after a preallocated file's last record are its clean end.
+ * append never follows garbage. What follows a preallocated file's last record — its zeros, or the
+ * frames a recycled file's earlier life left — is its clean end, unless a frame of the file's own
+ * number lies there (see {@link #scan}).
  *
  * <p>A bad frame in the newest file is the normal trace of a crash during a write (nothing in it
  * was acknowledged, since acknowledgement waits for the fsync). A bad frame followed by later files
@@ -125,9 +127,13 @@ public final class WalReader {
     }
 
     /**
-     * Reads one file's good frames. A file ends cleanly at its last byte, or — when it begins with a
-     * {@link WalRecordKind#PREALLOCATED} marker — at a zero header followed only by zeros: the part
-     * not written yet. Anything else after the last good frame (a torn or corrupt frame) is a reason.
+     * Reads one file's good frames: frames that carry the file's own number. A file ends cleanly at its
+     * last byte, or — when it begins with a {@link WalRecordKind#PREALLOCATED} marker — where its records
+     * end and the rest is what the file held before them: zeros, or the frames of an earlier life of a
+     * recycled file. Such an end is a reason (a torn or corrupt tail) when a frame of this file was begun
+     * there (its header carries the file's number but the frame does not decode), or when a good frame of
+     * this file lies anywhere after it (durable data beyond a damaged frame). In a growing file anything
+     * after the last good frame is a reason.
      */
     ScanEnd scan(long seq, Visitor visitor) throws IOException {
         ByteBuffer data = WalLog.readFile(disk, WalLog.path(dir, seq));
@@ -141,23 +147,43 @@ public final class WalReader {
                 }
                 preallocated = true;
                 pos += g.frameBytes();
-            } else if (d instanceof WalFrame.Good g) {
+            } else if (d instanceof WalFrame.Good g && g.fileSeq() == seq) {
                 visitor.visit(new WalRecord(seq, pos, g.groupId(), g.kind(), g.payload()));
                 pos += g.frameBytes();
             } else {
-                String reason = ((WalFrame.End) d).reason();
-                boolean clean = pos == data.limit() || (preallocated && zerosFrom(data, pos));
-                return new ScanEnd(pos, data.limit(), clean ? null : reason, preallocated);
+                return new ScanEnd(pos, data.limit(), endReason(data, pos, d, seq, preallocated), preallocated);
             }
         }
     }
 
-    private static boolean zerosFrom(ByteBuffer data, int pos) {
-        for (int i = pos; i < data.limit(); i++) {
-            if (data.get(i) != 0) {
-                return false;
+    /** Why the records of file {@code seq} end at {@code pos}, or null when that is a clean end. */
+    private String endReason(ByteBuffer data, int pos, WalFrame.Decoded d, long seq, boolean preallocated) {
+        if (pos == data.limit()) {
+            return null;
+        }
+        String reason = d instanceof WalFrame.End e ? e.reason()
+                : "a frame of file " + ((WalFrame.Good) d).fileSeq() + " in file " + seq;
+        if (!preallocated) {
+            return reason;
+        }
+        if (d instanceof WalFrame.End && WalFrame.fileSeqAt(data, pos) == seq) {
+            return reason;
+        }
+        if (d instanceof WalFrame.Good g && g.fileSeq() > seq) {
+            return reason;
+        }
+        int later = nextFrameOf(data, pos + 1, seq);
+        return later < 0 ? null : "a frame of this file at offset " + later + " after its end at " + pos;
+    }
+
+    /** The offset of the first good frame of file {@code seq} at or after {@code from}, or -1. */
+    private int nextFrameOf(ByteBuffer data, int from, long seq) {
+        for (int p = from; p <= data.limit() - WalFrame.HEADER_BYTES; p++) {
+            if (WalFrame.fileSeqAt(data, p) == seq && WalFrame.decode(data, p, recordBytesMax) instanceof WalFrame.Good g
+                    && g.fileSeq() == seq) {
+                return p;
             }
         }
-        return true;
+        return -1;
     }
 }

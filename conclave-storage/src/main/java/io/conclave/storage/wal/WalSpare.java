@@ -7,18 +7,29 @@ import io.conclave.storage.disk.FileHandle;
 import io.conclave.storage.disk.OpenMode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
- * The next WAL file, made ahead of need ({@link WalConfig#preallocate()}): created under a temporary
- * name ({@code spare-<n>.tmp}, which replay never reads), begun with a {@link WalRecordKind#PREALLOCATED}
- * frame, zero-filled to {@link WalConfig#fileBytesTarget()} one chunk per {@link #step}, and synced.
- * The WAL writer {@link #take}s it when it starts a file, renames it to that file's number and writes
- * its records over the zeros: blocks already written, in a file whose size does not change, so an
- * fdatasync has only data to flush and no size to journal, and the page cache already holds the pages.
+ * The next WAL files, made ahead of need ({@link WalConfig#preallocate()}). A spare is a file under a
+ * temporary name ({@code spare-<n>.tmp}, which replay never reads) that begins with a
+ * {@link WalRecordKind#PREALLOCATED} frame and is at least {@link WalConfig#fileBytesTarget()} long, all
+ * of it written and synced. It comes from one of two places:
+ * <ul>
+ *   <li><b>recycled</b> ({@link #recycle}): a reclaimed WAL file that began with the marker is renamed to
+ *       a spare name (the rename synced before it is published) instead of being deleted. Its old frames
+ *       stay: they carry their old file number, and replay tells them from the records of the file's new
+ *       life by it ({@link WalFrame}, {@link WalReader});</li>
+ *   <li><b>zero-filled</b> ({@link #step}): when no spare is ready, a new file is begun with the marker and
+ *       zero-filled one chunk per step, then synced.</li>
+ * </ul>
+ * The WAL writer {@link #take}s the oldest ready spare when it starts a file, renames it to that file's
+ * number and writes its records at the marker's end: blocks already written, in a file whose size does
+ * not change, so an fdatasync has only data to flush and no size to journal. Recycling also spares the
+ * device the zeros: under load a zero-filled spare doubles the bytes the WAL writes.
  *
- * <p>{@link #step} belongs to the storage housekeeper's thread; {@link #take} to the WAL writer's. A
- * spare is published (a volatile path) only once complete and synced, and a new one is begun only
- * after the writer took the last, so the two threads never touch one file at the same time.
+ * <p>{@link #step} and {@link #recycle} belong to the storage housekeeper's thread; {@link #take} to the
+ * WAL writer's. A spare is published only once complete and synced; the writer never touches a file the
+ * housekeeper still works on.
  */
 final class WalSpare {
 
@@ -49,9 +60,13 @@ final class WalSpare {
     private long nextNumber = 1;
     private long retryAtMs = Long.MIN_VALUE;
 
-    /** A complete, synced spare waiting for the writer; null when none. */
-    private volatile String ready;
+    /** Spares kept ready at most: a reclaimed file beyond them is deleted. */
+    static final int READY_MAX = 2;
+
+    /** Complete, synced spares waiting for the writer, oldest first. */
+    private final ConcurrentLinkedDeque<String> ready = new ConcurrentLinkedDeque<>();
     private volatile long prepared;
+    private volatile long recycled;
     private volatile long failures;
 
     WalSpare(Disk disk, String dir, long capacityBytes) {
@@ -92,7 +107,48 @@ final class WalSpare {
 
     /** Whether a {@link #step} has work: no spare is ready and no failure is being waited out. */
     boolean wanted(long nowMs) {
-        return ready == null && nowMs >= retryAtMs;
+        return ready.isEmpty() && nowMs >= retryAtMs;
+    }
+
+    /**
+     * Keeps the reclaimed WAL file {@code path} as a spare when fewer than {@link #READY_MAX} are ready and
+     * the disk has room to spare (housekeeper's thread). The file must begin with the marker and be at
+     * least {@code capacityBytes} long; its old frames stay. The rename is synced before the spare is
+     * published: were it lost in a crash after the writer began overwriting the file, replay would read
+     * the file under its old number. A spare being zero-filled is dropped for it.
+     *
+     * @return true when the file became a spare; false when the caller should delete it
+     */
+    boolean recycle(String path, long fileBytes) {
+        if (ready.size() >= READY_MAX || fileBytes < capacityBytes) {
+            return false;
+        }
+        String to = DiskPaths.join(dir, String.format("%s%020d%s", PREFIX, nextNumber++, SUFFIX));
+        try {
+            if (disk.usableBytes() < FREE_SPACE_FACTOR * capacityBytes) {
+                return false;
+            }
+            disk.rename(path, to);
+        } catch (IOException e) {
+            return false;
+        }
+        try {
+            disk.syncDir(dir);
+        } catch (IOException e) {
+            failures++;
+            try {
+                disk.delete(to);
+            } catch (IOException ignored) {
+                // a leftover spare is deleted at the next open
+            }
+            return true;
+        }
+        if (preparing != null) {
+            abandon();
+        }
+        recycled++;
+        ready.addLast(to);
+        return true;
     }
 
     /**
@@ -117,7 +173,7 @@ final class WalSpare {
                 preparing.close();
                 preparing = null;
                 prepared++;
-                ready = preparingPath;
+                ready.addLast(preparingPath);
                 preparingPath = null;
             }
         } catch (IOException e) {
@@ -161,19 +217,22 @@ final class WalSpare {
 
     /** Whether a spare is ready to be taken. */
     boolean isReady() {
-        return ready != null;
+        return !ready.isEmpty();
     }
 
-    /** The ready spare's path, handed over once (writer's thread); null when none is ready. */
+    /** The oldest ready spare's path, handed over once (writer's thread); null when none is ready. */
     String take() {
-        String p = ready;
-        ready = null;
-        return p;
+        return ready.pollFirst();
     }
 
-    /** Spares made so far. */
+    /** Spares zero-filled so far. */
     long prepared() {
         return prepared;
+    }
+
+    /** Reclaimed files kept as spares so far. */
+    long recycled() {
+        return recycled;
     }
 
     /** Attempts that failed (a full disk, an I/O error). */
@@ -181,7 +240,7 @@ final class WalSpare {
         return failures;
     }
 
-    /** Drops a spare in the making (once the housekeeper has stopped); a ready one stays for the next open to delete. */
+    /** Drops a spare in the making (once the housekeeper has stopped); ready ones stay for the next open to delete. */
     void close() {
         if (preparing != null) {
             abandon();

@@ -10,8 +10,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
  * Random writes of several groups through the WAL and the engine, with power loss at random
@@ -45,17 +47,30 @@ class EngineCrashProperties {
         run(seed, EngineFixture.smallConfig());
     }
 
-    /** The same over preallocated WAL files: records overwrite zeros, and a torn batch leaves zeros behind it. */
+    /**
+     * The same over preallocated WAL files: records overwrite zeros, or the frames of a recycled file's
+     * earlier life, and a torn batch leaves either behind it.
+     */
     @Property(tries = 25)
     void acknowledgedWritesSurviveCrashesOverPreallocatedWalFiles(@ForAll long seed) throws IOException {
         EngineConfig cfg = EngineFixture.smallConfig();
-        run(seed, cfg.withWal(cfg.wal().withPreallocate(true)));
+        RECYCLED.addAndGet(run(seed, cfg.withWal(cfg.wal().withPreallocate(true))));
     }
 
-    private static void run(long seed, EngineConfig cfg) throws IOException {
+    /** WAL files recycled over the preallocated tries: they must have met recycled files, not only zeros. */
+    private static final AtomicLong RECYCLED = new AtomicLong();
+
+    @AfterContainer
+    static void thePreallocatedTriesRecycledFiles() {
+        assertThat(RECYCLED.get()).as("WAL files recycled over the preallocated tries").isPositive();
+    }
+
+    /** @return WAL files recycled over the run */
+    private static long run(long seed, EngineConfig cfg) throws IOException {
         SplittableRandom rnd = new SplittableRandom(seed);
         EngineFixture fx = new EngineFixture(seed, cfg);
         Model[] models = new Model[GROUPS];
+        long recycled = 0;
         for (int g = 0; g < GROUPS; g++) {
             fx.engine.createGroup(g + 1, ConfState.ofVoters(1, 2, 3));
             models[g] = new Model();
@@ -65,11 +80,13 @@ class EngineCrashProperties {
             for (int step = 0; step < 60; step++) {
                 act(fx, models, rnd, round * 1000 + step);
             }
+            recycled += fx.engine.walFilesRecycled();
             fx.crashAndReopen();
             for (int g = 0; g < GROUPS; g++) {
                 checkRecovered(fx.engine.group(g + 1), models[g], "seed " + seed + " round " + round);
             }
         }
+        return recycled;
     }
 
     private static void act(EngineFixture fx, Model[] models, SplittableRandom rnd, long salt) {

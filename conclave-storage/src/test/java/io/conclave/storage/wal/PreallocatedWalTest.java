@@ -94,9 +94,12 @@ class PreallocatedWalTest {
         assertThat(log.activePreallocated()).isTrue();
         long dataEnd = log.totalBytes();
         log.close();
-        // A batch torn by the crash: a frame header whose body never fully landed, then junk further on.
+        // A batch torn by the crash: a frame header (with the file's number) whose body never fully
+        // landed, then junk further on.
         try (FileHandle f = disk.open(WalLog.path("wal", log.activeSeq()), OpenMode.READ_WRITE)) {
-            f.write(dataEnd, ByteBuffer.allocate(8).putInt(100).putInt(12345).array(), 0, 8);
+            byte[] header = ByteBuffer.allocate(WalFrame.HEADER_BYTES).putInt(100).putInt(12345)
+                    .putLong(log.activeSeq()).array();
+            f.write(dataEnd, header, 0, header.length);
             f.write(dataEnd + 500, new byte[] {7, 7, 7}, 0, 3);
             f.sync();
         }
