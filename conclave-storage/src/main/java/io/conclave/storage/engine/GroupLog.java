@@ -67,6 +67,14 @@ public final class GroupLog implements LogStorage {
     private long compactIndexToWrite;
     /** Accepted writes not yet materialized, in WAL order; durable ones first. */
     private final ArrayDeque<PendingOp> ops = new ArrayDeque<>();
+    /**
+     * Entry bytes of the durable ops not yet materialized (a trigger, not an account: it is reset when
+     * no durable op is left). At {@link #MATERIALIZE_EARLY_BYTES} the group asks to be materialized
+     * ahead of its sync round.
+     */
+    private long durableHeldBytes;
+    /** Whether the group is in the engine's queue of groups to materialize early. */
+    private boolean earlyQueued;
 
     // ---- the materialized state (consistent with the segments) ----
     private long matFirst;
@@ -354,6 +362,34 @@ public final class GroupLog implements LogStorage {
             hardStateRewriteInFlight = false;
         }
         notePending(op.walSeq);
+        durableHeldBytes += entryBytes(op);
+        if (durableHeldBytes >= MATERIALIZE_EARLY_BYTES && !earlyQueued && !deleted) {
+            earlyQueued = true;
+            engine.materializeEarly(this);
+        }
+    }
+
+    private static long entryBytes(PendingOp op) {
+        long bytes = 0;
+        for (Entry e : op.request.entries()) {
+            bytes += e.data().length;
+        }
+        return bytes;
+    }
+
+    /**
+     * Housekeeper: writes the durable ops into the segments without syncing them, ahead of the group's
+     * sync round, so that a busy group's entries leave the heap within milliseconds of becoming durable
+     * rather than after up to a sync interval (where, under load, they outlived young collections and
+     * were copied by each). The group stays pending: the WAL still holds them until the round's sync.
+     */
+    void materializeEarly() {
+        synchronized (this) {
+            earlyQueued = false;
+        }
+        while (materializeChunk()) {
+            // as in materializeAndSync
+        }
     }
 
     private long hardStateWalSeqOrZero() {
@@ -439,6 +475,9 @@ public final class GroupLog implements LogStorage {
                 }
                 chunk.add(op);
             }
+            if (chunk.isEmpty()) {
+                durableHeldBytes = 0;
+            }
         }
         int done = 0;
         IOException failure = null;
@@ -460,6 +499,7 @@ public final class GroupLog implements LogStorage {
                     throw new IllegalStateException("group " + groupId + ": a durable op left the queue while it"
                             + " was being materialized");
                 }
+                durableHeldBytes = Math.max(0, durableHeldBytes - entryBytes(chunk.get(i)));
             }
             long keepFrom = view.lastIndex + 1;
             for (PendingOp op : ops) {
@@ -474,6 +514,8 @@ public final class GroupLog implements LogStorage {
     }
 
     private static final int MATERIALIZE_CHUNK_OPS = 256;
+    /** Durable entry bytes a group holds before it is materialized ahead of its sync round. */
+    static final long MATERIALIZE_EARLY_BYTES = 1 << 20;
 
     /** The oldest WAL file this group still needs for its log; MAX when none. */
     long oldestNeededWalSeq() {

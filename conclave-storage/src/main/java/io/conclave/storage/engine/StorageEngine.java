@@ -62,6 +62,8 @@ public final class StorageEngine implements Agent, AutoCloseable {
     private final GroupDeletions deletions;
 
     /** Ops the writer made durable, for the housekeeper to account (the writer takes no group monitor). */
+    /** Groups to materialize ahead of their sync round ({@link GroupLog#materializeEarly}). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<GroupLog> early = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.ConcurrentLinkedQueue<PendingOp> durableOps =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -401,6 +403,11 @@ public final class StorageEngine implements Agent, AutoCloseable {
         }
     }
 
+    /** Called holding the group's monitor: {@code g} holds enough durable bytes to be materialized now. */
+    void materializeEarly(GroupLog g) {
+        early.add(g);
+    }
+
     /** Called holding the group's monitor. */
     void removePending(GroupLog g) {
         synchronized (pending) {
@@ -424,6 +431,7 @@ public final class StorageEngine implements Agent, AutoCloseable {
             // Ops made durable after this point are in files >= activeBefore: never reclaimed below.
             long activeBefore = wal.activeSeq();
             int work = noteDurableOps();
+            work += materializeEarly();
             work += deletions.step();
             work += syncStep();
             if (roundNext >= round.size()) {
@@ -436,7 +444,7 @@ public final class StorageEngine implements Agent, AutoCloseable {
 
         @Override
         public boolean hasWork() {
-            return !durableOps.isEmpty() || roundNext < round.size() || (due() && pendingCount() > 0)
+            return !durableOps.isEmpty() || !early.isEmpty() || roundNext < round.size() || (due() && pendingCount() > 0)
                     || deletions.hasWork() || wal.spareWanted(clockMs.getAsLong());
         }
 
@@ -444,6 +452,15 @@ public final class StorageEngine implements Agent, AutoCloseable {
             int n = 0;
             for (PendingOp op = durableOps.poll(); op != null && n < 1_000_000; op = durableOps.poll()) {
                 op.group.noteDurable(op);
+                n++;
+            }
+            return n;
+        }
+
+        private int materializeEarly() {
+            int n = 0;
+            for (GroupLog g = early.poll(); g != null; g = early.poll()) {
+                g.materializeEarly();
                 n++;
             }
             return n;
