@@ -1,9 +1,9 @@
 package io.conclave.cli.demo;
 
+import io.conclave.transport.LoopbackPorts;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,32 +83,12 @@ public final class LocalProcesses implements AutoCloseable {
     }
 
     /**
-     * {@code n} distinct ports free right now: every socket stays bound until all are chosen, so the
-     * kernel cannot hand the same ephemeral port out twice (it did: a node's client and raft ports
-     * collided and the node refused its configuration).
+     * {@code n} distinct ports free right now, below the ephemeral range ({@link LoopbackPorts}): a port
+     * from {@code bind(0)} could be taken by a node's outgoing connection before the node meant to
+     * listen on it starts.
      */
     static int[] freePorts(int n) {
-        ServerSocket[] held = new ServerSocket[n];
-        try {
-            int[] out = new int[n];
-            for (int i = 0; i < n; i++) {
-                held[i] = new ServerSocket(0);
-                out[i] = held[i].getLocalPort();
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            for (ServerSocket s : held) {
-                if (s != null) {
-                    try {
-                        s.close();
-                    } catch (IOException ignored) {
-                        // the port is released either way when the socket is collected
-                    }
-                }
-            }
-        }
+        return LoopbackPorts.pick(n);
     }
 
     public String initialControllers() {

@@ -4,6 +4,7 @@ import io.conclave.api.ConclaveGrpc;
 import io.conclave.multiraft.node.RuntimeConfig;
 import io.conclave.server.node.ConclaveNode;
 import io.conclave.server.node.ServerConfig;
+import io.conclave.transport.LoopbackPorts;
 import io.conclave.transport.TransportConfig;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
@@ -12,7 +13,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,13 +48,9 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** Two distinct free ports (both sockets bound while choosing, so the kernel cannot repeat one). */
+    /** Two distinct free ports below the ephemeral range ({@link LoopbackPorts}). */
     static int[] freePortPair() {
-        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
-            return new int[] {a.getLocalPort(), b.getLocalPort()};
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LoopbackPorts.pick(2);
     }
 
     public static RuntimeConfig runtimeConfig() {
