@@ -131,9 +131,10 @@ public final class WalReader {
      * last byte, or — when it begins with a {@link WalRecordKind#PREALLOCATED} marker — where its records
      * end and the rest is what the file held before them: zeros, or the frames of an earlier life of a
      * recycled file. Such an end is a reason (a torn or corrupt tail) when a frame of this file was begun
-     * there (its header carries the file's number but the frame does not decode), or when a good frame of
-     * this file lies anywhere after it (durable data beyond a damaged frame). In a growing file anything
-     * after the last good frame is a reason.
+     * there (its header carries the file's number but the frame does not decode), when fewer bytes than a
+     * header are left and not all zero (a header cut short: whose it was cannot be read), or when a good
+     * frame of this file lies anywhere after it (durable data beyond a damaged frame). In a growing file
+     * anything after the last good frame is a reason.
      */
     ScanEnd scan(long seq, Visitor visitor) throws IOException {
         ByteBuffer data = WalLog.readFile(disk, WalLog.path(dir, seq));
@@ -169,6 +170,9 @@ public final class WalReader {
         if (d instanceof WalFrame.End && WalFrame.fileSeqAt(data, pos) == seq) {
             return reason;
         }
+        if (data.limit() - pos < WalFrame.HEADER_BYTES && !zerosFrom(data, pos)) {
+            return reason; // a header cut short by the file's end (a cut file): whose it was cannot be read
+        }
         if (d instanceof WalFrame.Good g && g.fileSeq() > seq) {
             return reason;
         }
@@ -185,5 +189,14 @@ public final class WalReader {
             }
         }
         return -1;
+    }
+
+    private static boolean zerosFrom(ByteBuffer data, int pos) {
+        for (int i = pos; i < data.limit(); i++) {
+            if (data.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

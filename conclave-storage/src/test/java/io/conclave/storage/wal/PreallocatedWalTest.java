@@ -123,6 +123,31 @@ class PreallocatedWalTest {
     }
 
     /**
+     * A preallocated file cut (damage: fsynced bytes lost) inside a frame header leaves fewer bytes than
+     * a header, so whose frame it was cannot be read; that is a torn tail, not the file's clean end
+     * (simulator seed 96 of {@code --runtime --nemesis all}: the node took the cut for a clean end and
+     * never rejoined, and a replica applied a different entry at an index it had lost).
+     */
+    @Test
+    void aPreallocatedFileCutInsideAHeaderIsATornTailNotACleanEnd() throws Exception {
+        WalLog log = open();
+        prepareSpare(log, 0);
+        GroupCommitWriter writer = new GroupCommitWriter(log, CONFIG, BatchHandler.CALLBACKS_ONLY);
+        Recorder r = new Recorder();
+        write(writer, 1, 1, 1, r);
+        long firstEnd = log.totalBytes();
+        write(writer, 1, 2, 1, r);
+        long seq = log.activeSeq();
+        log.close();
+        disk.cutFile(WalLog.path("wal", seq), firstEnd + WalFrame.HEADER_BYTES - 3);
+
+        open();
+
+        assertThat(report.cutReason).as(report.toString()).isNotNull();
+        assertThat(replayed).hasSize(2);
+    }
+
+    /**
      * A failed batch's frames stay in a preallocated file unless they are cleared: a shorter next
      * batch would end exactly where one of them starts, and replay would serve a record that was
      * never acknowledged, after the ones that were.
