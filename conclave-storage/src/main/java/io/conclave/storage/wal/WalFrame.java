@@ -63,6 +63,21 @@ public final class WalFrame {
         }
     }
 
+    /**
+     * Whether the frame at {@code pos} would decode were its {@code fileSeq} slot {@code fileSeq}: a frame
+     * of that file whose number alone was damaged.
+     */
+    static boolean checksAs(ByteBuffer data, int pos, int recordBytesMax, long fileSeq) {
+        if (data.limit() - pos < HEADER_BYTES) {
+            return false;
+        }
+        int length = data.getInt(pos);
+        if (length < BODY_PREFIX_BYTES || length > recordBytesMax || length > data.limit() - pos - HEADER_BYTES) {
+            return false;
+        }
+        return (crc(data, pos + HEADER_BYTES, length) ^ seqCheck(fileSeq)) == data.getInt(pos + 4);
+    }
+
     /** The {@code fileSeq} slot at {@code pos}, or -1 when the data ends before it. */
     static long fileSeqAt(ByteBuffer data, int pos) {
         return data.limit() - pos < HEADER_BYTES ? -1 : data.getLong(pos + FILE_SEQ_OFFSET);

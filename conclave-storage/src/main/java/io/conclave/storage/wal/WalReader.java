@@ -131,7 +131,8 @@ public final class WalReader {
      * last byte, or — when it begins with a {@link WalRecordKind#PREALLOCATED} marker — where its records
      * end and the rest is what the file held before them: zeros, or the frames of an earlier life of a
      * recycled file. Such an end is a reason (a torn or corrupt tail) when a frame of this file was begun
-     * there (its header carries the file's number but the frame does not decode), when fewer bytes than a
+     * there (its header carries the file's number but the frame does not decode, or the frame would check
+     * with the file's number in place of the one it carries), when fewer bytes than a
      * header are left and not all zero (a header cut short: whose it was cannot be read), or when a good
      * frame of this file lies anywhere after it (durable data beyond a damaged frame). In a growing file
      * anything after the last good frame is a reason.
@@ -167,8 +168,9 @@ public final class WalReader {
         if (!preallocated) {
             return reason;
         }
-        if (d instanceof WalFrame.End && WalFrame.fileSeqAt(data, pos) == seq) {
-            return reason;
+        if (d instanceof WalFrame.End && (WalFrame.fileSeqAt(data, pos) == seq
+                || WalFrame.checksAs(data, pos, recordBytesMax, seq))) {
+            return reason; // a frame of this file begun there, torn, or damaged (its number too)
         }
         if (data.limit() - pos < WalFrame.HEADER_BYTES && !zerosFrom(data, pos)) {
             return reason; // a header cut short by the file's end (a cut file): whose it was cannot be read

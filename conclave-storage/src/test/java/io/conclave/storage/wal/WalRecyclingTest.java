@@ -145,6 +145,20 @@ class WalRecyclingTest {
     }
 
     @Test
+    void aLastFrameWhoseFileNumberWasDamagedIsATornTailNotACleanEnd() throws Exception {
+        recycleFileTwo();
+        long lastFrame = log.totalBytes() - fileBytes(3) - (WalFrame.HEADER_BYTES + WalFrame.BODY_PREFIX_BYTES
+                + WalCodec.HARD_STATE_BYTES);
+        log.close();
+        disk.flipBit(WalLog.path("wal", 4), lastFrame + WalFrame.FILE_SEQ_OFFSET + 7, 1);
+
+        open();
+
+        assertThat(report.cutReason).as(report.toString()).isEqualTo("bad CRC");
+        assertThat(replayedOf(4)).hasSize(1);
+    }
+
+    @Test
     void aReclaimedFileIsDeletedWhenSparesAreAlreadyReadyOrSpaceIsShort() throws Exception {
         open();
         prepareSpare();
