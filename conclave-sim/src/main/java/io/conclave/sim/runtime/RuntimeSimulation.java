@@ -332,13 +332,18 @@ public final class RuntimeSimulation {
             faults.put("buggify." + e.getKey(), e.getValue());
         }
         long ioCrashes = 0;
+        long ioCrashesOnUnusableStorage = 0;
         long refused = 0;
         for (int i = 1; i <= config.nodes(); i++) {
             ioCrashes += nodes[i].ioCrashes();
+            ioCrashesOnUnusableStorage += nodes[i].ioCrashesOnUnusableStorage();
             refused += nodes[i].refusedStarts();
         }
         if (ioCrashes > 0) {
             faults.put("io-crash", ioCrashes);
+        }
+        if (ioCrashesOnUnusableStorage > 0) {
+            faults.put("io-crash-unusable-storage", ioCrashesOnUnusableStorage);
         }
         if (refused > 0) {
             faults.put("refused-start", refused);
