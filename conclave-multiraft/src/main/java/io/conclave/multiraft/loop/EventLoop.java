@@ -67,6 +67,7 @@ public final class EventLoop implements Agent {
     private volatile long rejoinsDemoted;
     private volatile long ticks;
     private volatile long rejoinsCompleted;
+    private volatile long stalePromotionsDropped;
     private volatile int replicaCount;
     private volatile boolean refusingHandedLeadership;
 
@@ -139,7 +140,7 @@ public final class EventLoop implements Agent {
         return new LoopStats(replicaCount, messagesIn, inbound.refused(), messagesUnknownGroup, messagesRefused,
                 tasks.refused(),
                 readies, applyBackPressure, persistRetries, persistFailures, electionsStarted, electionsDeferred,
-                snapshotsStored, rejoinsDemoted, rejoinsCompleted, ticks);
+                snapshotsStored, rejoinsDemoted, rejoinsCompleted, stalePromotionsDropped, ticks);
     }
 
     // ================================ loop thread ================================
@@ -357,6 +358,10 @@ public final class EventLoop implements Agent {
 
     public void noteRejoinCompleted() {
         rejoinsCompleted++;
+    }
+
+    public void noteStalePromotionsDropped(int count) {
+        stalePromotionsDropped += count;
     }
 
     public void noteSnapshotStored() {

@@ -18,12 +18,14 @@ package io.conclave.multiraft.loop;
  * @param snapshotsStored state-machine snapshots written to the group logs
  * @param rejoinsDemoted rejoining replicas seen demoted to learners
  * @param rejoinsCompleted rejoining replicas that became voters again
+ * @param stalePromotionsDropped rejoin promotions forwarded to a leader here and dropped: the membership had
+ *     decided the node's role since its rejoin's demotion, or the promotion was already granted
  * @param ticks Raft ticks given to replicas (resting groups get none)
  */
 public record LoopStats(long replicas, long messagesIn, long messagesDropped, long messagesUnknownGroup,
                         long messagesRefused, long tasksRefused, long readies, long applyBackPressure, long persistRetries,
                         long persistFailures, long electionsStarted, long electionsDeferred, long snapshotsStored,
-                        long rejoinsDemoted, long rejoinsCompleted, long ticks) {
+                        long rejoinsDemoted, long rejoinsCompleted, long stalePromotionsDropped, long ticks) {
 
     public LoopStats plus(LoopStats o) {
         return new LoopStats(replicas + o.replicas, messagesIn + o.messagesIn, messagesDropped + o.messagesDropped,
@@ -31,8 +33,9 @@ public record LoopStats(long replicas, long messagesIn, long messagesDropped, lo
                 applyBackPressure + o.applyBackPressure, persistRetries + o.persistRetries,
                 persistFailures + o.persistFailures, electionsStarted + o.electionsStarted,
                 electionsDeferred + o.electionsDeferred, snapshotsStored + o.snapshotsStored,
-                rejoinsDemoted + o.rejoinsDemoted, rejoinsCompleted + o.rejoinsCompleted, ticks + o.ticks);
+                rejoinsDemoted + o.rejoinsDemoted, rejoinsCompleted + o.rejoinsCompleted,
+                stalePromotionsDropped + o.stalePromotionsDropped, ticks + o.ticks);
     }
 
-    public static final LoopStats ZERO = new LoopStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final LoopStats ZERO = new LoopStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

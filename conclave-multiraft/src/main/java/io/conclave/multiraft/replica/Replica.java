@@ -19,6 +19,7 @@ import io.conclave.raft.SoftState;
 import io.conclave.raft.StateRole;
 import io.conclave.raft.message.AppendResponse;
 import io.conclave.raft.message.Message;
+import io.conclave.raft.message.ProposalForward;
 import io.conclave.raft.message.RequestVote;
 import io.conclave.raft.message.TimeoutNow;
 import io.conclave.raft.message.VoteResponse;
@@ -257,6 +258,17 @@ public final class Replica implements ApplySink {
         }
         if (m instanceof AppendResponse r && r.reject()) {
             forgetProgressIfPeerLostData(r);
+        }
+        if (m instanceof ProposalForward f && node.isLeader()) {
+            // a rejoin's promotion that the membership has overridden since (a late retry) is dropped
+            ProposalForward kept = RejoinRequests.withoutStalePromotions(f, handoff.demoted());
+            if (kept != f) {
+                loop.noteStalePromotionsDropped(f.entries().size() - (kept == null ? 0 : kept.entries().size()));
+            }
+            if (kept == null) {
+                return;
+            }
+            m = kept;
         }
         node.step(m);
         campaign.afterStep(m, node);

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conclave.multiraft.node.RuntimeConfig;
 import io.conclave.multiraft.support.TestCluster;
+import io.conclave.raft.ConfChange;
 import io.conclave.raft.ConfState;
+import io.conclave.raft.Entry;
+import io.conclave.raft.EntryType;
+import io.conclave.raft.message.ProposalForward;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -144,6 +149,39 @@ class RejoinEndsInItsRoleTest {
         nodes.driveUntil(() -> one.status().confState().voters().contains(3L), STEPS_MAX, 1, 1, 2, 3);
         settle(1, 2, 3);
         assertRoles(one, Set.of(1L, 2L, 3L), Set.of());
+    }
+
+    /**
+     * The other late retry: a rejoin's promotion reaching the leader after the membership (placement, an
+     * operator) made the node a learner. The leader drops it ({@code RejoinRequests.withoutStalePromotions}):
+     * the node stays the learner the membership made it. It used to be appended and override that choice.
+     */
+    @Test
+    void aLateRetryOfARejoinsPromotionDoesNotOverrideTheMembershipsChoice() throws IOException {
+        nodes = new HandDrivenNodes(3, GROUP, config(10_000), null);
+        Replica one = nodes.electNodeOne();
+        commit(one, "before");
+        nodes.wipeAsNewIncarnation(3);
+        Replica three = nodes.replica(3);
+        nodes.driveUntil(() -> !three.status().rejoining(), STEPS_MAX, 1, 1, 2, 3);
+        assertThat(one.status().confState().voters()).as("its rejoin ended a voter").contains(3L);
+
+        CompletableFuture<Long> placement = new CompletableFuture<>();
+        nodes.loop(1).offerTask(() -> one.changeMembership(ConfChange.addLearner(3), placement));
+        nodes.driveUntil(() -> placement.isDone() && three.status().confState().learners().contains(3L),
+                STEPS_MAX, 1, 1, 2, 3);
+        long droppedBefore = nodes.loop(1).stats().stalePromotionsDropped();
+
+        // What node 3's core forwarded while it asked to be promoted, delayed in the network until now.
+        byte[] promotion = RejoinRequests.promote(3, three.status().incarnation()).encode();
+        nodes.loop(1).offerMessage(GROUP, new ProposalForward(3, 1, 0,
+                List.of(new Entry(0, 0, EntryType.CONF_CHANGE, promotion))));
+        settle(1, 2, 3);
+
+        assertRoles(one, Set.of(1L, 2L), Set.of(3L));
+        assertThat(three.status().confState().learners()).containsExactly(3L);
+        assertThat(three.status().rejoining()).isFalse();
+        assertThat(nodes.loop(1).stats().stalePromotionsDropped() - droppedBefore).isEqualTo(1);
     }
 
     /**

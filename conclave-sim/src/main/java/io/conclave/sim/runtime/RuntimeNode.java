@@ -64,6 +64,7 @@ final class RuntimeNode {
     private long crashes;
     private long wipes;
     private long ioCrashes;
+    private long ioCrashesOnUnusableStorage;
     private long refusedStarts;
     /** Every group this node was given a replica of, with its genesis membership (to recreate it after a wipe). */
     private final TreeMap<Long, ConfState> hosted = new TreeMap<>();
@@ -130,6 +131,14 @@ final class RuntimeNode {
     /** Crashes of the process on an I/O error from an injected disk fault (a full disk, a read error). */
     long ioCrashes() {
         return ioCrashes;
+    }
+
+    /**
+     * Of {@link #ioCrashes}, those after the fault window on a storage object an injected fault had left
+     * unusable ("unusable after an I/O error ... close and reopen it"; seed 208's story, RuntimeFaultsTest).
+     */
+    long ioCrashesOnUnusableStorage() {
+        return ioCrashesOnUnusableStorage;
     }
 
     /** Starts that failed: the disk was full or unreadable, or recovery refused corrupt data. */
@@ -610,6 +619,9 @@ final class RuntimeNode {
                 return;
             }
             if ((faults().active() || i.diskFaultSeen) && causedByIo(e)) {
+                if (!faults().active() && onUnusableStorage(e)) {
+                    ioCrashesOnUnusableStorage++;
+                }
                 ioCrash(e); // an agent died on the injected fault: the process goes down, its supervisor restarts it
                 return;
             }
@@ -626,6 +638,16 @@ final class RuntimeNode {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof IOException || t instanceof UncheckedIOException
                     || (t instanceof IllegalStateException && String.valueOf(t.getMessage()).contains("I/O error"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code e} is, or was caused by, a storage object's refusal after an earlier I/O error. */
+    private static boolean onUnusableStorage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("unusable after an I/O error")) {
                 return true;
             }
         }

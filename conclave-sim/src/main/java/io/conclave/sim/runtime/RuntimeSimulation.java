@@ -5,9 +5,6 @@ import io.conclave.check.Checkers;
 import io.conclave.check.history.History;
 import io.conclave.sim.cluster.Simulation;
 import io.conclave.multiraft.node.RuntimeConfig;
-import io.conclave.multiraft.replica.GroupStatus;
-import io.conclave.multiraft.replica.Replica;
-import io.conclave.partition.metadata.PartitionInfo;
 import io.conclave.sim.cluster.SimResult;
 import io.conclave.sim.core.Buggify;
 import io.conclave.sim.core.Scheduler;
@@ -71,6 +68,7 @@ public final class RuntimeSimulation {
     private String placementVerdict; // "valid" / "invalid" once the end-of-run placement check ran
     private final Buggify buggify;
     private final RuntimeControl control;
+    private final ReplicaChecks replicaChecks;
     private boolean guardCrashes; // the nodes take a cut WAL tail for a possible loss: crashes wait (RuntimeNemesis)
 
     private RuntimeSimulation(RuntimeSimConfig config, LogOptions logOptions, PrintStream echo) {
@@ -137,6 +135,9 @@ public final class RuntimeSimulation {
         for (int i = 1; i <= n && config.leaderMoveAfterDataLoss(); i++) {
             nodes[i].onDataLoss(control::afterDataLoss);
         }
+        replicaChecks = new ReplicaChecks(config, nodes, placement, control, oracle, partitionGroups, partitionChecks,
+                metadataOptions != null ? ReplicaChecks.State.IMAGE
+                        : logOptions == null ? ReplicaChecks.State.REGISTERS : ReplicaChecks.State.PARTITION);
     }
 
     /**
@@ -332,13 +333,18 @@ public final class RuntimeSimulation {
             faults.put("buggify." + e.getKey(), e.getValue());
         }
         long ioCrashes = 0;
+        long ioCrashesOnUnusableStorage = 0;
         long refused = 0;
         for (int i = 1; i <= config.nodes(); i++) {
             ioCrashes += nodes[i].ioCrashes();
+            ioCrashesOnUnusableStorage += nodes[i].ioCrashesOnUnusableStorage();
             refused += nodes[i].refusedStarts();
         }
         if (ioCrashes > 0) {
             faults.put("io-crash", ioCrashes);
+        }
+        if (ioCrashesOnUnusableStorage > 0) {
+            faults.put("io-crash-unusable-storage", ioCrashesOnUnusableStorage);
         }
         if (refused > 0) {
             faults.put("refused-start", refused);
@@ -406,9 +412,9 @@ public final class RuntimeSimulation {
             }
         }
         scheduleSampler();
-        if (!runUntil(this::everyGroupHasLeader, STARTUP_NS_MAX)) {
+        if (!runUntil(replicaChecks::everyGroupHasLeader, STARTUP_NS_MAX)) {
             return "liveness: not every group elected a leader within " + STARTUP_NS_MAX / 1_000_000_000L
-                    + " s of the start; " + stuckGroup();
+                    + " s of the start; " + replicaChecks.stuckGroup();
         }
         if (metadataOptions != null) {
             metadataWorkload = new MetadataWorkload(scheduler, SimRandom.of(config.seed(), "workload"), trace, nodes,
@@ -455,9 +461,9 @@ public final class RuntimeSimulation {
             logWorkload.stop();
         }
         nemesis.stopAndHeal();
-        if (!runUntil(this::everyGroupHasLeader, config.settleNsMax())) {
+        if (!runUntil(replicaChecks::everyGroupHasLeader, config.settleNsMax())) {
             return "liveness: after healing, not every group had a leader within "
-                    + config.settleNsMax() / 1_000_000_000L + " s; " + stuckGroup();
+                    + config.settleNsMax() / 1_000_000_000L + " s; " + replicaChecks.stuckGroup();
         }
         List<String> unread = new ArrayList<>();
         if (workload != null) {
@@ -471,8 +477,8 @@ public final class RuntimeSimulation {
             return "liveness: final reads of " + unread.size() + " keys did not succeed within "
                     + FINAL_READS_NS_MAX / 1_000_000_000L + " s, e.g. " + unread.get(0);
         }
-        if (!runUntil(() -> divergentGroup() == null, config.settleNsMax())) {
-            return "convergence: " + divergentGroup();
+        if (!runUntil(() -> replicaChecks.divergentGroup() == null, config.settleNsMax())) {
+            return "convergence: " + replicaChecks.divergentGroup();
         }
         if (partitionGroups != null) {
             String unsettled = settlePartitions();
@@ -481,16 +487,16 @@ public final class RuntimeSimulation {
             }
             // changes still in flight when the workload stopped (an administrator's, a registration) may
             // have committed meanwhile: the metadata groups settle again before the acknowledgement check
-            if (!runUntil(() -> divergentGroup() == null, config.settleNsMax())) {
-                return "convergence: " + divergentGroup();
+            if (!runUntil(() -> replicaChecks.divergentGroup() == null, config.settleNsMax())) {
+                return "convergence: " + replicaChecks.divergentGroup();
             }
         }
-        String misplaced = misplacedReplica();
+        String misplaced = replicaChecks.misplacedReplica();
         placementVerdict = misplaced == null ? "valid" : "invalid";
         if (misplaced != null) {
             return "placement: " + misplaced;
         }
-        return lostAcknowledgement();
+        return replicaChecks.lostAcknowledgement();
     }
 
     /**
@@ -577,146 +583,6 @@ public final class RuntimeSimulation {
         }
     }
 
-    private boolean everyGroupHasLeader() {
-        for (long g = 1; g <= config.groups(); g++) {
-            if (leaderOf(g) == null) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private Replica leaderOf(long g) {
-        for (long v : placement.hosts(g)) {
-            Replica r = nodes[(int) v].replica(g);
-            if (r != null && r.raft().isLeader()) {
-                return r;
-            }
-        }
-        return null;
-    }
-
-    private String stuckGroup() {
-        for (long g = 1; g <= config.groups(); g++) {
-            if (leaderOf(g) == null) {
-                return "group " + g + " has no leader: " + describe(g);
-            }
-        }
-        return "every group has a leader now";
-    }
-
-    private String describe(long g) {
-        StringBuilder sb = new StringBuilder("voters " + votersOf(g) + ", hosts " + placement.hosts(g)
-                + (placement.learners(g).isEmpty() ? "" : ", learners " + placement.learners(g)));
-        String move = control.moves().describe(g);
-        if (move != null) {
-            sb.append(", ").append(move);
-        }
-        for (long v = 1; v <= config.nodes(); v++) {
-            if (!placement.hosts(g, v) && !placement.learners(g).contains(v) && nodes[(int) v].replica(g) == null) {
-                continue;
-            }
-            Replica r = nodes[(int) v].replica(g);
-            sb.append("\n  node ").append(v).append(nodes[(int) v].isUp() ? "" : " (down)").append(": ")
-                    .append(r == null ? "no replica" : r.status());
-        }
-        return sb.toString();
-    }
-
-    /** The first group whose replicas differ in applied index or state, described; null when all agree. */
-    private String divergentGroup() {
-        for (long g = 1; g <= config.groups(); g++) {
-            if (control.moves().moving(g)) {
-                return "group " + g + " is still moving: " + describe(g);
-            }
-            Long applied = null;
-            Object state = null;
-            Set<Long> members = new TreeSet<>(votersOf(g));
-            members.addAll(placement.learners(g)); // learners apply the image too: they must hold the same
-            for (long v : members) {
-                RuntimeNode node = nodes[(int) v];
-                Replica r = node.replica(g);
-                if (r == null) {
-                    return "group " + g + " has no replica on node " + v;
-                }
-                GroupStatus s = r.status();
-                if (s.rejoining() || s.commitIndex() != s.appliedIndex()) {
-                    return "group " + g + " is not settled on node " + v + ": " + s;
-                }
-                if (!s.confState().voters().equals(votersOf(g))
-                        || !s.confState().learners().equals(placement.learners(g))) {
-                    return "group " + g + " has not finished reconfiguring on node " + v + ": " + describe(g);
-                }
-                Object st = metadataOptions != null ? imageState(node, g)
-                        : logOptions == null ? node.machine().state(g) : partitionState(node, g);
-                if (applied == null) {
-                    applied = s.appliedIndex();
-                    state = st;
-                } else if (applied != s.appliedIndex() || !Objects.equals(state, st)) {
-                    return "group " + g + " differs between replicas: " + describe(g);
-                }
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Every node stores exactly the groups the placement gives it, in its storage and in its disk's
-     * {@code groups/} directory (one directory per group: a destroyed replica's is gone); null when so.
-     */
-    private String misplacedReplica() {
-        for (int i = 1; i <= config.nodes(); i++) {
-            RuntimeNode node = nodes[i];
-            Set<Long> placed = new TreeSet<>();
-            for (long g = 1; g <= config.groups(); g++) {
-                if (placement.hosts(g, i) || placement.learners(g).contains((long) i)) {
-                    placed.add(g);
-                }
-            }
-            if (partitionGroups != null) {
-                for (Map.Entry<Long, PartitionInfo> p : partitionChecks.expected().entrySet()) {
-                    if (p.getValue().replicas().contains((long) i)
-                            || partitionChecks.keptOnStranded(p.getKey(), p.getValue(), i)) {
-                        placed.add(p.getKey());
-                    }
-                }
-            }
-            if (!node.isUp()) {
-                return "node " + i + " is down at the end";
-            }
-            if (!node.engine().groupIds().equals(placed)) {
-                return "node " + i + " stores groups " + node.engine().groupIds() + ", the placement gives it " + placed;
-            }
-            Set<Long> dirs = new TreeSet<>();
-            for (String name : node.groupDirectories()) {
-                int dot = name.indexOf('.');
-                dirs.add(Long.parseLong(dot < 0 ? name : name.substring(0, dot)));
-            }
-            if (!dirs.equals(placed) || node.groupDirectories().size() != placed.size()) {
-                return "node " + i + " has group directories " + node.groupDirectories() + ", the placement gives it "
-                        + placed;
-            }
-        }
-        return null;
-    }
-
-    /** A metadata group's image on a node, for convergence: its snapshot encoding, byte for byte. */
-    private static java.nio.ByteBuffer imageState(RuntimeNode node, long g) {
-        MetadataPlane plane = node.metadataPlane();
-        return plane == null ? null
-                : java.nio.ByteBuffer.wrap(io.conclave.partition.metadata.ImageCodec.encode(plane.log(g).image()));
-    }
-
-    /** A partition's applied state on a node, for convergence: its next offset and digest. */
-    private static List<Long> partitionState(RuntimeNode node, long g) {
-        DataPlane dp = node.dataPlane();
-        if (dp == null) {
-            return null;
-        }
-        io.conclave.server.partition.PartitionLog log = dp.partition(g);
-        return List.of(log.nextOffset(), log.digest());
-    }
-
     /**
      * What EVENTUAL appends promise, once the cluster settled: every replica holds the same log of each
      * partition, with no duplicate and no value nobody wrote. Any acknowledged eventual append may have
@@ -745,39 +611,6 @@ public final class RuntimeSimulation {
             return "convergence: " + partitionChecks.firstUnsettled();
         }
         partitionChecks.countLeaderless();
-        return null;
-    }
-
-    /** Every acknowledged proposal must be applied by every replica (its entry fixed by the oracle). */
-    private String lostAcknowledgement() {
-        Map<Long, PartitionInfo> partitions = partitionGroups == null ? Map.of() : partitionChecks.expected();
-        for (Map.Entry<Long, Long> e : new TreeMap<>(oracle.ackedIndexMax()).entrySet()) {
-            long g = e.getKey();
-            Set<Long> voters;
-            if (PartitionGroups.isPartition(g)) {
-                if (!partitions.containsKey(g)) {
-                    continue; // its topic was deleted: its replicas are gone, as they should be
-                }
-                if (partitionChecks.leaderless(g, partitions.get(g))) {
-                    continue; // no leader can be elected: its rejoining replicas never catch up
-                }
-                voters = new TreeSet<>(partitions.get(g).replicas());
-            } else {
-                voters = votersOf(g);
-            }
-            for (long v : voters) {
-                Replica r = nodes[(int) v].replica(g);
-                long applied = r == null ? 0 : r.status().appliedIndex();
-                if (applied < e.getValue()) {
-                    return "invariant acknowledged-survives: group " + g + " acknowledged index " + e.getValue()
-                            + " but node " + v + " has applied only " + applied;
-                }
-            }
-            if (oracle.appliedAt(g, e.getValue()) == null) {
-                return "invariant acknowledged-survives: group " + g + " acknowledged index " + e.getValue()
-                        + " that no replica applied";
-            }
-        }
         return null;
     }
 }

@@ -36,7 +36,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  *       leader. Counted for a while as {@code partition-removal-forgotten}; product fix: the remover waits
  *       until the partition leader's durable commit covers the membership without this node
  *       ({@code ReplicaRemoverDecisionTest}, {@code DurableCommitIndexTest}; the old rule planted in
- *       {@code PlantedUndurableRemovalBugTest} fails this seed again).</li>
+ *       {@code PlantedUndurableRemovalBugTest} failed this seed again until the leader's filter of stale
+ *       rejoin promotions changed its draws — that test now holds the story with seed 889).</li>
  *   <li>2 groups, seed 190 (from seeds 101–200): a metadata change still in flight when the workload
  *       stopped committed while the partitions settled, after the metadata groups had converged, and the
  *       acknowledgement check ran before a replica applied it. Fixed in the simulator: the metadata

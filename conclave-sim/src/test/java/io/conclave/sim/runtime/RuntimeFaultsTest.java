@@ -6,6 +6,7 @@ import io.conclave.sim.cluster.SimResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -145,17 +146,28 @@ class RuntimeFaultsTest {
     }
 
     /**
-     * Seed 208 (5 nodes, groups of 3, 10 groups, 5 s, every fault): a read error in a segment during a
-     * suffix truncation left the segment log refusing further use ("unusable after an I/O error ...
-     * close and reopen it") with an {@code IllegalStateException} that carries the I/O error only in its
-     * message; the node now goes down on it (and restarts, reopening the log) like on any I/O error.
+     * Seed 208 (5 nodes, groups of 3, 10 groups, 5 s, every fault) once had a read error in a segment during
+     * a suffix truncation leave the segment log refusing further use ("unusable after an I/O error ...
+     * close and reopen it") after the read-error window had ended; the node now goes down on it (and
+     * restarts, reopening the log) like on any I/O error during a life that saw a disk fault
+     * ({@code RuntimeNode.step}: {@code diskFaultSeen}). No seed reaches that story now: a read error
+     * before {@code truncateSuffix} changed anything no longer poisons the log (docs/storage.md), and seed
+     * 208's io-crashes were read errors inside the window even before the leader's filter of stale rejoin
+     * promotions changed its draws. None of seeds 1–2,800 of this configuration, 1–1,500 of {@code
+     * --runtime --nemesis all} nor 1–451 of read errors with full disks, partitions, clogs, transfers and
+     * membership changes crashed a node on unusable storage after the window (the count
+     * {@code io-crash-unusable-storage}; docs/simulation.md). The test asserts the story itself, so it
+     * cannot pass without it; it waits for a seed that reaches it.
      */
     @Test
+    @Disabled("no seed reaches the story since the storage change (docs/simulation.md, seed 208); in-window "
+            + "I/O crashes are readErrorsFailReadsOrTakeTheProcessDownAndNothingAcknowledgedIsLost's")
     void seed208AnUnusableSegmentLogAfterAReadErrorTakesTheNodeDownAndItRecovers() {
         SimResult r = RuntimeSimulation.run(RuntimeSimConfig.defaults(208, 10).withNodes(5, 3)
                 .withFaultNs(5_000_000_000L));
         assertThat(r.failure()).isNull();
-        assertThat(r.faults()).containsKey("io-crash");
+        assertThat(r.faults().get("io-crash-unusable-storage")).as("a node went down on unusable storage after"
+                + " the fault window").isPositive();
     }
 
     /**
