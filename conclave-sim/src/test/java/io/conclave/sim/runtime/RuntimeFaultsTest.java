@@ -6,7 +6,6 @@ import io.conclave.sim.cluster.SimResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -156,18 +155,17 @@ class RuntimeFaultsTest {
      * promotions changed its draws. None of seeds 1–2,800 of this configuration, 1–1,500 of {@code
      * --runtime --nemesis all} nor 1–451 of read errors with full disks, partitions, clogs, transfers and
      * membership changes crashed a node on unusable storage after the window (the count
-     * {@code io-crash-unusable-storage}; docs/simulation.md). The test asserts the story itself, so it
-     * cannot pass without it; it waits for a seed that reaches it.
+     * {@code io-crash-unusable-storage}; docs/simulation.md). The seed still runs, as every seed that once
+     * failed does, and must pass every checker; the story's own path is covered by the storage's unit
+     * tests of the unusable log, and in-window I/O crashes by
+     * {@code readErrorsFailReadsOrTakeTheProcessDownAndNothingAcknowledgedIsLost}.
      */
     @Test
-    @Disabled("no seed reaches the story since the storage change (docs/simulation.md, seed 208); in-window "
-            + "I/O crashes are readErrorsFailReadsOrTakeTheProcessDownAndNothingAcknowledgedIsLost's")
-    void seed208AnUnusableSegmentLogAfterAReadErrorTakesTheNodeDownAndItRecovers() {
+    void seed208AReadErrorDuringATruncationStillPasses() {
         SimResult r = RuntimeSimulation.run(RuntimeSimConfig.defaults(208, 10).withNodes(5, 3)
                 .withFaultNs(5_000_000_000L));
         assertThat(r.failure()).isNull();
-        assertThat(r.faults().get("io-crash-unusable-storage")).as("a node went down on unusable storage after"
-                + " the fault window").isPositive();
+        assertThat(r.checks()).containsEntry("linearizability", "valid");
     }
 
     /**
