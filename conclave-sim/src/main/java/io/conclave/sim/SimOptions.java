@@ -21,11 +21,12 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                          Boolean buggify, boolean trace, boolean runtime, List<String> replayArgs,
                          boolean logWorkload, boolean unfencedReads, boolean lyingFullDisk,
                          boolean leaderMoveAfterDataLoss, boolean metadataWorkload, boolean localMetadataReads,
-                         boolean skipLossCheck, boolean earlyRemoval, boolean undurableRemoval) {
+                         boolean skipLossCheck, boolean earlyRemoval, boolean undurableRemoval, long walFileBytes) {
 
     public static final String USAGE = "usage: SimMain [--help] --seed S [--seeds N] [--nodes N] [--groups G] [--replicas R]"
             + " [--ops K] [--nemesis LIST] [--history FILE] [--duration SIMSECONDS] [--plant BUG] [--lease]"
-            + " [--buggify on|off] [--trace] [--json] [--runtime [--workload registers|log|metadata] [--no-leader-move]]\n"
+            + " [--buggify on|off] [--trace] [--json] [--runtime [--workload registers|log|metadata] [--no-leader-move]"
+            + " [--wal-file-bytes B]]\n"
             + "  LIST: all, none, or a comma-separated list of " + String.join(",",
                     java.util.Arrays.stream(FaultKind.values()).map(FaultKind::label).toList()) + "\n"
             + "  BUG: " + String.join(",", java.util.Arrays.stream(HostBug.values())
@@ -36,6 +37,8 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
             + "    lying-full-disk (a write that does not fit on a full disk is dropped and reported done)\n"
             + "  --no-leader-move (with --runtime): the simulated operator does not move leadership away from a\n"
             + "    node's groups after it lost data (a wipe, corruption); only the runtime repairs the replicas\n"
+            + "  --wal-file-bytes B (with --runtime): the nodes' WAL files B bytes long (default 262144, at least\n"
+            + "    4096); 16384 makes every run reclaim and recycle WAL files, which the default rarely does\n"
             + "  --workload log (with --runtime): the server's data plane (partitions, produce, fetch) under a log\n"
             + "    workload; BUG then also unfenced-reads (LINEARIZABLE reads skip the ReadIndex barrier)\n"
             + "  --workload metadata (with --runtime): the controller's metadata path (MetadataLog, the controller's\n"
@@ -71,6 +74,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         boolean skipLossCheck = false;
         boolean earlyRemoval = false;
         boolean undurableRemoval = false;
+        long walFileBytes = 0;
         List<String> replay = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -113,6 +117,12 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                 case "--trace" -> trace = true;
                 case "--runtime" -> runtime = true;
                 case "--no-leader-move" -> leaderMove = false;
+                case "--wal-file-bytes" -> {
+                    walFileBytes = Long.parseLong(value(args, ++i, a));
+                    if (walFileBytes < 4096) {
+                        throw new IllegalArgumentException("--wal-file-bytes must be >= 4096, was " + walFileBytes);
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
             }
             if (!a.equals("--seed") && !a.equals("--seeds") && !a.equals("--history") && !a.equals("--json")
@@ -136,6 +146,9 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         if (localReads && !metadata) {
             throw new IllegalArgumentException("--plant local-metadata-reads needs --workload metadata\n" + USAGE);
         }
+        if (walFileBytes > 0 && !runtime) {
+            throw new IllegalArgumentException("--wal-file-bytes needs --runtime\n" + USAGE);
+        }
         if (!leaderMove && !runtime) {
             throw new IllegalArgumentException("--no-leader-move needs --runtime\n" + USAGE);
         }
@@ -158,7 +171,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         }
         return new SimOptions(seed, seeds, nodes, groups, replicas, ops, nemesis, history, duration, plant, json,
                 lease, buggify, trace, runtime, List.copyOf(replay), log, unfenced, lyingFullDisk,
-                leaderMove, metadata, localReads, skipLossCheck, earlyRemoval, undurableRemoval);
+                leaderMove, metadata, localReads, skipLossCheck, earlyRemoval, undurableRemoval, walFileBytes);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -229,6 +242,9 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                 .withLeaderMoveAfterDataLoss(leaderMoveAfterDataLoss);
         if (metadataWorkload) {
             c = io.conclave.sim.runtime.MetadataOptions.withFrequentSnapshots(c);
+        }
+        if (walFileBytes > 0) {
+            c = c.withWalFileBytes(walFileBytes);
         }
         return c.validate();
     }

@@ -73,6 +73,16 @@ public record RuntimeConfig(int loopCount, long tickIntervalNs, int electionTime
                 timerSlots, timerResolutionNs, liveness, storage, seed);
     }
 
+    /** This configuration with {@code storage} in place of its storage engine's. */
+    public RuntimeConfig withStorage(EngineConfig engine) {
+        return new RuntimeConfig(loopCount, tickIntervalNs, electionTimeoutTicks, heartbeatIntervalTicks,
+                inboundQueueCapacity, taskQueueCapacity, itemsPerWorkMax, applyQueueCapacity,
+                applyPendingEntriesPerGroupMax, snapshotEntries, snapshotBytes, compactKeepEntries,
+                proposalsPendingPerGroupMax, requestTimeoutNs, electionsPerMsMax, failoverRankDelayNs,
+                failoverJitterNs, campaignRetryNs, campaignAttemptsMax, campaignPatienceNs, quiesceIdleTicks,
+                rejoinAfterTornTail, timerSlots, timerResolutionNs, liveness, engine, seed);
+    }
+
     /** The Raft configuration of this node's replica of a group. */
     public RaftConfig raftConfig(long nodeId, long appliedIndex) {
         return RaftConfig.builder(nodeId)

@@ -65,6 +65,8 @@ final class RuntimeNode {
     private long wipes;
     private long ioCrashes;
     private long ioCrashesOnUnusableStorage;
+    /** WAL files recycled by the incarnations that ended. */
+    private long walFilesRecycledBefore;
     private long refusedStarts;
     /** Every group this node was given a replica of, with its genesis membership (to recreate it after a wipe). */
     private final TreeMap<Long, ConfState> hosted = new TreeMap<>();
@@ -137,6 +139,12 @@ final class RuntimeNode {
      * Of {@link #ioCrashes}, those after the fault window on a storage object an injected fault had left
      * unusable ("unusable after an I/O error ... close and reopen it"; seed 208's story, RuntimeFaultsTest).
      */
+    /** Reclaimed WAL files kept as spares over every incarnation so far. */
+    long walFilesRecycled() {
+        Incarnation i = inc;
+        return walFilesRecycledBefore + (i == null ? 0 : i.engine().walFilesRecycled());
+    }
+
     long ioCrashesOnUnusableStorage() {
         return ioCrashesOnUnusableStorage;
     }
@@ -329,6 +337,7 @@ final class RuntimeNode {
         Incarnation i = inc;
         if (i != null) {
             i.parts.transport().close();
+            walFilesRecycledBefore += i.engine().walFilesRecycled();
             inc = null;
         }
         long capacity = disk.capacityBytes();
@@ -349,6 +358,7 @@ final class RuntimeNode {
             return;
         }
         i.parts.transport().close();
+        walFilesRecycledBefore += i.engine().walFilesRecycled();
         inc = null;
         crashes++;
         disk = disk.crash();

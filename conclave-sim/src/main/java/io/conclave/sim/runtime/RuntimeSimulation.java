@@ -335,7 +335,9 @@ public final class RuntimeSimulation {
         long ioCrashes = 0;
         long ioCrashesOnUnusableStorage = 0;
         long refused = 0;
+        long walRecycled = 0;
         for (int i = 1; i <= config.nodes(); i++) {
+            walRecycled += nodes[i].walFilesRecycled();
             ioCrashes += nodes[i].ioCrashes();
             ioCrashesOnUnusableStorage += nodes[i].ioCrashesOnUnusableStorage();
             refused += nodes[i].refusedStarts();
@@ -348,6 +350,9 @@ public final class RuntimeSimulation {
         }
         if (refused > 0) {
             faults.put("refused-start", refused);
+        }
+        if (walRecycled > 0) {
+            faults.put("wal-files-recycled", walRecycled); // not a fault: shows the runs exercised recycling
         }
         PartitionMoves moves = control.moves();
         if (moves.targetsRefused() > 0) {
