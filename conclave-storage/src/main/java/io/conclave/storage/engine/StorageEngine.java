@@ -62,9 +62,10 @@ public final class StorageEngine implements Agent, AutoCloseable {
     private final GroupDeletions deletions;
 
     /** Ops the writer made durable, for the housekeeper to account (the writer takes no group monitor). */
-    /** Groups to materialize ahead of their sync round ({@link GroupLog#materializeEarly}). */
-    private final java.util.concurrent.ConcurrentLinkedQueue<GroupLog> early = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.ConcurrentLinkedQueue<PendingOp> durableOps =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Groups to materialize ahead of their sync round ({@link GroupLog#materializeEarly}). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<GroupLog> early =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /** Groups with durable writes not yet materialized and synced, oldest first; guarded by itself. */

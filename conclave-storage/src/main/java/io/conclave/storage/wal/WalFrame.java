@@ -59,7 +59,11 @@ public final class WalFrame {
             int swap = seqCheck(b.getLong(pos + FILE_SEQ_OFFSET)) ^ check;
             b.putInt(pos + 4, b.getInt(pos + 4) ^ swap);
             b.putLong(pos + FILE_SEQ_OFFSET, fileSeq);
-            pos += HEADER_BYTES + b.getInt(pos);
+            int frameLength = b.getInt(pos);
+            if (frameLength < 0) {
+                break; // not a frame this writer encoded
+            }
+            pos += HEADER_BYTES + frameLength;
         }
     }
 
