@@ -7,6 +7,7 @@ import io.conclave.sim.cluster.SimResult;
 import org.assertj.core.api.Assertions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,44 +26,43 @@ class WalRecyclingSimulationTest {
 
     private static final String WAL_BYTES = "16384";
 
-    private static long recycled(SimResult r) {
-        return r.faults().getOrDefault("wal-files-recycled", 0L);
+    /**
+     * Runs seeds 1..{@code seeds} through {@code run}, asserts each passed with {@code check} valid, and
+     * that together they recycled at least one WAL file a run.
+     */
+    private static void recyclingRunsPass(int seeds, String check, LongFunction<SimResult> run) {
+        List<String> failures = new ArrayList<>();
+        long recycled = 0;
+        for (long seed = 1; seed <= seeds; seed++) {
+            SimResult r = run.apply(seed);
+            if (!r.passed()) {
+                failures.add("seed " + seed + ": " + r.failure());
+            }
+            assertThat(r.checks()).containsEntry(check, "valid");
+            recycled += r.faults().getOrDefault("wal-files-recycled", 0L);
+        }
+        assertThat(failures).isEmpty();
+        assertThat(recycled).as("WAL files recycled over the runs").isGreaterThanOrEqualTo(seeds);
+    }
+
+    private static SimOptions options(long seed, String... more) {
+        List<String> args = new ArrayList<>(List.of("--seed", Long.toString(seed), "--runtime", "--nemesis", "all",
+                "--wal-file-bytes", WAL_BYTES));
+        args.addAll(List.of(more));
+        return SimOptions.parse(args.toArray(String[]::new));
     }
 
     @Test
     void runsOfTheRuntimeThatRecycleWalFilesPassEveryChecker() {
-        List<String> failures = new ArrayList<>();
-        long recycled = 0;
-        for (long seed = 1; seed <= 30; seed++) {
-            SimOptions opts = SimOptions.parse(new String[] {"--seed", Long.toString(seed), "--runtime", "--nemesis",
-                    "all", "--wal-file-bytes", WAL_BYTES});
-            SimResult r = RuntimeSimulation.run(opts.runtimeConfig(seed));
-            if (!r.passed()) {
-                failures.add("seed " + seed + ": " + r.failure());
-            }
-            assertThat(r.checks()).containsEntry("linearizability", "valid");
-            recycled += recycled(r);
-        }
-        assertThat(failures).isEmpty();
-        assertThat(recycled).as("WAL files recycled over the runs").isGreaterThanOrEqualTo(30);
+        recyclingRunsPass(30, "linearizability", seed -> RuntimeSimulation.run(options(seed).runtimeConfig(seed)));
     }
 
     @Test
     void runsOfTheDataPlaneThatRecycleWalFilesPassEveryChecker() {
-        List<String> failures = new ArrayList<>();
-        long recycled = 0;
-        for (long seed = 1; seed <= 10; seed++) {
-            SimOptions opts = SimOptions.parse(new String[] {"--seed", Long.toString(seed), "--runtime", "--workload",
-                    "log", "--nemesis", "all", "--wal-file-bytes", WAL_BYTES});
-            SimResult r = RuntimeSimulation.runLog(opts.runtimeConfig(seed), opts.logOptions(), null);
-            if (!r.passed()) {
-                failures.add("seed " + seed + ": " + r.failure());
-            }
-            assertThat(r.checks()).containsEntry("log-scan", "valid");
-            recycled += recycled(r);
-        }
-        assertThat(failures).isEmpty();
-        assertThat(recycled).as("WAL files recycled over the runs").isGreaterThanOrEqualTo(10);
+        recyclingRunsPass(10, "log-scan", seed -> {
+            SimOptions opts = options(seed, "--workload", "log");
+            return RuntimeSimulation.runLog(opts.runtimeConfig(seed), opts.logOptions(), null);
+        });
     }
 
     @Test
