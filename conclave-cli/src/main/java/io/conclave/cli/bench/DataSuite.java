@@ -40,7 +40,7 @@ final class DataSuite {
     static final String NODE_JAVA_OPTS_DEFAULT = "-Xmx1g -XX:+UseParallelGC";
     /** Node metrics a throughput window reports the change of: failovers nobody asked for show here. */
     private static final List<String> WINDOW_COUNTERS = List.of("conclave_groups_leader_changes_total",
-            "conclave_liveness_suspicions_total");
+            "conclave_liveness_suspicions_total", "conclave_storage_writes_held_back_total");
     private final BenchSizes sizes;
     private final List<String> bootstrap;
     private final PrintStream progress;
@@ -320,8 +320,10 @@ final class DataSuite {
             double suspicions = after[1] - before[1];
             f.add("leaderChanges", leaderChanges, "changes", p);
             f.add("livenessSuspicions", suspicions, "suspicions", p);
-            changes = String.format(Locale.ROOT, "; %.0f leader changes, %.0f liveness suspicions", leaderChanges,
-                    suspicions);
+            double heldBack = after[2] - before[2];
+            f.add("writesHeldBack", heldBack, "writes", p);
+            changes = String.format(Locale.ROOT, "; %.0f leader changes, %.0f liveness suspicions, %.0f writes held"
+                    + " back on a node", leaderChanges, suspicions, heldBack);
         }
         progress.printf("[bench] data: %s throughput %,.0f records/s (%d failed%s; longest wait for an answer %.0f ms%s)%n",
                 level, rate, w.failed(), w.firstError() == null ? "" : "; the first: " + w.firstError(),

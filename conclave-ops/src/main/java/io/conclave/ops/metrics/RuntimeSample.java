@@ -31,11 +31,13 @@ public record RuntimeSample(RuntimeStats runtime, TransportStats transport, Stor
      * @param walFilesPreallocated of those, the ones made ahead of need (zero-filled or recycled spares)
      * @param walSpareFailures attempts to make a WAL file ahead of need that failed (a full disk)
      * @param walFilesRecycled reclaimed WAL files kept as spares instead of being deleted
+     * @param writesHeldBack writes refused for now because their group held too many bytes not yet in its
+     *     segments
      */
     public record StorageSample(long walFsyncs, long walBatches, long walFiles, long walFilesReclaimed,
                                 long walQueuedWrites, long segmentSyncs, long segmentSyncFailures,
                                 long hardStateRewrites, long laggards, long laggardReports, long unsyncedGroups,
                                 long openSegmentLogs, long walFilesStarted, long walFilesPreallocated,
-                                long walSpareFailures, long walFilesRecycled) {
+                                long walSpareFailures, long walFilesRecycled, long writesHeldBack) {
     }
 }

@@ -41,7 +41,7 @@ public final class RuntimeSampler {
                 e.walFileCount(), e.walFilesReclaimed(), e.queuedWrites(), e.segmentSyncs(), e.segmentSyncFailures(),
                 e.hardStateRewrites(), e.laggards().size(), e.laggardReports(), e.pendingGroups(),
                 e.openSegmentLogs(), e.walFilesStarted(), e.walFilesPreallocated(), e.walSpareFailures(),
-                e.walFilesRecycled());
+                e.walFilesRecycled(), e.writesHeldBack());
         return new RuntimeSample(runtime.stats(), runtime.transport().stats(), storage);
     }
 }

@@ -75,6 +75,12 @@ public final class GroupLog implements LogStorage {
     private long durableHeldBytes;
     /** Whether the group is in the engine's queue of groups to materialize early. */
     private boolean earlyQueued;
+    /**
+     * Entry bytes of all the ops not yet materialized, durable or not (an estimate kept cheaply;
+     * recomputed from {@link #ops} whenever it exceeds the engine's bound, so it can never block by drift).
+     */
+    private long heldBytes;
+    private long heldBackWrites;
 
     // ---- the materialized state (consistent with the segments) ----
     private long matFirst;
@@ -211,6 +217,9 @@ public final class GroupLog implements LogStorage {
             if (status != StorageStatus.OK) {
                 return status;
             }
+            if (!add.isEmpty() && holdsTooMuch()) {
+                return StorageStatus.QUEUE_FULL;
+            }
             if (hasSnap) {
                 status = saveSnapshot(snap);
                 if (status != StorageStatus.OK) {
@@ -229,9 +238,44 @@ public final class GroupLog implements LogStorage {
             compactIndexToWrite = 0;
             applyToView(op);
             ops.addLast(op);
+            heldBytes += entryBytes(op);
         }
         engine.wake();
         return StorageStatus.OK;
+    }
+
+    /**
+     * Whether this group's entries not yet in its segments reach the engine's bound
+     * ({@link StorageEngine#heldBytesMaxPerGroup()}): then writes that add entries answer
+     * {@code QUEUE_FULL} (the runtime retries them) until the housekeeper has materialized some. Without
+     * it nothing bounded them but the WAL's file count: the WAL acknowledges before the segments are
+     * written, and a housekeeper held up by a saturated disk let a busy group's entries pile up on the heap.
+     */
+    private boolean holdsTooMuch() {
+        long max = engine.heldBytesMaxPerGroup();
+        if (heldBytes < max) {
+            return false;
+        }
+        long exact = 0;
+        for (PendingOp op : ops) {
+            exact += entryBytes(op);
+        }
+        heldBytes = exact;
+        if (exact < max) {
+            return false;
+        }
+        heldBackWrites++;
+        engine.noteHeldBack();
+        if (durableHeldBytes > 0 && !earlyQueued && !deleted) {
+            earlyQueued = true; // whatever is durable goes to the segments now, not at the next round
+            engine.materializeEarly(this);
+        }
+        return true;
+    }
+
+    /** Writes answered {@code QUEUE_FULL} because the group held too many unmaterialized bytes. */
+    public synchronized long heldBackWrites() {
+        return heldBackWrites;
     }
 
     /** Entries must be contiguous with terms never going down, as Raft makes them (the segments insist). */
@@ -363,7 +407,8 @@ public final class GroupLog implements LogStorage {
         }
         notePending(op.walSeq);
         durableHeldBytes += entryBytes(op);
-        if (durableHeldBytes >= MATERIALIZE_EARLY_BYTES && !earlyQueued && !deleted) {
+        boolean early = durableHeldBytes >= MATERIALIZE_EARLY_BYTES || heldBytes >= engine.heldBytesMaxPerGroup();
+        if (early && !earlyQueued && !deleted) {
             earlyQueued = true;
             engine.materializeEarly(this);
         }
@@ -499,7 +544,9 @@ public final class GroupLog implements LogStorage {
                     throw new IllegalStateException("group " + groupId + ": a durable op left the queue while it"
                             + " was being materialized");
                 }
-                durableHeldBytes = Math.max(0, durableHeldBytes - entryBytes(chunk.get(i)));
+                long bytes = entryBytes(chunk.get(i));
+                durableHeldBytes = Math.max(0, durableHeldBytes - bytes);
+                heldBytes = Math.max(0, heldBytes - bytes);
             }
             long keepFrom = view.lastIndex + 1;
             for (PendingOp op : ops) {

@@ -404,6 +404,30 @@ public final class StorageEngine implements Agent, AutoCloseable {
         }
     }
 
+    /** Unmaterialized entry bytes a group may hold before its writes answer QUEUE_FULL (see GroupLog). */
+    static final long HELD_BYTES_MAX_PER_GROUP = 64L << 20;
+    private volatile long heldBytesMaxPerGroup = HELD_BYTES_MAX_PER_GROUP;
+
+    long heldBytesMaxPerGroup() {
+        return heldBytesMaxPerGroup;
+    }
+
+    private final java.util.concurrent.atomic.LongAdder writesHeldBack = new java.util.concurrent.atomic.LongAdder();
+
+    void noteHeldBack() {
+        writesHeldBack.increment();
+    }
+
+    /** Writes answered QUEUE_FULL because their group held too many bytes not yet in its segments. */
+    public long writesHeldBack() {
+        return writesHeldBack.sum();
+    }
+
+    /** Tests only: a smaller bound than {@link #HELD_BYTES_MAX_PER_GROUP}. */
+    void heldBytesMaxPerGroup(long bytes) {
+        heldBytesMaxPerGroup = bytes;
+    }
+
     /** Called holding the group's monitor: {@code g} holds enough durable bytes to be materialized now. */
     void materializeEarly(GroupLog g) {
         early.add(g);

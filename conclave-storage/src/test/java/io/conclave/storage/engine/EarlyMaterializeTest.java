@@ -52,4 +52,38 @@ class EarlyMaterializeTest {
         assertThat(reopened.entries(1, next, Long.MAX_VALUE))
                 .isEqualTo(EngineFixture.entries(1, 1, (int) next - 1, ENTRY_BYTES, 7));
     }
+
+    @Test
+    void aGroupHoldingTooManyUnmaterializedBytesHasItsWritesHeldBackUntilTheyAreInItsSegments() throws Exception {
+        EngineFixture fx = new EngineFixture(5, EngineFixture.smallConfig().withSegmentSyncIntervalMs(3_600_000));
+        long bound = 256 << 10;
+        fx.engine.heldBytesMaxPerGroup(bound);
+        fx.engine.createGroup(1, ConfState.ofVoters(1, 2, 3));
+        GroupLog log = fx.engine.group(1);
+        EngineFixture.Outcome out = new EngineFixture.Outcome();
+        long next = 1;
+        StorageStatus st = StorageStatus.OK;
+        for (int i = 0; i < 1_000 && st == StorageStatus.OK; i++) {
+            st = log.persist(new HardState(1, 1, 0), EngineFixture.entries(1, next, 2, ENTRY_BYTES, 7), null, out);
+            if (st == StorageStatus.OK) {
+                next += 2;
+            }
+        }
+
+        assertThat(st).as("the WAL has written nothing yet: the group holds it all").isEqualTo(StorageStatus.QUEUE_FULL);
+        assertThat((next - 1) * ENTRY_BYTES).isEqualTo(bound);
+        assertThat(log.heldBackWrites()).isEqualTo(1);
+        assertThat(fx.engine.writesHeldBack()).isEqualTo(1);
+        assertThat(log.persist(new HardState(2, 1, 0), List.of(), null, out))
+                .as("a write without entries still goes through").isEqualTo(StorageStatus.OK);
+
+        fx.drain(); // durable, then materialized at once (no sync round is due)
+
+        assertThat(log.tailEntries()).isZero();
+        assertThat(log.persist(new HardState(2, 1, 0), EngineFixture.entries(1, next, 2, ENTRY_BYTES, 7), null, out))
+                .isEqualTo(StorageStatus.OK);
+        fx.drain();
+        assertThat(log.entries(1, next + 2, Long.MAX_VALUE))
+                .isEqualTo(EngineFixture.entries(1, 1, (int) next + 1, ENTRY_BYTES, 7));
+    }
 }
