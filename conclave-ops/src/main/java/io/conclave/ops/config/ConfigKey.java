@@ -59,8 +59,9 @@ public enum ConfigKey {
     STORAGE_WAL_FILE_BYTES("storage.wal.file.bytes", Kind.LONG, 4_096, 1L << 40, "67108864",
             "A WAL file is rolled once it holds this many bytes."),
     STORAGE_WAL_PREALLOCATE("storage.wal.preallocate", Kind.BOOL, 0, 0, "true",
-            "Whether the next WAL file is zero-filled ahead of need, so appends overwrite written blocks "
-                    + "(cheaper fsyncs); costs one file of disk."),
+            "Whether the next WAL files are made ahead of need — reclaimed WAL files recycled, or a new one "
+                    + "zero-filled when none is ready — so appends overwrite written blocks (cheaper fsyncs); "
+                    + "costs up to two files of disk (docs/storage-wal.md)."),
     STORAGE_WAL_QUEUE_CAPACITY("storage.wal.queue.capacity", Kind.INT, 1, 1 << 24, "65536",
             "Write requests waiting for the WAL writer; beyond it writes get back-pressure."),
     TRANSPORT_SENDER_THREADS("transport.sender.threads", Kind.INT, 1, 64, "2",
