@@ -336,9 +336,7 @@ final class RuntimeNode {
     void wipe() {
         Incarnation i = inc;
         if (i != null) {
-            i.parts.transport().close();
-            walFilesRecycledBefore += i.engine().walFilesRecycled();
-            inc = null;
+            endIncarnation(i);
         }
         long capacity = disk.capacityBytes();
         disk = new SimDisk(random.nextLong());
@@ -351,15 +349,20 @@ final class RuntimeNode {
         restart();
     }
 
+    /** The running incarnation stops (crash or wipe): its transport closes, its counts are kept. */
+    private void endIncarnation(Incarnation i) {
+        i.parts.transport().close();
+        walFilesRecycledBefore += i.engine().walFilesRecycled();
+        inc = null;
+    }
+
     /** Power loss: every in-memory structure is gone; the disk keeps what was durable. */
     void crash() {
         Incarnation i = inc;
         if (i == null) {
             return;
         }
-        i.parts.transport().close();
-        walFilesRecycledBefore += i.engine().walFilesRecycled();
-        inc = null;
+        endIncarnation(i);
         crashes++;
         disk = disk.crash();
         trace.record(scheduler.nowNs(), "node.crash", id, i.incarnation(), 0, 0);

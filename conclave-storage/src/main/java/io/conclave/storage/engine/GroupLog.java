@@ -232,13 +232,16 @@ public final class GroupLog implements LogStorage {
             long start = mark != null ? mark.index() + 1 : add.isEmpty() ? Long.MAX_VALUE : add.get(0).index();
             PendingOp op = new PendingOp(this, epoch, start, hasSnap ? snap : null, callback);
             op.request = new WriteRequest(groupId, mark, add, hs, compactIndexToWrite, op);
+            for (Entry e : add) {
+                op.entryBytes += e.data().length;
+            }
             if (!engine.offer(op.request)) {
                 return StorageStatus.QUEUE_FULL;
             }
             compactIndexToWrite = 0;
             applyToView(op);
             ops.addLast(op);
-            heldBytes += entryBytes(op);
+            heldBytes += op.entryBytes;
         }
         engine.wake();
         return StorageStatus.OK;
@@ -258,7 +261,7 @@ public final class GroupLog implements LogStorage {
         }
         long exact = 0;
         for (PendingOp op : ops) {
-            exact += entryBytes(op);
+            exact += op.entryBytes;
         }
         heldBytes = exact;
         if (exact < max) {
@@ -406,20 +409,12 @@ public final class GroupLog implements LogStorage {
             hardStateRewriteInFlight = false;
         }
         notePending(op.walSeq);
-        durableHeldBytes += entryBytes(op);
+        durableHeldBytes += op.entryBytes;
         boolean early = durableHeldBytes >= MATERIALIZE_EARLY_BYTES || heldBytes >= engine.heldBytesMaxPerGroup();
         if (early && !earlyQueued && !deleted) {
             earlyQueued = true;
             engine.materializeEarly(this);
         }
-    }
-
-    private static long entryBytes(PendingOp op) {
-        long bytes = 0;
-        for (Entry e : op.request.entries()) {
-            bytes += e.data().length;
-        }
-        return bytes;
     }
 
     /**
@@ -544,7 +539,7 @@ public final class GroupLog implements LogStorage {
                     throw new IllegalStateException("group " + groupId + ": a durable op left the queue while it"
                             + " was being materialized");
                 }
-                long bytes = entryBytes(chunk.get(i));
+                long bytes = chunk.get(i).entryBytes;
                 durableHeldBytes = Math.max(0, durableHeldBytes - bytes);
                 heldBytes = Math.max(0, heldBytes - bytes);
             }

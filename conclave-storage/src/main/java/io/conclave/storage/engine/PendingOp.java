@@ -19,6 +19,8 @@ final class PendingOp implements WriteCallback {
     final Snapshot snapshot;
     private final WriteCallback user;
     WriteRequest request;
+    /** The data bytes of the request's entries (0 for a write without entries), counted once when it is made. */
+    long entryBytes;
     /** Set by the writer thread (walSeq first, then durable), read by others. */
     volatile boolean durable;
     volatile long walSeq;
