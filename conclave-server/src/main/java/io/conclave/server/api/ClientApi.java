@@ -20,7 +20,7 @@ import io.conclave.partition.metadata.ClusterImage;
 import io.conclave.partition.metadata.PartitionInfo;
 import io.conclave.partition.metadata.TopicInfo;
 import io.conclave.raft.ReadMode;
-import io.conclave.server.node.ConclaveNode;
+import io.conclave.server.node.ServingNode;
 import io.conclave.server.node.Errors;
 import io.conclave.server.partition.PartitionCommand;
 import io.conclave.server.partition.PartitionLog;
@@ -28,11 +28,9 @@ import io.conclave.server.partition.PartitionReader;
 import io.conclave.server.replication.NodeReplication;
 import io.conclave.server.replication.ReplicationManager;
 import io.grpc.stub.StreamObserver;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ClientService} on a node: produce (on the partition's leader), fetch (at the requested
@@ -47,10 +45,9 @@ public final class ClientApi implements ConclaveGrpc.ClientHandler {
     /** The largest request or response on the client port. */
     public static final int MESSAGE_BYTES_MAX = 12 << 20;
 
-    private final ConclaveNode node;
-    private final SecureRandom random = new SecureRandom();
+    private final ServingNode node;
 
-    public ClientApi(ConclaveNode node) {
+    public ClientApi(ServingNode node) {
         this.node = node;
     }
 
@@ -65,7 +62,7 @@ public final class ClientApi implements ConclaveGrpc.ClientHandler {
             return;
         }
         List<PartitionCommand.StoredRecord> records = new ArrayList<>(req.getRecordsCount());
-        long now = System.currentTimeMillis();
+        long now = node.wallClockMs();
         for (Record r : req.getRecordsList()) {
             List<PartitionCommand.Header> headers = new ArrayList<>(r.getHeadersCount());
             for (Header h : r.getHeadersList()) {
@@ -101,7 +98,7 @@ public final class ClientApi implements ConclaveGrpc.ClientHandler {
             if (req.getMaxBytes() < 0 || req.getMaxWaitMs() < 0) {
                 throw ApiErrors.error(ErrorCode.INVALID_REQUEST, "max_bytes and max_wait_ms must be >= 0");
             }
-            if (!node.runtime().hostsGroup(p.groupId())) {
+            if (!node.hostsGroup(p.groupId())) {
                 long leader = p.replicas().isEmpty() ? 0 : p.replicas().get(0);
                 throw ApiErrors.error(ErrorCode.NOT_LEADER, "node " + node.nodeId() + " has no replica of "
                         + topic.name() + "/" + p.partition(), leader);
@@ -112,18 +109,18 @@ public final class ClientApi implements ConclaveGrpc.ClientHandler {
                     barrier = CompletableFuture.completedFuture(0L);
                     break;
                 case LINEARIZABLE:
-                    barrier = node.runtime().read(p.groupId(), ReadMode.READ_INDEX);
+                    barrier = node.read(p.groupId(), ReadMode.READ_INDEX);
                     break;
                 default:
-                    barrier = node.runtime().read(p.groupId(), ReadMode.LEASE);
+                    barrier = node.read(p.groupId(), ReadMode.LEASE);
                     break;
             }
             int maxBytes = req.getMaxBytes() == 0 ? FETCH_BYTES_DEFAULT : Math.min(req.getMaxBytes(), FETCH_BYTES_MAX);
             int waitMs = Math.min(req.getMaxWaitMs(), FETCH_WAIT_MS_MAX);
-            PartitionLog log = node.stateMachine().partition(p.groupId());
+            PartitionLog log = node.partition(p.groupId());
             // The barrier completes on an event loop and a long poll's wake-up on an applier: hop to
             // the readers before touching the log, so neither ever does a fetch's disk reads.
-            barrier.orTimeout(node.config().requestTimeoutMs(), TimeUnit.MILLISECONDS)
+            node.withinRequestTimeout(barrier)
                     .thenComposeAsync(ignored -> awaitData(log, req.getOffset(), waitMs), node.readers())
                     .thenComposeAsync(ignored -> lag(req.getConsistency(), p.groupId()), node.readers())
                     .whenCompleteAsync((lag, err) -> {
@@ -147,14 +144,14 @@ public final class ClientApi implements ConclaveGrpc.ClientHandler {
         if (waitMs == 0 || log.nextOffset() > offset) {
             return CompletableFuture.completedFuture(null);
         }
-        return log.awaitBeyond(offset).completeOnTimeout(null, waitMs, TimeUnit.MILLISECONDS);
+        return node.completeAfter(log.awaitBeyond(offset), null, waitMs);
     }
 
     private CompletableFuture<Long> lag(ConsistencyLevel level, long groupId) {
         if (level != ConsistencyLevel.EVENTUAL) {
             return CompletableFuture.completedFuture(0L);
         }
-        return node.runtime().status(groupId).thenApply(st -> Math.max(0, st.commitIndex() - st.appliedIndex()))
+        return node.status(groupId).thenApply(st -> Math.max(0, st.commitIndex() - st.appliedIndex()))
                 .exceptionally(e -> -1L);
     }
 
@@ -163,7 +160,7 @@ public final class ClientApi implements ConclaveGrpc.ClientHandler {
             throw ApiErrors.offsetOutOfRange("offset " + offset + " is past the high watermark "
                     + log.nextOffset() + " of this replica", log.logStartOffset());
         }
-        io.conclave.storage.engine.GroupLog raftLog = node.runtime().storage().group(groupId);
+        io.conclave.raft.storage.RaftStorage raftLog = node.raftLog(groupId);
         if (raftLog == null) { // the replica left this node while the fetch waited (deleted topic, moved replica)
             throw ApiErrors.error(ErrorCode.NOT_LEADER, "node " + node.nodeId() + " no longer has a replica of group "
                     + groupId + "; refresh the metadata");
@@ -202,11 +199,7 @@ public final class ClientApi implements ConclaveGrpc.ClientHandler {
 
     @Override
     public void initProducer(InitProducerRequest req, StreamObserver<InitProducerResponse> response) {
-        long id;
-        synchronized (random) {
-            id = random.nextLong() & Long.MAX_VALUE;
-        }
-        response.onNext(InitProducerResponse.newBuilder().setProducerId(id == 0 ? 1 : id).build());
+        response.onNext(InitProducerResponse.newBuilder().setProducerId(node.newProducerId()).build());
         response.onCompleted();
     }
 }

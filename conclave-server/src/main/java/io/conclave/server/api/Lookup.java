@@ -12,7 +12,7 @@ import io.conclave.partition.metadata.ClusterImage;
 import io.conclave.partition.metadata.NodeInfo;
 import io.conclave.partition.metadata.PartitionInfo;
 import io.conclave.partition.metadata.TopicInfo;
-import io.conclave.server.node.ConclaveNode;
+import io.conclave.server.node.ServingNode;
 import io.conclave.server.node.NodeStateMachine;
 import java.util.List;
 
@@ -40,10 +40,10 @@ public final class Lookup {
                 + partition + " (it has " + topic.partitions() + ")");
     }
 
-    static MetadataResponse metadata(ConclaveNode node, List<String> topics) {
+    static MetadataResponse metadata(ServingNode node, List<String> topics) {
         ClusterImage img = node.image();
         MetadataResponse.Builder b = MetadataResponse.newBuilder().setClusterId(node.clusterId())
-                .setControllerLeader(node.runtime().leaderOf(NodeStateMachine.CONTROLLER_GROUP).node())
+                .setControllerLeader(node.leaderOf(NodeStateMachine.CONTROLLER_GROUP).node())
                 .setMetadataOffset(img.offset());
         for (NodeInfo n : img.nodes().values()) {
             b.addNodes(node(n));
@@ -63,11 +63,11 @@ public final class Lookup {
                 .setRaftPort(n.raftPort()).setRack(n.rack()).setIncarnation(n.incarnation()).build();
     }
 
-    static TopicMetadata topicMetadata(ConclaveNode node, ClusterImage img, TopicInfo t) {
+    static TopicMetadata topicMetadata(ServingNode node, ClusterImage img, TopicInfo t) {
         TopicMetadata.Builder b = TopicMetadata.newBuilder().setName(t.name()).setTopicId(t.topicId())
                 .setReplicationFactor(t.replicationFactor()).putAllConfig(t.config());
         for (PartitionInfo p : img.partitions(t.topicId())) {
-            LeaderTable.Leader leader = node.runtime().leaderOf(p.groupId());
+            LeaderTable.Leader leader = node.leaderOf(p.groupId());
             b.addPartitions(PartitionMetadata.newBuilder().setPartition(p.partition()).setGroupId(p.groupId())
                     .setRangeStart(p.rangeStart()).setRangeEnd(p.rangeEnd()).addAllReplicas(p.replicas())
                     .setLeader(leader.node()).setState(p.state().name()).setEpoch(p.epoch()));

@@ -10,7 +10,10 @@ import io.conclave.api.proto.MetadataResponse;
 import io.conclave.api.proto.NodeMetadata;
 import io.conclave.multiraft.node.LeaderTable;
 import io.conclave.multiraft.node.RaftRuntime;
+import io.conclave.multiraft.replica.GroupStatus;
 import io.conclave.multiraft.time.SystemClock;
+import io.conclave.partition.controller.ControllerResult;
+import io.conclave.partition.controller.MetadataError;
 import io.conclave.partition.metadata.ClusterImage;
 import io.conclave.partition.metadata.NodeInfo;
 import io.conclave.partition.metadata.PartitionInfo;
@@ -62,7 +65,7 @@ import java.util.stream.Collectors;
  * in the background; {@link #isReady()} once it is registered and serving. {@link #close()} first
  * hands away the leadership of every group it leads, then stops.
  */
-public final class ConclaveNode implements AutoCloseable {
+public final class ConclaveNode implements AutoCloseable, ServingNode {
 
     private static final System.Logger LOG = System.getLogger(ConclaveNode.class.getName());
     /** Threads that serve fetches (reads of partition logs), off the event loops and appliers. */
@@ -88,6 +91,7 @@ public final class ConclaveNode implements AutoCloseable {
     /** Which replicas a new data directory lost (null until the runtime's incarnation is known). */
     private volatile LostReplicaCheck lossCheck;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final java.security.SecureRandom producerIds = new java.security.SecureRandom();
     private final AtomicBoolean reconcileQueued = new AtomicBoolean();
     private volatile boolean registered;
     /** Why registration cannot succeed, or "" (see {@link #staleIncarnation}). */
@@ -452,6 +456,7 @@ public final class ConclaveNode implements AutoCloseable {
 
     // ================================ accessors ================================
 
+    @Override
     public long nodeId() {
         return config.nodeId();
     }
@@ -460,6 +465,7 @@ public final class ConclaveNode implements AutoCloseable {
         return config;
     }
 
+    @Override
     public String clusterId() {
         return clusterId;
     }
@@ -476,15 +482,18 @@ public final class ConclaveNode implements AutoCloseable {
         return stateMachine;
     }
 
+    @Override
     public ClusterImage image() {
         return stateMachine.metadata().image();
     }
 
+    @Override
     public Producing producing() {
         return producing;
     }
 
     /** The node-side face of produce and replication (validated writes, replication factor, status). */
+    @Override
     public ReplicationManager replication() {
         return replication;
     }
@@ -498,8 +507,75 @@ public final class ConclaveNode implements AutoCloseable {
     }
 
     /** The executor that serves fetches. */
+    @Override
     public java.util.concurrent.Executor readers() {
         return readers;
+    }
+
+    @Override
+    public boolean hostsGroup(long groupId) {
+        return runtime.hostsGroup(groupId);
+    }
+
+    @Override
+    public LeaderTable.Leader leaderOf(long groupId) {
+        return runtime.leaderOf(groupId);
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Long> read(long groupId, io.conclave.raft.ReadMode mode) {
+        return runtime.read(groupId, mode);
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<GroupStatus> status(long groupId) {
+        return runtime.status(groupId);
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<GroupStatus.WithProgress> statusWithProgress(long groupId) {
+        return runtime.statusWithProgress(groupId);
+    }
+
+    @Override
+    public PartitionLog partition(long groupId) {
+        return stateMachine.partition(groupId);
+    }
+
+    @Override
+    public io.conclave.raft.storage.RaftStorage raftLog(long groupId) {
+        return runtime.storage().group(groupId);
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<ClusterImage> executeOnController(
+            java.util.function.Function<ClusterImage, ControllerResult<MetadataError>> op) {
+        return controllerOps.execute(op);
+    }
+
+    @Override
+    public <T> java.util.concurrent.CompletableFuture<T> withinRequestTimeout(java.util.concurrent.CompletableFuture<T> f) {
+        return f.orTimeout(config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public <T> java.util.concurrent.CompletableFuture<T> completeAfter(java.util.concurrent.CompletableFuture<T> f,
+                                                                      T value, long ms) {
+        return f.completeOnTimeout(value, ms, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public long wallClockMs() {
+        return System.currentTimeMillis();
+    }
+
+    @Override
+    public long newProducerId() {
+        long id;
+        synchronized (producerIds) {
+            id = producerIds.nextLong() & Long.MAX_VALUE;
+        }
+        return id == 0 ? 1 : id;
     }
 
     public int clientPort() {

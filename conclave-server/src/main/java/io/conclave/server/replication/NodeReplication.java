@@ -12,16 +12,15 @@ import io.conclave.partition.metadata.PartitionInfo;
 import io.conclave.partition.metadata.TopicInfo;
 import io.conclave.raft.RaftStatus;
 import io.conclave.server.api.Lookup;
-import io.conclave.server.node.ConclaveNode;
+import io.conclave.server.node.ServingNode;
 import io.conclave.server.partition.PartitionCommand.StoredRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
- * {@link ReplicationManager} on a {@link ConclaveNode}: validates a write against the metadata image,
+ * {@link ReplicationManager} on a node ({@link ServingNode}: the server's, or the simulator's): validates a write against the metadata image,
  * picks the partition, and hands the batch to the node's {@link io.conclave.server.partition.Producing}
  * (leader-stamped offsets, idempotence, the consistency level's acknowledgement); replication-factor
  * changes go to the controller; status comes from the partition's Raft progress. Every future is
@@ -34,9 +33,9 @@ public final class NodeReplication implements ReplicationManager {
     /** Bytes per batch: below the Raft transport's largest frame (16 MiB), since one batch is one Raft entry. */
     public static final int BATCH_BYTES_MAX = 8 << 20;
 
-    private final ConclaveNode node;
+    private final ServingNode node;
 
-    public NodeReplication(ConclaveNode node) {
+    public NodeReplication(ServingNode node) {
         this.node = node;
     }
 
@@ -95,7 +94,7 @@ public final class NodeReplication implements ReplicationManager {
         }
         PartitionInfo p = batch.partition() == BY_KEY ? byKey(img, topic, records.get(0))
                 : Lookup.partition(img, topic, batch.partition());
-        if (!node.runtime().hostsGroup(p.groupId())) {
+        if (!node.hostsGroup(p.groupId())) {
             // This node knows no leader of a group it does not host: point at the preferred
             // replica, which hosts it and names the leader if it is not the leader itself.
             long hint = p.replicas().isEmpty() ? 0 : p.replicas().get(0);
@@ -118,7 +117,7 @@ public final class NodeReplication implements ReplicationManager {
     @Override
     public CompletableFuture<TopicInfo> setReplicationFactor(String topic, int replicationFactor) {
         try {
-            return bounded(node.controllerOps().execute(img -> TopicHandlers.setReplicationFactor(img, topic,
+            return bounded(node.executeOnController(img -> TopicHandlers.setReplicationFactor(img, topic,
                     replicationFactor))).thenApply(img -> Lookup.topic(img, topic));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -131,7 +130,7 @@ public final class NodeReplication implements ReplicationManager {
         try {
             ClusterImage img = node.image();
             p = Lookup.partition(img, Lookup.topic(img, topic), partition);
-            long leader = node.runtime().leaderOf(p.groupId()).node();
+            long leader = node.leaderOf(p.groupId()).node();
             if (leader != node.nodeId()) {
                 throw ApiErrors.error(leader == 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NOT_LEADER,
                         "replication status is known to the partition's leader", leader);
@@ -139,7 +138,7 @@ public final class NodeReplication implements ReplicationManager {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return bounded(node.runtime().statusWithProgress(p.groupId())).thenApply(st -> status(topic, partition, p, st));
+        return bounded(node.statusWithProgress(p.groupId())).thenApply(st -> status(topic, partition, p, st));
     }
 
     private static ReplicationStatus status(String topic, int partition, PartitionInfo p, GroupStatus.WithProgress both) {
@@ -155,6 +154,6 @@ public final class NodeReplication implements ReplicationManager {
     }
 
     private <T> CompletableFuture<T> bounded(CompletableFuture<T> f) {
-        return f.orTimeout(node.config().requestTimeoutMs(), TimeUnit.MILLISECONDS);
+        return node.withinRequestTimeout(f);
     }
 }

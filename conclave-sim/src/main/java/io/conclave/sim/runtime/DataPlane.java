@@ -1,24 +1,39 @@
 package io.conclave.sim.runtime;
 
+import io.conclave.api.ApiErrors;
+import io.conclave.api.proto.ErrorCode;
 import io.conclave.multiraft.apply.StateMachine;
 import io.conclave.multiraft.node.LeaderTable;
+import io.conclave.multiraft.node.RequestFailedException;
+import io.conclave.multiraft.replica.GroupStatus;
 import io.conclave.multiraft.replica.Replica;
+import io.conclave.partition.controller.ControllerResult;
+import io.conclave.partition.controller.MetadataError;
+import io.conclave.partition.metadata.ClusterImage;
 import io.conclave.raft.Entry;
+import io.conclave.raft.ReadMode;
 import io.conclave.raft.storage.RaftStorage;
+import io.conclave.server.api.ClientApi;
+import io.conclave.server.node.ServingNode;
 import io.conclave.server.partition.PartitionHost;
 import io.conclave.server.partition.PartitionLog;
 import io.conclave.server.partition.Producing;
+import io.conclave.server.replication.NodeReplication;
+import io.conclave.server.replication.ReplicationManager;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * The server's data plane on one incarnation of a simulated node: every group is a partition whose
  * state is a real {@link PartitionLog} (applied as {@code NodeStateMachine} applies partition
- * groups), produce goes through the real {@link Producing} over a {@link PartitionHost} backed by
- * the simulated runtime, and reads use the real {@code PartitionReader}. Lives and dies with its
- * incarnation; runs only on the scheduler's thread.
+ * groups). Clients reach it through the server's own request handlers ({@link ClientApi}: produce through
+ * {@link NodeReplication} and the real {@link Producing} over a {@link PartitionHost} backed by the
+ * simulated runtime; fetch through the real {@code PartitionReader}), over a {@link ServingNode} of the
+ * simulated node instead of gRPC. Lives and dies with its incarnation; runs only on the scheduler's thread.
  */
 final class DataPlane {
 
@@ -27,11 +42,20 @@ final class DataPlane {
     private final Map<Long, PartitionLog> partitions = new HashMap<>();
     private final Producing producing;
     private final Machine machine = new Machine();
+    private final Serving serving = new Serving();
+    private final NodeReplication replication = new NodeReplication(serving);
+    private final ClientApi api = new ClientApi(serving);
+    private long producerIdsIssued;
 
     DataPlane(RuntimeNode node, Oracle oracle) {
         this.node = node;
         this.oracle = oracle;
         this.producing = new Producing(new Host());
+    }
+
+    /** The server's client request handlers on this incarnation (produce, fetch, metadata), as the gRPC service calls them. */
+    ClientApi api() {
+        return api;
     }
 
     StateMachine machine() {
@@ -82,6 +106,121 @@ final class DataPlane {
         }
     }
 
+    /**
+     * The node as the request handlers see it: the simulated runtime's replicas, the scheduler's thread
+     * for the fetch readers, the simulated wall clock. The node's request timeout is the client's deadline
+     * here: the workload gives up on an operation itself ({@code unknown}) rather than through a timer of
+     * the JVM, which would run off the scheduler's thread and outside virtual time.
+     */
+    private final class Serving implements ServingNode {
+        @Override
+        public long nodeId() {
+            return node.id();
+        }
+
+        @Override
+        public String clusterId() {
+            return "simulated";
+        }
+
+        @Override
+        public ClusterImage image() {
+            return node.servingImage();
+        }
+
+        @Override
+        public Producing producing() {
+            return producing;
+        }
+
+        @Override
+        public ReplicationManager replication() {
+            return replication;
+        }
+
+        @Override
+        public boolean hostsGroup(long groupId) {
+            return log(groupId) != null;
+        }
+
+        @Override
+        public LeaderTable.Leader leaderOf(long groupId) {
+            Replica r = node.replica(groupId);
+            return r == null ? LeaderTable.Leader.NONE : new LeaderTable.Leader(r.raft().getLeader(), r.raft().term());
+        }
+
+        @Override
+        public CompletableFuture<Long> read(long groupId, ReadMode mode) {
+            return orDown(node.read(groupId, mode));
+        }
+
+        @Override
+        public CompletableFuture<GroupStatus> status(long groupId) {
+            Replica r = node.replica(groupId);
+            return r == null ? unknownGroup(groupId) : CompletableFuture.completedFuture(r.status());
+        }
+
+        @Override
+        public CompletableFuture<GroupStatus.WithProgress> statusWithProgress(long groupId) {
+            Replica r = node.replica(groupId);
+            return r == null ? unknownGroup(groupId)
+                    : CompletableFuture.completedFuture(new GroupStatus.WithProgress(r.status(), r.raft().status()));
+        }
+
+        @Override
+        public PartitionLog partition(long groupId) {
+            return DataPlane.this.partition(groupId);
+        }
+
+        @Override
+        public RaftStorage raftLog(long groupId) {
+            return log(groupId);
+        }
+
+        @Override
+        public CompletableFuture<ClusterImage> executeOnController(
+                Function<ClusterImage, ControllerResult<MetadataError>> op) {
+            return CompletableFuture.failedFuture(ApiErrors.error(ErrorCode.INVALID_REQUEST,
+                    "the data workload's simulated cluster has no controller group"));
+        }
+
+        @Override
+        public Executor readers() {
+            return Runnable::run;
+        }
+
+        @Override
+        public <T> CompletableFuture<T> withinRequestTimeout(CompletableFuture<T> f) {
+            return f;
+        }
+
+        @Override
+        public <T> CompletableFuture<T> completeAfter(CompletableFuture<T> f, T value, long ms) {
+            node.scheduler().after(ms * 1_000_000L, () -> f.complete(value));
+            return f;
+        }
+
+        @Override
+        public long wallClockMs() {
+            return node.clock().wallMs();
+        }
+
+        @Override
+        public long newProducerId() {
+            return (node.id() << 40) | ++producerIdsIssued;
+        }
+
+        private <T> CompletableFuture<T> unknownGroup(long groupId) {
+            return CompletableFuture.failedFuture(new RequestFailedException(RequestFailedException.Reason.UNKNOWN_GROUP,
+                    "node " + node.id() + " hosts no replica of group " + groupId));
+        }
+    }
+
+    private CompletableFuture<Long> orDown(CompletableFuture<Long> f) {
+        return f != null ? f : CompletableFuture.failedFuture(new RequestFailedException(
+                RequestFailedException.Reason.CLOSED, "node " + node.id() + " is down"));
+    }
+
     /** The node as the data plane sees it: the simulated runtime's replicas and the simulated clock. */
     private final class Host implements PartitionHost {
         @Override
@@ -123,9 +262,5 @@ final class DataPlane {
             return node.clock().wallMs();
         }
 
-        private CompletableFuture<Long> orDown(CompletableFuture<Long> f) {
-            return f != null ? f : CompletableFuture.failedFuture(new io.conclave.multiraft.node.RequestFailedException(
-                    io.conclave.multiraft.node.RequestFailedException.Reason.CLOSED, "node " + node.id() + " is down"));
-        }
     }
 }

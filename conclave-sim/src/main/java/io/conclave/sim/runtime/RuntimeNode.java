@@ -8,6 +8,7 @@ import io.conclave.multiraft.node.NodeAssembly;
 import io.conclave.multiraft.node.RuntimeConfig;
 import io.conclave.multiraft.replica.Replica;
 import io.conclave.raft.ConfState;
+import io.conclave.partition.metadata.ClusterImage;
 import io.conclave.raft.ReadMode;
 import io.conclave.sim.core.Scheduler;
 import io.conclave.sim.core.SimRandom;
@@ -25,6 +26,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One simulated machine running the real node runtime: {@code conclave-storage}'s engine over a
@@ -61,6 +63,7 @@ final class RuntimeNode {
     private final FaultyDisk.Faults diskFaults;
     private boolean dataPlaneOn;
     private Incarnation inc;
+    private Supplier<ClusterImage> servingImage = () -> ClusterImage.EMPTY;
     private long crashes;
     private long wipes;
     private long ioCrashes;
@@ -214,6 +217,10 @@ final class RuntimeNode {
     /** The current incarnation's metadata plane; null when down or not in metadata mode. */
     MetadataPlane metadataPlane() {
         return inc == null ? null : metadataPlane;
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
     }
 
     /** The node's monotonic and wall clocks (clock faults act on them). */
@@ -379,19 +386,38 @@ final class RuntimeNode {
      * Runs {@code read} (a client's read of this node's storage, outside a step); when the power went
      * out under it, the node crashes as it would inside a step and the answer is null.
      */
-    <T> T readStorage(java.util.function.Supplier<T> read) {
+    <T> T readStorage(Supplier<T> read) {
         try {
             return read.get();
         } catch (UncheckedIOException e) {
-            if (disk.poweredOff()) {
-                crash();
-                return null;
-            }
-            if (faults().readErrorsOn()) {
-                return null; // the read failed on an injected read error; the client sees an error
-            }
-            throw e;
+            readFailed(e);
+            return null;
         }
+    }
+
+    /**
+     * A read of this node's storage failed with {@code e}: the node crashes when its power was cut; an
+     * injected read error is the client's failed read; anything else is a bug, and {@code e} is thrown.
+     */
+    void readFailed(RuntimeException e) {
+        if (disk.poweredOff()) {
+            crash();
+            return;
+        }
+        if (faults().readErrorsOn()) {
+            return; // the read failed on an injected read error; the client sees an error
+        }
+        throw e;
+    }
+
+    /** The metadata image the node's request handlers see (the data workload's topic). */
+    ClusterImage servingImage() {
+        return servingImage.get();
+    }
+
+    /** Sets where {@link #servingImage} comes from. */
+    void serveImage(Supplier<ClusterImage> image) {
+        this.servingImage = image;
     }
 
     /**

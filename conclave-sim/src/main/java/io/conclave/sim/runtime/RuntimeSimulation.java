@@ -429,7 +429,10 @@ public final class RuntimeSimulation {
                     config);
         } else {
             logWorkload = new LogWorkload(scheduler, SimRandom.of(config.seed(), "workload"), trace, nodes, config,
-                    logOptions);
+                    logOptions, this::votersOf);
+            for (int i = 1; i < nodes.length; i++) {
+                nodes[i].serveImage(logWorkload::image);
+            }
         }
         nemesis = new RuntimeNemesis(scheduler, SimRandom.of(config.seed(), "nemesis"), trace, network, nodes,
                 config.faults(), control, config.groups(), this::votersOf, guardCrashes);
