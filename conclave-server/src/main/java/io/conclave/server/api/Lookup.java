@@ -12,8 +12,8 @@ import io.conclave.partition.metadata.ClusterImage;
 import io.conclave.partition.metadata.NodeInfo;
 import io.conclave.partition.metadata.PartitionInfo;
 import io.conclave.partition.metadata.TopicInfo;
-import io.conclave.server.node.ServingNode;
 import io.conclave.server.node.NodeStateMachine;
+import io.conclave.server.node.ServingNode;
 import java.util.List;
 
 /** Finding topics and partitions in the image, with the API's errors, and describing them. */
