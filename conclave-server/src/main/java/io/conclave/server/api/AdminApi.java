@@ -130,7 +130,7 @@ public final class AdminApi implements ConclaveGrpc.AdminHandler {
 
     @Override
     public void join(JoinRequest req, StreamObserver<JoinResponse> response) {
-        answer(response, () -> node.controllerOps().join(req));
+        answer(response, () -> node.join(req));
     }
 
     @Override

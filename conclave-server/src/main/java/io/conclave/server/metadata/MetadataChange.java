@@ -8,9 +8,9 @@ import io.conclave.partition.metadata.ClusterImage;
 import java.util.function.Function;
 
 /**
- * The decisions of one metadata change on the controller leader, free of threads and waiting, so that
- * the node ({@code ControllerOps}, one worker thread that blocks on each step) and the simulator (the
- * same steps chained on its scheduler) run the same code. A change is: a ReadIndex barrier on the
+ * The decisions of one metadata change on the controller leader, free of threads and waiting
+ * ({@code ControllerOps} chains them on the thread of changes its host provides: the node's own thread, or
+ * the simulator's scheduler). A change is: a ReadIndex barrier on the
  * controller group (the image is current), {@link #plan} against the image, propose the planned batch
  * and wait until it is applied on this node, then {@link #refusedAtApply} (replay may still skip a
  * batch that a concurrent change overtook). Changes that plan no records are reads: the image after

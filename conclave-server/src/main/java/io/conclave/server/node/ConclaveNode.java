@@ -14,6 +14,7 @@ import io.conclave.multiraft.replica.GroupStatus;
 import io.conclave.multiraft.time.SystemClock;
 import io.conclave.partition.controller.ControllerResult;
 import io.conclave.partition.controller.MetadataError;
+import io.conclave.partition.controller.TopicHandlers;
 import io.conclave.partition.metadata.ClusterImage;
 import io.conclave.partition.metadata.NodeInfo;
 import io.conclave.partition.metadata.PartitionInfo;
@@ -85,6 +86,8 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
     private Producing producing;
     private ReplicationManager replication;
     private ControllerOps controllerOps;
+    /** The controller's thread of changes ({@link ControllerOps}): its steps and their timeouts. */
+    private ScheduledExecutorService controllerWorker;
     private MembershipReconciler membership;
     private ReplicaRemover replicaRemover;
     private Reconciler reconciler;
@@ -129,7 +132,8 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
         replication = new NodeReplication(this);
         stateMachine = new NodeStateMachine(producing::onFenced);
         stateMachine.metadata().addListener(this::onImage);
-        controllerOps = new ControllerOps(this);
+        controllerWorker = Executors.newSingleThreadScheduledExecutor(daemon("n" + config.nodeId() + "-controller-ops"));
+        controllerOps = new ControllerOps(new ControllerHost());
         membership = new MembershipReconciler(this);
         replicaRemover = new ReplicaRemover(this);
         reconciler = new Reconciler(config.nodeId(), new NodeReplicas(), () -> lossCheck,
@@ -338,7 +342,7 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
             }
             LeaderTable.Leader leader = runtime.leaderOf(NodeStateMachine.CONTROLLER_GROUP);
             if (leader.node() == config.nodeId()) {
-                controllerOps.join(joinRequest()).get(config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+                join(joinRequest()).get(config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
             } else if (leader.node() != 0) {
                 ManagedChannel ch = channelToNode(leader.node());
                 if (ch != null) {
@@ -730,8 +734,8 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
         if (producing != null) {
             producing.close();
         }
-        if (controllerOps != null) {
-            controllerOps.close();
+        if (controllerWorker != null) {
+            controllerWorker.shutdownNow();
         }
         if (runtime != null) {
             try {
@@ -739,6 +743,93 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "node " + config.nodeId() + " closing storage", e);
             }
+        }
+    }
+
+    /**
+     * Registers a node (a join or a restart) and makes it a learner of the controller group if it is not a
+     * member; on the controller's leader only ({@code NOT_CONTROLLER} elsewhere).
+     */
+    public java.util.concurrent.CompletableFuture<JoinResponse> join(JoinRequest req) {
+        if (!req.getClusterId().isEmpty() && !req.getClusterId().equals(clusterId)) {
+            return java.util.concurrent.CompletableFuture.failedFuture(ApiErrors.error(ErrorCode.CLUSTER_ID_MISMATCH,
+                    "node " + req.getNodeId() + " belongs to cluster " + req.getClusterId() + ", this is cluster "
+                            + clusterId));
+        }
+        long g = NodeStateMachine.CONTROLLER_GROUP;
+        return controllerOps.execute(img -> {
+            NodeInfo known = img.nodes().get(req.getNodeId());
+            if (known != null && known.incarnation() == req.getIncarnation()) {
+                return ControllerResult.of(MetadataError.NONE);
+            }
+            return TopicHandlers.registerNode(img, req.getNodeId(), req.getIncarnation(), req.getHost(),
+                    req.getRaftPort(), req.getClientPort(), req.getRack());
+        }).thenCompose(img -> runtime.status(g)).thenCompose(st -> st.confState().allMembers().contains(req.getNodeId())
+                ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                : runtime.changeMembership(g, io.conclave.raft.ConfChange.addLearner(req.getNodeId())))
+                .orTimeout(config.requestTimeoutMs(), TimeUnit.MILLISECONDS)
+                .thenApply(ignored -> {
+                    JoinResponse.Builder b = JoinResponse.newBuilder().setClusterId(clusterId)
+                            .addAllControllerVoters(controllerVoters);
+                    for (NodeInfo n : image().nodes().values()) {
+                        b.addNodes(NodeMetadata.newBuilder().setNodeId(n.nodeId()).setHost(n.host())
+                                .setRaftPort(n.raftPort()).setClientPort(n.clientPort()).setRack(n.rack())
+                                .setIncarnation(n.incarnation()));
+                    }
+                    return b.build();
+                });
+    }
+
+    /** The controller's changes on this node: the runtime's controller group, its own thread, the wall clock. */
+    private final class ControllerHost implements ControllerOps.Host {
+        @Override
+        public long nodeId() {
+            return config.nodeId();
+        }
+
+        @Override
+        public long leader() {
+            return runtime.leaderOf(NodeStateMachine.CONTROLLER_GROUP).node();
+        }
+
+        @Override
+        public io.conclave.server.metadata.MetadataLog metadata() {
+            return stateMachine.metadata();
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Long> readBarrier() {
+            return closed ? null : runtime.read(NodeStateMachine.CONTROLLER_GROUP, io.conclave.raft.ReadMode.READ_INDEX);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Long> propose(byte[] batch) {
+            return closed ? null : runtime.propose(NodeStateMachine.CONTROLLER_GROUP, batch);
+        }
+
+        @Override
+        public boolean serving() {
+            return !closed;
+        }
+
+        @Override
+        public void applied(long index) {
+            LOG.log(Level.DEBUG, "node {0}: metadata change applied at {1}", config.nodeId(), index);
+        }
+
+        @Override
+        public void execute(Runnable step) {
+            controllerWorker.execute(step);
+        }
+
+        @Override
+        public void schedule(long delayNs, Runnable step) {
+            controllerWorker.schedule(step, delayNs, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public long requestTimeoutNs() {
+            return TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
         }
     }
 

@@ -7,28 +7,26 @@ import io.conclave.partition.controller.MetadataError;
 import io.conclave.partition.metadata.ClusterImage;
 import io.conclave.partition.metadata.ImageCodec;
 import io.conclave.raft.Entry;
-import io.conclave.server.metadata.MetadataChange;
 import io.conclave.server.metadata.MetadataLog;
+import io.conclave.server.node.ControllerOps;
 import io.conclave.sim.core.Scheduler;
 import io.conclave.sim.invariant.InvariantViolation;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * The controller's metadata path on one incarnation of a simulated node. Every group is a
  * controller-like group: its state is the server's real {@link MetadataLog} (the image replayed from
  * the log, snapshots through {@code ImageCodec}, as {@code NodeStateMachine} applies the controller
- * group), and changes run as {@code ControllerOps} runs them — on the group's leader only, one at a
- * time per group, each a ReadIndex barrier, {@link MetadataChange#plan} against the image, a proposal
- * acknowledged once applied here, and {@link MetadataChange#refusedAtApply}; each step waits at most the
- * request timeout, after which the change answers TIMEOUT and the next one starts. The steps are chained
- * on the scheduler instead of a blocking worker thread. Lives and dies with its incarnation; the
- * scheduler's thread only.
+ * group), and changes run through the server's own {@link ControllerOps}, one per group — on the
+ * group's leader only, one at a time, each a ReadIndex barrier, {@code MetadataChange.plan} against the
+ * image, a proposal acknowledged once applied here, and {@code MetadataChange.refusedAtApply}; each step
+ * waits at most the request timeout, after which the change answers TIMEOUT and the next one starts. Its
+ * thread of changes is the scheduler (a step continues in an event of its own). Lives and dies with its
+ * incarnation; the scheduler's thread only.
  */
 final class MetadataPlane {
 
@@ -64,7 +62,7 @@ final class MetadataPlane {
     private final Stats stats;
     private final long requestTimeoutNs;
     private final Map<Long, MetadataLog> logs = new HashMap<>();
-    private final Map<Long, Controller> controllers = new HashMap<>();
+    private final Map<Long, ControllerHost> controllers = new HashMap<>();
     private final Map<Long, long[]> partitions = new HashMap<>();
     private final Machine machine = new Machine();
 
@@ -106,97 +104,87 @@ final class MetadataPlane {
                     leader));
             return out;
         }
-        controllers.computeIfAbsent(groupId, Controller::new).submit(op, out);
+        controllers.computeIfAbsent(groupId, ControllerHost::new).ops.submit(op).thenAccept(o ->
+                out.complete(new Result(kindOf(o.kind()), o.image(), o.refusal(), o.leaderHint(), o.reason())));
         return out;
     }
 
-    /** One group's changes, one at a time, as {@code ControllerOps}' single worker runs them. */
-    private final class Controller {
+    private static Kind kindOf(ControllerOps.Kind k) {
+        switch (k) {
+            case DONE:
+                return Kind.DONE;
+            case REFUSED:
+                return Kind.REFUSED;
+            case NOT_DONE:
+                return Kind.NOT_DONE;
+            default:
+                return Kind.MAYBE;
+        }
+    }
+
+    /**
+     * One group's changes, run by the server's own {@link ControllerOps} over this host: the group's
+     * replica on this node, its {@link MetadataLog}, and the scheduler for the thread of changes (each step
+     * continues in an event of its own, each wait bounded by the request timeout in virtual time).
+     */
+    private final class ControllerHost implements ControllerOps.Host {
         private final long groupId;
-        private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
-        private boolean busy;
+        private final ControllerOps ops;
 
-        Controller(long groupId) {
+        ControllerHost(long groupId) {
             this.groupId = groupId;
+            this.ops = new ControllerOps(this);
         }
 
-        void submit(Function<ClusterImage, ControllerResult<MetadataError>> op, CompletableFuture<Result> out) {
-            queue.add(() -> run(op, out));
-            pump();
+        @Override
+        public long nodeId() {
+            return node.id();
         }
 
-        private void pump() {
-            if (!busy && !queue.isEmpty()) {
-                busy = true;
-                queue.poll().run();
-            }
+        @Override
+        public long leader() {
+            Replica r = alive() ? node.replica(groupId) : null;
+            return r == null ? 0 : r.raft().getLeader();
         }
 
-        private void finish(CompletableFuture<Result> out, Result result) {
-            out.complete(result);
-            busy = false;
-            scheduler.after(0, this::pump);
+        @Override
+        public MetadataLog metadata() {
+            return log(groupId);
         }
 
-        private void run(Function<ClusterImage, ControllerResult<MetadataError>> op, CompletableFuture<Result> out) {
-            CompletableFuture<Long> barrier = alive() ? node.read(groupId) : null;
-            await(barrier, out, Kind.NOT_DONE, "read barrier", index -> {
-                MetadataChange.Plan plan = MetadataChange.plan(log(groupId).image(), op);
-                if (plan.refused()) {
-                    finish(out, new Result(Kind.REFUSED, null, plan.error(), 0, plan.error().message()));
-                } else if (plan.batch() == null) {
-                    finish(out, new Result(Kind.DONE, log(groupId).image(), null, 0, "read"));
-                } else {
-                    propose(plan.batch(), out);
-                }
-            });
+        @Override
+        public CompletableFuture<Long> readBarrier() {
+            return alive() ? node.read(groupId) : null;
         }
 
-        private void propose(byte[] batch, CompletableFuture<Result> out) {
-            CompletableFuture<Long> proposed = alive() ? node.propose(groupId, batch) : null;
-            if (proposed == null) {
-                finish(out, Result.notDone("node " + node.id() + " went down before proposing", 0));
-                return;
-            }
-            await(proposed, out, Kind.MAYBE, "proposal", index -> {
-                oracle.onAcknowledged(groupId, index);
-                String refused = MetadataChange.refusedAtApply(log(groupId), index);
-                if (refused != null) {
-                    finish(out, Result.notDone("refused when applied: " + refused, 0));
-                } else {
-                    finish(out, new Result(Kind.DONE, log(groupId).image(), null, 0, "applied at " + index));
-                }
-            });
+        @Override
+        public CompletableFuture<Long> propose(byte[] batch) {
+            return alive() ? node.propose(groupId, batch) : null;
         }
 
-        /**
-         * Waits for {@code f} at most the request timeout, then continues on the scheduler (the worker
-         * would continue on its own thread); an error or the timeout ends the change as {@code onError}.
-         */
-        private void await(CompletableFuture<Long> f, CompletableFuture<Result> out, Kind onError, String step,
-                           Consumer<Long> then) {
-            if (f == null) {
-                finish(out, new Result(onError, null, null, 0, step + ": node " + node.id() + " is down"));
-                return;
-            }
-            boolean[] done = new boolean[1];
-            scheduler.after(requestTimeoutNs, () -> {
-                if (!done[0]) {
-                    done[0] = true;
-                    finish(out, new Result(onError, null, null, 0, step + ": TIMEOUT"));
-                }
-            });
-            f.whenComplete((index, error) -> scheduler.after(0, () -> {
-                if (done[0]) {
-                    return;
-                }
-                done[0] = true;
-                if (error != null || !alive()) {
-                    finish(out, new Result(onError, null, null, 0, step + ": " + error));
-                } else {
-                    then.accept(index);
-                }
-            }));
+        @Override
+        public boolean serving() {
+            return alive();
+        }
+
+        @Override
+        public void applied(long index) {
+            oracle.onAcknowledged(groupId, index);
+        }
+
+        @Override
+        public void execute(Runnable step) {
+            scheduler.after(0, step);
+        }
+
+        @Override
+        public void schedule(long delayNs, Runnable step) {
+            scheduler.after(delayNs, step);
+        }
+
+        @Override
+        public long requestTimeoutNs() {
+            return requestTimeoutNs;
         }
     }
 
