@@ -21,7 +21,8 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                          Boolean buggify, boolean trace, boolean runtime, List<String> replayArgs,
                          boolean logWorkload, boolean unfencedReads, boolean lyingFullDisk,
                          boolean leaderMoveAfterDataLoss, boolean metadataWorkload, boolean localMetadataReads,
-                         boolean skipLossCheck, boolean earlyRemoval, boolean undurableRemoval, long walFileBytes) {
+                         boolean skipLossCheck, boolean earlyRemoval, boolean undurableRemoval, boolean assumeHosted,
+                         long walFileBytes) {
 
     public static final String USAGE = "usage: SimMain [--help] --seed S [--seeds N] [--nodes N] [--groups G] [--replicas R]"
             + " [--ops K] [--nemesis LIST] [--history FILE] [--duration SIMSECONDS] [--plant BUG] [--lease]"
@@ -47,7 +48,9 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
             + "    skip-loss-check (the nodes' reconcilers create a wiped node's partition replicas as plain voters) or\n"
             + "    early-removal (the nodes' replica removers destroy a replica the image no longer assigns before\n"
             + "    its removal from the group's membership is committed) or undurable-removal (they destroy it once\n"
-            + "    the removal is committed, before the partition leader's durable commit covers it)";
+            + "    the removal is committed, before the partition leader's durable commit covers it) or\n"
+            + "    assume-hosted (the reconcilers take every partition as one the node may have hosted before, the\n"
+            + "    rule before the destruction record: a genesis voter created after a replica-set change rejoins)";
 
     public static SimOptions parse(String[] args) {
         long seed = 1;
@@ -74,6 +77,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         boolean skipLossCheck = false;
         boolean earlyRemoval = false;
         boolean undurableRemoval = false;
+        boolean assumeHosted = false;
         long walFileBytes = 0;
         List<String> replay = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -100,6 +104,8 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
                         earlyRemoval = true;
                     } else if (bug.equals("undurable-removal")) {
                         undurableRemoval = true;
+                    } else if (bug.equals("assume-hosted")) {
+                        assumeHosted = true;
                     } else if (bug.equals("lying-full-disk")) {
                         lyingFullDisk = true;
                     } else {
@@ -137,9 +143,9 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
             throw new IllegalArgumentException("--workload and --plant unfenced-reads, local-metadata-reads need"
                     + " --runtime\n" + USAGE);
         }
-        if ((localReads || skipLossCheck || earlyRemoval || undurableRemoval) && !metadata) {
+        if ((localReads || skipLossCheck || earlyRemoval || undurableRemoval || assumeHosted) && !metadata) {
             throw new IllegalArgumentException("--plant local-metadata-reads, skip-loss-check, early-removal,"
-                    + " undurable-removal need"
+                    + " undurable-removal, assume-hosted need"
                     + " --workload metadata\n"
                     + USAGE);
         }
@@ -171,7 +177,8 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
         }
         return new SimOptions(seed, seeds, nodes, groups, replicas, ops, nemesis, history, duration, plant, json,
                 lease, buggify, trace, runtime, List.copyOf(replay), log, unfenced, lyingFullDisk,
-                leaderMove, metadata, localReads, skipLossCheck, earlyRemoval, undurableRemoval, walFileBytes);
+                leaderMove, metadata, localReads, skipLossCheck, earlyRemoval, undurableRemoval, assumeHosted,
+                walFileBytes);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -208,7 +215,7 @@ public record SimOptions(long seed, int seeds, int nodes, int groups, int replic
     public io.conclave.sim.runtime.MetadataOptions metadataOptions() {
         return io.conclave.sim.runtime.MetadataOptions.defaults().withPlantedLocalReads(localMetadataReads)
                 .withPlantedSkipLossCheck(skipLossCheck).withPlantedEarlyRemoval(earlyRemoval)
-                .withPlantedUndurableRemoval(undurableRemoval);
+                .withPlantedUndurableRemoval(undurableRemoval).withPlantedAssumeHosted(assumeHosted);
     }
 
     /** The log workload's options ({@code --workload log}). */

@@ -201,10 +201,20 @@ public final class NodeAssembly {
      * Destroys this node's replica of a group (what {@link RaftRuntime#destroyGroup} does, for any host
      * of the assembly): on its loop the replica stops, its leader entry is dropped, the state machine
      * forgets the group once the applier has run what it was handed, and the storage deletes the group
-     * durably. The future completes once all of that is done. Any thread.
+     * durably. The future completes once all of that is done. Any thread that may block on a write:
+     * first of all the destruction is recorded in {@code node.meta} ({@link NodeMeta#addDestroyed}, synced),
+     * so that whatever a crash leaves of the replica, the directory knows it hosted the group (a replica
+     * created again later may have voted before: the server's reconciler creates it rejoining). When that
+     * write fails, nothing is destroyed and the future fails.
      */
     public CompletableFuture<Void> destroyGroup(long groupId) {
         CompletableFuture<Void> out = new CompletableFuture<>();
+        try {
+            meta.addDestroyed(groupId);
+        } catch (IOException | RuntimeException e) {
+            out.completeExceptionally(e);
+            return out;
+        }
         EventLoop loop = loopOf(groupId);
         boolean queued = loop.offerTask(() -> {
             Replica r = loop.removeReplica(groupId);

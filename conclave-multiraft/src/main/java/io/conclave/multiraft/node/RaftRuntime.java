@@ -206,6 +206,9 @@ public final class RaftRuntime implements AutoCloseable {
      * future completes once all of that is done; then {@link #hostsGroup} is false and the id may be
      * created again (as a new, empty replica).
      *
+     * <p>Before anything else the destruction is recorded, durably, in the data directory's
+     * {@code node.meta} ({@link #destroyedGroups}); when that write fails nothing is destroyed.
+     *
      * <p>Destroying a replica that is still a voter of its group takes a vote away from it: the
      * caller removes it from the membership first (or the whole group goes, as for a deleted topic).
      */
@@ -315,6 +318,19 @@ public final class RaftRuntime implements AutoCloseable {
 
     public Set<Long> rejoiningGroups() {
         return meta.rejoining();
+    }
+
+    /**
+     * The groups whose replica this data directory destroyed ({@link #destroyGroup}), durable in
+     * {@code node.meta} until {@link #forgetDestroyedGroups}; gone with a wiped directory.
+     */
+    public Set<Long> destroyedGroups() {
+        return meta.destroyed();
+    }
+
+    /** Drops the destruction records of {@code groupIds} (groups never to be hosted again), durably. */
+    public void forgetDestroyedGroups(Set<Long> groupIds) throws IOException {
+        meta.forgetDestroyed(groupIds);
     }
 
     public Transport transport() {

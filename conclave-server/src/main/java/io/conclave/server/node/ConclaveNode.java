@@ -123,7 +123,7 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
             clusterId = stored.clusterId();
         } else if (config.isInitialController()) {
             clusterId = config.clusterId() != null ? config.clusterId() : derivedClusterId(config.initialControllers());
-            new NodeIdentity(clusterId, config.nodeId(), true).write(config.dataDir());
+            NodeIdentity.pending(clusterId, config.nodeId()).write(config.dataDir());
         }
         background = Executors.newScheduledThreadPool(2, daemon("n" + config.nodeId() + "-node"));
         readers = new java.util.concurrent.ThreadPoolExecutor(READER_THREADS, READER_THREADS, 60, TimeUnit.SECONDS,
@@ -149,8 +149,8 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
         lossCheck = stored == null || stored.lossCheckPending()
                 ? LostReplicaCheck.pending(config.nodeId(), stateMachine.metadata(), runtime.incarnation(),
                         this::scheduleReconcile,
-                        () -> new NodeIdentity(clusterId, config.nodeId(), false).write(config.dataDir()))
-                : LostReplicaCheck.settled(config.nodeId());
+                        mark -> NodeIdentity.settled(clusterId, config.nodeId(), mark).write(config.dataDir()))
+                : LostReplicaCheck.settled(config.nodeId(), stored.groupIdMark());
         transport = (GrpcTransport) runtime.transport();
         for (ServerConfig.ControllerSpec c : config.initialControllers()) {
             addPeer(c.nodeId(), c.host(), c.raftPort());
@@ -273,7 +273,7 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
                     JoinResponse r = joinVia(seed);
                     if (!r.getClusterId().isEmpty()) {
                         clusterId = r.getClusterId();
-                        new NodeIdentity(clusterId, config.nodeId(), true).write(config.dataDir());
+                        NodeIdentity.pending(clusterId, config.nodeId()).write(config.dataDir());
                         for (NodeMetadata n : r.getNodesList()) {
                             addPeer(n.getNodeId(), n.getHost(), n.getRaftPort());
                         }
@@ -417,6 +417,26 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
                         config.nodeId(), rejoining ? "rejoining" : "new", p.topicId(), p.partition(), p.groupId());
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.WARNING, "node " + config.nodeId() + " could not create group " + p.groupId(), e);
+            }
+        }
+
+        @Override
+        public boolean destroyedHere(long groupId) {
+            return runtime.destroyedGroups().contains(groupId);
+        }
+
+        @Override
+        public Set<Long> destroyedRecords() {
+            return runtime.destroyedGroups();
+        }
+
+        @Override
+        public void forgetDestroyed(Set<Long> groupIds) {
+            try {
+                runtime.forgetDestroyedGroups(groupIds);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "node " + config.nodeId() + " could not drop the destruction records of groups "
+                        + groupIds, e);
             }
         }
     }

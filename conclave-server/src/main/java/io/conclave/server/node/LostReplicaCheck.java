@@ -23,6 +23,14 @@ import java.util.function.LongPredicate;
  * image assigns the node nothing. The directory's {@link NodeIdentity#lossCheckPending} flag keeps the
  * check alive across restarts until every lost replica has been created.
  *
+ * <p>The same image also marks what the directory can know of its past: its group-id high-water mark
+ * ({@link #groupIdMark}). Group ids are allocated in ascending order and never reused
+ * ({@code ClusterImage.nextGroupId}), so a group above the mark was created after this directory was
+ * registered, and no earlier directory of the node can have hosted it; a group at or below it may have
+ * been hosted (and voted for, and been destroyed) by a directory that is gone. The mark is kept with the
+ * settled flag ({@link Settler#settle}); a directory settled before marks were kept has none and counts
+ * every group as older than itself ({@link #UNKNOWN_MARK}). The reconciler asks {@link #predates}.
+ *
  * <p>Where the pending flag lives is the caller's ({@link Settler}): {@code ConclaveNode} keeps it in the
  * data directory's {@link NodeIdentity}; the simulator keeps it with its simulated disk.
  *
@@ -31,11 +39,14 @@ import java.util.function.LongPredicate;
  */
 public final class LostReplicaCheck {
 
-    /** Records, durably, that the directory is settled (its lost replicas all created). */
+    /** Records, durably, that the directory is settled (its lost replicas all created), with its group-id mark. */
     @FunctionalInterface
     public interface Settler {
-        void settle() throws IOException;
+        void settle(long groupIdMark) throws IOException;
     }
+
+    /** The mark of a directory that does not know it (settled before marks were kept): every group predates it. */
+    public static final long UNKNOWN_MARK = Long.MAX_VALUE;
 
     /** How the reconciler may create a replica the image assigns to this node. */
     public enum Creation {
@@ -53,16 +64,22 @@ public final class LostReplicaCheck {
     private final Settler settler;
     private volatile boolean pending;
     private volatile Set<Long> lost;
+    /** The group-id high-water mark at this directory's registration; {@link #UNKNOWN_MARK} until decided. */
+    private volatile long groupIdMark;
 
-    private LostReplicaCheck(long nodeId, Settler settler, boolean pending) {
+    private LostReplicaCheck(long nodeId, Settler settler, boolean pending, long groupIdMark) {
         this.nodeId = nodeId;
         this.settler = settler;
         this.pending = pending;
+        this.groupIdMark = groupIdMark;
     }
 
-    /** A settled directory: every replica is created plain. */
-    public static LostReplicaCheck settled(long nodeId) {
-        return new LostReplicaCheck(nodeId, () -> { }, false);
+    /**
+     * A settled directory: every replica is created plain as far as this check goes; {@code groupIdMark}
+     * is the one stored when it settled ({@link #UNKNOWN_MARK} when none was).
+     */
+    public static LostReplicaCheck settled(long nodeId, long groupIdMark) {
+        return new LostReplicaCheck(nodeId, mark -> { }, false, groupIdMark);
     }
 
     /**
@@ -72,7 +89,7 @@ public final class LostReplicaCheck {
      */
     public static LostReplicaCheck pending(long nodeId, MetadataLog metadata, long incarnation, Runnable onDecided,
                                            Settler settler) {
-        LostReplicaCheck check = new LostReplicaCheck(nodeId, settler, true);
+        LostReplicaCheck check = new LostReplicaCheck(nodeId, settler, true, UNKNOWN_MARK);
         metadata.watchRegistration(nodeId, incarnation, img -> {
             check.onRegistered(img);
             onDecided.run();
@@ -89,12 +106,34 @@ public final class LostReplicaCheck {
         return lost;
     }
 
-    /** The image right after this incarnation's registration: what it lists for this node is lost. */
+    /**
+     * The group-id high-water mark of this directory: groups at or below it existed before the directory
+     * was registered ({@link #UNKNOWN_MARK} while that is not decided, or for an old settled directory).
+     */
+    public long groupIdMark() {
+        return groupIdMark;
+    }
+
+    /**
+     * Whether group {@code groupId} may have existed before this directory (then an earlier directory of
+     * this node may have hosted it, voted in it and destroyed it, and nothing here remembers); true
+     * while the registration point is not seen yet.
+     */
+    public boolean predates(long groupId) {
+        return groupId <= groupIdMark;
+    }
+
+    /**
+     * The image right after this incarnation's registration (or a later one, when a snapshot skipped
+     * it: more groups counted lost and older, never fewer): what it lists for this node is lost, and
+     * its group-id high-water mark is the directory's.
+     */
     void onRegistered(ClusterImage img) {
         Set<Long> groups = new TreeSet<>();
         for (PartitionInfo p : img.partitionsOn(nodeId)) {
             groups.add(p.groupId());
         }
+        groupIdMark = img.groupIdHighWater();
         lost = Set.copyOf(groups);
         if (!groups.isEmpty()) {
             LOG.log(Level.WARNING, "node {0} started on a new data directory but the cluster had already given it "
@@ -129,7 +168,7 @@ public final class LostReplicaCheck {
                 return;
             }
         }
-        settler.settle();
+        settler.settle(groupIdMark);
         pending = false;
         LOG.log(Level.INFO, "node {0}: data directory settled ({1} lost replicas recreated rejoining)", nodeId, l.size());
     }

@@ -20,12 +20,22 @@ import java.util.Properties;
  * not yet settled which replicas the cluster had given it before the directory existed (those lost
  * with a replaced disk must rejoin; see {@link LostReplicaCheck}). Written true with a new directory,
  * rewritten false once settled; a file without the key (written before the check existed) is settled.
+ *
+ * <p>{@code groupIdMark}: written with the settled flag, the partition group-id high-water mark of the
+ * image that registered this directory ({@link LostReplicaCheck#groupIdMark}): groups at or below it may
+ * have been hosted by an earlier directory of the node. A file without it (settled before the mark was
+ * kept), and a pending one, read {@link LostReplicaCheck#UNKNOWN_MARK}.
  */
-public record NodeIdentity(String clusterId, long nodeId, boolean lossCheckPending) {
+public record NodeIdentity(String clusterId, long nodeId, boolean lossCheckPending, long groupIdMark) {
 
-    /** An identity for a directory whose loss check is settled. */
-    public NodeIdentity(String clusterId, long nodeId) {
-        this(clusterId, nodeId, false);
+    /** An identity for a new directory whose loss check is pending (no mark yet). */
+    public static NodeIdentity pending(String clusterId, long nodeId) {
+        return new NodeIdentity(clusterId, nodeId, true, LostReplicaCheck.UNKNOWN_MARK);
+    }
+
+    /** An identity for a directory whose loss check settled with group-id mark {@code groupIdMark}. */
+    public static NodeIdentity settled(String clusterId, long nodeId, long groupIdMark) {
+        return new NodeIdentity(clusterId, nodeId, false, groupIdMark);
     }
 
     static final String FILE = "identity.properties";
@@ -45,8 +55,10 @@ public record NodeIdentity(String clusterId, long nodeId, boolean lossCheckPendi
         if (cluster == null || node == null) {
             throw new IOException(f + " is damaged: cluster.id and node.id are required");
         }
+        String mark = p.getProperty("group.id.mark");
         return new NodeIdentity(cluster, Long.parseLong(node.trim()),
-                "pending".equals(p.getProperty("loss.check", "settled").trim()));
+                "pending".equals(p.getProperty("loss.check", "settled").trim()),
+                mark == null ? LostReplicaCheck.UNKNOWN_MARK : Long.parseLong(mark.trim()));
     }
 
     public void write(Path dataDir) throws IOException {
@@ -56,6 +68,9 @@ public record NodeIdentity(String clusterId, long nodeId, boolean lossCheckPendi
         p.setProperty("cluster.id", clusterId);
         p.setProperty("node.id", Long.toString(nodeId));
         p.setProperty("loss.check", lossCheckPending ? "pending" : "settled");
+        if (groupIdMark != LostReplicaCheck.UNKNOWN_MARK) {
+            p.setProperty("group.id.mark", Long.toString(groupIdMark));
+        }
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             p.store(w, "Conclave node identity: do not edit");
         }

@@ -7,8 +7,11 @@ import io.conclave.partition.metadata.TopicInfo;
 import io.conclave.server.partition.PartitionLog;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -17,10 +20,13 @@ import java.util.function.Supplier;
  * the node, the topic's retention is set on its log and, when the node hosts no replica of it yet,
  * the replica is created — rejoining when the node's data directory is new and the group had
  * history before it, plain otherwise, and not yet while that cannot be told ({@link LostReplicaCheck}), and
- * rejoining too when the node is a genesis voter of a partition whose replica set has changed since
- * ({@link #mayHaveMovedOn});
- * then the loss check is settled once every lost replica is hosted, and the passes that follow
- * (membership changes, removal of unassigned replicas) run with the same image.
+ * rejoining too when the node is a genesis voter of a partition whose replica set has changed since and
+ * the node may have hosted it before ({@link #mayHaveMovedOn}); a genesis voter that is no longer assigned
+ * and never hosted the group creates a plain replica all the same, so the group can elect its first leader
+ * ({@link #createToElect});
+ * then the loss check is settled once every lost replica is hosted, the records of destroyed replicas
+ * whose topic was deleted are dropped, and the passes that follow (membership changes, removal of
+ * unassigned replicas) run with the same image.
  *
  * <p>The pass holds no thread, clock or socket of its own: whatever a step needs from the node goes
  * through {@link Replicas} and the passes it is given, and it blocks only where they do. {@code
@@ -48,13 +54,32 @@ public final class Reconciler {
          */
         void create(PartitionInfo p, boolean rejoining);
 
+        /**
+         * Whether this data directory destroyed (or began to destroy) a replica of {@code groupId}: the
+         * durable record written before every destruction ({@code RaftRuntime.destroyedGroups}).
+         */
+        boolean destroyedHere(long groupId);
+
+        /** The groups whose destruction records are kept (see {@link #destroyedHere}). */
+        Set<Long> destroyedRecords();
+
+        /**
+         * Drops the destruction records of {@code groupIds}, groups never to be assigned again (their
+         * topic was deleted). Failures are the implementation's to report; a later pass tries again.
+         */
+        void forgetDestroyed(Set<Long> groupIds);
     }
 
     /**
      * What one pass asked for: replicas to create plain, to create rejoining (each asked of
-     * {@link Replicas#create}, which may fail), and replicas left for a later pass (loss check undecided).
+     * {@link Replicas#create}, which may fail), replicas left for a later pass (loss check undecided), and
+     * replicas of partitions no longer assigned here created plain so that their group can elect its first
+     * leader ({@link #createToElect}).
      */
-    public record Pass(int createdPlain, int createdRejoining, int deferred) {
+    public record Pass(int createdPlain, int createdRejoining, int deferred, int createdToElect) {
+        public Pass(int createdPlain, int createdRejoining, int deferred) {
+            this(createdPlain, createdRejoining, deferred, 0);
+        }
     }
 
     private final long nodeId;
@@ -90,7 +115,7 @@ public final class Reconciler {
             }
             LostReplicaCheck.Creation how = check == null ? LostReplicaCheck.Creation.NOT_YET
                     : check.creationOf(p.groupId());
-            if (how == LostReplicaCheck.Creation.PLAIN && mayHaveMovedOn(p)) {
+            if (how == LostReplicaCheck.Creation.PLAIN && mayHaveMovedOn(p, check)) {
                 how = LostReplicaCheck.Creation.REJOINING;
             }
             switch (how) {
@@ -106,6 +131,7 @@ public final class Reconciler {
                 default -> throw new IllegalStateException("unknown creation " + how);
             }
         }
+        int toElect = check == null ? 0 : createToElect(img, check);
         if (check != null) {
             try {
                 check.settleIfDone(img, replicas::hosts);
@@ -113,26 +139,85 @@ public final class Reconciler {
                 LOG.log(Level.WARNING, "node " + nodeId + " could not settle its data directory", e);
             }
         }
+        Set<Long> deleted = deletedGroups(img, replicas.destroyedRecords());
+        if (!deleted.isEmpty()) {
+            replicas.forgetDestroyed(deleted);
+        }
         for (Consumer<ClusterImage> after : afterPasses) {
             after.accept(img);
         }
-        return new Pass(plain, rejoining, deferred);
+        return new Pass(plain, rejoining, deferred, toElect);
+    }
+
+    /**
+     * Creates, plain, this node's replica of every partition whose replica set no longer holds the node but
+     * whose genesis voters do, when the node never hosted the group ({@link #neverHosted}). A replica set
+     * that shrank before enough genesis voters created their replicas leaves a group whose first leader
+     * needs the votes of genesis voters that are no longer assigned (docs/simulation.md,
+     * {@code partition-unelected}): such a replica gives its vote, the group elects a leader, whose
+     * membership pass removes the unassigned voter, and the remover destroys the replica (recorded, so it
+     * is never created again). When the group has moved on already, the replica is a genesis voter with an
+     * empty log that no current voter elects, and it is destroyed as soon as the leader answers.
+     *
+     * @return how many were asked for
+     */
+    private int createToElect(ClusterImage img, LostReplicaCheck check) {
+        int asked = 0;
+        for (List<PartitionInfo> ps : img.partitionsByTopic().values()) {
+            for (PartitionInfo p : ps) {
+                if (p.epoch() > GENESIS_EPOCH && p.genesis().contains(nodeId) && !p.replicas().contains(nodeId)
+                        && !replicas.hosts(p.groupId())
+                        && check.creationOf(p.groupId()) == LostReplicaCheck.Creation.PLAIN && neverHosted(p, check)) {
+                    replicas.create(p, false);
+                    asked++;
+                }
+            }
+        }
+        return asked;
+    }
+
+    /** Whether no data directory of this node can have hosted {@code p}'s group (no record, younger than the mark). */
+    private boolean neverHosted(PartitionInfo p, LostReplicaCheck check) {
+        return !replicas.destroyedHere(p.groupId()) && !check.predates(p.groupId());
     }
 
     /**
      * Whether a replica of {@code p} created now from its genesis membership could be a stale voter: this
-     * node is a genesis voter and the replica set has changed since the partition was created (its epoch
-     * moved on). The node may have held the replica before, voted and acknowledged entries, left the set
+     * node is a genesis voter, the replica set has changed since the partition was created (its epoch
+     * moved on), and the node may have hosted the group before — this data directory destroyed a replica
+     * of it ({@link Replicas#destroyedHere}), or the group predates the directory
+     * ({@link LostReplicaCheck#predates}: an earlier directory of the node, wiped or replaced, may have
+     * hosted it). Such a node may have held the replica, voted and acknowledged entries, left the set
      * and destroyed it; created plain, it would start as a voter of the genesis membership with an empty
      * log, and two such replicas are a majority of a genesis of three that elects a leader of an old term
      * with nothing (seed 39 of the simulator's metadata workload with two groups: two leaders in term 1).
-     * Rejoining, it neither votes nor campaigns until a current leader has given it the log. The price:
-     * a genesis voter that creates its replica for the first time after an early change of the replica
-     * set holds its vote back too, and a group that never elected a leader and needs that vote stays
-     * without one (docs/simulation.md, {@code partition-unelected}).
+     * Rejoining, it neither votes nor campaigns until a current leader has given it the log. A genesis
+     * voter that never hosted the group (none of the two) is created plain and can vote: a group whose
+     * replica set changed before it elected its first leader needs that vote (docs/simulation.md,
+     * "{@code partition-unelected}").
      */
-    private boolean mayHaveMovedOn(PartitionInfo p) {
-        return p.epoch() > GENESIS_EPOCH && p.genesis().contains(nodeId);
+    private boolean mayHaveMovedOn(PartitionInfo p, LostReplicaCheck check) {
+        return p.epoch() > GENESIS_EPOCH && p.genesis().contains(nodeId) && !neverHosted(p, check);
+    }
+
+    /**
+     * Of {@code records}, the groups {@code img} says were deleted: absent from it though its group-id
+     * high-water mark covers them (ids are never reused, so such a group is never assigned again; an image
+     * still replaying at start knows no group above its mark and drops nothing of it).
+     */
+    static Set<Long> deletedGroups(ClusterImage img, Set<Long> records) {
+        if (records.isEmpty()) {
+            return Set.of();
+        }
+        Set<Long> live = new HashSet<>();
+        img.partitionsByTopic().values().forEach(ps -> ps.forEach(p -> live.add(p.groupId())));
+        Set<Long> out = new TreeSet<>();
+        for (long gid : records) {
+            if (gid <= img.groupIdHighWater() && !live.contains(gid)) {
+                out.add(gid);
+            }
+        }
+        return out;
     }
 
     /** A topic's retention as its configuration sets it (-1: unbounded). */

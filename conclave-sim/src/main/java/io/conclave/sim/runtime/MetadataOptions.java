@@ -29,42 +29,58 @@ package io.conclave.sim.runtime;
  *     before seed 341 (a replica that applied a membership without its node, or a leader that no longer
  *     lists it) without waiting until the leader's durable commit covers the removal
  *     ({@code ReplicaRemover.removalDurable} skipped)
+ * @param plantedAssumeHosted the planted bug {@code assume-hosted}: the nodes' reconcilers take every
+ *     partition as one their data directory may have hosted before (the rule before the destruction record
+ *     and the group-id mark), so a genesis voter that creates its replica after the replica set changed
+ *     always creates it rejoining, and a group whose replica set changed before its first election can be
+ *     left without the votes it needs ({@code partition-unelected})
  */
 public record MetadataOptions(int topicsPerGroup, int clientsPerTopic, int opsPerTopicMax, int unknownsPerTopicMax,
                               long requestTimeoutNs, boolean plantedLocalReads, boolean plantedSkipLossCheck,
-                              boolean topicChurn, boolean plantedEarlyRemoval, boolean plantedUndurableRemoval) {
+                              boolean topicChurn, boolean plantedEarlyRemoval, boolean plantedUndurableRemoval,
+                              boolean plantedAssumeHosted) {
 
     static final int SNAPSHOT_ENTRIES = 40;
     static final int COMPACT_KEEP_ENTRIES = 10;
 
     public static MetadataOptions defaults() {
-        return new MetadataOptions(3, 3, 100, 4, 2_000_000_000L, false, false, true, false, false);
+        return new MetadataOptions(3, 3, 100, 4, 2_000_000_000L, false, false, true, false, false, false);
     }
 
     public MetadataOptions withPlantedLocalReads(boolean on) {
         return new MetadataOptions(topicsPerGroup, clientsPerTopic, opsPerTopicMax, unknownsPerTopicMax,
-                requestTimeoutNs, on, plantedSkipLossCheck, topicChurn, plantedEarlyRemoval, plantedUndurableRemoval);
+                requestTimeoutNs, on, plantedSkipLossCheck, topicChurn, plantedEarlyRemoval, plantedUndurableRemoval,
+                plantedAssumeHosted);
     }
 
     public MetadataOptions withPlantedSkipLossCheck(boolean on) {
         return new MetadataOptions(topicsPerGroup, clientsPerTopic, opsPerTopicMax, unknownsPerTopicMax,
-                requestTimeoutNs, plantedLocalReads, on, topicChurn, plantedEarlyRemoval, plantedUndurableRemoval);
+                requestTimeoutNs, plantedLocalReads, on, topicChurn, plantedEarlyRemoval, plantedUndurableRemoval,
+                plantedAssumeHosted);
     }
 
     public MetadataOptions withTopicChurn(boolean on) {
         return new MetadataOptions(topicsPerGroup, clientsPerTopic, opsPerTopicMax, unknownsPerTopicMax,
                 requestTimeoutNs, plantedLocalReads, plantedSkipLossCheck, on, plantedEarlyRemoval,
-                plantedUndurableRemoval);
+                plantedUndurableRemoval, plantedAssumeHosted);
     }
 
     public MetadataOptions withPlantedEarlyRemoval(boolean on) {
         return new MetadataOptions(topicsPerGroup, clientsPerTopic, opsPerTopicMax, unknownsPerTopicMax,
-                requestTimeoutNs, plantedLocalReads, plantedSkipLossCheck, topicChurn, on, plantedUndurableRemoval);
+                requestTimeoutNs, plantedLocalReads, plantedSkipLossCheck, topicChurn, on, plantedUndurableRemoval,
+                plantedAssumeHosted);
+    }
+
+    public MetadataOptions withPlantedAssumeHosted(boolean on) {
+        return new MetadataOptions(topicsPerGroup, clientsPerTopic, opsPerTopicMax, unknownsPerTopicMax,
+                requestTimeoutNs, plantedLocalReads, plantedSkipLossCheck, topicChurn, plantedEarlyRemoval,
+                plantedUndurableRemoval, on);
     }
 
     public MetadataOptions withPlantedUndurableRemoval(boolean on) {
         return new MetadataOptions(topicsPerGroup, clientsPerTopic, opsPerTopicMax, unknownsPerTopicMax,
-                requestTimeoutNs, plantedLocalReads, plantedSkipLossCheck, topicChurn, plantedEarlyRemoval, on);
+                requestTimeoutNs, plantedLocalReads, plantedSkipLossCheck, topicChurn, plantedEarlyRemoval, on,
+                plantedAssumeHosted);
     }
 
     /**

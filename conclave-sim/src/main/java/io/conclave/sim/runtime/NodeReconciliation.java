@@ -52,6 +52,12 @@ final class NodeReconciliation {
         final boolean plantedEarlyRemoval;
         /** The planted bug {@code undurable-removal}: removals acted on before the leader's durable commit covers them. */
         final boolean plantedUndurableRemoval;
+        /**
+         * The planted bug {@code assume-hosted} (the rule before the destruction record and the group-id mark):
+         * the reconcilers take every partition as one the node's directory may have hosted, so a genesis
+         * voter created after a replica-set change always rejoins.
+         */
+        boolean plantedAssumeHosted;
         /** The learners each metadata group keeps for good (the nodes that are none of its voters). */
         final java.util.function.LongFunction<java.util.Set<Long>> learnersOf;
 
@@ -88,8 +94,8 @@ final class NodeReconciliation {
             long controller = m;
             LostReplicaCheck check = !shared.plantedSkipLossCheck && node.lossCheckPending(m)
                     ? LostReplicaCheck.pending(node.id(), plane.log(m), incarnation, this::schedulePass,
-                            () -> node.settleLossCheck(controller))
-                    : LostReplicaCheck.settled(node.id());
+                            mark -> node.settleLossCheck(controller, mark))
+                    : LostReplicaCheck.settled(node.id(), node.groupIdMark(m));
             PartitionMembership membership = new PartitionMembership(node, m, shared);
             reconcilers.put(m, new Reconciler(node.id(), new Replicas(m), () -> check,
                     List.of(membership::membershipPass, membership::removalPass)));
@@ -201,8 +207,36 @@ final class NodeReconciliation {
             long rid = PartitionGroups.runtimeId(m, p.groupId());
             if (node.createPartitionReplica(rid, new TreeSet<>(p.genesis()), p.genesis().get(0), rejoining)) {
                 shared.groups.noteCreated(rid, p.genesis(), rejoining, onLearner());
+                if (!p.replicas().contains(node.id())) {
+                    shared.groups.createdToElect++;
+                }
             } else {
                 shared.groups.refused++;
+            }
+        }
+
+        @Override
+        public boolean destroyedHere(long groupId) {
+            return shared.plantedAssumeHosted || node.destroyedGroups().contains(PartitionGroups.runtimeId(m, groupId));
+        }
+
+        @Override
+        public java.util.Set<Long> destroyedRecords() {
+            java.util.Set<Long> out = new TreeSet<>();
+            for (long rid : node.destroyedGroups()) {
+                if (PartitionGroups.isPartition(rid) && PartitionGroups.metadataGroupOf(rid) == m) {
+                    out.add(PartitionGroups.imageGroupId(rid));
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public void forgetDestroyed(java.util.Set<Long> groupIds) {
+            java.util.Set<Long> rids = new TreeSet<>();
+            groupIds.forEach(g -> rids.add(PartitionGroups.runtimeId(m, g)));
+            if (node.forgetDestroyedGroups(rids)) {
+                shared.groups.destroyRecordsDropped += rids.size();
             }
         }
 

@@ -35,6 +35,10 @@ final class PartitionGroups {
     long leaderAsked;
     /** Leader answers that dropped the asking node while their durable commit was below their membership index. */
     long removalAwaitedDurable;
+    /** Replicas created on unassigned genesis voters that never hosted the group, for its first election. */
+    long createdToElect;
+    /** Destruction records the reconcilers dropped (their topics deleted). */
+    long destroyRecordsDropped;
 
     static long runtimeId(long metadataGroup, long imageGroupId) {
         if (imageGroupId <= 0 || imageGroupId >= STRIDE || metadataGroup <= 0) {
@@ -51,6 +55,11 @@ final class PartitionGroups {
     /** The metadata group whose image assigns {@code runtimeGroupId}. */
     static long metadataGroupOf(long runtimeGroupId) {
         return runtimeGroupId / STRIDE;
+    }
+
+    /** The id {@code runtimeGroupId} has in its metadata group's image. */
+    static long imageGroupId(long runtimeGroupId) {
+        return runtimeGroupId % STRIDE;
     }
 
     /**

@@ -184,6 +184,8 @@ final class RuntimeNode {
     private NodeReconciliation.Shared reconciling; // null: no reconciler
     /** The data directory's loss-check flag, per controller (metadata group): set on every new disk. */
     private final TreeSet<Long> lossCheckPending = new TreeSet<>();
+    /** The group-id mark each controller's loss check settled with (kept with the disk as the flag is). */
+    private final TreeMap<Long, Long> groupIdMarks = new TreeMap<>();
 
     /**
      * Runs the server's reconciler ({@link NodeReconciliation}) from the next start on: the node
@@ -196,6 +198,7 @@ final class RuntimeNode {
 
     private void newDirectory() {
         lossCheckPending.clear();
+        groupIdMarks.clear();
         if (reconciling != null) {
             for (long m = 1; m <= reconciling.metadataGroups; m++) {
                 lossCheckPending.add(m);
@@ -208,10 +211,45 @@ final class RuntimeNode {
         return lossCheckPending.contains(m);
     }
 
-    /** The loss check for controller {@code m} is settled: recorded with the disk (a wipe sets it pending again). */
-    void settleLossCheck(long m) {
+    /**
+     * The loss check for controller {@code m} is settled with group-id mark {@code groupIdMark}: recorded
+     * with the disk (a wipe sets it pending again), as {@code ConclaveNode} writes both to its identity file.
+     */
+    void settleLossCheck(long m, long groupIdMark) {
         lossCheckPending.remove(m);
-        trace.record(scheduler.nowNs(), "node.loss-check-settled", id, m, 0, 0);
+        groupIdMarks.put(m, groupIdMark);
+        trace.record(scheduler.nowNs(), "node.loss-check-settled", id, m, groupIdMark, 0);
+    }
+
+    /** The group-id mark controller {@code m}'s loss check settled with ({@code UNKNOWN_MARK} if none). */
+    long groupIdMark(long m) {
+        return groupIdMarks.getOrDefault(m, io.conclave.server.node.LostReplicaCheck.UNKNOWN_MARK);
+    }
+
+    /**
+     * The groups whose replica this disk destroyed, as the runtime's {@code node.meta} records them
+     * before each destruction (the assembly's own code); empty when the node is down.
+     */
+    Set<Long> destroyedGroups() {
+        Incarnation i = inc;
+        return i == null ? Set.of() : i.parts.meta().destroyed();
+    }
+
+    /** Drops destruction records ({@code RaftRuntime.forgetDestroyedGroups}); false when down or the write failed. */
+    boolean forgetDestroyedGroups(Set<Long> groupIds) {
+        Incarnation i = inc;
+        if (i == null) {
+            return false;
+        }
+        try {
+            i.parts.meta().forgetDestroyed(groupIds);
+            return true;
+        } catch (IOException | UncheckedIOException e) {
+            if (disk.poweredOff()) {
+                crash();
+            }
+            return false;
+        }
     }
 
     /** The current incarnation's metadata plane; null when down or not in metadata mode. */
@@ -603,6 +641,10 @@ final class RuntimeNode {
         }
         trace.record(scheduler.nowNs(), "node.destroy", id, groupId, i.incarnation(), 0);
         CompletableFuture<Void> f = i.parts.destroyGroup(groupId);
+        if (f.isCompletedExceptionally() && disk.poweredOff()) {
+            crash(); // the power went out under the destruction record: nothing was destroyed
+            return f;
+        }
         i.kick();
         return f;
     }

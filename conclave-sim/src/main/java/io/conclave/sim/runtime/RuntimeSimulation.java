@@ -117,6 +117,9 @@ public final class RuntimeSimulation {
         shared = partitionGroups == null ? null : new NodeReconciliation.Shared(scheduler, trace, network, nodes,
                 config.groups(), partitionGroups, metadataOptions.plantedSkipLossCheck(),
                 metadataOptions.plantedEarlyRemoval(), metadataOptions.plantedUndurableRemoval(), placement::learners);
+        if (shared != null) {
+            shared.plantedAssumeHosted = metadataOptions.plantedAssumeHosted();
+        }
         for (int i = 1; i <= n && shared != null; i++) {
             nodes[i].useReconciler(shared);
         }

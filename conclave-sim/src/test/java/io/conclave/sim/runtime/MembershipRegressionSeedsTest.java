@@ -9,7 +9,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Every seed of {@code --runtime --workload metadata --nemesis all} (seeds 1–200 with one metadata group,
  * 1–100 with two) that failed once the membership and removal passes ran under the simulator with topic
- * churn (docs/simulation.md, "The node's reconciler under the simulator").
+ * churn (docs/simulation.md, "The node's reconciler under the simulator"), and the seeds that held the
+ * {@code partition-unelected} gap.
  *
  * <ul>
  *   <li>2 groups, seed 4: the leader of a one-voter group promoted a learner whose node had not created
@@ -23,7 +24,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  *       assigned (nothing recreates such a replica), or whose sole voter was wiped, were not recognised as
  *       stranded (the check judged the assigned replicas only). Fixed in the check.</li>
  *   <li>1 group, seed 4: a replica set shrank before a genesis voter created its replica and the group
- *       never elected a leader; now counted as {@code partition-unelected} (an open product gap).</li>
+ *       never elected a leader; counted as {@code partition-unelected} while that was an open product gap.
+ *       1 group, seed 696 (from seeds 301–1,000): the same, a replica set of genesis voters [3, 1] shrank to
+ *       [3] before node 1 created its replica ({@code PlantedAssumeHostedBugTest} runs the old rule on it).
+ *       Product fix: a genesis voter whose directory never hosted the group creates a plain replica, assigned
+ *       or not ({@code Reconciler.createToElect}, {@code ReconcilerTest}); {@code partition-unelected} is a
+ *       failure.</li>
  *   <li>2 groups, seed 39 (one leader per term), and seed 11 of {@code --nemesis partition,wipe}
  *       (state-machine safety; {@code PlantedLossCheckBugTest}'s honest run): nodes that had left a
  *       partition's replica set and destroyed their replicas were assigned it again, created plain
@@ -47,10 +53,22 @@ import org.junit.jupiter.params.provider.CsvSource;
 class MembershipRegressionSeedsTest {
 
     @ParameterizedTest(name = "seed {0}, {1} metadata groups")
-    @CsvSource({"4, 1", "19, 1", "94, 1", "341, 1", "4, 2", "10, 2", "39, 2", "190, 2"})
+    @CsvSource({"4, 1", "19, 1", "94, 1", "341, 1", "696, 1", "4, 2", "10, 2", "39, 2", "190, 2"})
     void aSeedThatOnceFailedPassesWithEveryChecker(long seed, int groups) {
         assertPasses(RuntimeSimulation.runMetadata(MetadataOptions.withFrequentSnapshots(
                 RuntimeSimConfig.defaults(seed, groups)), MetadataOptions.defaults(), null));
+    }
+
+    /**
+     * Seed 19 of {@code --nodes 7 --replicas 5} (one group), which the rule before {@code createToElect} left
+     * with a group that never elected a leader (counted {@code partition-unelected} then; genesis voters
+     * [4, 5] shrank to [4]); it fails again with {@code --plant assume-hosted}.
+     */
+    @ParameterizedTest(name = "seed {0} of 7 nodes, 5 replicas")
+    @CsvSource({"19"})
+    void aSevenNodeSeedThatOnceLeftAGroupUnelectedPasses(long seed) {
+        assertPasses(RuntimeSimulation.runMetadata(MetadataOptions.withFrequentSnapshots(
+                RuntimeSimConfig.defaults(seed, 1).withNodes(7, 5)), MetadataOptions.defaults(), null));
     }
 
     @ParameterizedTest(name = "seed {0} of partition,wipe")
