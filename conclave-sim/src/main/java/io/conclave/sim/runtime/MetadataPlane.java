@@ -36,23 +36,11 @@ final class MetadataPlane {
         long restores;
     }
 
-    /** How a change ended, as far as it can be known. */
-    enum Kind {
-        /** Applied (or a read): {@code image} is the image after it. */
-        DONE,
-        /** Its handler refused it against a current image ({@code refusal} says why); nothing was written. */
-        REFUSED,
-        /** It certainly did not take effect: not the leader, the barrier failed, or replay skipped its batch. */
-        NOT_DONE,
-        /** Its batch was proposed and then the answer was lost (an error, a timeout): it may have applied. */
-        MAYBE
-    }
-
     /** A change's outcome; {@code leaderHint} names the leader when this node did not lead (0: unknown). */
-    record Result(Kind kind, ClusterImage image, MetadataError refusal, long leaderHint, String reason) {
+    record Result(ControllerOps.Kind kind, ClusterImage image, MetadataError refusal, long leaderHint, String reason) {
 
         static Result notDone(String reason, long leaderHint) {
-            return new Result(Kind.NOT_DONE, null, null, leaderHint, reason);
+            return new Result(ControllerOps.Kind.NOT_DONE, null, null, leaderHint, reason);
         }
     }
 
@@ -105,21 +93,8 @@ final class MetadataPlane {
             return out;
         }
         controllers.computeIfAbsent(groupId, ControllerHost::new).ops.submit(op).thenAccept(o ->
-                out.complete(new Result(kindOf(o.kind()), o.image(), o.refusal(), o.leaderHint(), o.reason())));
+                out.complete(new Result(o.kind(), o.image(), o.refusal(), o.leaderHint(), o.reason())));
         return out;
-    }
-
-    private static Kind kindOf(ControllerOps.Kind k) {
-        switch (k) {
-            case DONE:
-                return Kind.DONE;
-            case REFUSED:
-                return Kind.REFUSED;
-            case NOT_DONE:
-                return Kind.NOT_DONE;
-            default:
-                return Kind.MAYBE;
-        }
     }
 
     /**

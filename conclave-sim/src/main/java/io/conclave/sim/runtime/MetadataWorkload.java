@@ -10,6 +10,7 @@ import io.conclave.partition.controller.MetadataError;
 import io.conclave.partition.controller.TopicConfig;
 import io.conclave.partition.controller.TopicHandlers;
 import io.conclave.partition.metadata.ClusterImage;
+import io.conclave.server.node.ControllerOps;
 import io.conclave.sim.core.Scheduler;
 import io.conclave.sim.core.SimRandom;
 import io.conclave.sim.core.Trace;
@@ -312,7 +313,7 @@ final class MetadataWorkload {
                     routing.led(c.group, node.id());
                     answer.complete(inv, r.image(), r.refusal());
                     trace.record(scheduler.nowNs(), "client.metadata", c.group, c.index, node.id(),
-                            r.kind() == MetadataPlane.Kind.DONE ? 1 : 0);
+                            r.kind() == ControllerOps.Kind.DONE ? 1 : 0);
                     then.run();
                 }
                 case NOT_DONE -> {
@@ -355,10 +356,10 @@ final class MetadataWorkload {
             }
             return ControllerResult.of(MetadataError.NONE);
         }).thenAccept(r -> {
-            if (r.kind() == MetadataPlane.Kind.DONE && r.image().nodes().size() >= config.nodes()) {
+            if (r.kind() == ControllerOps.Kind.DONE && r.image().nodes().size() >= config.nodes()) {
                 ready[(int) c.group] = true;
             }
-            if (r.kind() == MetadataPlane.Kind.NOT_DONE) {
+            if (r.kind() == ControllerOps.Kind.NOT_DONE) {
                 routing.hinted(c.group, r.leaderHint());
             }
             scheduler.after(RETRY_NS, then);

@@ -5,6 +5,7 @@ import io.conclave.partition.controller.TopicHandlers;
 import io.conclave.partition.metadata.ClusterImage;
 import io.conclave.partition.metadata.NodeInfo;
 import io.conclave.partition.metadata.PartitionInfo;
+import io.conclave.server.node.ControllerOps;
 import io.conclave.server.node.LostReplicaCheck;
 import io.conclave.server.node.Reconciler;
 import io.conclave.server.partition.PartitionLog;
@@ -173,7 +174,7 @@ final class NodeReconciliation {
             at.execute(m, img -> TopicHandlers.registerNode(img, id, incarnation, "sim-node-" + id,
                     9000 + (int) id, 10000 + (int) id, "rack-" + (id - 1) % 3)).thenAccept(r -> {
                         registering.remove(m);
-                        if (r.kind() == MetadataPlane.Kind.DONE) {
+                        if (r.kind() == ControllerOps.Kind.DONE) {
                             shared.groups.registrations++;
                             shared.trace.record(shared.scheduler.nowNs(), "node.register", id, m, incarnation, 0);
                         }

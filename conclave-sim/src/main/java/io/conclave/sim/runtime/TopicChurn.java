@@ -5,6 +5,7 @@ import io.conclave.partition.controller.MetadataError;
 import io.conclave.partition.controller.TopicHandlers;
 import io.conclave.partition.metadata.ClusterImage;
 import io.conclave.partition.metadata.TopicInfo;
+import io.conclave.server.node.ControllerOps;
 import io.conclave.sim.core.Scheduler;
 import io.conclave.sim.core.SimRandom;
 import io.conclave.sim.core.Trace;
@@ -196,10 +197,10 @@ final class TopicChurn {
                 return;
             }
             answered[0] = true;
-            boolean ok = r.kind() == MetadataPlane.Kind.DONE && r.refusal() == null;
-            if (r.kind() == MetadataPlane.Kind.NOT_DONE) {
+            boolean ok = r.kind() == ControllerOps.Kind.DONE && r.refusal() == null;
+            if (r.kind() == ControllerOps.Kind.NOT_DONE) {
                 routing.hinted(group, r.leaderHint());
-            } else if (r.kind() == MetadataPlane.Kind.DONE || r.kind() == MetadataPlane.Kind.REFUSED) {
+            } else if (r.kind() == ControllerOps.Kind.DONE || r.kind() == ControllerOps.Kind.REFUSED) {
                 routing.led(group, node.id());
             }
             trace.record(scheduler.nowNs(), "churn.op", group, node.id(), r.kind().ordinal(), ok ? 1 : 0);
