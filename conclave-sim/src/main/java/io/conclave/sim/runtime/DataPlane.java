@@ -145,8 +145,7 @@ final class DataPlane {
 
         @Override
         public LeaderTable.Leader leaderOf(long groupId) {
-            Replica r = node.replica(groupId);
-            return r == null ? LeaderTable.Leader.NONE : new LeaderTable.Leader(r.raft().getLeader(), r.raft().term());
+            return DataPlane.this.leaderOf(groupId);
         }
 
         @Override
@@ -216,6 +215,12 @@ final class DataPlane {
         }
     }
 
+    /** The leader of {@code groupId} as this node's replica knows it; none when the node hosts no replica. */
+    private LeaderTable.Leader leaderOf(long groupId) {
+        Replica r = node.replica(groupId);
+        return r == null ? LeaderTable.Leader.NONE : new LeaderTable.Leader(r.raft().getLeader(), r.raft().term());
+    }
+
     private CompletableFuture<Long> orDown(CompletableFuture<Long> f) {
         return f != null ? f : CompletableFuture.failedFuture(new RequestFailedException(
                 RequestFailedException.Reason.CLOSED, "node " + node.id() + " is down"));
@@ -230,11 +235,7 @@ final class DataPlane {
 
         @Override
         public LeaderTable.Leader leaderOf(long groupId) {
-            Replica r = node.replica(groupId);
-            if (r == null) {
-                return LeaderTable.Leader.NONE;
-            }
-            return new LeaderTable.Leader(r.raft().getLeader(), r.raft().term());
+            return DataPlane.this.leaderOf(groupId);
         }
 
         @Override
