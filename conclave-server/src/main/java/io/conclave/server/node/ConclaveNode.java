@@ -81,7 +81,14 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
     private Server server;
     private String clusterId;
     private List<Long> controllerVoters = List.of();
+    /** How often request deadlines are checked: a request times out up to this much late. */
+    private static final long DEADLINE_SWEEP_MS = 50;
+
+    private final RequestDeadlines deadlines = new RequestDeadlines(System::nanoTime);
+    private final AtomicBoolean sweepScheduled = new AtomicBoolean();
     private ScheduledExecutorService background;
+    /** Runs the client API's calls other than produce (gRPC's own default would be the same: a cached pool). */
+    private java.util.concurrent.ExecutorService callPool;
     private java.util.concurrent.ThreadPoolExecutor readers;
     private Producing producing;
     private ReplicationManager replication;
@@ -126,6 +133,7 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
             NodeIdentity.pending(clusterId, config.nodeId()).write(config.dataDir());
         }
         background = Executors.newScheduledThreadPool(2, daemon("n" + config.nodeId() + "-node"));
+        callPool = Executors.newCachedThreadPool(daemon("n" + config.nodeId() + "-call"));
         readers = new java.util.concurrent.ThreadPoolExecutor(READER_THREADS, READER_THREADS, 60, TimeUnit.SECONDS,
                 new java.util.concurrent.ArrayBlockingQueue<>(READER_QUEUE_MAX), daemon("n" + config.nodeId() + "-reader"));
         producing = new Producing(new Host(), ProducingConfig.defaults(), Producing.Timer.system());
@@ -161,7 +169,11 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
                 .maxInboundMessageSize(ClientApi.MESSAGE_BYTES_MAX)
                 .addService(ConclaveGrpc.bindClient(new ClientApi(this)))
                 .addService(ConclaveGrpc.bindAdmin(new AdminApi(this)))
-                .callExecutor(ConclaveNode::producesOnNetty)
+                // gRPC looks a call's method up on the server's executor before it asks callExecutor which
+                // executor runs the call: direct, so a produce request reaches its handler without a hand-off
+                // to a pool thread; every other call is then moved to callPool.
+                .directExecutor()
+                .callExecutor(this::callExecutor)
                 .build();
         try {
             server.start();
@@ -579,13 +591,13 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
 
     @Override
     public <T> java.util.concurrent.CompletableFuture<T> withinRequestTimeout(java.util.concurrent.CompletableFuture<T> f) {
-        return f.orTimeout(config.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+        return sweepLater(deadlines.failAfter(f, config.requestTimeoutMs()));
     }
 
     @Override
     public <T> java.util.concurrent.CompletableFuture<T> completeAfter(java.util.concurrent.CompletableFuture<T> f,
                                                                       T value, long ms) {
-        return f.completeOnTimeout(value, ms, TimeUnit.MILLISECONDS);
+        return sweepLater(deadlines.completeAfter(f, value, ms));
     }
 
     @Override
@@ -732,11 +744,34 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
     /**
      * Produce calls run on the network thread that read them (one thread hand-off fewer on the
      * acknowledgement path): the produce path only validates, copies and queues — it never blocks.
-     * Every other call keeps gRPC's pool (null), since admin calls wait on the controller.
+     * Every other call runs on {@link #callPool}, since admin calls wait on the controller.
      */
-    private static <Q> java.util.concurrent.Executor producesOnNetty(io.grpc.ServerCall<Q, ?> call,
-                                                                    io.grpc.Metadata headers) {
-        return call.getMethodDescriptor() == ConclaveGrpc.PRODUCE ? Runnable::run : null;
+    private <Q> java.util.concurrent.Executor callExecutor(io.grpc.ServerCall<Q, ?> call, io.grpc.Metadata headers) {
+        return call.getMethodDescriptor() == ConclaveGrpc.PRODUCE ? Runnable::run : callPool;
+    }
+
+    /** Makes sure a sweep is scheduled while deadlines are pending (none runs on an idle node). */
+    private <T> java.util.concurrent.CompletableFuture<T> sweepLater(java.util.concurrent.CompletableFuture<T> f) {
+        if (deadlines.size() > 0 && sweepScheduled.compareAndSet(false, true)) {
+            try {
+                background.schedule(this::sweepDeadlines, DEADLINE_SWEEP_MS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                sweepScheduled.set(false);
+            }
+        }
+        return f;
+    }
+
+    private void sweepDeadlines() {
+        try {
+            deadlines.sweep();
+        } catch (RuntimeException | Error e) {
+            // What a timed-out request runs next (its answer to the client) must not stop the sweeps.
+            LOG.log(Level.WARNING, "node " + config.nodeId() + ": ending a timed-out request failed", e);
+        } finally {
+            sweepScheduled.set(false);
+            sweepLater(null);
+        }
     }
 
     private void closeQuietly() {
@@ -746,6 +781,9 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
         }
         if (background != null) {
             background.shutdownNow();
+        }
+        if (callPool != null) {
+            callPool.shutdownNow();
         }
         if (readers != null) {
             readers.shutdownNow();
