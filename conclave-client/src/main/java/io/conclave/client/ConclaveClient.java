@@ -10,6 +10,14 @@ import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoop;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -45,6 +53,14 @@ public final class ConclaveClient implements AutoCloseable {
     private final AtomicReference<ClusterMetadata> metadata = new AtomicReference<>(ClusterMetadata.EMPTY);
     private final AtomicReference<CompletableFuture<ClusterMetadata>> refreshing = new AtomicReference<>();
     private final ScheduledExecutorService timer;
+    /**
+     * The client's one network thread: every channel's connection, and every producer's loop. A producer
+     * that runs where its calls are written hands a request to the network without waking another
+     * thread, and takes the answer where it is read: two thread switches per acknowledged batch instead
+     * of four (the caller's and the producer's on each way). Nothing that runs here may block.
+     */
+    private final EventLoopGroup network;
+    private final boolean epoll = Epoll.isAvailable();
     private final Set<AutoCloseable> children = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicLong retryBackoffs = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong leaderLookups = new java.util.concurrent.atomic.AtomicLong();
@@ -54,6 +70,8 @@ public final class ConclaveClient implements AutoCloseable {
         this.config = config;
         this.backoff = new Backoff(config.retryBackoffMsInitial(), config.retryBackoffMsMax());
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("conclave-client-timer"));
+        DefaultThreadFactory threads = new DefaultThreadFactory("conclave-client-net", true);
+        this.network = epoll ? new EpollEventLoopGroup(1, threads) : new NioEventLoopGroup(1, threads);
         timer.scheduleAtFixedRate(this::periodicRefresh, config.metadataMaxAgeMs(), config.metadataMaxAgeMs(),
                 TimeUnit.MILLISECONDS);
     }
@@ -292,8 +310,16 @@ public final class ConclaveClient implements AutoCloseable {
     private ManagedChannel channel(HostPort target) {
         ensureOpen();
         return channels.computeIfAbsent(target, t -> NettyChannelBuilder.forAddress(t.host(), t.port())
+                .eventLoopGroup(network)
+                .channelType(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                 .usePlaintext()
                 .build());
+    }
+
+    /** The thread producers run on: the one that writes and reads every channel of this client. */
+    EventLoop networkLoop() {
+        ensureOpen();
+        return network.next();
     }
 
     Backoff backoff() {
@@ -349,5 +375,6 @@ public final class ConclaveClient implements AutoCloseable {
             }
         }
         channels.clear();
+        network.shutdownGracefully(0, 5, TimeUnit.SECONDS);
     }
 }

@@ -8,10 +8,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends records to topics: a keyed record goes to the partition whose hash range holds
@@ -21,17 +19,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * per-partition sequence that a retry keeps, and only one batch per partition is in flight, so
  * retries neither duplicate nor reorder. Thread-safe; {@code send} never blocks on the network, only
  * on a full buffer with {@link ProducerConfig.BufferFull#BLOCK}.
+ *
+ * <p>The producer runs on its client's network thread, and the futures {@code send} returns complete
+ * there: a callback attached to one must not block (wait on another send's future, call {@link #flush}
+ * or {@link #close}), or it stalls every channel of the client. Hand blocking work to an executor of
+ * your own ({@code whenCompleteAsync}).
  */
 public final class Producer implements AutoCloseable {
 
-    private static final AtomicInteger IDS = new AtomicInteger();
     /** Bytes a record costs in a batch beyond its serialized form (offset, framing). */
     private static final int RECORD_OVERHEAD_BYTES = 16;
 
     private final ConclaveClient client;
     private final ProducerConfig config;
     private final BufferPool buffer;
-    private final ScheduledExecutorService loop;
+    /** The client's network thread: the sender's state is touched there only. */
+    private final EventLoop loop;
     private final Sender sender;
     private final Set<CompletableFuture<RecordMetadata>> outstanding = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -40,8 +43,7 @@ public final class Producer implements AutoCloseable {
         this.client = client;
         this.config = config;
         this.buffer = new BufferPool(config.bufferBytesMax());
-        this.loop = Executors.newSingleThreadScheduledExecutor(
-                ConclaveClient.daemon("conclave-producer-" + IDS.incrementAndGet()));
+        this.loop = client.networkLoop();
         this.sender = new Sender(client, config, loop, buffer::release, this::failOutstanding);
     }
 
@@ -178,14 +180,18 @@ public final class Producer implements AutoCloseable {
         }
         closed = true;
         flush();
-        loop.shutdown();
-        try {
-            if (!loop.awaitTermination(10, TimeUnit.SECONDS)) {
-                loop.shutdownNow();
+        // The loop is the client's and keeps running: wait (bounded) for what this producer queued on it.
+        if (!loop.inEventLoop()) {
+            CompletableFuture<Void> drained = new CompletableFuture<>();
+            try {
+                loop.execute(() -> drained.complete(null));
+                drained.get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException | java.util.concurrent.ExecutionException
+                     | java.util.concurrent.TimeoutException e) {
+                // The client is closing its network thread, or the thread is stuck: nothing more to wait for.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            loop.shutdownNow();
         }
         client.forget(this);
     }
