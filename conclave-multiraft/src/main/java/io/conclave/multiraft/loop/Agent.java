@@ -13,6 +13,15 @@ public interface Agent {
     boolean hasWork();
 
     /**
+     * Whether other threads have queued work since the last {@link #doWork}: what {@link #hasWork} says
+     * of the queues they fill, safe to ask from any thread (while another thread may be in
+     * {@code doWork}). The default is {@code hasWork()}, for agents whose state all lives in such queues.
+     */
+    default boolean hasQueuedWork() {
+        return hasWork();
+    }
+
+    /**
      * How long a runner may park when idle at {@code nowNs}: until the agent's next deadline (its
      * producers wake it for anything else). The default is the runner's own bound.
      */

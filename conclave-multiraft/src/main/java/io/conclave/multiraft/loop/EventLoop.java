@@ -48,6 +48,9 @@ public final class EventLoop implements Agent {
         }
     };
     private volatile Runnable waker = () -> { };
+    private volatile java.util.function.BooleanSupplier helper = () -> false;
+    private final java.util.concurrent.atomic.LongAdder helpedTurns = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder helpMisses = new java.util.concurrent.atomic.LongAdder();
     private long nowNs;
     private double electionTokens;
     private long tokensRefilledNs;
@@ -97,6 +100,14 @@ public final class EventLoop implements Agent {
         waker = w;
     }
 
+    /**
+     * How a thread that queued work runs one turn of this loop itself ({@code AgentThread.runHere}):
+     * true when it did, false when another thread is in the loop. Without one, {@link #runOrWake} wakes.
+     */
+    public void setHelper(java.util.function.BooleanSupplier h) {
+        helper = h;
+    }
+
     /** Makes this loop the owner of node liveness (loop 0); must be called before it runs. */
     public void attachLiveness(LivenessMonitor monitor) {
         this.liveness = monitor;
@@ -112,6 +123,28 @@ public final class EventLoop implements Agent {
         }
         waker.run();
         return true;
+    }
+
+    /**
+     * Queues an inbound Raft message without waking the loop: the caller queues a whole batch, then
+     * calls {@link #runOrWake} once. False (counted) when the queue is full.
+     */
+    public boolean offerMessageQuietly(long groupId, Message m) {
+        return inbound.offer(new Envelope(groupId, m));
+    }
+
+    /**
+     * After {@link #offerMessageQuietly}: runs one turn of the loop on the calling thread if no other
+     * thread is in it (one thread switch fewer for what was queued), else wakes the loop's thread. The
+     * caller holds no lock and can afford a turn (a network thread that has just read a frame).
+     */
+    public void runOrWake() {
+        if (helper.getAsBoolean()) {
+            helpedTurns.increment();
+        } else {
+            helpMisses.increment();
+            waker.run();
+        }
     }
 
     /** Queues a client task; false when the queue is full (the caller answers BACK_PRESSURE). */
@@ -140,10 +173,15 @@ public final class EventLoop implements Agent {
         return new LoopStats(replicaCount, messagesIn, inbound.refused(), messagesUnknownGroup, messagesRefused,
                 tasks.refused(),
                 readies, applyBackPressure, persistRetries, persistFailures, electionsStarted, electionsDeferred,
-                snapshotsStored, rejoinsDemoted, rejoinsCompleted, stalePromotionsDropped, ticks);
+                snapshotsStored, rejoinsDemoted, rejoinsCompleted, stalePromotionsDropped, ticks, helpedTurns.sum(), helpMisses.sum());
     }
 
     // ================================ loop thread ================================
+
+    @Override
+    public boolean hasQueuedWork() {
+        return !completions.isEmpty() || !tasks.isEmpty() || !inbound.isEmpty();
+    }
 
     @Override
     public boolean hasWork() {

@@ -21,11 +21,15 @@ package io.conclave.multiraft.loop;
  * @param stalePromotionsDropped rejoin promotions forwarded to a leader here and dropped: the membership had
  *     decided the node's role since its rejoin's demotion, or the promotion was already granted
  * @param ticks Raft ticks given to replicas (resting groups get none)
+ * @param helpedTurns turns run by the network thread that queued the messages, the loop being free: the
+ *     loop's own thread was not woken
+ * @param helpMisses times such a thread found another in the loop and woke the loop's thread instead
  */
 public record LoopStats(long replicas, long messagesIn, long messagesDropped, long messagesUnknownGroup,
                         long messagesRefused, long tasksRefused, long readies, long applyBackPressure, long persistRetries,
                         long persistFailures, long electionsStarted, long electionsDeferred, long snapshotsStored,
-                        long rejoinsDemoted, long rejoinsCompleted, long stalePromotionsDropped, long ticks) {
+                        long rejoinsDemoted, long rejoinsCompleted, long stalePromotionsDropped, long ticks,
+                        long helpedTurns, long helpMisses) {
 
     public LoopStats plus(LoopStats o) {
         return new LoopStats(replicas + o.replicas, messagesIn + o.messagesIn, messagesDropped + o.messagesDropped,
@@ -34,8 +38,9 @@ public record LoopStats(long replicas, long messagesIn, long messagesDropped, lo
                 persistFailures + o.persistFailures, electionsStarted + o.electionsStarted,
                 electionsDeferred + o.electionsDeferred, snapshotsStored + o.snapshotsStored,
                 rejoinsDemoted + o.rejoinsDemoted, rejoinsCompleted + o.rejoinsCompleted,
-                stalePromotionsDropped + o.stalePromotionsDropped, ticks + o.ticks);
+                stalePromotionsDropped + o.stalePromotionsDropped, ticks + o.ticks, helpedTurns + o.helpedTurns,
+                helpMisses + o.helpMisses);
     }
 
-    public static final LoopStats ZERO = new LoopStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final LoopStats ZERO = new LoopStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

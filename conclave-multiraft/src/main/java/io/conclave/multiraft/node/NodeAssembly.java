@@ -280,8 +280,29 @@ public final class NodeAssembly {
     private final class Inbound implements InboundHandler {
         @Override
         public void onMessages(long fromNode, List<Envelope> messages) {
+            // Queue the whole frame, then run each loop it touched here, once, if the loop is free: the
+            // network thread takes the messages through the loop itself (appended, answered, committed)
+            // instead of waking the loop's thread for them (docs/multiraft.md, "Helping").
+            EventLoop only = null;
+            java.util.ArrayList<EventLoop> touched = null;
             for (Envelope e : messages) {
-                loopOf(e.groupId()).offerMessage(e.groupId(), e.message());
+                EventLoop l = loopOf(e.groupId());
+                l.offerMessageQuietly(e.groupId(), e.message());
+                if (only == null) {
+                    only = l;
+                } else if (l != only) {
+                    if (touched == null) {
+                        touched = new java.util.ArrayList<>(List.of(only));
+                    }
+                    if (!touched.contains(l)) {
+                        touched.add(l);
+                    }
+                }
+            }
+            if (touched != null) {
+                touched.forEach(EventLoop::runOrWake);
+            } else if (only != null) {
+                only.runOrWake();
             }
         }
 

@@ -105,6 +105,7 @@ public final class RaftRuntime implements AutoCloseable {
             AgentThread lt = new AgentThread("n" + nodeId + "-loop-" + i, loops[i], clock, config.timerResolutionNs());
             AgentThread at = new AgentThread("n" + nodeId + "-apply-" + i, appliers[i], clock, 10_000_000L);
             loops[i].setWaker(lt::wake);
+            loops[i].setHelper(lt::runHere);
             appliers[i].setWaker(at::wake);
             threads.add(lt.start());
             threads.add(at.start());
