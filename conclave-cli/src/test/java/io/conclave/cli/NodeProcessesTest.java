@@ -102,7 +102,7 @@ class NodeProcessesTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"bench", "--bootstrap", String.join(",", cluster.clientAddresses()),
-            "--latency-records", "50", "--throughput-seconds", "2",
+            "--latency-records", "50", "--latency-warmup-records", "20", "--throughput-seconds", "2",
             "--throughput-warmup-seconds", "1", "--out", file.toString()},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         String stdout = out.toString(StandardCharsets.UTF_8);
@@ -120,6 +120,8 @@ class NodeProcessesTest {
         assertThat(BenchCommandTest.values(doc, "data", "ackWaitMax")).hasSize(2).allMatch(v -> v > 0);
         assertThat(BenchCommandTest.figures(doc, "data", "produceLatencyP50").get(0).get("parameters")
                 .get("records").asInt()).isEqualTo(50);
+        assertThat(BenchCommandTest.figures(doc, "data", "produceLatencyP50").get(0).get("parameters")
+                .get("warmupRecords").asInt()).isEqualTo(20);
     }
 
     @Test

@@ -75,12 +75,17 @@ public final class BenchCommand implements Callable<Integer> {
             + " produce) and runtime (commits) (default: ${DEFAULT-VALUE})")
     int latencyRecords;
 
+    @Option(names = "--latency-warmup-records", defaultValue = "20000", description = "data: untimed single STRONG"
+            + " writes just before the timed ones, until the JIT of the nodes and the client settles"
+            + " (default: ${DEFAULT-VALUE})")
+    int latencyWarmupRecords;
+
     @Option(names = "--throughput-seconds", defaultValue = "20", description = "measuring window of each data"
             + " throughput run, as the Kafka peer's (default: ${DEFAULT-VALUE})")
     int throughputSeconds;
 
     @Option(names = "--throughput-warmup-seconds", defaultValue = "30", description = "data: produce load before"
-            + " anything is measured, for the JIT of the nodes and the client (default: ${DEFAULT-VALUE})")
+            + " the throughput windows, for the JIT of the nodes and the client (default: ${DEFAULT-VALUE})")
     int throughputWarmupSeconds;
 
     @Option(names = "--size", defaultValue = "1024", description = "record / entry bytes: data, storage, runtime"
@@ -133,7 +138,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchSizes sizes;
         try {
             chosen = Suite.parse(suites);
-            sizes = new BenchSizes(latencyRecords, throughputSeconds, throughputWarmupSeconds, size, partitions,
+            sizes = new BenchSizes(latencyRecords, latencyWarmupRecords, throughputSeconds, throughputWarmupSeconds, size, partitions,
                     seconds, warmupSeconds, groups, trials, raftBatches, raftEntries, quiesceIdleTicks,
                     dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir"))).validate();
         } catch (IllegalArgumentException e) {

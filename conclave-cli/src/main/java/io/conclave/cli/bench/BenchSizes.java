@@ -9,8 +9,9 @@ import java.util.Objects;
  * 1,000 groups, runtime throughput 1, idle 1,000, failover 100.
  *
  * @param latencyRecords    sequential timed writes: data (STRONG produce) and runtime (commits)
+ * @param latencyWarmupRecords data: untimed single writes just before the timed ones (the JIT's steady state)
  * @param throughputSeconds measuring window of each data throughput run
- * @param throughputWarmupSeconds data: produce load before anything is measured (the four JVMs' JIT)
+ * @param throughputWarmupSeconds data: produce load before the throughput windows (the four JVMs' JIT)
  * @param recordBytes       record / entry bytes of the data, storage and runtime suites
  * @param partitions        partitions of the data suite's topic
  * @param seconds           measuring window of storage, runtime throughput and idle; healthy window of failover
@@ -22,7 +23,7 @@ import java.util.Objects;
  * @param quiesceIdleTicks  idle suite: ticks before an idle group rests (0 = quiescence off)
  * @param dir               where the storage and runtime suites put their data (a fresh directory each)
  */
-public record BenchSizes(int latencyRecords, int throughputSeconds, int throughputWarmupSeconds, int recordBytes, int partitions, int seconds,
+public record BenchSizes(int latencyRecords, int latencyWarmupRecords, int throughputSeconds, int throughputWarmupSeconds, int recordBytes, int partitions, int seconds,
                          int warmupSeconds, List<Integer> groups, int trials, List<Integer> raftBatches,
                          long raftEntries, int quiesceIdleTicks, Path dir) {
 
@@ -38,6 +39,9 @@ public record BenchSizes(int latencyRecords, int throughputSeconds, int throughp
     /** Throws {@link IllegalArgumentException} naming the first bad flag. */
     public BenchSizes validate() {
         positive("--latency-records", latencyRecords);
+        if (latencyWarmupRecords < 0) {
+            throw new IllegalArgumentException("--latency-warmup-records must be >= 0, was " + latencyWarmupRecords);
+        }
         positive("--throughput-seconds", throughputSeconds);
         if (throughputWarmupSeconds < 0) {
             throw new IllegalArgumentException("--throughput-warmup-seconds must be >= 0, was " + throughputWarmupSeconds);

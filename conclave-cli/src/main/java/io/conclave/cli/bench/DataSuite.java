@@ -26,14 +26,15 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The data-plane suite: produce through the client library to a local 3-process cluster it starts
  * (or a running one given by {@code bootstrap}), RF 3: synchronous STRONG latency (one record in
- * flight, after up to 2,000 warm-up writes, a warm-up window of produce load, a pause and up to 2,000
- * more single writes), then batched throughput at STRONG and at EVENTUAL, each over a fixed window
- * with at most 10,000 records unacknowledged, counting what was acknowledged within it (the Kafka
- * peer harness's method).
+ * flight, after {@code latencyWarmupRecords} untimed single writes), then a warm-up window of batched
+ * load, a pause, and batched throughput at STRONG and at EVENTUAL, each over a fixed window with at
+ * most 10,000 records unacknowledged, counting what was acknowledged within it (the Kafka peer
+ * harness's method). Latency comes first, as in the peers' harness: batched load before it made the
+ * JIT compile for batches, then throw that code away and compile again for single writes while
+ * they were timed (2026-11-27, docs/BENCHMARKS.md).
  */
 final class DataSuite {
 
-    private static final int WARMUP_RECORDS_MAX = 2_000;
     /** Unacknowledged records at most during a throughput window: the Kafka peer harness's bound. */
     static final int IN_FLIGHT_RECORDS_MAX = 10_000;
     /** The JVM options of the nodes the suite starts, unless {@code --node-java-opts} says otherwise. */
@@ -81,8 +82,9 @@ final class DataSuite {
     /**
      * Waits (at most {@link #SEGMENT_BACKLOG_WAIT_MS_MAX}) until no node holds writes its segments have
      * not synced yet: the warm-up's backlog is written and synced, and its disk traffic no longer
-     * competes with the timed writes' fsyncs. The fixed pause before it was not always enough (the first
-     * tenth of the timed writes ran slower). Nothing to wait for with an external cluster.
+     * competes with the measured window's writes. The fixed pause before it was not always enough (the
+     * first tenth of the timed writes ran slower, when they came after it). Nothing to wait for with an
+     * external cluster.
      */
     private void awaitSegmentsSynced(LocalProcesses cluster) {
         if (cluster == null) {
@@ -118,20 +120,17 @@ final class DataSuite {
             createTopic(client, topic);
             byte[] value = new byte[sizes.recordBytes()];
             warmUp(client, topic, value);
+            EngineSuites.Sink f = new EngineSuites.Sink(Suite.DATA);
+            latency(client, topic, value, f, cluster);
             if (sizes.throughputWarmupSeconds() > 0) {
                 progress.printf("[bench] data: %d s of STRONG produce load to warm up (not measured)%n",
                         sizes.throughputWarmupSeconds());
                 produceFor(client, topic, value, ConsistencyLevel.STRONG, sizes.throughputWarmupSeconds());
-                // Let the nodes write the warm-up's backlog into their segments before single writes
-                // are timed: a third of the warm-up, 10 s at the default.
+                // Let the nodes write the warm-up's backlog into their segments before a window is
+                // measured: a third of the warm-up, 10 s at the default.
                 LockSupport.parkNanos(sizes.throughputWarmupSeconds() * 1_000_000_000L / 3);
                 awaitSegmentsSynced(cluster);
-                // Then single writes again, untimed: code compiled for batches meets one-record requests
-                // (deoptimization, recompilation), which is not the steady state the latency figure is for.
-                warmUp(client, topic, value);
             }
-            EngineSuites.Sink f = new EngineSuites.Sink(Suite.DATA);
-            latency(client, topic, value, f, cluster);
             throughput(client, topic, value, ConsistencyLevel.STRONG, f, cluster);
             throughput(client, topic, value, ConsistencyLevel.EVENTUAL, f, cluster);
             return f.figures;
@@ -179,7 +178,8 @@ final class DataSuite {
     private void warmUp(ConclaveClient client, String topic, byte[] value) {
         try (Producer p = client.producer(ProducerConfig.defaults().withLingerMs(0)
                 .withConsistency(ConsistencyLevel.STRONG))) {
-            for (int i = 0; i < Math.min(WARMUP_RECORDS_MAX, sizes.latencyRecords()); i++) {
+            progress.printf("[bench] data: %d untimed single STRONG writes to warm up%n", sizes.latencyWarmupRecords());
+            for (int i = 0; i < sizes.latencyWarmupRecords(); i++) {
                 p.send(topic, null, value).join();
             }
         }
@@ -188,6 +188,7 @@ final class DataSuite {
     private void latency(ConclaveClient client, String topic, byte[] value, EngineSuites.Sink f,
                          LocalProcesses cluster) {
         int n = sizes.latencyRecords();
+        progress.printf("[bench] data: timing %d single STRONG writes%n", n);
         long cpuBeforeNs = cluster == null ? -1 : cluster.cpuNanos();
         long[] ns = new long[n];
         long[] startNs = new long[n];
@@ -204,7 +205,8 @@ final class DataSuite {
             writeLatencies(startNs, ns);
         }
         Percentiles pc = new Percentiles(ns, n);
-        Map<String, Object> p = params("STRONG", n, "inFlight", 1, "lingerMs", 0);
+        Map<String, Object> p = params("STRONG", n, "inFlight", 1, "lingerMs", 0, "warmupRecords",
+                sizes.latencyWarmupRecords());
         f.add("produceLatencyP50", pc.ms(0.50), "ms", p);
         f.add("produceLatencyP99", pc.ms(0.99), "ms", p);
         f.add("produceLatencyMax", pc.ms(1.0), "ms", p);
