@@ -119,7 +119,6 @@ final class DataSuite {
             String topic = "bench-" + Long.toHexString(System.nanoTime());
             createTopic(client, topic);
             byte[] value = new byte[sizes.recordBytes()];
-            warmUp(client, topic, value);
             EngineSuites.Sink f = new EngineSuites.Sink(Suite.DATA);
             latency(client, topic, value, f, cluster);
             if (sizes.throughputWarmupSeconds() > 0) {
@@ -175,31 +174,31 @@ final class DataSuite {
         }
     }
 
-    private void warmUp(ConclaveClient client, String topic, byte[] value) {
+    private void latency(ConclaveClient client, String topic, byte[] value, EngineSuites.Sink f,
+                         LocalProcesses cluster) {
+        int n = sizes.latencyRecords();
+        long[] ns = new long[n];
+        long[] startNs = new long[n];
+        long cpuBeforeNs;
+        long cpuAfterNs;
+        // One producer for the warm-up and the timed writes: one stream of single writes whose first
+        // part is not timed (a producer of its own for the warm-up left the first 500-1,000 timed
+        // writes of a new one slower in every run).
         try (Producer p = client.producer(ProducerConfig.defaults().withLingerMs(0)
                 .withConsistency(ConsistencyLevel.STRONG))) {
             progress.printf("[bench] data: %d untimed single STRONG writes to warm up%n", sizes.latencyWarmupRecords());
             for (int i = 0; i < sizes.latencyWarmupRecords(); i++) {
                 p.send(topic, null, value).join();
             }
-        }
-    }
-
-    private void latency(ConclaveClient client, String topic, byte[] value, EngineSuites.Sink f,
-                         LocalProcesses cluster) {
-        int n = sizes.latencyRecords();
-        progress.printf("[bench] data: timing %d single STRONG writes%n", n);
-        long cpuBeforeNs = cluster == null ? -1 : cluster.cpuNanos();
-        long[] ns = new long[n];
-        long[] startNs = new long[n];
-        try (Producer p = client.producer(ProducerConfig.defaults().withLingerMs(0)
-                .withConsistency(ConsistencyLevel.STRONG))) {
+            progress.printf("[bench] data: timing %d single STRONG writes%n", n);
+            cpuBeforeNs = cluster == null ? -1 : cluster.cpuNanos();
             for (int i = 0; i < n; i++) {
                 long t0 = System.nanoTime();
                 p.send(topic, null, value).join();
                 ns[i] = System.nanoTime() - t0;
                 startNs[i] = t0;
             }
+            cpuAfterNs = cluster == null ? -1 : cluster.cpuNanos();
         }
         if (latencyOut != null) {
             writeLatencies(startNs, ns);
@@ -210,7 +209,6 @@ final class DataSuite {
         f.add("produceLatencyP50", pc.ms(0.50), "ms", p);
         f.add("produceLatencyP99", pc.ms(0.99), "ms", p);
         f.add("produceLatencyMax", pc.ms(1.0), "ms", p);
-        long cpuAfterNs = cluster == null ? -1 : cluster.cpuNanos();
         double cpuMsPerWrite = cpuBeforeNs >= 0 && cpuAfterNs >= 0 ? (cpuAfterNs - cpuBeforeNs) / 1e6 / n : Double.NaN;
         if (!Double.isNaN(cpuMsPerWrite)) {
             // What one acknowledged write costs the three nodes together (every thread: transport, Raft,
