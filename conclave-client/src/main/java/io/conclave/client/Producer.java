@@ -3,12 +3,12 @@ package io.conclave.client;
 import com.google.protobuf.ByteString;
 import io.conclave.api.proto.ErrorCode;
 import io.conclave.api.proto.Record;
+import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import io.grpc.netty.shaded.io.netty.channel.EventLoop;
 import java.util.concurrent.TimeUnit;
 
 /**

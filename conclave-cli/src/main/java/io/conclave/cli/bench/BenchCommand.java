@@ -138,8 +138,8 @@ public final class BenchCommand implements Callable<Integer> {
         BenchSizes sizes;
         try {
             chosen = Suite.parse(suites);
-            sizes = new BenchSizes(latencyRecords, latencyWarmupRecords, throughputSeconds, throughputWarmupSeconds, size, partitions,
-                    seconds, warmupSeconds, groups, trials, raftBatches, raftEntries, quiesceIdleTicks,
+            sizes = new BenchSizes(latencyRecords, latencyWarmupRecords, throughputSeconds, throughputWarmupSeconds,
+                    size, partitions, seconds, warmupSeconds, groups, trials, raftBatches, raftEntries, quiesceIdleTicks,
                     dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir"))).validate();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

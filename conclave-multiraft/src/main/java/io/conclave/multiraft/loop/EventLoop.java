@@ -147,12 +147,17 @@ public final class EventLoop implements Agent {
         }
     }
 
-    /** Queues a client task; false when the queue is full (the caller answers BACK_PRESSURE). */
+    /**
+     * Queues a client task; false when the queue is full (the caller answers BACK_PRESSURE). Wakes the
+     * loop, or, inside a {@link HelpScope} on this thread, leaves it to the scope's end.
+     */
     public boolean offerTask(Runnable task) {
         if (!tasks.offer(task)) {
             return false;
         }
-        waker.run();
+        if (!HelpScope.defer(this)) {
+            waker.run();
+        }
         return true;
     }
 

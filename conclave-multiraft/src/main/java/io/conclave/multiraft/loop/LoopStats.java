@@ -21,8 +21,8 @@ package io.conclave.multiraft.loop;
  * @param stalePromotionsDropped rejoin promotions forwarded to a leader here and dropped: the membership had
  *     decided the node's role since its rejoin's demotion, or the promotion was already granted
  * @param ticks Raft ticks given to replicas (resting groups get none)
- * @param helpedTurns turns run by the network thread that queued the messages, the loop being free: the
- *     loop's own thread was not woken
+ * @param helpedTurns turns run by the network thread that queued the work (Raft messages, a produce
+ *     request), the loop being free: the loop's own thread was not woken
  * @param helpMisses times such a thread found another in the loop and woke the loop's thread instead
  */
 public record LoopStats(long replicas, long messagesIn, long messagesDropped, long messagesUnknownGroup,

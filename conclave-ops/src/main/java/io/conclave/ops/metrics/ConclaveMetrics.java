@@ -77,8 +77,8 @@ public final class ConclaveMetrics implements MeterBinder {
                     s -> loops(s).rejoinsDemoted()),
             counter("conclave.rejoins.completed", "Rejoining replicas that became voters again",
                     s -> loops(s).rejoinsCompleted()),
-            counter("conclave.loop.helped.turns", "Loop turns run by the network thread that queued the"
-                    + " messages, the loop being free", s -> loops(s).helpedTurns()),
+            counter("conclave.loop.helped.turns", "Loop turns run by the network thread that queued the work"
+                    + " (Raft messages, a produce request), the loop being free", s -> loops(s).helpedTurns()),
             counter("conclave.loop.help.misses", "Times that thread found the loop busy and woke its thread",
                     s -> loops(s).helpMisses()),
             counter("conclave.rejoins.stale.promotions.dropped",

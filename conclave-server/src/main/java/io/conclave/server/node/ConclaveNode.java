@@ -8,6 +8,7 @@ import io.conclave.api.proto.JoinResponse;
 import io.conclave.api.proto.MetadataRequest;
 import io.conclave.api.proto.MetadataResponse;
 import io.conclave.api.proto.NodeMetadata;
+import io.conclave.multiraft.loop.HelpScope;
 import io.conclave.multiraft.node.LeaderTable;
 import io.conclave.multiraft.node.RaftRuntime;
 import io.conclave.multiraft.replica.GroupStatus;
@@ -744,10 +745,12 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
     /**
      * Produce calls run on the network thread that read them (one thread hand-off fewer on the
      * acknowledgement path): the produce path only validates, copies and queues — it never blocks.
+     * Inside a {@link HelpScope}: once the handler returned, the same thread runs the partition's
+     * loop turn that appends the batch and sends it to the followers, when the loop is free.
      * Every other call runs on {@link #callPool}, since admin calls wait on the controller.
      */
     private <Q> java.util.concurrent.Executor callExecutor(io.grpc.ServerCall<Q, ?> call, io.grpc.Metadata headers) {
-        return call.getMethodDescriptor() == ConclaveGrpc.PRODUCE ? Runnable::run : callPool;
+        return call.getMethodDescriptor() == ConclaveGrpc.PRODUCE ? HelpScope::run : callPool;
     }
 
     /** Makes sure a sweep is scheduled while deadlines are pending (none runs on an idle node). */

@@ -36,8 +36,7 @@ public final class RequestDeadlines {
 
     /** {@code f}, failed with a {@link TimeoutException} if it is not complete {@code ms} from now. */
     public <T> CompletableFuture<T> failAfter(CompletableFuture<T> f, long ms) {
-        String what = "no answer within " + ms + " ms";
-        return add(f, ms, () -> f.completeExceptionally(new TimeoutException(what)));
+        return add(f, ms, () -> f.completeExceptionally(new TimeoutException("no answer within " + ms + " ms")));
     }
 
     /** {@code f}, completed with {@code value} if it is not complete {@code ms} from now. */
