@@ -6,7 +6,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The producer's bound on bytes accepted but not yet acknowledged. Senders reserve before a record
- * enters a batch; the sender thread releases when the record's future completes. User threads may
+ * enters a batch; the client's network thread releases when the record's future completes. User threads may
  * block here, bounded by the wait they pass.
  */
 final class BufferPool {

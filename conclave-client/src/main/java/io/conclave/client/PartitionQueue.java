@@ -4,10 +4,10 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * One partition's batches on the producer's sender thread: the unsent ones in order, the open one
- * taking records, the batches in flight in sequence order (a batch waiting out its retry backoff
- * still counts; acks complete records in this order), how many of them wait for a resend, the
- * sequence counter of the current producer id, and the leader to try next.
+ * One partition's batches, on the client's network thread (the producer's sender): the unsent ones in
+ * order, the open one taking records, the batches in flight in sequence order (a batch waiting out its
+ * retry backoff still counts; acks complete records in this order), how many of them wait for a
+ * resend, the sequence counter of the current producer id, and the leader to try next.
  */
 final class PartitionQueue {
 

@@ -172,7 +172,7 @@ public final class Producer implements AutoCloseable {
         }
     }
 
-    /** Flushes, then stops the sender thread. Further sends throw. */
+    /** Flushes, then waits for what this producer queued on the client's network thread. Further sends throw. */
     @Override
     public void close() {
         if (closed) {

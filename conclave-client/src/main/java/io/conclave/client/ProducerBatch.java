@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Records for one partition sent as one Produce call. Its (producer id, sequence) is fixed at its
  * first send and kept by every retry, so the leader can recognise a retry of a batch it already
- * wrote. Owned by the producer's sender thread.
+ * wrote. Owned by the client's network thread (the producer's sender).
  */
 final class ProducerBatch {
 
