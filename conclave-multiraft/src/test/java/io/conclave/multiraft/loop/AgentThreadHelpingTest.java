@@ -2,7 +2,9 @@ package io.conclave.multiraft.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.conclave.multiraft.support.Await;
 import io.conclave.multiraft.time.SystemClock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -98,18 +100,12 @@ class AgentThreadHelpingTest {
         return owner;
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(AWAIT_MS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + AWAIT_MS + " ms: " + what);
-            }
-            Thread.sleep(1);
-        }
+    private static void await(BooleanSupplier condition, String what) {
+        Await.until(Duration.ofMillis(AWAIT_MS), condition, () -> what);
     }
 
     /** Waits until the owner has parked with nothing queued (its first turn found nothing). */
-    private void awaitOwnerParked(AgentThread t) throws InterruptedException {
+    private void awaitOwnerParked(AgentThread t) {
         await(() -> ownerThread().getState() == Thread.State.TIMED_WAITING, "the owner parks");
     }
 
