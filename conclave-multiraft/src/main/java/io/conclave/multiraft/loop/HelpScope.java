@@ -13,7 +13,13 @@ import java.util.List;
  */
 public final class HelpScope {
 
-    private static final ThreadLocal<List<EventLoop>> PENDING = new ThreadLocal<>();
+    /** One per thread that has opened a scope, reused by its later scopes (no allocation per request). */
+    private static final class Scope {
+        boolean open;
+        final List<EventLoop> pending = new ArrayList<>(2);
+    }
+
+    private static final ThreadLocal<Scope> SCOPES = new ThreadLocal<>();
 
     private HelpScope() {
     }
@@ -23,30 +29,35 @@ public final class HelpScope {
      * task on. Nested scopes join the outer one. The caller holds no lock the loops' work may take.
      */
     public static void run(Runnable body) {
-        if (PENDING.get() != null) {
+        Scope scope = SCOPES.get();
+        if (scope == null) {
+            scope = new Scope();
+            SCOPES.set(scope);
+        } else if (scope.open) {
             body.run();
             return;
         }
-        List<EventLoop> pending = new ArrayList<>(2);
-        PENDING.set(pending);
+        scope.open = true;
         try {
             body.run();
         } finally {
-            PENDING.remove();
-            for (EventLoop l : pending) {
-                l.runOrWake();
+            scope.open = false;
+            List<EventLoop> pending = scope.pending;
+            for (int i = 0; i < pending.size(); i++) {
+                pending.get(i).runOrWake();
             }
+            pending.clear();
         }
     }
 
     /** Called by a loop that queued a task: true when a scope on this thread will run or wake it. */
     static boolean defer(EventLoop loop) {
-        List<EventLoop> pending = PENDING.get();
-        if (pending == null) {
+        Scope scope = SCOPES.get();
+        if (scope == null || !scope.open) {
             return false;
         }
-        if (!pending.contains(loop)) {
-            pending.add(loop);
+        if (!scope.pending.contains(loop)) {
+            scope.pending.add(loop);
         }
         return true;
     }

@@ -283,26 +283,16 @@ public final class NodeAssembly {
             // Queue the whole frame, then run each loop it touched here, once, if the loop is free: the
             // network thread takes the messages through the loop itself (appended, answered, committed)
             // instead of waking the loop's thread for them (docs/multiraft.md, "Helping").
-            EventLoop only = null;
-            java.util.ArrayList<EventLoop> touched = null;
+            boolean[] touched = new boolean[loops.length];
             for (Envelope e : messages) {
                 EventLoop l = loopOf(e.groupId());
                 l.offerMessageQuietly(e.groupId(), e.message());
-                if (only == null) {
-                    only = l;
-                } else if (l != only) {
-                    if (touched == null) {
-                        touched = new java.util.ArrayList<>(List.of(only));
-                    }
-                    if (!touched.contains(l)) {
-                        touched.add(l);
-                    }
-                }
+                touched[l.index()] = true;
             }
-            if (touched != null) {
-                touched.forEach(EventLoop::runOrWake);
-            } else if (only != null) {
-                only.runOrWake();
+            for (int i = 0; i < loops.length; i++) {
+                if (touched[i]) {
+                    loops[i].runOrWake();
+                }
             }
         }
 

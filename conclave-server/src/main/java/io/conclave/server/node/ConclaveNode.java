@@ -85,8 +85,7 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
     /** How often request deadlines are checked: a request times out up to this much late. */
     private static final long DEADLINE_SWEEP_MS = 50;
 
-    private final RequestDeadlines deadlines = new RequestDeadlines(System::nanoTime);
-    private final AtomicBoolean sweepScheduled = new AtomicBoolean();
+    private RequestDeadlines deadlines;
     private ScheduledExecutorService background;
     /** Runs the client API's calls other than produce (gRPC's own default would be the same: a cached pool). */
     private java.util.concurrent.ExecutorService callPool;
@@ -135,6 +134,7 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
         }
         background = Executors.newScheduledThreadPool(2, daemon("n" + config.nodeId() + "-node"));
         callPool = Executors.newCachedThreadPool(daemon("n" + config.nodeId() + "-call"));
+        deadlines = new RequestDeadlines(System::nanoTime, background, DEADLINE_SWEEP_MS);
         readers = new java.util.concurrent.ThreadPoolExecutor(READER_THREADS, READER_THREADS, 60, TimeUnit.SECONDS,
                 new java.util.concurrent.ArrayBlockingQueue<>(READER_QUEUE_MAX), daemon("n" + config.nodeId() + "-reader"));
         producing = new Producing(new Host(), ProducingConfig.defaults(), Producing.Timer.system());
@@ -592,13 +592,13 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
 
     @Override
     public <T> java.util.concurrent.CompletableFuture<T> withinRequestTimeout(java.util.concurrent.CompletableFuture<T> f) {
-        return sweepLater(deadlines.failAfter(f, config.requestTimeoutMs()));
+        return deadlines.failAfter(f, config.requestTimeoutMs());
     }
 
     @Override
     public <T> java.util.concurrent.CompletableFuture<T> completeAfter(java.util.concurrent.CompletableFuture<T> f,
                                                                       T value, long ms) {
-        return sweepLater(deadlines.completeAfter(f, value, ms));
+        return deadlines.completeAfter(f, value, ms);
     }
 
     @Override
@@ -751,30 +751,6 @@ public final class ConclaveNode implements AutoCloseable, ServingNode {
      */
     private <Q> java.util.concurrent.Executor callExecutor(io.grpc.ServerCall<Q, ?> call, io.grpc.Metadata headers) {
         return call.getMethodDescriptor() == ConclaveGrpc.PRODUCE ? HelpScope::run : callPool;
-    }
-
-    /** Makes sure a sweep is scheduled while deadlines are pending (none runs on an idle node). */
-    private <T> java.util.concurrent.CompletableFuture<T> sweepLater(java.util.concurrent.CompletableFuture<T> f) {
-        if (deadlines.size() > 0 && sweepScheduled.compareAndSet(false, true)) {
-            try {
-                background.schedule(this::sweepDeadlines, DEADLINE_SWEEP_MS, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
-                sweepScheduled.set(false);
-            }
-        }
-        return f;
-    }
-
-    private void sweepDeadlines() {
-        try {
-            deadlines.sweep();
-        } catch (RuntimeException | Error e) {
-            // What a timed-out request runs next (its answer to the client) must not stop the sweeps.
-            LOG.log(Level.WARNING, "node " + config.nodeId() + ": ending a timed-out request failed", e);
-        } finally {
-            sweepScheduled.set(false);
-            sweepLater(null);
-        }
     }
 
     private void closeQuietly() {

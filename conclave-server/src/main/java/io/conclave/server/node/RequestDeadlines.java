@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
@@ -14,8 +17,8 @@ import java.util.function.LongSupplier;
  * when the future completes; with one request in flight its task is always the head of that thread's
  * queue, so each request woke the thread twice (schedule, cancel): about one thread switch per write
  * on a leader, measured in the data bench. Here a request costs an insertion into a heap, and
- * {@link #sweep} ends what is due; the node runs it every 50 ms on its background scheduler while any
- * deadline is pending. A deadline is therefore met up to one sweep late, which request timeouts of
+ * {@link #sweep} ends what is due; the node has it run every 50 ms on its background scheduler while
+ * any deadline is pending. A deadline is therefore met up to one sweep late, which request timeouts of
  * seconds and long polls of hundreds of milliseconds can afford.
  *
  * <p>A future that completes on its own stays in the heap until its deadline (it is dropped then, not
@@ -27,11 +30,29 @@ public final class RequestDeadlines {
     private record Due(long deadlineNs, CompletableFuture<?> future, Runnable onExpiry) {
     }
 
+    private static final System.Logger LOG = System.getLogger(RequestDeadlines.class.getName());
+
     private final LongSupplier nanoClock;
     private final PriorityQueue<Due> heap = new PriorityQueue<>((a, b) -> Long.compare(a.deadlineNs, b.deadlineNs));
+    /** Runs the sweeps by itself when not null; else the caller calls {@link #sweep}. */
+    private final ScheduledExecutorService sweeper;
+    private final long sweepMs;
+    /** Whether a sweep is scheduled; guarded by {@code heap}. */
+    private boolean sweepScheduled;
 
+    /** Deadlines the caller sweeps ({@link #sweep}), on the time of {@code nanoClock}. */
     public RequestDeadlines(LongSupplier nanoClock) {
+        this(nanoClock, null, 0);
+    }
+
+    /**
+     * Deadlines swept every {@code sweepMs} on {@code sweeper} while any is pending: the first deadline
+     * added to an empty heap schedules a sweep, and a sweep that leaves the heap empty schedules none.
+     */
+    public RequestDeadlines(LongSupplier nanoClock, ScheduledExecutorService sweeper, long sweepMs) {
         this.nanoClock = nanoClock;
+        this.sweeper = sweeper;
+        this.sweepMs = sweepMs;
     }
 
     /** {@code f}, failed with a {@link TimeoutException} if it is not complete {@code ms} from now. */
@@ -50,11 +71,43 @@ public final class RequestDeadlines {
         }
         if (!f.isDone()) {
             Due d = new Due(nanoClock.getAsLong() + ms * 1_000_000L, f, onExpiry);
+            boolean schedule;
             synchronized (heap) {
                 heap.add(d);
+                schedule = sweeper != null && !sweepScheduled;
+                sweepScheduled |= schedule;
+            }
+            if (schedule) {
+                scheduleSweep();
             }
         }
         return f;
+    }
+
+    private void scheduleSweep() {
+        try {
+            sweeper.schedule(this::scheduledSweep, sweepMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            synchronized (heap) {
+                sweepScheduled = false;
+            }
+        }
+    }
+
+    private void scheduledSweep() {
+        try {
+            sweep();
+        } catch (RuntimeException | Error e) {
+            // What a timed-out request runs next (its answer to the client) must not stop the sweeps.
+            LOG.log(System.Logger.Level.WARNING, "ending a timed-out request failed", e);
+        }
+        synchronized (heap) {
+            if (heap.isEmpty()) {
+                sweepScheduled = false;
+                return;
+            }
+        }
+        scheduleSweep();
     }
 
     /** Ends every request whose deadline has passed; returns how many it ended (not those done already). */

@@ -3,8 +3,12 @@ package io.conclave.server.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.conclave.server.support.LocalCluster;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -65,6 +69,20 @@ class RequestDeadlinesTest {
         assertThat(deadlines.sweep()).isEqualTo(1);
         assertThat(quick).isCompletedExceptionally();
         assertThat(slow).isNotDone();
+    }
+
+    @Test
+    void withASweeperARequestEndsWithoutAnyoneCallingSweepAndAnIdleHeapStopsTheSweeps() throws Exception {
+        ScheduledThreadPoolExecutor sweeper = new ScheduledThreadPoolExecutor(1);
+        try {
+            RequestDeadlines swept = new RequestDeadlines(System::nanoTime, sweeper, 5);
+            CompletableFuture<String> f = swept.failAfter(new CompletableFuture<>(), 1);
+            assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class);
+            LocalCluster.Await.until(Duration.ofSeconds(10), () -> swept.size() == 0 && sweeper.getQueue().isEmpty(),
+                    () -> "the sweeps stop once nothing is pending");
+        } finally {
+            sweeper.shutdownNow();
+        }
     }
 
     @Test
